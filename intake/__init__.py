@@ -1,0 +1,60 @@
+"""Asylum legal-help intake: the application factory.
+
+Templates, static files and the instance folder live beside the package, at the
+top of the repository; this is the one place that wires them in.
+"""
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import (
+    config,
+    crypto,
+    db,
+    errors,
+    health,
+    html,
+    locales,
+    press,
+    releases,
+    screening,
+    security,
+    settings,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py, then INTAKE_* variables,
+    then ``test_config`` (tests only)."""
+    app = Flask(
+        __name__,
+        instance_path=instance_path or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(settings)
+    app.config.from_pyfile(str(Path(app.instance_path) / "config.py"), silent=True)
+    app.config.from_prefixed_env("INTAKE")
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    config.finish(app)
+    db.init_app(app)
+    crypto.init_app(app)
+    locales.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.add_template_filter(html.render_body, "render_body")
+    app.register_blueprint(health.bp)
+    app.register_blueprint(press.bp)
+    app.register_blueprint(screening.bp)
+    releases.init_app(app)
+
+    if app.config["AUTO_MIGRATE"]:
+        db.upgrade_schema(app)
+        if app.config["SEED_RELEASE"]:
+            releases.seed(app)
+    return app

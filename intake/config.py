@@ -1,0 +1,32 @@
+"""Checks and derived values once configuration is loaded."""
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+
+def finish(app: Flask) -> None:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    cfg = app.config
+    if not cfg.get("SECRET_KEY"):
+        if cfg["PRODUCTION"]:
+            raise RuntimeError(
+                "INTAKE_SECRET_KEY is not set. In production the secret key must come "
+                "from the environment or instance/config.py; refusing to start."
+            )
+        cfg["SECRET_KEY"] = _development_secret(Path(app.instance_path) / "secret_key")
+    if not cfg.get("SQLALCHEMY_DATABASE_URI"):
+        cfg["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
+            Path(app.instance_path) / "intake.sqlite3"
+        )
+    if cfg["PRODUCTION"]:
+        cfg["SESSION_COOKIE_SECURE"] = True
+
+
+def _development_secret(path: Path) -> str:
+    """A random key kept in instance/ so sessions survive a restart in development."""
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()

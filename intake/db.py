@@ -1,0 +1,73 @@
+"""The database: declarative base, session, SQLite settings and migrations."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from flask_migrate import Migrate
+from flask_migrate import upgrade as alembic_upgrade
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import DeclarativeBase
+
+MIGRATIONS = str(Path(__file__).resolve().parent / "migrations")
+log = logging.getLogger(__name__)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(directory=MIGRATIONS, render_as_batch=True)
+
+
+def init_app(app: Flask) -> None:
+    from . import models  # noqa: F401  (register every table on the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Durable, concurrent-enough SQLite: WAL, fsync on commit, wait when locked,
+    and deleted rows overwritten on disk."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()
+
+
+def upgrade_schema(app: Flask) -> None:
+    """Bring the schema to the newest migration (development and first start)."""
+    with app.app_context():
+        alembic_upgrade(directory=MIGRATIONS)
+
+
+def database_answers() -> bool:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except OperationalError:
+        db.session.rollback()
+        return False
+    except Exception:
+        log.exception("readiness check failed")
+        db.session.rollback()
+        return False

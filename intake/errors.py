@@ -1,0 +1,41 @@
+"""Error pages in the site's style; a database outage is a 503, never a traceback."""
+
+import contextlib
+
+from flask import Flask, render_template
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .db import db
+
+# Status codes with a page of their own; anything else uses the generic page.
+PAGES = {400, 403, 404, 405, 413, 429, 500, 503}
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        template = f"errors/{code}.html" if code in PAGES else "errors/generic.html"
+        response = render_template(template, error=error), code
+        if code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+            return response[0], code, {"Allow": ", ".join(error.valid_methods)}
+        return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(error):
+        _rollback_quietly()
+        app.logger.error("database unavailable: %s", type(error.orig).__name__)
+        return render_template("errors/503.html"), 503, {"Retry-After": "30"}
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error):
+        _rollback_quietly()
+        return render_template("errors/500.html"), 500
+
+
+def _rollback_quietly() -> None:
+    """Roll back whatever the failed request left open; the database may be gone."""
+    with contextlib.suppress(DBAPIError):
+        db.session.rollback()

@@ -1,0 +1,45 @@
+"""Security headers on every response, error pages included.
+
+Framing is denied everywhere; the embed module is the one place that relaxes
+``frame-ancestors`` for a registered partner, by setting its own CSP first.
+"""
+
+from flask import Flask, Response
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+BASELINE = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+}
+
+
+def init_app(app: Flask) -> None:
+    hsts = app.config["PRODUCTION"]
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        for name, value in BASELINE.items():
+            response.headers.setdefault(name, value)
+        if hsts:
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=63072000; includeSubDomains"
+            )
+        return response
