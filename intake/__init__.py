@@ -15,6 +15,7 @@ from . import (
     errors,
     health,
     html,
+    limits,
     locales,
     press,
     releases,
@@ -46,6 +47,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     crypto.init_app(app)
     locales.init_app(app)
     security.init_app(app)
+    limits.init_app(app)
     errors.init_app(app)
     app.add_template_filter(html.render_body, "render_body")
     app.register_blueprint(health.bp)

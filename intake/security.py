@@ -5,6 +5,9 @@ Framing is denied everywhere; the embed module is the one place that relaxes
 """
 
 from flask import Flask, Response
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -33,6 +36,7 @@ BASELINE = {
 
 def init_app(app: Flask) -> None:
     hsts = app.config["PRODUCTION"]
+    csrf.init_app(app)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

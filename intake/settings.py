@@ -41,3 +41,9 @@ WTF_CSRF_TIME_LIMIT = 4 * 60 * 60
 LANGUAGES = ["en"]
 BABEL_DEFAULT_LOCALE = "en"
 BABEL_DEFAULT_TIMEZONE = "UTC"
+
+# Flask-Limiter: "memory://" for one process; "redis://host:6379/0" to share
+# counters between workers and hosts.
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_STRATEGY = "moving-window"
+RATELIMIT_ENABLED = True
