@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import (
+    access,
     config,
     crypto,
     db,
@@ -48,6 +49,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     locales.init_app(app)
     security.init_app(app)
     limits.init_app(app)
+    access.login_manager.init_app(app)
     errors.init_app(app)
     app.add_template_filter(html.render_body, "render_body")
     app.register_blueprint(health.bp)

@@ -1,6 +1,8 @@
 """Typed models, one module per domain; importing this package registers every table."""
 
+from .audit import AuditEvent
 from .help_request import HelpRequest
 from .release import Release
+from .staff import ROLES, StaffUser
 
-__all__ = ["HelpRequest", "Release"]
+__all__ = ["ROLES", "AuditEvent", "HelpRequest", "Release", "StaffUser"]

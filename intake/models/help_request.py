@@ -7,7 +7,7 @@ found through keyed hashes of the normalised phone and email.
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..crypto import Encrypted
@@ -33,7 +33,9 @@ class HelpRequest(db.Model):
 
     # Triage (plain)
     status: Mapped[str] = mapped_column(String(20), default="new")
-    screen: Mapped[str] = mapped_column(String(32))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    screen: Mapped[str] = mapped_column(String(32))  # computed by intake.rules on submit
+    screen_override: Mapped[str | None] = mapped_column(String(32))  # set by staff, with a reason
     urgency: Mapped[str] = mapped_column(String(10))
     urgency_rank: Mapped[int]  # 0 critical, 1 high, 2 normal: the queue's sort key
     reasons: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of sentences
