@@ -50,6 +50,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     security.init_app(app)
     limits.init_app(app)
     access.login_manager.init_app(app)
+    app.add_template_global(access.staff_nav, "staff_nav")
+    app.add_template_global(access.can, "can")
     errors.init_app(app)
     app.add_template_filter(html.render_body, "render_body")
     app.register_blueprint(health.bp)

@@ -6,7 +6,7 @@ Each staff blueprint calls ``protect(bp)`` once; only endpoints named in
 
 from functools import wraps
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_login import LoginManager, current_user
 
 from .db import db
@@ -22,6 +22,25 @@ PERMISSIONS = {
     "volunteer": {"cases"},  # only the queue and cases assigned to them
     "editor": {"releases"},
 }
+
+
+# The staff navigation: (label, endpoint, permission), shown when the endpoint
+# exists and the person's role has the permission.
+NAV = (
+    ("Queue", "triage.queue", "cases"),
+    ("Releases", "editorial.releases", "releases"),
+    ("Partners", "partners.index", "partners"),
+    ("Staff", "staff.users", "staff"),
+    ("Audit log", "staff.audit_log", "audit"),
+)
+
+
+def staff_nav() -> list[tuple[str, str]]:
+    return [
+        (label, url_for(endpoint))
+        for label, endpoint, permission in NAV
+        if endpoint in current_app.view_functions and can(permission)
+    ]
 
 
 @login_manager.user_loader
