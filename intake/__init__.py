@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     access.login_manager.init_app(app)
     app.add_template_global(access.staff_nav, "staff_nav")
     app.add_template_global(access.can, "can")
+    app.add_template_global(lambda endpoint: endpoint in app.view_functions, "has_endpoint")
     errors.init_app(app)
     app.add_template_filter(html.render_body, "render_body")
     app.register_blueprint(health.bp)
