@@ -11,6 +11,7 @@ public, cacheable content may set its own Cache-Control).
 from flask import Flask, Response, request
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import NotImplemented as MethodNotImplemented
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
@@ -81,6 +82,12 @@ def init_app(app: Flask) -> None:
         hops = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     csrf.init_app(app)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # No URL can be built for a host we do not serve, so no templated page:
+        # a short text answer (the visitor typed a wrong or forged address).
+        return "Bad request: unknown host.\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.before_request
     def refuse_unknown_methods():
