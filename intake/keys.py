@@ -56,8 +56,7 @@ def rotate_table(group: EncryptedColumns, batch_size: int = BATCH_SIZE) -> int:
         group.table.update()
         .where(pk == bindparam("_pk"))
         .values(
-            untouched
-            | {c.name: bindparam(f"_new_{c.name}", type_=Text) for c in group.columns}
+            untouched | {c.name: bindparam(f"_new_{c.name}", type_=Text) for c in group.columns}
         )
     )
     changed, last = 0, None

@@ -1,7 +1,7 @@
 """Unreadable input is refused with 400; names and text are normalised."""
 
 import pytest
-from conftest import csrf_token, make_test_app
+from conftest import csrf_token
 from flask import request
 
 from intake.input_hygiene import clean_name, normalise_text, readable
@@ -62,8 +62,8 @@ def test_readable(raw, ok):
 
 
 @pytest.fixture
-def echo_app(app, database_uri):
-    test_app = make_test_app(database_uri)
+def echo_app(app_factory):
+    test_app = app_factory()
 
     @test_app.route("/test/echo", methods=["GET", "POST"])
     def echo():
@@ -122,7 +122,9 @@ def test_bad_form_body_is_400(echo_client, bad):
 def test_bad_bytes_in_a_multipart_form_are_400(echo_client):
     token = csrf_token(echo_client.get("/test/form").get_data(as_text=True))
     response = echo_client.post(
-        "/test/echo", data={"csrf_token": token, "name": "a\x00b"}, content_type="multipart/form-data"
+        "/test/echo",
+        data={"csrf_token": token, "name": "a\x00b"},
+        content_type="multipart/form-data",
     )
     assert_refused(response)
 
@@ -132,7 +134,7 @@ def test_nul_in_the_path_is_400(echo_client):
 
 
 def test_good_unicode_passes_untouched(echo_client):
-    response = post_form(echo_client, "name=Jos%C3%A9+%D9%85%D8%AD%D9%85%D8%AF&x=%25_".encode())
+    response = post_form(echo_client, b"name=Jos%C3%A9+%D9%85%D8%AD%D9%85%D8%AF&x=%25_")
     assert response.status_code == 200
     assert response.json["form"]["name"] == "José محمد"
     assert response.json["form"]["x"] == "%_"

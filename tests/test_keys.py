@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import make_test_app, raw_engine
+from conftest import raw_engine
 from cryptography.fernet import Fernet
 from requests_factory import PERSONAL, add_request
 from sqlalchemy import Column, Integer, MetaData, Table, func, select, text
@@ -17,8 +17,10 @@ KEY_A = Fernet.generate_key().decode()
 KEY_B = Fernet.generate_key().decode()
 
 
-def keyed_app(database_uri, *keys, **overrides):
-    return make_test_app(database_uri, ENCRYPTION_KEYS=",".join(keys), **overrides)
+@pytest.fixture
+def keyed_app(app_factory):
+    """Factory: an app whose ENCRYPTION_KEYS are ``keys`` (newest first)."""
+    return lambda *keys, **overrides: app_factory(ENCRYPTION_KEYS=",".join(keys), **overrides)
 
 
 def write_requests(app, count=5):
@@ -49,12 +51,12 @@ def test_generate_key_prints_a_fernet_key(runner):
     Fernet(result.output.strip().encode())  # raises if it is not a key
 
 
-def test_rotation_then_removing_the_old_key_keeps_every_row_readable(app, database_uri):
-    old = keyed_app(database_uri, KEY_A)
+def test_rotation_then_removing_the_old_key_keeps_every_row_readable(keyed_app):
+    old = keyed_app(KEY_A)
     written = write_requests(old, count=5)
     before = stored_tokens(old)
 
-    both = keyed_app(database_uri, KEY_B, KEY_A)
+    both = keyed_app(KEY_B, KEY_A)
     result = both.test_cli_runner().invoke(args=["rotate-keys", "--batch-size", "2"])
     assert result.exit_code == 0, result.output
     assert "help_request: 5 rows re-encrypted" in result.output
@@ -65,15 +67,15 @@ def test_rotation_then_removing_the_old_key_keeps_every_row_readable(app, databa
     # Re-encryption is not a change: the retention clock did not move.
     assert sorted(u for _, u in before) == sorted(u for _, u in after)
 
-    assert read_requests(keyed_app(database_uri, KEY_B)) == (written, "TOTPSEED")
+    assert read_requests(keyed_app(KEY_B)) == (written, "TOTPSEED")
     # The old key alone can no longer read anything: the rows really moved.
     with pytest.raises(KeyUnavailable):
-        read_requests(keyed_app(database_uri, KEY_A))
+        read_requests(keyed_app(KEY_A))
 
 
-def test_rotation_stops_clearly_on_a_value_no_key_can_read(app, database_uri):
-    write_requests(keyed_app(database_uri, Fernet.generate_key().decode()), count=1)
-    result = keyed_app(database_uri, KEY_B, KEY_A).test_cli_runner().invoke(args=["rotate-keys"])
+def test_rotation_stops_clearly_on_a_value_no_key_can_read(keyed_app):
+    write_requests(keyed_app(Fernet.generate_key().decode()), count=1)
+    result = keyed_app(KEY_B, KEY_A).test_cli_runner().invoke(args=["rotate-keys"])
     assert result.exit_code == 1
     assert "no configured key can decrypt" in result.output
     assert "run rotate-keys again" in result.output
@@ -91,9 +93,11 @@ def test_encrypted_columns_are_found_by_type_including_future_tables():
 def test_stored_values_hold_no_personal_answer(app, database_uri):
     written = write_requests(app, count=2)
     values = [v for answers in written.values() for v in answers.values()]
-    with raw_engine(database_uri).connect() as conn:
+    engine = raw_engine(database_uri)
+    with engine.connect() as conn:
         rows = conn.execute(text("SELECT * FROM help_request")).all()
         staff = conn.execute(text("SELECT totp_secret FROM staff_user")).scalar_one()
+    engine.dispose()
     dump = repr(rows) + staff
     assert rows and not [v for v in values if v in dump]
     assert "TOTPSEED" not in dump
@@ -106,13 +110,12 @@ def test_stored_values_hold_no_personal_answer(app, database_uri):
 
 
 @pytest.fixture
-def keyless_app(app, database_uri, monkeypatch):
+def keyless_app(keyed_app, monkeypatch):
     """Production with no key configured, and two test-only routes that store
     personal data the way the form will."""
     monkeypatch.delenv("INTAKE_ENCRYPTION_KEYS", raising=False)
     monkeypatch.delenv("INTAKE_LOOKUP_KEY", raising=False)
     keyless = keyed_app(
-        database_uri,
         PRODUCTION=True,
         LOOKUP_KEY="",
         PROPAGATE_EXCEPTIONS=False,
@@ -152,7 +155,23 @@ def test_without_a_key_production_refuses_with_503_and_stores_nothing(keyless_ap
     assert count_requests(keyless_app) == 0
 
 
-def test_an_invalid_key_counts_as_no_key(app, database_uri):
-    broken = keyed_app(database_uri, "not-a-fernet-key", PRODUCTION=True)
+def test_an_invalid_key_counts_as_no_key(keyed_app):
+    broken = keyed_app("not-a-fernet-key", PRODUCTION=True)
     with broken.app_context(), pytest.raises(KeyUnavailable):
         broken.extensions["intake.keyring"].encrypt("x")
+
+
+def test_a_failed_write_never_shows_the_values_in_its_error(keyless_app, caplog):
+    """hide_parameters: the SQLAlchemy error that wraps KeyUnavailable would
+    otherwise quote the plaintext answers, and errors end up in logs."""
+    from sqlalchemy.exc import StatementError
+
+    caplog.set_level("DEBUG")
+    with keyless_app.app_context(), pytest.raises(StatementError) as failure:
+        made = add_request(name="Plain Text Name")
+        answers = [getattr(made, n) for n in (*PERSONAL, "summary")]
+        db.session.commit()
+    assert isinstance(failure.value.orig, KeyUnavailable)
+    assert not [a for a in answers if a in str(failure.value)]
+    keyless_app.test_client().post("/test-submit")
+    assert "Plain Text Name" not in caplog.text
