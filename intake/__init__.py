@@ -17,10 +17,14 @@ from . import (
     errors,
     health,
     html,
+    input_hygiene,
+    keys,
     limits,
     locales,
+    logs,
     press,
     releases,
+    retention,
     screening,
     security,
     settings,
@@ -45,9 +49,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         app.config.from_mapping(test_config)
 
     config.finish(app)
+    logs.init_app(app)
     db.init_app(app)
     crypto.init_app(app)
     locales.init_app(app)
+    input_hygiene.init_app(app)  # before anything that reads the body
     security.init_app(app)
     limits.init_app(app)
     access.login_manager.init_app(app)
@@ -61,6 +67,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(screening.bp)
     releases.init_app(app)
     backup.init_app(app)
+    keys.init_app(app)
+    retention.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:
         db.upgrade_schema(app)

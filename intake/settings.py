@@ -12,7 +12,9 @@ SECRET_KEY = None
 
 # None means: SQLite in instance/intake.sqlite3.
 SQLALCHEMY_DATABASE_URI = None
-SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+# hide_parameters: an error message or SQL log never shows the values of a
+# statement (they can hold an applicant's answers before encryption).
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
 # Upgrade the schema and publish the bundled release when the app starts.
 # Off in production, where several workers start at once: run
@@ -47,3 +49,20 @@ BABEL_DEFAULT_TIMEZONE = "UTC"
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_STRATEGY = "moving-window"
 RATELIMIT_ENABLED = True
+# Namespaces the counters, so several apps (or the tests) can share one Redis.
+RATELIMIT_KEY_PREFIX = "intake"
+
+# Host names the app answers to, e.g. ["help.example.org"]; a request for any
+# other Host gets 400. None accepts any (development).
+TRUSTED_HOSTS = None
+
+# Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host
+# headers are trusted (werkzeug ProxyFix). 0: not behind a proxy.
+PROXY_FIX = 0
+
+# Closed requests (accepted, referred, declined, withdrawn) are deleted by
+# ``flask --app intake purge`` once unchanged for this many days.
+RETENTION_DAYS = 365
+
+# Application log level; logs are JSON lines on stderr (intake.logs).
+LOG_LEVEL = "INFO"

@@ -68,6 +68,23 @@ def app(database_uri):
     empty_tables(app)
 
 
+@pytest.fixture
+def app_factory(app, database_uri):
+    """Factory: more apps on the test database with other settings (keys,
+    production, limits); their connections are closed after the test."""
+    made = []
+
+    def make(**overrides):
+        made.append(make_test_app(database_uri, **overrides))
+        return made[-1]
+
+    yield make
+    for extra in made:
+        with extra.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 def empty_tables(app):
     with app.app_context():
         db.session.remove()
