@@ -195,12 +195,34 @@ def test_keyboard_only_a_person_fills_reviews_changes_and_sends(page, app):
     assert_stayed_on_site(page)
 
 
-def test_a_double_click_on_send_makes_one_request(page, app):
+def test_a_double_click_on_send_makes_one_request(page, app, monkeypatch):
+    """The second click lands while the first request is still being stored (a slow
+    server), so both reach the server and race; one row, one reference."""
+    import time
+
+    from intake import screening
+
+    real_create = screening.create_request
+
+    def slow_create(*args, **kwargs):
+        time.sleep(0.5)
+        return real_create(*args, **kwargs)
+
+    monkeypatch.setattr(screening, "create_request", slow_create)
     page.goto(page.base + "/help")
     fill_with_pointer(page)
     page.get_by_role("button", name="Continue").click()
-    page.get_by_role("button", name="Send my request").dblclick()
+    # The first request is on its way (and slow) when the impatient second click lands.
+    page.evaluate(
+        """() => {
+            const send = [...document.querySelectorAll("button")]
+                .find(b => b.textContent.trim() === "Send my request");
+            send.click();
+            setTimeout(() => send.click(), 150);
+        }"""
+    )
     page.wait_for_selector(".reference")
+    assert sum(url.endswith("/help/submit") for url in page.requested) == 2  # both were sent
     rows = stored(app)
     assert len(rows) == 1
     assert page.locator(".reference").inner_text() == format_reference(rows[0].reference)
