@@ -126,9 +126,7 @@ def _guard() -> tuple[str, str, bool]:
 
 
 def _page(template: str, status: int):
-    response = current_app.make_response((render_template(template), status))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return current_app.make_response((render_template(template), status))
 
 
 def _from() -> str | None:

@@ -113,7 +113,10 @@ def _select(label, options, required, description=""):
 
 
 def _date_part(label, max_length):
-    return StringField(label, filters=[clean_text], validators=[Length(max=max_length)])
+    too_long = _l("Use %(max)d digits or fewer.", max=max_length)
+    return StringField(
+        label, filters=[clean_text], validators=[Length(max=max_length, message=too_long)]
+    )
 
 
 @dataclass(frozen=True)

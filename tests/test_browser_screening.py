@@ -5,6 +5,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from intake import timeutil
 from intake.db import db
@@ -34,6 +35,12 @@ def assert_stayed_on_site(page):
     assert {urlsplit(u).netloc for u in page.requested if not u.startswith("data:")} == {own}
 
 
+def assert_accessible(page):
+    """axe-core (bundled with axe-playwright-python, injected locally) finds nothing."""
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
 def choose(page, question: str, answer: str):
     """Tick one answer of the radio group (fieldset) whose legend contains ``question``."""
     group = page.get_by_role("group", name=re.compile(re.escape(question)))
@@ -48,11 +55,10 @@ def fill_with_pointer(page):
     page.get_by_label("Asylum", exact=True).check()
     choose(page, "immigration detention", "No")
     choose(page, "court hearing scheduled", "Yes")
-    page.locator("#hearing_day").fill("10")
-    page.locator("#hearing_month").fill("5")
-    page.locator("#hearing_year").fill("2026")
-    page.locator("#arrival_month").fill("8")
-    page.locator("#arrival_year").fill("2025")
+    dates = {"hearing_day": "10", "hearing_month": "5", "hearing_year": "2026"}
+    dates |= {"arrival_month": "8", "arrival_year": "2025"}
+    for part, value in dates.items():
+        page.locator(f"#{part}").fill(value)
     choose(page, "Form I-589", "No")
     choose(page, "under 18", "No")
     page.get_by_label("What name should we use for you?").fill("Mariam")
@@ -96,6 +102,7 @@ def test_with_javascript_off_a_person_fills_reviews_changes_and_sends(chromium, 
         page.get_by_role("button", name="Continue").click()
         assert page.title().startswith("Error: ")
         assert page.get_by_role("alert").is_visible()
+        assert page.evaluate("document.activeElement.id") == "error-summary"
         page.get_by_role(
             "link", name="Say whether you have a lawyer or representative now."
         ).click()
@@ -210,8 +217,11 @@ def test_a_double_click_on_send_makes_one_request(page, app, monkeypatch):
 
     monkeypatch.setattr(screening, "create_request", slow_create)
     page.goto(page.base + "/help")
+    page.get_by_role("button", name="Continue").click()
+    assert_accessible(page)  # the form with every error showing
     fill_with_pointer(page)
     page.get_by_role("button", name="Continue").click()
+    assert_accessible(page)  # check your answers
     # The first request is on its way (and slow) when the impatient second click lands.
     page.evaluate(
         """() => {
@@ -226,6 +236,7 @@ def test_a_double_click_on_send_makes_one_request(page, app, monkeypatch):
     rows = stored(app)
     assert len(rows) == 1
     assert page.locator(".reference").inner_text() == format_reference(rows[0].reference)
+    assert_accessible(page)
     assert_stayed_on_site(page)
 
 

@@ -119,8 +119,12 @@ def test_full_submission_stores_one_assessed_request_and_shows_its_reference(
         ring = crypto.keyring()
         assert row.phone_hash == ring.lookup_hash("+12125550100")
         assert row.email_hash == ring.lookup_hash("amal@example.org")
-    with raw_engine(database_uri).connect() as conn:
-        raw = conn.execute(text("SELECT name, phone, summary FROM help_request")).one()
+    engine = raw_engine(database_uri)
+    try:
+        with engine.connect() as conn:
+            raw = conn.execute(text("SELECT name, phone, summary FROM help_request")).one()
+    finally:
+        engine.dispose()
     assert "Amal" not in raw.name and "555" not in raw.phone and "asylum" not in raw.summary
     for response in (form, check, done):
         assert "Set-Cookie" not in response.headers
