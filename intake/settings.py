@@ -62,7 +62,32 @@ PROXY_FIX = 0
 
 # Closed requests (accepted, referred, declined, withdrawn) are deleted by
 # ``flask --app intake purge`` once unchanged for this many days.
+# The privacy notice on the form states it in months (RETENTION_DAYS // 30).
 RETENTION_DAYS = 365
 
 # Application log level; logs are JSON lines on stderr (intake.logs).
 LOG_LEVEL = "INFO"
+
+# --- The screening form (/help) ---------------------------------------------
+# Urgency thresholds in days, and the income limit as a % of the HHS poverty
+# guideline (see intake.rules.Thresholds): staff policy, not code.
+URGENCY_CRITICAL_HEARING_DAYS = 14
+URGENCY_HIGH_HEARING_DAYS = 60
+URGENCY_CRITICAL_DEADLINE_DAYS = 30
+URGENCY_HIGH_DEADLINE_DAYS = 90
+INCOME_LIMIT_PERCENT = 200
+
+# How long a form token stays valid, in seconds. Generous: someone may leave the
+# form open for hours; an expired token keeps the answers and asks again.
+FORM_TOKEN_MAX_AGE = 24 * 60 * 60
+
+# Submissions of the form per client address (Flask-Limiter syntax).
+HELP_RATE_LIMIT = "10 per hour"
+
+# The organisation's intake line, shown on the confirmation to people who need
+# help at once (detained, hearing soon). None hides it: a wrong number is worse
+# than none, so each deployment sets its own.
+HELPLINE_PHONE = None  # e.g. "+1 212 555 0100"
+HELPLINE_HOURS = None  # e.g. "Monday to Friday, 9 am to 5 pm Eastern Time"
+# When staff reply, in working days: "what happens next" on the confirmation.
+REPLY_WITHIN_DAYS = 5
