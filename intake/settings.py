@@ -47,3 +47,16 @@ BABEL_DEFAULT_TIMEZONE = "UTC"
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_STRATEGY = "moving-window"
 RATELIMIT_ENABLED = True
+
+# Triage
+# Where to email "a critical request is waiting" (no personal data); empty: off.
+STAFF_NOTIFY_EMAIL = ""
+MAIL_SERVER = "localhost"
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USERNAME = ""
+MAIL_PASSWORD = ""
+MAIL_FROM = "intake@localhost"
+MAIL_TIMEOUT_SECONDS = 10
+# The CSV export needs a login within this many minutes.
+EXPORT_RECENT_LOGIN_MINUTES = 15

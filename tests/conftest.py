@@ -184,3 +184,64 @@ def page(chromium, live_server):
     page.base = live_server.url
     yield page
     context.close()
+
+
+# --- Help requests ----------------------------------------------------------------
+
+REQUEST_URGENCY_RANK = {"critical": 0, "high": 1, "normal": 2}
+
+
+@pytest.fixture
+def make_request(app):
+    """Factory: store a help request as the screening form does, with sensible
+    defaults for every column; returns the (detached) HelpRequest. The phone and
+    email lookup hashes are computed from the values given."""
+    import secrets
+    from datetime import timedelta
+
+    from intake import crypto
+    from intake.models import HelpRequest
+    from intake.timeutil import utcnow
+
+    crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    counter = iter(range(1, 1_000_000))
+
+    def make(**overrides):
+        n = next(counter)
+        values = {
+            "reference": "".join(secrets.choice(crockford) for _ in range(8)),
+            "created_at": utcnow() - timedelta(hours=1000 - n),
+            "status": "new",
+            "screen": "eligible",
+            "urgency": "normal",
+            "reasons": '["Not represented and cannot pay."]',
+            "flags": "[]",
+            "represented": "no",
+            "can_pay": "no",
+            "household_size": 1,
+            "claim_types": " asylum ",
+            "detained": False,
+            "hearing": "no",
+            "i589_filed": "no",
+            "minor": False,
+            "state": "NY",
+            "preferred_language": "Spanish",
+            "name": f"Applicant {n}",
+            "nationality": "Venezuela",
+            **overrides,
+        }
+        values.setdefault("urgency_rank", REQUEST_URGENCY_RANK[values["urgency"]])
+        with app.app_context():
+            ring = crypto.keyring()
+            if values.get("phone") and "phone_hash" not in overrides:
+                values["phone_hash"] = ring.lookup_hash("".join(filter(str.isdigit, values["phone"])))
+            if values.get("email") and "email_hash" not in overrides:
+                values["email_hash"] = ring.lookup_hash(values["email"].strip().lower())
+            help_request = HelpRequest(**values)
+            db.session.add(help_request)
+            db.session.commit()
+            db.session.refresh(help_request)
+            db.session.expunge(help_request)
+            return help_request
+
+    return make

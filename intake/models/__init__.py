@@ -1,8 +1,9 @@
 """Typed models, one module per domain; importing this package registers every table."""
 
 from .audit import AuditEvent
+from .casework import Note, StatusChange
 from .help_request import HelpRequest
 from .release import Release
 from .staff import ROLES, StaffUser
 
-__all__ = ["ROLES", "AuditEvent", "HelpRequest", "Release", "StaffUser"]
+__all__ = ["AuditEvent", "HelpRequest", "Note", "ROLES", "Release", "StaffUser", "StatusChange"]
