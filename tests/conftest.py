@@ -234,7 +234,8 @@ def make_request(app):
         with app.app_context():
             ring = crypto.keyring()
             if values.get("phone") and "phone_hash" not in overrides:
-                values["phone_hash"] = ring.lookup_hash("".join(filter(str.isdigit, values["phone"])))
+                digits = "".join(filter(str.isdigit, values["phone"]))
+                values["phone_hash"] = ring.lookup_hash(digits)
             if values.get("email") and "email_hash" not in overrides:
                 values["email_hash"] = ring.lookup_hash(values["email"].strip().lower())
             help_request = HelpRequest(**values)
