@@ -117,7 +117,9 @@ def new():
 @bp.route("/<int:release_id>/edit", methods=["GET", "POST"])
 def edit(release_id: int):
     release = get_release(release_id)
-    form = ReleaseForm(obj=release)
+    # A POST is read from the form alone: a field left out is an error, never
+    # silently kept from the stored release.
+    form = ReleaseForm(obj=release) if request.method == "GET" else ReleaseForm()
     if form.validate_on_submit():
         if _preview_requested():
             return _form_page(form, release, preview=clean_body(form.body_html.data))

@@ -22,9 +22,12 @@ SUBJECT = "A critical request for legal help is waiting"
 
 
 def queue_url() -> str:
+    """The queue's address: PUBLIC_BASE_URL when set (the form's request may have
+    come through an embed or proxy), else the current request's host."""
     base = current_app.config.get("PUBLIC_BASE_URL")
     if base:
-        return base.rstrip("/") + url_for("triage.queue")
+        path = current_app.url_map.bind("localhost").build("triage.queue")
+        return base.rstrip("/") + path
     return url_for("triage.queue", _external=True)
 
 
@@ -64,7 +67,7 @@ def notify_if_critical(help_request) -> bool:
         # The type only: an SMTP error text could echo addresses back.
         log.error("critical-request notification not sent: %s", type(exc).__name__)
         return False
-    except Exception:  # the applicant's request is stored; a mail bug must not undo that
-        log.error("critical-request notification failed unexpectedly")
+    except Exception as exc:  # the request is stored; a mail bug must not undo that
+        log.error("critical-request notification failed: %s", type(exc).__name__)
         return False
     return True

@@ -155,12 +155,15 @@ def export():
     audit.record("export.csv", "queue", "", f"rows={count} {filters.describe()}")
     db.session.commit()
     staff = {s.id: s.email for s in db.session.execute(db.select(StaffUser)).scalars()}
-    rows = csv_export.queue_rows(
-        db.session.execute(query.execution_options(yield_per=500)).scalars(), staff, today()
-    )
+
+    def lines():
+        # Rows are read in batches while the response is sent, not held in memory.
+        result = db.session.execute(query.execution_options(yield_per=500)).scalars()
+        yield from csv_export.csv_lines(csv_export.queue_rows(result, staff, today()))
+
     name = f"queue-{utcnow():%Y%m%d-%H%M}.csv"
     return Response(
-        stream_with_context(csv_export.csv_lines(rows)),
+        stream_with_context(lines()),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{name}"',

@@ -704,4 +704,3 @@ def test_audit_never_holds_personal_data(client, app, staff, make_staff, make_re
         for value in PERSONAL.values():
             assert value not in event.detail
             assert value not in event.target
-
