@@ -24,6 +24,7 @@ from . import (
     screening,
     security,
     settings,
+    staff,
     triage,
 )
 
@@ -63,6 +64,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(screening.bp)
     app.register_blueprint(triage.bp)
     app.register_blueprint(editorial.bp)
+    staff.init_app(app)
     releases.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:

@@ -33,7 +33,8 @@ MAX_CONTENT_LENGTH = 64 * 1024
 MAX_FORM_MEMORY_SIZE = 64 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
+# Only staff pages set a cookie (public pages set none), so this is the staff cookie.
+SESSION_COOKIE_SAMESITE = "Strict"
 PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
 
 WTF_CSRF_TIME_LIMIT = 4 * 60 * 60
@@ -60,3 +61,14 @@ MAIL_FROM = "intake@localhost"
 MAIL_TIMEOUT_SECONDS = 10
 # The CSV export needs a login within this many minutes.
 EXPORT_RECENT_LOGIN_MINUTES = 15
+
+# Staff accounts
+# A staff session ends after this long without a request, and this long after login.
+STAFF_IDLE_MINUTES = 30
+STAFF_ABSOLUTE_HOURS = 12
+# Login attempts per client address (Flask-Limiter syntax); accounts also lock
+# for 15 minutes after 5 failures.
+STAFF_LOGIN_LIMIT = "20 per 15 minutes"
+# argon2-cffi PasswordHasher arguments; empty means its defaults (Argon2id,
+# RFC 9106 low-memory profile). Stored hashes are upgraded at the next login.
+STAFF_ARGON2_PARAMETERS = {}

@@ -39,6 +39,8 @@ def make_test_app(database_uri, **overrides):
         "AUTO_MIGRATE": False,
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "RATELIMIT_ENABLED": False,
+        # Cheap Argon2id: tests log in often (the defaults take ~0.3 s per check).
+        "STAFF_ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
         **TEST_KEYS,
         **overrides,
     }
@@ -246,3 +248,72 @@ def make_request(app):
             return help_request
 
     return make
+
+
+# --- Staff accounts ---------------------------------------------------------------
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_staff(app):
+    """Factory: a staff account with password ``STAFF_PASSWORD`` (also on
+    ``user.password``) and a TOTP secret (``user.totp_secret``), or an invited,
+    not yet enrolled one. Returns the detached StaffUser."""
+    from intake import passwords, second_factor
+    from intake.models import StaffUser
+
+    counter = iter(range(1, 10_000))
+
+    def make(role="reviewer", email=None, enrolled=True):
+        user = StaffUser(email=email or f"{role}{next(counter)}@staff.example", role=role)
+        with app.app_context():
+            if enrolled:
+                user.password_hash = passwords.hash_password(STAFF_PASSWORD)
+                user.totp_secret = second_factor.new_secret()
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+        user.password = STAFF_PASSWORD
+        return user
+
+    return make
+
+
+def next_totp_code(app, user) -> str:
+    """A code the app accepts now: the current step, or the next one if this
+    account already used it (so two logins per 30 s; move a frozen clock for
+    more). Never the previous step: it could expire between here and the check."""
+    from intake import second_factor
+    from intake.models import StaffUser
+
+    with app.app_context():
+        last = db.session.get(StaffUser, user.id).last_totp_step
+    now = second_factor.current_step()
+    step = now if last is None else max(now, last + 1)
+    assert step <= now + 1, "this account used the codes of now and the next step: move the clock"
+    return second_factor.code_for(user.totp_secret, step)
+
+
+@pytest.fixture
+def login_as(app):
+    """``login_as(client, user)``: log in through the real form (email, password,
+    current TOTP code); asserts it worked and returns the redirect response."""
+
+    def login(client, user):
+        form = client.get("/staff/login")
+        response = client.post(
+            "/staff/login",
+            data={
+                "csrf_token": csrf_token(form.text),
+                "email": user.email,
+                "password": user.password,
+                "code": next_totp_code(app, user),
+            },
+        )
+        assert response.status_code == 302, "login failed"
+        assert "/staff/login" not in response.location
+        return response
+
+    return login

@@ -4,6 +4,15 @@ from .audit import AuditEvent
 from .casework import Note, StatusChange
 from .help_request import HelpRequest
 from .release import Release
-from .staff import ROLES, StaffUser
+from .staff import ROLES, Invitation, StaffUser
 
-__all__ = ["AuditEvent", "HelpRequest", "Note", "ROLES", "Release", "StaffUser", "StatusChange"]
+__all__ = [
+    "ROLES",
+    "AuditEvent",
+    "HelpRequest",
+    "Invitation",
+    "Note",
+    "Release",
+    "StaffUser",
+    "StatusChange",
+]
