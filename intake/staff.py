@@ -207,13 +207,7 @@ def authenticate(email: str, password: str, code: str) -> StaffUser | None:
     password_ok = passwords.verify_password(user.password_hash, password)
     step = second_factor.accepted_step(user.totp_secret, code, user.last_totp_step)
     if not password_ok or step is None or not _claim_totp_step(user, step):
-        user.failed_logins += 1
-        detail = "wrong password or code"
-        if user.failed_logins >= LOCK_AFTER_FAILURES:
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
-            detail += f"; locked for {LOCK_MINUTES} minutes"
-        audit.record("login.failed", "staff", user.id, detail)
+        record_failure(user, "wrong password or code")
         return None
     user.failed_logins = 0
     user.locked_until = None
@@ -222,6 +216,19 @@ def authenticate(email: str, password: str, code: str) -> StaffUser | None:
         user.password_hash = passwords.hash_password(password)
     audit.record("login", "staff", user.id, actor_id=user.id)
     return user
+
+
+def record_failure(user: StaffUser, detail: str) -> bool:
+    """Count a wrong password or code; the fifth in a row locks the account for
+    a while. Returns True when this failure locked it."""
+    user.failed_logins += 1
+    locked = user.failed_logins >= LOCK_AFTER_FAILURES
+    if locked:
+        user.locked_until = timeutil.utcnow() + timedelta(minutes=LOCK_MINUTES)
+        user.failed_logins = 0
+        detail += f"; locked for {LOCK_MINUTES} minutes"
+    audit.record("login.failed", "staff", user.id, detail)
+    return locked
 
 
 def _claim_totp_step(user: StaffUser, step: int) -> bool:
@@ -336,14 +343,20 @@ def new_password_check(form, field):
         raise ValidationError(problem)
 
 
-class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired()])
-    code = StringField(
+def code_field() -> StringField:
+    return StringField(
         "Code from your authenticator app",
         validators=[DataRequired(), Length(max=12)],
         render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
     )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(
+        "Password", validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
+    code = code_field()
 
 
 class EnrolForm(FlaskForm):
@@ -358,11 +371,7 @@ class EnrolForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", "The two passwords differ.")],
         render_kw={"autocomplete": "new-password"},
     )
-    code = StringField(
-        "Code from your authenticator app",
-        validators=[DataRequired(), Length(max=12)],
-        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
-    )
+    code = code_field()
 
 
 class PasswordForm(FlaskForm):
@@ -479,6 +488,14 @@ def account():
             start_session(user, login_at=login_at)
             flash("Password changed. Your other sessions have ended.", "info")
             return redirect(url_for("staff.account"))
+        # Counted like a failed login, so an unattended session cannot be used
+        # to guess the password; the fifth miss locks the account and ends it.
+        if record_failure(user, "wrong current password"):
+            user.end_all_sessions()
+            db.session.commit()
+            end_session()
+            return redirect(url_for("staff.login"))
+        db.session.commit()
         form.current.errors = ["Your current password is not right."]
     status = 400 if form.is_submitted() else 200
     return render_template(
@@ -533,45 +550,49 @@ def _me() -> StaffUser:
     return db.session.get(StaffUser, current_user.id)
 
 
-def _commit(change) -> bool:
-    """Run one administrative change and commit it; a refusal is flashed instead."""
+def _apply(user_id: int, change, done: str):
+    """Run one administrative change on a person and go back to their page; a
+    refusal (AccountError) is rolled back and shown instead."""
+    person = _person(user_id)
     try:
-        change()
+        change(person)
     except AccountError as error:
         db.session.rollback()
         flash(str(error), "error")
-        return False
-    db.session.commit()
-    return True
+    else:
+        db.session.commit()
+        flash(done, "info")
+    return redirect(url_for("staff.user", user_id=user_id))
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
 @requires("staff")
 def change_role_view(user_id: int):
-    person, form = _person(user_id), RoleForm()
+    _person(user_id)
+    form = RoleForm()
     if not form.validate():
         abort(400)
-    if _commit(lambda: change_role(person, form.role.data, _me())):
-        flash("Role changed; it applies from the person's next login.", "info")
-    return redirect(url_for("staff.user", user_id=user_id))
+    return _apply(
+        user_id,
+        lambda person: change_role(person, form.role.data, _me()),
+        "Role changed; it applies from the person's next login.",
+    )
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 @requires("staff")
 def deactivate_view(user_id: int):
-    person = _person(user_id)
-    if _commit(lambda: deactivate(person, _me())):
-        flash("Account deactivated; its sessions have ended.", "info")
-    return redirect(url_for("staff.user", user_id=user_id))
+    return _apply(
+        user_id,
+        lambda person: deactivate(person, _me()),
+        "Account deactivated; its sessions have ended.",
+    )
 
 
 @bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
 @requires("staff")
 def reactivate_view(user_id: int):
-    person = _person(user_id)
-    if _commit(lambda: reactivate(person)):
-        flash("Account reactivated.", "info")
-    return redirect(url_for("staff.user", user_id=user_id))
+    return _apply(user_id, reactivate, "Account reactivated.")
 
 
 @bp.route("/users/<int:user_id>/reinvite", methods=["POST"])

@@ -5,25 +5,11 @@ import re
 
 import pytest
 from conftest import STAFF_PASSWORD, csrf_token, make_test_app
+from test_staff_auth import events, stored
 
 from intake import audit, passwords, second_factor, staff
 from intake.db import db
-from intake.models import AuditEvent, Invitation, StaffUser
-
-
-def events(app, action=None):
-    with app.app_context():
-        query = db.select(AuditEvent).order_by(AuditEvent.id)
-        if action:
-            query = query.where(AuditEvent.action == action)
-        return db.session.execute(query).scalars().all()
-
-
-def stored(app, user_id) -> StaffUser:
-    with app.app_context():
-        user = db.session.get(StaffUser, user_id)
-        db.session.expunge(user)
-        return user
+from intake.models import Invitation, StaffUser
 
 
 def post(client, page_path, action_path, **data):

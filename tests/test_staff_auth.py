@@ -444,6 +444,35 @@ def test_password_change_needs_the_current_password(app, client, make_staff, log
     )
     assert response.status_code == 400 and "current password is not right" in response.text
     assert stored(app, user.id).session_epoch == 0
+    assert events(app, "login.failed")[-1].detail == "wrong current password"
+
+
+def test_guessing_the_current_password_locks_and_logs_out(app, client, make_staff, login_as):
+    user = make_staff()
+    login_as(client, user)
+    for attempt in range(5):
+        page = client.get("/staff/account")
+        response = client.post(
+            "/staff/account",
+            data={
+                "csrf_token": csrf_token(page.text),
+                "current": f"guess number {attempt}",
+                "password": NEW_PASSWORD,
+                "confirm": NEW_PASSWORD,
+            },
+        )
+    assert response.status_code == 302 and response.location.endswith("/staff/login")
+    assert client.get("/staff/account").status_code == 302
+    after = stored(app, user.id)
+    assert after.locked_until is not None and after.session_epoch == 1
+    assert passwords_unchanged(app, user)
+
+
+def passwords_unchanged(app, user) -> bool:
+    from intake import passwords
+
+    with app.app_context():
+        return passwords.verify_password(stored(app, user.id).password_hash, STAFF_PASSWORD)
 
 
 def test_captured_cookie_fails_after_deactivation(app, client, make_staff, login_as):
