@@ -9,10 +9,12 @@ Each change function takes the version the person saw and refuses a stale one
 
 import json
 import re
+import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select, true, tuple_, update
+from sqlalchemy.orm import load_only
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import audit
@@ -160,9 +162,29 @@ def visible_to(user: StaffUser):
     return true() if sees_all(user) else HelpRequest.assignee_id == user.id
 
 
+# What the queue and its export show: no encrypted column is loaded, so a page
+# of the queue decrypts nothing.
+QUEUE_COLUMNS = (
+    HelpRequest.reference,
+    HelpRequest.created_at,
+    HelpRequest.version,
+    HelpRequest.status,
+    HelpRequest.assignee_id,
+    HelpRequest.screen,
+    HelpRequest.screen_override,
+    HelpRequest.urgency,
+    HelpRequest.urgency_rank,
+    HelpRequest.claim_types,
+    HelpRequest.preferred_language,
+    HelpRequest.state,
+    HelpRequest.filing_deadline,
+    HelpRequest.hearing_date,
+)
+
+
 def queue_query(filters: QueueFilters, viewer: StaffUser):
     """The filtered queue in queue order: most urgent first, then longest waiting."""
-    query = select(HelpRequest).where(visible_to(viewer))
+    query = select(HelpRequest).options(load_only(*QUEUE_COLUMNS)).where(visible_to(viewer))
     if filters.status == "open":
         query = query.where(HelpRequest.status.in_(OPEN_STATUSES))
     elif filters.status != "all":
@@ -242,11 +264,24 @@ def status_counts(viewer: StaffUser) -> dict[str, int]:
     return counts
 
 
+_languages_cache: dict[str, tuple[float, list[str]]] = {}
+LANGUAGES_CACHE_SECONDS = 300
+
+
 def languages_in_use() -> list[str]:
+    """The preferred languages requests name, for the filter's choices. Finding
+    them reads the whole table, so each process keeps the list for a few minutes
+    (a language new since then can still be filtered on by URL)."""
+    key = str(db.engine.url)
+    cached = _languages_cache.get(key)
+    if cached and time.monotonic() - cached[0] < LANGUAGES_CACHE_SECONDS:
+        return cached[1]
     query = (
         select(HelpRequest.preferred_language).distinct().order_by(HelpRequest.preferred_language)
     )
-    return [lang for lang in db.session.execute(query).scalars() if lang]
+    languages = [lang for lang in db.session.execute(query).scalars() if lang]
+    _languages_cache[key] = (time.monotonic(), languages)
+    return languages
 
 
 def case_staff() -> list[StaffUser]:

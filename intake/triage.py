@@ -159,7 +159,10 @@ def export():
     def lines():
         # Rows are read in batches while the response is sent, not held in memory.
         result = db.session.execute(query.execution_options(yield_per=500)).scalars()
-        yield from csv_export.csv_lines(csv_export.queue_rows(result, staff, today()))
+        try:
+            yield from csv_export.csv_lines(csv_export.queue_rows(result, staff, today()))
+        finally:  # also when the download is abandoned: free the server-side cursor
+            result.close()
 
     name = f"queue-{utcnow():%Y%m%d-%H%M}.csv"
     return Response(
