@@ -4,7 +4,7 @@ viewer, the create-staff command, and the password and TOTP helpers."""
 import re
 
 import pytest
-from conftest import STAFF_PASSWORD, csrf_token, make_test_app
+from conftest import STAFF_PASSWORD, csrf_token
 from test_staff_auth import events, stored
 
 from intake import audit, passwords, second_factor, staff
@@ -51,8 +51,8 @@ def test_admin_invites_a_person_and_gets_a_working_link(app, admin_client):
     assert "new@staff.example" in listing.text and "invited" in listing.text
 
 
-def test_invite_uses_public_base_url(database_uri, make_staff, login_as):
-    app = make_test_app(database_uri, PUBLIC_BASE_URL="https://help.example.org/")
+def test_invite_uses_public_base_url(other_app, make_staff, login_as):
+    app = other_app(PUBLIC_BASE_URL="https://help.example.org/")
     client = app.test_client()
     admin = make_staff("admin")
     login_as(client, admin)
@@ -273,8 +273,8 @@ def test_create_staff_prints_a_one_time_link(app, runner, client):
     assert event.actor_id is None and event.detail == "role=admin"
 
 
-def test_create_staff_uses_public_base_url(app, database_uri):  # app: emptied afterwards
-    app = make_test_app(database_uri, PUBLIC_BASE_URL="https://help.example.org")
+def test_create_staff_uses_public_base_url(app, other_app):  # app: emptied afterwards
+    app = other_app(PUBLIC_BASE_URL="https://help.example.org")
     result = app.test_cli_runner().invoke(
         args=["create-staff", "a@example.org", "--role", "editor"]
     )
@@ -324,12 +324,12 @@ def test_create_staff_refuses_duplicate_but_reinvites_the_unenrolled(app, runner
 
 
 def test_default_hasher_is_argon2id_and_old_hashes_are_upgraded_at_login(
-    database_uri, make_staff, login_as
+    other_app, make_staff, login_as
 ):
     """make_staff hashed with the cheap test parameters; an app with the real
     defaults re-hashes at the next successful login."""
     user = make_staff()
-    app = make_test_app(database_uri, STAFF_ARGON2_PARAMETERS={})
+    app = other_app(STAFF_ARGON2_PARAMETERS={})
     with app.app_context():
         cheap = db.session.get(StaffUser, user.id).password_hash
         assert passwords.needs_rehash(cheap)

@@ -5,7 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from conftest import STAFF_PASSWORD, csrf_token, make_test_app, next_totp_code, raw_engine
+from conftest import STAFF_PASSWORD, csrf_token, next_totp_code, raw_engine
 from sqlalchemy import text
 
 from intake import second_factor, staff, timeutil
@@ -155,8 +155,10 @@ def test_unknown_or_absurd_token_is_404(client):
 def test_only_the_token_hash_is_stored(app, database_uri):
     path = invite(app)
     token = path.rsplit("/", 1)[1]
-    with raw_engine(database_uri).connect() as conn:
+    engine = raw_engine(database_uri)
+    with engine.connect() as conn:
         stored_hash = conn.execute(text("SELECT token_hash FROM staff_invitation")).scalar_one()
+    engine.dispose()
     assert token not in stored_hash and stored_hash == staff.token_hash(token)
 
 
@@ -317,8 +319,8 @@ def client_from(app, address):
     return client
 
 
-def test_per_client_limit_gives_429(database_uri, make_staff):
-    app = make_test_app(database_uri, RATELIMIT_ENABLED=True, STAFF_LOGIN_LIMIT="3 per 15 minutes")
+def test_per_client_limit_gives_429(other_app, make_staff):
+    app = other_app(RATELIMIT_ENABLED=True, STAFF_LOGIN_LIMIT="3 per 15 minutes")
     client = client_from(app, "203.0.113.77")
     try:
         for _ in range(3):
@@ -375,8 +377,8 @@ def test_session_cookie_attributes(client, make_staff, login_as):
     assert "Expires" not in cookie  # no remember-me: gone when the browser closes
 
 
-def test_secure_cookie_in_production(database_uri):
-    app = make_test_app(database_uri, PRODUCTION=True)
+def test_secure_cookie_in_production(other_app):
+    app = other_app(PRODUCTION=True)
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
