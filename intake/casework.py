@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import and_, func, or_, select, true, tuple_, update
 from sqlalchemy.orm import load_only
 from sqlalchemy.orm.exc import StaleDataError
@@ -252,36 +253,63 @@ def queue_page(
     return rows, (Cursor.after(rows[-1]) if more else None)
 
 
+def _cache() -> dict:
+    """Per-app memo for what costs a scan of the whole table on every queue page."""
+    return current_app.extensions.setdefault("intake.queue_cache", {})
+
+
+def _cached(key, compute, seconds: float):
+    cache = _cache()
+    hit = cache.get(key)
+    if hit and time.monotonic() - hit[0] < seconds:
+        return hit[1]
+    value = compute()
+    cache[key] = (time.monotonic(), value)
+    return value
+
+
+def forget_counts() -> None:
+    """After a change made here the counts are computed afresh; changes from
+    other processes show within QUEUE_COUNTS_SECONDS."""
+    _cache().pop("counts", None)
+
+
 def status_counts(viewer: StaffUser) -> dict[str, int]:
-    """How many requests the viewer can see in each status."""
-    query = (
-        select(HelpRequest.status, func.count())
-        .where(visible_to(viewer))
-        .group_by(HelpRequest.status)
-    )
-    counts = dict.fromkeys(STATUSES, 0)
-    counts.update({status: n for status, n in db.session.execute(query)})
-    return counts
+    """How many requests the viewer can see in each status. Counting reads every
+    row, so the all-cases counts are kept for QUEUE_COUNTS_SECONDS."""
+
+    def count() -> dict[str, int]:
+        query = (
+            select(HelpRequest.status, func.count())
+            .where(visible_to(viewer))
+            .group_by(HelpRequest.status)
+        )
+        counts = dict.fromkeys(STATUSES, 0)
+        counts.update({status: n for status, n in db.session.execute(query)})
+        return counts
+
+    if not sees_all(viewer):  # a volunteer's own cases: a small, indexed count
+        return count()
+    return dict(_cached("counts", count, current_app.config["QUEUE_COUNTS_SECONDS"]))
 
 
-_languages_cache: dict[str, tuple[float, list[str]]] = {}
 LANGUAGES_CACHE_SECONDS = 300
 
 
 def languages_in_use() -> list[str]:
     """The preferred languages requests name, for the filter's choices. Finding
-    them reads the whole table, so each process keeps the list for a few minutes
-    (a language new since then can still be filtered on by URL)."""
-    key = str(db.engine.url)
-    cached = _languages_cache.get(key)
-    if cached and time.monotonic() - cached[0] < LANGUAGES_CACHE_SECONDS:
-        return cached[1]
-    query = (
-        select(HelpRequest.preferred_language).distinct().order_by(HelpRequest.preferred_language)
-    )
-    languages = [lang for lang in db.session.execute(query).scalars() if lang]
-    _languages_cache[key] = (time.monotonic(), languages)
-    return languages
+    them reads the whole table, so the list is kept for a few minutes (a language
+    new since then can still be filtered on by URL)."""
+
+    def distinct() -> list[str]:
+        query = (
+            select(HelpRequest.preferred_language)
+            .distinct()
+            .order_by(HelpRequest.preferred_language)
+        )
+        return [lang for lang in db.session.execute(query).scalars() if lang]
+
+    return _cached("languages", distinct, LANGUAGES_CACHE_SECONDS)
 
 
 def case_staff() -> list[StaffUser]:
@@ -358,6 +386,7 @@ def _commit() -> None:
     except StaleDataError as exc:
         db.session.rollback()
         raise StaleCase() from exc
+    forget_counts()
 
 
 def _reason(text: str | None, required: bool, what: str) -> str:

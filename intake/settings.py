@@ -61,6 +61,9 @@ MAIL_FROM = "intake@localhost"
 MAIL_TIMEOUT_SECONDS = 10
 # The CSV export needs a login within this many minutes.
 EXPORT_RECENT_LOGIN_MINUTES = 15
+# The queue's counts per status read the whole table; each process reuses them
+# for this many seconds (its own changes show at once).
+QUEUE_COUNTS_SECONDS = 10
 
 # Staff accounts
 # A staff session ends after this long without a request, and this long after login.

@@ -707,3 +707,15 @@ def test_audit_never_holds_personal_data(client, app, staff, make_staff, make_re
         for value in PERSONAL.values():
             assert value not in event.detail
             assert value not in event.target
+
+
+def test_counts_are_reused_briefly_and_refreshed_by_own_changes(client, staff, make_request):
+    case = make_request()
+    staff("reviewer")
+    assert "Open 1" in text_of(client.get("/staff/"))
+    make_request()  # as if another process stored it: shown within QUEUE_COUNTS_SECONDS
+    response = client.get("/staff/")
+    assert "Open 1" in text_of(response) and len(queue_refs(response)) == 2
+    post_case(client, case.reference, "status", status="withdrawn", reason="Asked to.")
+    text = text_of(client.get("/staff/"))
+    assert "Open 1" in text and "Withdrawn 1" in text and "All 2" in text
