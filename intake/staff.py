@@ -667,8 +667,10 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def staff_session_timeouts():
         """End a staff session that was idle too long or is too old; the guard
-        of the staff blueprints then sends the person to the login page."""
-        if "_user_id" not in session:
+        of the staff blueprints then sends the person to the login page.
+        Only staff pages count as activity (not public pages or static files),
+        and only they touch the cookie."""
+        if "_user_id" not in session or not request.path.startswith(bp.url_prefix + "/"):
             return
         if session_expired():
             end_session()

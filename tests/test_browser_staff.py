@@ -10,6 +10,13 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
+def assert_accessible(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
 def log_in(page, email, password, code):
     page.goto(page.base + "/staff/login")
     page.get_by_label("Email").fill(email)
@@ -42,6 +49,7 @@ def test_admin_invites_reviewer_who_enrols_and_logs_in(page, chromium, make_staf
         assert reviewer.get_by_role(
             "img", name="QR code holding the setup key shown below"
         ).is_visible()
+        assert_accessible(reviewer)
         secret = reviewer.locator("#totp-secret").inner_text().replace(" ", "")
         totp = pyotp.TOTP(secret)
         passphrase = "three little words and more"
@@ -51,6 +59,9 @@ def test_admin_invites_reviewer_who_enrols_and_logs_in(page, chromium, make_staf
         reviewer.get_by_role("button", name="Finish setup").click()
         reviewer.wait_for_url("**/staff/login")
         assert "Your account is ready" in reviewer.content()
+        log_in(reviewer, "reviewer.new@staff.example", "a wrong passphrase", "000000")
+        assert reviewer.get_by_role("alert").is_visible()  # the error summary
+        assert_accessible(reviewer)
 
         # The code used for enrolment is spent; the next one (still in the window) works.
         log_in(reviewer, "reviewer.new@staff.example", passphrase, totp.at(time.time() + 30))

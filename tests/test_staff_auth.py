@@ -504,6 +504,15 @@ def test_idle_timeout(app, client, make_staff, login_as, clock):
     assert "session has ended" in client.get(response.location).text
 
 
+def test_public_pages_do_not_count_as_activity(app, client, make_staff, login_as, clock):
+    login_as(client, make_staff())
+    clock.advance(minutes=20)
+    public = client.get("/help")
+    assert public.status_code == 200 and "Set-Cookie" not in public.headers
+    clock.advance(minutes=11)
+    assert client.get("/staff/account").status_code == 302
+
+
 def test_absolute_timeout(app, client, make_staff, login_as, clock):
     login_as(client, make_staff())
     for _ in range(35):  # busy all day, a request every 20 minutes
