@@ -14,7 +14,8 @@ URL map (prefix /staff):
   GET      /users                 users      (admin)
   GET/POST /users/invite          invite     (admin)
   GET      /users/<id>            user       (admin)
-  POST     /users/<id>/role       change_role, /deactivate, /reactivate, /reinvite (admin)
+  POST     /users/<id>/role       change_role_view (admin); likewise /deactivate,
+                                  /reactivate, /reinvite: deactivate_view, ...
   GET      /audit                 audit_log  (admin)
 """
 
