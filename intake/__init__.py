@@ -14,6 +14,7 @@ from . import (
     config,
     crypto,
     db,
+    editorial,
     errors,
     health,
     html,
@@ -28,6 +29,8 @@ from . import (
     screening,
     security,
     settings,
+    staff,
+    triage,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,9 +65,13 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.add_template_global(lambda endpoint: endpoint in app.view_functions, "has_endpoint")
     errors.init_app(app)
     app.add_template_filter(html.render_body, "render_body")
+    app.add_template_filter(html.linkify_note, "linkify_note")
     app.register_blueprint(health.bp)
     app.register_blueprint(press.bp)
     app.register_blueprint(screening.bp)
+    app.register_blueprint(triage.bp)
+    app.register_blueprint(editorial.bp)
+    staff.init_app(app)
     releases.init_app(app)
     backup.init_app(app)
     keys.init_app(app)

@@ -35,7 +35,8 @@ MAX_CONTENT_LENGTH = 64 * 1024
 MAX_FORM_MEMORY_SIZE = 64 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
+# Only staff pages set a cookie (public pages set none), so this is the staff cookie.
+SESSION_COOKIE_SAMESITE = "Strict"
 PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
 
 WTF_CSRF_TIME_LIMIT = 4 * 60 * 60
@@ -91,3 +92,30 @@ HELPLINE_PHONE = None  # e.g. "+1 212 555 0100"
 HELPLINE_HOURS = None  # e.g. "Monday to Friday, 9 am to 5 pm Eastern Time"
 # When staff reply, in working days: "what happens next" on the confirmation.
 REPLY_WITHIN_DAYS = 5
+
+# Triage
+# Where to email "a critical request is waiting" (no personal data); empty: off.
+STAFF_NOTIFY_EMAIL = ""
+MAIL_SERVER = "localhost"
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USERNAME = ""
+MAIL_PASSWORD = ""
+MAIL_FROM = "intake@localhost"
+MAIL_TIMEOUT_SECONDS = 10
+# The CSV export needs a login within this many minutes.
+EXPORT_RECENT_LOGIN_MINUTES = 15
+# The queue's counts per status read the whole table; each process reuses them
+# for this many seconds (its own changes show at once).
+QUEUE_COUNTS_SECONDS = 10
+
+# Staff accounts
+# A staff session ends after this long without a request, and this long after login.
+STAFF_IDLE_MINUTES = 30
+STAFF_ABSOLUTE_HOURS = 12
+# Login attempts per client address (Flask-Limiter syntax); accounts also lock
+# for 15 minutes after 5 failures.
+STAFF_LOGIN_LIMIT = "20 per 15 minutes"
+# argon2-cffi PasswordHasher arguments; empty means its defaults (Argon2id,
+# RFC 9106 low-memory profile). Stored hashes are upgraded at the next login.
+STAFF_ARGON2_PARAMETERS = {}
