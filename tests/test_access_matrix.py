@@ -30,6 +30,8 @@ def expect(anonymous, admin, reviewer, volunteer, editor):
 ALL_LOGGED_IN_OK = expect(302, 200, 200, 200, 200)
 ADMIN_ONLY = expect(302, 200, 403, 403, 403)
 NOBODY = expect(405, 405, 405, 405, 405)
+# Methods the app never uses (PUT, DELETE, TRACE...) are refused before routing.
+UNUSED_METHOD = expect(501, 501, 501, 501, 501)
 ROWS = [
     ("GET", "/staff/login", expect(200, 302, 302, 302, 302)),
     ("POST", "/staff/login", expect(200, 302, 302, 302, 302)),
@@ -55,7 +57,7 @@ ROWS = [
     ("POST", "/staff/users/{user_id}/reinvite", expect(302, 200, 403, 403, 403)),
     ("GET", "/staff/audit", ADMIN_ONLY),
     ("POST", "/staff/audit", NOBODY),
-    ("DELETE", "/staff/audit", NOBODY),
+    ("DELETE", "/staff/audit", UNUSED_METHOD),
     # Triage: cases for admin, reviewer and volunteer (a volunteer only sees cases
     # assigned to them: the target case is not, hence 404); editors are refused.
     ("GET", "/staff/", expect(302, 200, 200, 200, 403)),

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 148b7f46c9fb
+Revision ID: 2eb642d67bc2
 Revises: 
-Create Date: 2026-11-27 02:59:00.793279
+Create Date: 2026-11-27 03:40:37.448927
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '148b7f46c9fb'
+revision = '2eb642d67bc2'
 down_revision = None
 branch_labels = None
 depends_on = None
