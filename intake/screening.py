@@ -20,6 +20,7 @@ from .help_requests import (
 )
 from .limits import limiter
 from .locales import public_route
+from .notify import notify_if_critical
 from .rules import Screen
 from .screening_form import DATES, HelpForm
 from .security import csrf
@@ -96,6 +97,7 @@ def submit():
     except (OperationalError, KeyUnavailable) as exc:
         current_app.logger.error("help request not stored: %s", type(exc).__name__)
         return _render_check(answers, token, source, not_saved=True), 503
+    notify_if_critical(help_request)  # after the commit; never raises
     return _render_confirmation(help_request)
 
 

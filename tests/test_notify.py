@@ -175,3 +175,20 @@ def test_the_queue_link_works_without_a_public_base(database_uri, sink, make_req
     with app.test_request_context("/help", base_url="http://intake.test"):
         assert notify.notify_if_critical(case) is True
     assert "http://intake.test/staff/" in sink.messages[0]["data"].decode()
+
+
+def test_a_critical_submission_from_the_form_notifies_staff(database_uri, sink):
+    """The form calls the notification after its commit: detained → critical."""
+    from test_screening import VALID, reference_in, token_from
+
+    app = mail_app(database_uri, sink.port)
+    client = app.test_client()
+    data = {**VALID, "detained": "yes", "form_token": token_from(client.get("/help").text)}
+    response = client.post("/help/submit", data=data)
+    assert response.status_code == 200
+    reference = reference_in(response.text)
+    (message,) = sink.messages
+    raw = message["data"].decode()
+    assert "A critical request for legal help is waiting" in raw
+    for value in (VALID["name"], VALID["email"], reference):
+        assert value not in raw
