@@ -26,8 +26,8 @@ def assert_security_headers(response):
 
 
 @pytest.fixture
-def failing_app(database_uri):
-    app = make_test_app(database_uri, PROPAGATE_EXCEPTIONS=False)
+def failing_app(app_factory):
+    app = app_factory(PROPAGATE_EXCEPTIONS=False)
 
     @app.get("/boom")
     def boom():
