@@ -17,15 +17,18 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import BadRequest
 
 # Invisible characters that reorder or hide text: bidi embeddings, overrides and
-# isolates, zero-width space/joiners, word joiner, byte-order mark. They let a
-# name display differently from what is stored ("spoofing"). Every other
-# format character (Unicode category Cf) goes too; see clean_name.
+# isolates, zero-width space, word joiner, byte-order mark. They let a name
+# display differently from what is stored ("spoofing"). Every other format
+# character (Unicode category Cf) goes too, except the two joiners below.
 INVISIBLE = frozenset(
     [chr(c) for c in range(0x202A, 0x202F)]
     + [chr(c) for c in range(0x2066, 0x206A)]
-    + [chr(c) for c in range(0x200B, 0x200E)]
-    + ["\u2060", "\ufeff"]
+    + ["\u200b", "\u2060", "\ufeff"]
 )
+# The zero-width non-joiner and joiner are part of correct spelling in Persian,
+# Dari and Pashto (and of Indic scripts and emoji): they change how letters
+# join, not the order text is shown in, so names keep them.
+JOINERS = frozenset({"\u200c", "\u200d"})
 WHITESPACE = re.compile(r"\s+")
 FORM_URLENCODED = "application/x-www-form-urlencoded"
 
@@ -43,16 +46,15 @@ def normalise_text(value: str | None) -> str:
 def clean_name(value: str | None) -> str:
     """A person's name as staff should see it: NFC; bidi controls, zero-width and
     all other format (Cf), control (Cc) and surrogate (Cs) characters removed;
-    runs of whitespace collapsed to one space.
-
-    Note: this also removes the zero-width non-joiner U+200C that some Persian
-    and Dari spellings use; the letters then join, the name stays legible."""
+    runs of whitespace collapsed to one space. The zero-width (non-)joiner stays:
+    Persian and Dari spelling needs it."""
     text = unicodedata.normalize("NFC", value or "")
     text = WHITESPACE.sub(" ", text)
     text = "".join(
         ch
         for ch in text
-        if ch not in INVISIBLE and unicodedata.category(ch) not in ("Cf", "Cc", "Cs")
+        if ch in JOINERS
+        or (ch not in INVISIBLE and unicodedata.category(ch) not in ("Cf", "Cc", "Cs"))
     )
     return WHITESPACE.sub(" ", text).strip()
 

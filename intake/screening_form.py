@@ -26,6 +26,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, StopValidation
 
 from . import choices, contact, timeutil
+from .input_hygiene import clean_name
 from .rules import CLAIM_TYPES, PartialDate
 
 YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
@@ -69,13 +70,22 @@ def _no_control_characters(multiline: bool):
     return check
 
 
-def _text(label, max_length, *, required=None, multiline=False, description="", **kw):
+def _text(
+    label,
+    max_length,
+    *,
+    required=None,
+    multiline=False,
+    description="",
+    filters=(clean_text,),
+    **kw,
+):
     field_class = TextAreaField if multiline else StringField
     first = InputRequired(message=required) if required else Optional()
     return field_class(
         label,
         description=description,
-        filters=[clean_text],
+        filters=list(filters),
         validators=[
             first,
             _no_control_characters(multiline),
@@ -226,6 +236,9 @@ class HelpForm(Form):
         required=_l("Enter a name we can use for you."),
         description=_l("It does not have to be your full legal name."),
         render_kw={"autocomplete": "name"},
+        # Bidi overrides and zero-width characters would let a name show staff
+        # something other than what is stored: removed, with control characters.
+        filters=[clean_name],
     )
     nationality = _select(
         _l("Country of nationality"),

@@ -22,7 +22,11 @@ def test_normalise_text_composes_and_strips():
         ("Ana\u202e lirpA", "Ana lirpA"),  # right-to-left override
         ("\u2067Maria\u2069 Lopez", "Maria Lopez"),  # isolates
         ("\u202aA\u202b\u202c\u202dB", "AB"),  # embeddings
-        ("Jo\u200bhn\u200c\u200d", "John"),  # zero-width space and joiners
+        ("Jo\u200bhn", "John"),  # zero-width space
+        (
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+        ),  # ZWNJ kept (Persian)
         ("\ufeffAmir\u2060", "Amir"),  # byte-order mark, word joiner
         ("Ali\u00ad\u061cHassan", "AliHassan"),  # soft hyphen, Arabic letter mark (Cf)
         ("  Nadia \t\n  Karimi\u00a0 ", "Nadia Karimi"),  # whitespace collapsed

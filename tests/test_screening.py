@@ -178,7 +178,7 @@ INVALID = [
     ("minor", None, "minor", "under 18"),
     ("name", "", "name", "Enter a name"),
     ("name", "n" * 101, "name", "100 characters"),
-    ("name", "Am\x1bal", "name", "unusual characters"),  # NUL itself is a 400 (input hygiene)
+    ("summary", "line\x1bescape", "summary", "unusual characters"),  # NUL itself is a 400
     ("nationality", "XX", "nationality", "country of nationality"),
     ("preferred_language", None, "preferred_language", "language"),
     ("state", "ZZ", "state", "state or territory"),
@@ -537,11 +537,13 @@ def test_markup_in_answers_comes_back_escaped(app, client):
 def test_unicode_names_are_accepted_and_nfc_normalised(app, client):
     decomposed = "Jose\u0301 \u200fمريم\u200f 👩\u200d👩\u200d👧 Ли"
     data = answers(client, name=decomposed, summary="  Привет 🙏  ")
+    # NFC; direction marks removed (names are shown in <bdi>); emoji joiners kept.
+    expected = "Jos\u00e9 مريم 👩\u200d👩\u200d👧 Ли"
     check = client.post("/help/check", data=data).get_data(as_text=True)
-    assert "Jos\u00e9 \u200fمريم\u200f 👩\u200d👩\u200d👧 Ли" in check
+    assert expected in check
     client.post("/help/submit", data=data)
     row = stored(app)[0]
-    assert row.name == "Jos\u00e9 \u200fمريم\u200f 👩\u200d👩\u200d👧 Ли"
+    assert row.name == expected
     assert row.summary == "Привет 🙏"
 
 
@@ -568,3 +570,11 @@ def test_contact_normal_forms():
     assert normalise_phone(" +1 (212) 555-0100 ") == "+12125550100"
     assert normalise_phone("212.555.0100") == "2125550100"
     assert normalise_email("  Ａmal@Example.ORG ") == "amal@example.org"
+
+
+def test_bidi_overrides_and_zero_width_characters_are_removed_from_names(app, client):
+    data = answers(client, name="\u202eAmal\u200b \u2067Haddad\u2069\x1b")
+    response = client.post("/help/submit", data=data)
+    assert response.status_code == 200
+    (row,) = stored(app)
+    assert row.name == "Amal Haddad"
