@@ -60,12 +60,12 @@ def form():
 @public_route(bp, "/help/check", methods=["POST"])
 def check():
     nonce, token, expired = _guard()
+    existing = find_by_submission_key(nonce)
+    if existing is not None:  # back to a page of a request already sent
+        return _render_confirmation(existing)
     answers = HelpForm(request.form)
     source = source_for(_from())
     if expired:
-        existing = find_by_submission_key(nonce)
-        if existing is not None:
-            return _render_confirmation(existing)
         return _render_form(answers, token, source, expired=True)
     if not answers.validate():
         return _render_form(answers, token, source)

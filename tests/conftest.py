@@ -148,7 +148,11 @@ class LiveServer:
         self.thread.start()
 
     def stop(self):
+        """Stop serving and wait for requests still in flight (the browser may have
+        moved on before the server finished one), so none of them is still holding
+        a database connection when the test's app disposes of its engine."""
         self.server.shutdown()
+        self.server.server_close()  # joins the request threads (block_on_close)
         self.thread.join(5)
 
 

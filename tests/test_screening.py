@@ -442,7 +442,9 @@ def test_the_same_token_twice_makes_one_request_with_one_reference(app, client):
     first = client.post("/help/submit", data=data).get_data(as_text=True)
     second = client.post("/help/submit", data=data).get_data(as_text=True)
     back = client.post("/help", data={**data, "change": "name"}).get_data(as_text=True)
+    check = client.post("/help/check", data=data).get_data(as_text=True)
     assert reference_in(first) == reference_in(second) == reference_in(back)
+    assert reference_in(check) == reference_in(first)
     assert len(stored(app)) == 1
 
 
@@ -525,12 +527,12 @@ XSS = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
 
 def test_markup_in_answers_comes_back_escaped(app, client):
     data = answers(client, name=XSS, summary=XSS, detained="yes", detention_facility=XSS)
-    for step in ("/help/check", "/help/submit"):
-        page = client.post(step, data=data).get_data(as_text=True)
-        assert "<script>alert(1)" not in page and "<img src=x" not in page
     error_page = client.post("/help/check", data={**data, "consent": ""}).get_data(as_text=True)
     assert "<script>alert(1)" not in error_page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in error_page
+    for step in ("/help/check", "/help/submit"):
+        page = client.post(step, data=data).get_data(as_text=True)
+        assert "<script>alert(1)" not in page and "<img src=x" not in page
     assert stored(app)[0].name == XSS  # stored as typed, escaped when shown
 
 
@@ -568,3 +570,9 @@ def test_contact_normal_forms():
     assert normalise_phone(" +1 (212) 555-0100 ") == "+12125550100"
     assert normalise_phone("212.555.0100") == "2125550100"
     assert normalise_email("  Ａmal@Example.ORG ") == "amal@example.org"
+
+
+def test_a_follow_up_with_an_error_stays_visible(client):
+    data = answers(client, detained="no", detention_facility="x" * 121)
+    page = client.post("/help/check", data=data).get_data(as_text=True)
+    assert 'class="field has-error follow-up"' in page
