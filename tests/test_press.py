@@ -67,8 +67,12 @@ def test_release_meta_tags_and_canonical(client, seeded):
 def test_canonical_uses_configured_public_base(database_uri, seeded):
     from conftest import make_test_app
 
+    from intake.db import db
+
     app = make_test_app(database_uri, PUBLIC_BASE_URL="https://help.example.org/")
     page = app.test_client().get(f"/press/{SLUG}").get_data(as_text=True)
+    with app.app_context():  # close its connection now, not at garbage collection
+        db.engine.dispose()
     assert f'<link rel="canonical" href="https://help.example.org/press/{SLUG}">' in page
 
 
