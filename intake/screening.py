@@ -45,7 +45,7 @@ def never_cache(response):
 @public_route(bp, "/help", methods=["GET", "POST"])
 def form():
     """The questions: empty on GET; filled again when "Change" posts the answers back."""
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD (which Flask routes here too)
         return _render_form(HelpForm(), form_tokens.issue_token(), source_for(_from()))
     nonce, token, expired = _guard()
     answers = HelpForm(request.form)

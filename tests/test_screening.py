@@ -138,6 +138,7 @@ def test_unknown_source_is_stored_as_the_form_itself(app, client):
 
 
 def test_get_help_sets_no_cookie_and_loads_quick_exit_script(client):
+    assert client.head("/help").status_code == 200
     response = client.get("/help")
     assert "Set-Cookie" not in response.headers
     page = response.get_data(as_text=True)
