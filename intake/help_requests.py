@@ -99,15 +99,15 @@ def create_request(
     answers = answers_from(form)
     assessment = assess(answers, timeutil.today(), thresholds_from(app))
     for _attempt in range(5):
-        request = _build(form, answers, assessment)
-        request.reference = new_reference()
-        request.submission_key = submission_key
-        request.source = source
-        request.interface_language = language
-        db.session.add(request)
+        row = _build(form, answers, assessment)
+        row.reference = new_reference()
+        row.submission_key = submission_key
+        row.source = source
+        row.interface_language = language
+        db.session.add(row)
         try:
             db.session.commit()
-            return request
+            return row
         except IntegrityError:
             db.session.rollback()
             existing = find_by_submission_key(submission_key)

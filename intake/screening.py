@@ -46,7 +46,7 @@ def never_cache(response):
 @public_route(bp, "/help", methods=["GET", "POST"])
 def form():
     """The questions: empty on GET; filled again when "Change" posts the answers back."""
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD (which Flask routes here too)
         return _render_form(HelpForm(), form_tokens.issue_token(), source_for(_from()))
     nonce, token, expired = _guard()
     answers = HelpForm(request.form)
@@ -61,12 +61,12 @@ def form():
 @public_route(bp, "/help/check", methods=["POST"])
 def check():
     nonce, token, expired = _guard()
+    existing = find_by_submission_key(nonce)
+    if existing is not None:  # back to a page of a request already sent
+        return _render_confirmation(existing)
     answers = HelpForm(request.form)
     source = source_for(_from())
     if expired:
-        existing = find_by_submission_key(nonce)
-        if existing is not None:
-            return _render_confirmation(existing)
         return _render_form(answers, token, source, expired=True)
     if not answers.validate():
         return _render_form(answers, token, source)

@@ -73,18 +73,12 @@ def app(database_uri):
 @pytest.fixture
 def app_factory(app, database_uri):
     """Factory: more apps on the test database with other settings (keys,
-    production, limits); their connections are closed after the test."""
-    made = []
+    production, limits); _close_test_apps closes their connections."""
 
     def make(**overrides):
-        made.append(make_test_app(database_uri, **overrides))
-        return made[-1]
+        return make_test_app(database_uri, **overrides)
 
-    yield make
-    for extra in made:
-        with extra.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    return make
 
 
 def empty_tables(app):
@@ -183,7 +177,11 @@ class LiveServer:
         self.thread.start()
 
     def stop(self):
+        """Stop serving and wait for requests still in flight (the browser may have
+        moved on before the server finished one), so none of them is still holding
+        a database connection when the test's app disposes of its engine."""
         self.server.shutdown()
+        self.server.server_close()  # joins the request threads (block_on_close)
         self.thread.join(5)
 
 

@@ -138,6 +138,7 @@ def test_unknown_source_is_stored_as_the_form_itself(app, client):
 
 
 def test_get_help_sets_no_cookie_and_loads_quick_exit_script(client):
+    assert client.head("/help").status_code == 200
     response = client.get("/help")
     assert "Set-Cookie" not in response.headers
     page = response.get_data(as_text=True)
@@ -442,7 +443,9 @@ def test_the_same_token_twice_makes_one_request_with_one_reference(app, client):
     first = client.post("/help/submit", data=data).get_data(as_text=True)
     second = client.post("/help/submit", data=data).get_data(as_text=True)
     back = client.post("/help", data={**data, "change": "name"}).get_data(as_text=True)
+    check = client.post("/help/check", data=data).get_data(as_text=True)
     assert reference_in(first) == reference_in(second) == reference_in(back)
+    assert reference_in(check) == reference_in(first)
     assert len(stored(app)) == 1
 
 
@@ -525,12 +528,12 @@ XSS = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
 
 def test_markup_in_answers_comes_back_escaped(app, client):
     data = answers(client, name=XSS, summary=XSS, detained="yes", detention_facility=XSS)
-    for step in ("/help/check", "/help/submit"):
-        page = client.post(step, data=data).get_data(as_text=True)
-        assert "<script>alert(1)" not in page and "<img src=x" not in page
     error_page = client.post("/help/check", data={**data, "consent": ""}).get_data(as_text=True)
     assert "<script>alert(1)" not in error_page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in error_page
+    for step in ("/help/check", "/help/submit"):
+        page = client.post(step, data=data).get_data(as_text=True)
+        assert "<script>alert(1)" not in page and "<img src=x" not in page
     assert stored(app)[0].name == XSS  # stored as typed, escaped when shown
 
 
@@ -578,3 +581,9 @@ def test_bidi_overrides_and_zero_width_characters_are_removed_from_names(app, cl
     assert response.status_code == 200
     (row,) = stored(app)
     assert row.name == "Amal Haddad"
+
+
+def test_a_follow_up_with_an_error_stays_visible(client):
+    data = answers(client, detained="no", detention_facility="x" * 121)
+    page = client.post("/help/check", data=data).get_data(as_text=True)
+    assert 'class="field has-error follow-up"' in page
