@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 2eb642d67bc2
+Revision ID: 748a1315f83e
 Revises: 
-Create Date: 2026-11-27 03:40:37.448927
+Create Date: 2026-11-27 04:07:45.994802
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '2eb642d67bc2'
+revision = '748a1315f83e'
 down_revision = None
 branch_labels = None
 depends_on = None
