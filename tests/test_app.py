@@ -1,7 +1,7 @@
 """The app factory, configuration layers, security headers, errors and health."""
 
 import pytest
-from conftest import TEST_KEYS, make_test_app
+from conftest import TEST_KEYS
 from flask import abort
 
 from intake import create_app
@@ -26,8 +26,8 @@ def assert_security_headers(response):
 
 
 @pytest.fixture
-def failing_app(database_uri):
-    app = make_test_app(database_uri, PROPAGATE_EXCEPTIONS=False)
+def failing_app(other_app):
+    app = other_app(PROPAGATE_EXCEPTIONS=False)
 
     @app.get("/boom")
     def boom():
@@ -56,10 +56,10 @@ def test_405_names_allowed_methods(client):
     assert "GET" in response.headers["Allow"]
 
 
-def test_hsts_only_in_production(database_uri):
-    plain = make_test_app(database_uri).test_client().get("/healthz")
+def test_hsts_only_in_production(other_app):
+    plain = other_app().test_client().get("/healthz")
     assert "Strict-Transport-Security" not in plain.headers
-    prod = make_test_app(database_uri, PRODUCTION=True).test_client().get("/healthz")
+    prod = other_app(PRODUCTION=True).test_client().get("/healthz")
     assert prod.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
