@@ -445,18 +445,7 @@ def change_status(
     required = new_status in CLOSED_STATUSES or moving_back
     reason = _reason(reason, required, f"“{STATUS_LABELS[new_status]}”")
     help_request.status = new_status
-    db.session.add(
-        StatusChange(
-            request_id=help_request.id,
-            actor_id=actor.id,
-            kind="status",
-            from_value=old,
-            to_value=new_status,
-            reason=reason or None,
-        )
-    )
-    audit.record("case.status", "request", help_request.reference, f"{old}->{new_status}", actor.id)
-    _commit()
+    _record_change(help_request, actor, "status", old, new_status, reason)
 
 
 def override_screen(
@@ -470,17 +459,22 @@ def override_screen(
     old = help_request.screen_override or help_request.screen
     help_request.screen_override = screen or None
     new = help_request.screen_override or help_request.screen
+    _record_change(help_request, actor, "screen", old, new, reason)
+
+
+def _record_change(help_request, actor, kind: str, old: str, new: str, reason: str) -> None:
+    """History (with the reason, encrypted) and audit (codes only), then commit."""
     db.session.add(
         StatusChange(
             request_id=help_request.id,
             actor_id=actor.id,
-            kind="screen",
+            kind=kind,
             from_value=old,
             to_value=new,
-            reason=reason,
+            reason=reason or None,
         )
     )
-    audit.record("case.screen", "request", help_request.reference, f"{old}->{new}", actor.id)
+    audit.record(f"case.{kind}", "request", help_request.reference, f"{old}->{new}", actor.id)
     _commit()
 
 
