@@ -348,19 +348,3 @@ def login_as(app):
         return response
 
     return login
-
-
-@pytest.fixture
-def other_app(database_uri):
-    """``other_app(**config)``: an app with other settings on the test database;
-    its connections are closed afterwards (PostgreSQL warns about open ones)."""
-    made = []
-
-    def make(**overrides):
-        made.append(make_test_app(database_uri, **overrides))
-        return made[-1]
-
-    yield make
-    for app in made:
-        with app.app_context():
-            db.engine.dispose()
