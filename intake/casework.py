@@ -80,16 +80,6 @@ def normalise_reference(text: str) -> str:
     return cleaned
 
 
-def reference_forms(text: str) -> list[str]:
-    """The stored spellings a search can match: the bare code and the code in
-    dash-separated groups of four (how it is shown to applicants)."""
-    code = normalise_reference(text)
-    if not code:
-        return []
-    grouped = "-".join(code[i : i + 4] for i in range(0, len(code), 4))
-    return sorted({code, grouped})
-
-
 # --- the queue --------------------------------------------------------------------
 
 
@@ -203,7 +193,8 @@ def queue_query(filters: QueueFilters, viewer: StaffUser):
     elif filters.assignee:
         query = query.where(HelpRequest.assignee_id == int(filters.assignee))
     if filters.reference:
-        query = query.where(HelpRequest.reference.in_(reference_forms(filters.reference)))
+        # References are stored bare; an unreadable search matches nothing.
+        query = query.where(HelpRequest.reference == normalise_reference(filters.reference))
     return query.order_by(*QUEUE_ORDER)
 
 
