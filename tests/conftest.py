@@ -348,3 +348,11 @@ def login_as(app):
         return response
 
     return login
+
+
+def assert_focused(page, element_id: str) -> None:
+    """Focus moves after the page loads (autofocus, fragment): wait for it rather
+    than reading it once, which races the browser on a busy machine."""
+    page.wait_for_function(
+        "id => document.activeElement && document.activeElement.id === id", arg=element_id
+    )

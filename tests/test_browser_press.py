@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import assert_focused
 
 pytestmark = pytest.mark.browser
 
@@ -37,4 +38,4 @@ def test_release_reflows_at_320px_and_skip_link_works(page, seeded):
     focused = page.evaluate("document.activeElement.textContent")
     assert focused == "Skip to main content"
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "main"
+    assert_focused(page, "main")

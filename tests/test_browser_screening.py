@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from conftest import assert_focused
 
 from intake import timeutil
 from intake.db import db
@@ -76,7 +77,7 @@ def change_name_and_send(page, app):
     page.get_by_role("button", name="Change What name should we use for you?").click()
     name = page.get_by_label("What name should we use for you?")
     assert name.input_value() == "Mariam"
-    assert page.evaluate("document.activeElement.id") == "name"
+    assert_focused(page, "name")
     assert page.locator("#arrival_year").input_value() == "2025"  # nothing to retype
     name.fill("Mariam K.")
     page.get_by_role("button", name="Continue").click()
@@ -102,7 +103,7 @@ def test_with_javascript_off_a_person_fills_reviews_changes_and_sends(chromium, 
         page.get_by_role("button", name="Continue").click()
         assert page.title().startswith("Error: ")
         assert page.get_by_role("alert").is_visible()
-        assert page.evaluate("document.activeElement.id") == "error-summary"
+        assert_focused(page, "error-summary")
         page.get_by_role(
             "link", name="Say whether you have a lawyer or representative now."
         ).click()
@@ -179,7 +180,7 @@ def test_keyboard_only_a_person_fills_reviews_changes_and_sends(page, app):
     tab_until(page, "el.name === 'change' && el.value === 'name'")
     page.keyboard.press("Enter")
     page.wait_for_url("**/help#name")
-    assert page.evaluate("document.activeElement.id") == "name"
+    assert_focused(page, "name")
     page.keyboard.press("Control+A")
     page.keyboard.type("Mariam K.")
     tab_until(page, "el.textContent === 'Continue'")
