@@ -184,3 +184,11 @@ def page(chromium, live_server):
     page.base = live_server.url
     yield page
     context.close()
+
+
+@pytest.fixture
+def axe_check():
+    """``axe_check(page)``: fail on any WCAG 2.0/2.1/2.2 A or AA violation (tests/a11y.py)."""
+    from tests.a11y import assert_accessible
+
+    return assert_accessible
