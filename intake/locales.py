@@ -12,6 +12,7 @@ from babel import dates, numbers
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import Babel
 from werkzeug.datastructures import LanguageAccept
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
 
 
@@ -91,6 +92,13 @@ def format_date(value, format: str = "medium") -> str:
     return dates.format_date(value, format, locale=formatting_locale())
 
 
+def format_month(value) -> str:
+    """A month and year ("June 2025", "junio de 2025", "2025年6月"): CLDR's own
+    pattern for the locale, where a fixed "MMMM y" would be wrong in Russian or
+    Chinese."""
+    return dates.format_skeleton("yMMMM", value, locale=formatting_locale())
+
+
 def format_decimal(value, format: str | None = None) -> str:
     return numbers.format_decimal(value, format, locale=formatting_locale())
 
@@ -152,12 +160,35 @@ def switcher_links() -> list[tuple[Language, str, bool]]:
         endpoint, values = "press.index", {}
     else:
         values = dict(request.view_args or {})
-        values.update((k, v) for k, v in request.args.items() if k in KEPT_PARAMS)
+        if not _answers_get(endpoint):
+            endpoint, values = _page_above(values)
+        values.update((k, v) for k, v in request.values.items() if k in KEPT_PARAMS)
     here = current().code
     return [
         (lang, url_for(endpoint, **{**values, "lang": lang.code}), lang.code == here)
         for lang in enabled(current_app.config)
     ]
+
+
+def _answers_get(endpoint: str) -> bool:
+    return any("GET" in (rule.methods or ()) for rule in current_app.url_map.iter_rules(endpoint))
+
+
+def _page_above(values: dict) -> tuple[str, dict]:
+    """For a step that only answers POST (``/help/check``), the nearest page above
+    it that a link can open (``/help``): a language link must never lead to a 405.
+    The answers stay behind; a plain link cannot carry them."""
+    adapter = current_app.url_map.bind("localhost")
+    path = adapter.build(request.endpoint, values, method=request.method)
+    while path not in ("", "/"):
+        path = path.rsplit("/", 1)[0]
+        try:
+            endpoint, found = adapter.match(path or "/", method="GET")
+        except HTTPException:
+            continue
+        if current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            return endpoint, found
+    return "press.index", {}
 
 
 def init_app(app: Flask) -> None:
@@ -184,6 +215,7 @@ def init_app(app: Flask) -> None:
     # formatting_locale() so that Kreyòl dates are not "2012 M02 7".
     app.jinja_env.filters.update(
         dateformat=format_date,
+        monthformat=format_month,
         numberformat=format_decimal,
         decimalformat=format_decimal,
         currencyformat=format_currency,

@@ -175,6 +175,24 @@ def test_dates_are_formatted_for_the_locale(client, seeded, code, date):
     assert "M02" not in page
 
 
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        ("", "June 2025"),
+        ("/es", "junio de 2025"),
+        ("/ru", "июнь 2025\u202fг."),
+        ("/zh-hans", "2025年6月"),
+    ],
+)
+def test_month_and_year_use_the_locales_own_pattern(app, prefix, expected):
+    from datetime import date
+
+    with app.test_request_context(f"{prefix}/help"):
+        app.preprocess_request()
+        rendered = app.jinja_env.from_string("{{ d|monthformat }}").render(d=date(2025, 6, 1))
+    assert rendered == expected
+
+
 def test_money_and_numbers_follow_the_locale(app):
     env = app.jinja_env
     with app.test_request_context("/es/help"):
