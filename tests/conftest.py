@@ -33,6 +33,9 @@ def database_uri(tmp_path_factory):
     return uri
 
 
+_made_apps = []
+
+
 def make_test_app(database_uri, **overrides):
     config = {
         "TESTING": True,
@@ -42,7 +45,22 @@ def make_test_app(database_uri, **overrides):
         **TEST_KEYS,
         **overrides,
     }
-    return create_app(config)
+    app = create_app(config)
+    _made_apps.append(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _close_made_apps():
+    """Close the pooled connections of every app a test built. Left to the garbage
+    collector, psycopg warns of an unclosed connection (an error under
+    filterwarnings) in whichever later test happens to be running then."""
+    yield
+    while _made_apps:
+        made = _made_apps.pop()
+        with made.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture
