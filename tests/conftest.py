@@ -33,7 +33,18 @@ def database_uri(tmp_path_factory):
     return uri
 
 
-_made_apps = []
+_apps_to_close = []
+
+
+@pytest.fixture(autouse=True)
+def _close_test_apps():
+    """Dispose every engine a test created, so no connection outlives its test."""
+    yield
+    while _apps_to_close:
+        app = _apps_to_close.pop()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def make_test_app(database_uri, **overrides):
@@ -46,21 +57,8 @@ def make_test_app(database_uri, **overrides):
         **overrides,
     }
     app = create_app(config)
-    _made_apps.append(app)
+    _apps_to_close.append(app)
     return app
-
-
-@pytest.fixture(autouse=True)
-def _close_made_apps():
-    """Close the pooled connections of every app a test built. Left to the garbage
-    collector, psycopg warns of an unclosed connection (an error under
-    filterwarnings) in whichever later test happens to be running then."""
-    yield
-    while _made_apps:
-        made = _made_apps.pop()
-        with made.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 @pytest.fixture
