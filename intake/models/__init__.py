@@ -1,8 +1,18 @@
 """Typed models, one module per domain; importing this package registers every table."""
 
 from .audit import AuditEvent
+from .casework import Note, StatusChange
 from .help_request import HelpRequest
 from .release import Release
-from .staff import ROLES, StaffUser
+from .staff import ROLES, Invitation, StaffUser
 
-__all__ = ["ROLES", "AuditEvent", "HelpRequest", "Release", "StaffUser"]
+__all__ = [
+    "ROLES",
+    "AuditEvent",
+    "HelpRequest",
+    "Invitation",
+    "Note",
+    "Release",
+    "StaffUser",
+    "StatusChange",
+]
