@@ -162,12 +162,20 @@ def switcher_links() -> list[tuple[Language, str, bool]]:
         values = dict(request.view_args or {})
         if not _answers_get(endpoint):
             endpoint, values = _page_above(values)
-        values.update((k, v) for k, v in request.values.items() if k in KEPT_PARAMS)
+        values.update(_kept_params())
     here = current().code
     return [
         (lang, url_for(endpoint, **{**values, "lang": lang.code}), lang.code == here)
         for lang in enabled(current_app.config)
     ]
+
+
+def _kept_params() -> dict[str, str]:
+    """From the query string only: a posted body may be answers, or too large to read."""
+    try:
+        return {k: v for k, v in request.args.items() if k in KEPT_PARAMS}
+    except UnicodeDecodeError:  # a mangled query string: its 400 page still renders
+        return {}
 
 
 def _answers_get(endpoint: str) -> bool:
