@@ -250,6 +250,9 @@ def main() -> None:
         ).scalar_one()
     open_ = ("new", "in_review")
     pages = [
+        # What any request costs on this machine (no page, no query): read the
+        # rows below against it when the machine is busy.
+        ("floor: /healthz", reviewer, "/healthz"),
         ("first page (open)", reviewer, "/staff/"),
         (
             "deep page (open, ~35,000 in)",

@@ -17,6 +17,7 @@ from . import (
     editorial,
     errors,
     health,
+    help_requests,
     html,
     input_hygiene,
     keys,
@@ -66,6 +67,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     errors.init_app(app)
     app.add_template_filter(html.render_body, "render_body")
     app.add_template_filter(html.linkify_note, "linkify_note")
+    app.add_template_filter(help_requests.format_reference, "reference")
     app.register_blueprint(health.bp)
     app.register_blueprint(press.bp)
     app.register_blueprint(screening.bp)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, true, tuple_, update
+from sqlalchemy import and_, case, func, or_, select, true, tuple_, update
 from sqlalchemy.orm import load_only
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -78,16 +78,6 @@ def normalise_reference(text: str) -> str:
     if not cleaned or len(cleaned) > 16 or not re.fullmatch(r"[0-9A-HJKMNP-TV-Z]+", cleaned):
         return ""
     return cleaned
-
-
-def reference_forms(text: str) -> list[str]:
-    """The stored spellings a search can match: the bare code and the code in
-    dash-separated groups of four (how it is shown to applicants)."""
-    code = normalise_reference(text)
-    if not code:
-        return []
-    grouped = "-".join(code[i : i + 4] for i in range(0, len(code), 4))
-    return sorted({code, grouped})
 
 
 # --- the queue --------------------------------------------------------------------
@@ -203,7 +193,8 @@ def queue_query(filters: QueueFilters, viewer: StaffUser):
     elif filters.assignee:
         query = query.where(HelpRequest.assignee_id == int(filters.assignee))
     if filters.reference:
-        query = query.where(HelpRequest.reference.in_(reference_forms(filters.reference)))
+        # References are stored bare; an unreadable search matches nothing.
+        query = query.where(HelpRequest.reference == normalise_reference(filters.reference))
     return query.order_by(*QUEUE_ORDER)
 
 
@@ -279,17 +270,17 @@ def status_counts(viewer: StaffUser) -> dict[str, int]:
     row, so the all-cases counts are kept for QUEUE_COUNTS_SECONDS."""
 
     def count() -> dict[str, int]:
-        query = (
-            select(HelpRequest.status, func.count())
-            .where(visible_to(viewer))
-            .group_by(HelpRequest.status)
-        )
+        query = select(HelpRequest.status, func.count()).group_by(HelpRequest.status)
         counts = dict.fromkeys(STATUSES, 0)
         counts.update({status: n for status, n in db.session.execute(query)})
         return counts
 
-    if not sees_all(viewer):  # a volunteer's own cases: a small, indexed count
-        return count()
+    if not sees_all(viewer):
+        # A volunteer's own cases, through the assignee index. (With GROUP BY,
+        # SQLite walks the status index over the whole table instead.)
+        sums = [func.sum(case((HelpRequest.status == s, 1), else_=0)) for s in STATUSES]
+        query = select(*sums).where(HelpRequest.assignee_id == viewer.id)
+        return {s: n or 0 for s, n in zip(STATUSES, db.session.execute(query).one(), strict=True)}
     return dict(_cached("counts", count, current_app.config["QUEUE_COUNTS_SECONDS"]))
 
 
@@ -445,18 +436,7 @@ def change_status(
     required = new_status in CLOSED_STATUSES or moving_back
     reason = _reason(reason, required, f"“{STATUS_LABELS[new_status]}”")
     help_request.status = new_status
-    db.session.add(
-        StatusChange(
-            request_id=help_request.id,
-            actor_id=actor.id,
-            kind="status",
-            from_value=old,
-            to_value=new_status,
-            reason=reason or None,
-        )
-    )
-    audit.record("case.status", "request", help_request.reference, f"{old}->{new_status}", actor.id)
-    _commit()
+    _record_change(help_request, actor, "status", old, new_status, reason)
 
 
 def override_screen(
@@ -470,17 +450,22 @@ def override_screen(
     old = help_request.screen_override or help_request.screen
     help_request.screen_override = screen or None
     new = help_request.screen_override or help_request.screen
+    _record_change(help_request, actor, "screen", old, new, reason)
+
+
+def _record_change(help_request, actor, kind: str, old: str, new: str, reason: str) -> None:
+    """History (with the reason, encrypted) and audit (codes only), then commit."""
     db.session.add(
         StatusChange(
             request_id=help_request.id,
             actor_id=actor.id,
-            kind="screen",
+            kind=kind,
             from_value=old,
             to_value=new,
-            reason=reason,
+            reason=reason or None,
         )
     )
-    audit.record("case.screen", "request", help_request.reference, f"{old}->{new}", actor.id)
+    audit.record(f"case.{kind}", "request", help_request.reference, f"{old}->{new}", actor.id)
     _commit()
 
 

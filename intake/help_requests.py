@@ -33,12 +33,6 @@ def format_reference(reference: str) -> str:
     return "-".join(reference[i : i + 4] for i in range(0, len(reference), 4))
 
 
-def normalise_reference(text: str) -> str:
-    """What someone typed or read out → the stored form (for staff search)."""
-    cleaned = "".join(text.split()).replace("-", "").upper()
-    return cleaned.translate(str.maketrans("ILO", "110"))
-
-
 def thresholds_from(app: Flask) -> Thresholds:
     cfg = app.config
     return Thresholds(

@@ -351,22 +351,6 @@ def login_as(app):
 
 
 @pytest.fixture
-def other_app(database_uri):
-    """``other_app(**config)``: an app with other settings on the test database;
-    its connections are closed afterwards (PostgreSQL warns about open ones)."""
-    made = []
-
-    def make(**overrides):
-        made.append(make_test_app(database_uri, **overrides))
-        return made[-1]
-
-    yield make
-    for app in made:
-        with app.app_context():
-            db.engine.dispose()
-
-
-@pytest.fixture
 def axe_check():
     """``axe_check(page)``: fail on any WCAG 2.0/2.1/2.2 A or AA violation (tests/a11y.py)."""
     from tests.a11y import assert_accessible

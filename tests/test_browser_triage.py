@@ -8,6 +8,7 @@ import pyotp
 import pytest
 
 from intake.db import db
+from intake.help_requests import format_reference
 from intake.models import AuditEvent, HelpRequest
 from intake.timeutil import utcnow
 
@@ -39,10 +40,10 @@ def test_reviewer_finds_opens_notes_and_accepts_a_request(page, app, make_staff,
 
     table = page.get_by_role("table", name="Cases, most urgent first, then longest waiting")
     first_row = table.get_by_role("row").nth(1)
-    assert wanted.reference in first_row.inner_text()
+    assert format_reference(wanted.reference) in first_row.inner_text()
     assert "Critical" in first_row.inner_text()
     assert "Amina" not in page.content()  # no names in the queue
-    first_row.get_by_role("link", name=wanted.reference).click()
+    first_row.get_by_role("link", name=format_reference(wanted.reference)).click()
     page.wait_for_url(f"**/staff/cases/{wanted.reference}")
     assert "Amina Browser-Test" in page.content()
     assert page.get_by_text("Detained now.").is_visible()

@@ -15,7 +15,6 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from intake import locales, settings
-from tests.conftest import make_test_app
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "intake" / "translations"
@@ -348,11 +347,11 @@ def test_no_switcher_on_pages_without_a_language_prefix(app):
         assert locales.switcher_links() == []
 
 
-def test_languages_setting_is_checked_at_start(database_uri):
+def test_languages_setting_is_checked_at_start(app_factory):
     with pytest.raises(RuntimeError, match="LANGUAGES"):
-        make_test_app(database_uri, LANGUAGES=["en", "xx"])
+        app_factory(LANGUAGES=["en", "xx"])
     with pytest.raises(RuntimeError, match="LANGUAGES"):
-        make_test_app(database_uri, LANGUAGES=["es", "en"])
-    app = make_test_app(database_uri, LANGUAGES=["en", "es"])
-    assert app.test_client().get("/ar/help").status_code == 404
-    assert app.test_client().get("/es/help").status_code == 200
+        app_factory(LANGUAGES=["es", "en"])
+    two = app_factory(LANGUAGES=["en", "es"]).test_client()
+    assert two.get("/ar/help").status_code == 404
+    assert two.get("/es/help").status_code == 200

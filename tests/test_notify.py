@@ -8,7 +8,6 @@ import socketserver
 import threading
 
 import pytest
-from conftest import make_test_app
 
 from intake import notify
 from intake.db import db
@@ -86,16 +85,23 @@ def sink():
     server.stop()
 
 
-def mail_app(database_uri, port, **overrides):
-    config = {
-        "STAFF_NOTIFY_EMAIL": "intake-team@org.example",
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": port,
-        "MAIL_FROM": "noreply@org.example",
-        "PUBLIC_BASE_URL": "https://help.org.example",
-        **overrides,
-    }
-    return make_test_app(database_uri, **config)
+@pytest.fixture
+def mail_app(app_factory):
+    """``mail_app(port, **config)``: an app that mails critical requests to a
+    staff address through the SMTP server on ``port``."""
+
+    def make(port, **overrides):
+        config = {
+            "STAFF_NOTIFY_EMAIL": "intake-team@org.example",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": port,
+            "MAIL_FROM": "noreply@org.example",
+            "PUBLIC_BASE_URL": "https://help.org.example",
+            **overrides,
+        }
+        return app_factory(**config)
+
+    return make
 
 
 def free_port() -> int:
@@ -105,8 +111,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_critical_request_sends_an_email_without_personal_data(database_uri, sink, make_request):
-    app = mail_app(database_uri, sink.port)
+def test_critical_request_sends_an_email_without_personal_data(mail_app, sink, make_request):
+    app = mail_app(sink.port)
     case = make_request(**PERSONAL, urgency="critical")
     with app.app_context():
         assert notify.notify_if_critical(case) is True
@@ -124,16 +130,16 @@ def test_critical_request_sends_an_email_without_personal_data(database_uri, sin
 
 
 @pytest.mark.parametrize("urgency", ["high", "normal"])
-def test_no_email_for_requests_that_are_not_critical(database_uri, sink, make_request, urgency):
-    app = mail_app(database_uri, sink.port)
+def test_no_email_for_requests_that_are_not_critical(mail_app, sink, make_request, urgency):
+    app = mail_app(sink.port)
     case = make_request(urgency=urgency)
     with app.app_context():
         assert notify.notify_if_critical(case) is False
     assert sink.messages == []
 
 
-def test_no_email_when_no_address_is_configured(database_uri, sink, make_request):
-    app = mail_app(database_uri, sink.port, STAFF_NOTIFY_EMAIL="")
+def test_no_email_when_no_address_is_configured(mail_app, sink, make_request):
+    app = mail_app(sink.port, STAFF_NOTIFY_EMAIL="")
     case = make_request(urgency="critical")
     with app.app_context():
         assert notify.notify_if_critical(case) is False
@@ -141,9 +147,9 @@ def test_no_email_when_no_address_is_configured(database_uri, sink, make_request
 
 
 def test_mail_server_down_keeps_the_request_and_logs_nothing_personal(
-    database_uri, make_request, caplog
+    mail_app, make_request, caplog
 ):
-    app = mail_app(database_uri, free_port(), MAIL_TIMEOUT_SECONDS=2)
+    app = mail_app(free_port(), MAIL_TIMEOUT_SECONDS=2)
     case = make_request(**PERSONAL, urgency="critical")
     with caplog.at_level(logging.INFO), app.app_context():
         assert notify.notify_if_critical(case) is False  # no exception
@@ -156,8 +162,8 @@ def test_mail_server_down_keeps_the_request_and_logs_nothing_personal(
         assert value not in caplog.text
 
 
-def test_unexpected_mail_error_is_contained(database_uri, make_request, monkeypatch, caplog):
-    app = mail_app(database_uri, 1)
+def test_unexpected_mail_error_is_contained(mail_app, make_request, monkeypatch, caplog):
+    app = mail_app(1)
 
     def broken(_message):
         raise RuntimeError(f"boom for {PERSONAL['email']}")
@@ -169,19 +175,19 @@ def test_unexpected_mail_error_is_contained(database_uri, make_request, monkeypa
     assert PERSONAL["email"] not in caplog.text
 
 
-def test_the_queue_link_works_without_a_public_base(database_uri, sink, make_request):
-    app = mail_app(database_uri, sink.port, PUBLIC_BASE_URL=None)
+def test_the_queue_link_works_without_a_public_base(mail_app, sink, make_request):
+    app = mail_app(sink.port, PUBLIC_BASE_URL=None)
     case = make_request(urgency="critical")
     with app.test_request_context("/help", base_url="http://intake.test"):
         assert notify.notify_if_critical(case) is True
     assert "http://intake.test/staff/" in sink.messages[0]["data"].decode()
 
 
-def test_a_critical_submission_from_the_form_notifies_staff(database_uri, sink):
+def test_a_critical_submission_from_the_form_notifies_staff(mail_app, sink):
     """The form calls the notification after its commit: detained → critical."""
     from test_screening import VALID, reference_in, token_from
 
-    app = mail_app(database_uri, sink.port)
+    app = mail_app(sink.port)
     client = app.test_client()
     data = {**VALID, "detained": "yes", "form_token": token_from(client.get("/help").text)}
     response = client.post("/help/submit", data=data)

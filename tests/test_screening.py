@@ -11,8 +11,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from intake import crypto, timeutil
+from intake.casework import normalise_reference
 from intake.db import db
-from intake.help_requests import CROCKFORD, format_reference, normalise_reference
+from intake.help_requests import CROCKFORD, format_reference
 from intake.models import HelpRequest
 
 TODAY = date(2026, 5, 1)

@@ -51,8 +51,8 @@ def test_admin_invites_a_person_and_gets_a_working_link(app, admin_client):
     assert "new@staff.example" in listing.text and "invited" in listing.text
 
 
-def test_invite_uses_public_base_url(other_app, make_staff, login_as):
-    app = other_app(PUBLIC_BASE_URL="https://help.example.org/")
+def test_invite_uses_public_base_url(app_factory, make_staff, login_as):
+    app = app_factory(PUBLIC_BASE_URL="https://help.example.org/")
     client = app.test_client()
     admin = make_staff("admin")
     login_as(client, admin)
@@ -273,8 +273,8 @@ def test_create_staff_prints_a_one_time_link(app, runner, client):
     assert event.actor_id is None and event.detail == "role=admin"
 
 
-def test_create_staff_uses_public_base_url(app, other_app):  # app: emptied afterwards
-    app = other_app(PUBLIC_BASE_URL="https://help.example.org")
+def test_create_staff_uses_public_base_url(app, app_factory):  # app: emptied afterwards
+    app = app_factory(PUBLIC_BASE_URL="https://help.example.org")
     result = app.test_cli_runner().invoke(
         args=["create-staff", "a@example.org", "--role", "editor"]
     )
@@ -324,12 +324,12 @@ def test_create_staff_refuses_duplicate_but_reinvites_the_unenrolled(app, runner
 
 
 def test_default_hasher_is_argon2id_and_old_hashes_are_upgraded_at_login(
-    other_app, make_staff, login_as
+    app_factory, make_staff, login_as
 ):
     """make_staff hashed with the cheap test parameters; an app with the real
     defaults re-hashes at the next successful login."""
     user = make_staff()
-    app = other_app(STAFF_ARGON2_PARAMETERS={})
+    app = app_factory(STAFF_ARGON2_PARAMETERS={})
     with app.app_context():
         cheap = db.session.get(StaffUser, user.id).password_hash
         assert passwords.needs_rehash(cheap)

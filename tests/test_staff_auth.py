@@ -319,8 +319,8 @@ def client_from(app, address):
     return client
 
 
-def test_per_client_limit_gives_429(other_app, make_staff):
-    app = other_app(RATELIMIT_ENABLED=True, STAFF_LOGIN_LIMIT="3 per 15 minutes")
+def test_per_client_limit_gives_429(app_factory, make_staff):
+    app = app_factory(RATELIMIT_ENABLED=True, STAFF_LOGIN_LIMIT="3 per 15 minutes")
     client = client_from(app, "203.0.113.77")
     try:
         for _ in range(3):
@@ -377,8 +377,8 @@ def test_session_cookie_attributes(client, make_staff, login_as):
     assert "Expires" not in cookie  # no remember-me: gone when the browser closes
 
 
-def test_secure_cookie_in_production(other_app):
-    app = other_app(PRODUCTION=True)
+def test_secure_cookie_in_production(app_factory):
+    app = app_factory(PRODUCTION=True)
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 

@@ -80,6 +80,14 @@ class HelpRequest(db.Model):
     __table_args__ = (
         Index("ix_help_request_queue", "status", "urgency_rank", "created_at", "id"),
         Index("ix_help_request_queue_all", "urgency_rank", "created_at", "id"),
+        # The language filter is the one staff use most after status.
+        Index(
+            "ix_help_request_queue_language",
+            "preferred_language",
+            "urgency_rank",
+            "created_at",
+            "id",
+        ),
     )
 
     def __repr__(self) -> str:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 748a1315f83e
+Revision ID: 5da0891cbbbd
 Revises: 
-Create Date: 2026-11-27 04:07:45.994802
+Create Date: 2026-11-27 04:16:41.936257
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '748a1315f83e'
+revision = '5da0891cbbbd'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -123,6 +123,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_help_request_phone_hash'), ['phone_hash'], unique=False)
         batch_op.create_index('ix_help_request_queue', ['status', 'urgency_rank', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_help_request_queue_all', ['urgency_rank', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_help_request_queue_language', ['preferred_language', 'urgency_rank', 'created_at', 'id'], unique=False)
 
     op.create_table('staff_invitation',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -186,6 +187,7 @@ def downgrade():
 
     op.drop_table('staff_invitation')
     with op.batch_alter_table('help_request', schema=None) as batch_op:
+        batch_op.drop_index('ix_help_request_queue_language')
         batch_op.drop_index('ix_help_request_queue_all')
         batch_op.drop_index('ix_help_request_queue')
         batch_op.drop_index(batch_op.f('ix_help_request_phone_hash'))
