@@ -3,7 +3,12 @@ languages. Codes are what is stored; labels are English here (short labels go
 through gettext; country names can come from Babel's locale data by code when
 the catalogues arrive)."""
 
+import unicodedata
+
+from babel import Locale
 from flask_babel import lazy_gettext as _l
+
+from . import locales
 
 # ISO 3166-1 alpha-2 code and a short English name (from Debian's iso-codes, with
 # everyday names such as "Syria" and uninhabited territories left out), plus
@@ -366,3 +371,27 @@ LANGUAGES: tuple[tuple[str, str], ...] = (
 def label_for(choices, code: str) -> str:
     """The label of a code in one of these lists, or the code itself."""
     return str(dict(choices).get(code, code))
+
+
+def country_name(code: str, english: str) -> str:
+    """The country's name in the visitor's language, from Babel's CLDR data (the
+    same data for every language, no catalogue to keep), else the English one."""
+    if locales.current().code == locales.DEFAULT:
+        return english
+    return Locale.parse(locales.formatting_locale()).territories.get(code, english)
+
+
+def _sort_key(name: str) -> str:
+    """Alphabetical enough without ICU: accents ignored ("Égypte" with the E's)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def nationality_choices() -> list[tuple[str, str]]:
+    """Countries named and sorted for the current language, then the two answers
+    that are not countries."""
+    named = sorted(
+        ((code, country_name(code, name)) for code, name in COUNTRIES),
+        key=lambda pair: _sort_key(pair[1]),
+    )
+    return [*named, *NATIONALITY_CHOICES[len(COUNTRIES) :]]

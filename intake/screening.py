@@ -22,7 +22,7 @@ from .limits import limiter
 from .locales import public_route
 from .notify import notify_if_critical
 from .rules import Screen
-from .screening_form import DATES, HelpForm
+from .screening_form import DATES, HelpForm, parse_income
 from .security import csrf
 
 bp = Blueprint("screening", __name__)
@@ -160,6 +160,8 @@ def _render_check(answers, token, source, *, not_saved=False):
         source=source,
         carried=_carried(answers),
         choices=choices,
+        # formatted for the visitor's locale by the template (1.234,50 US$ in Spanish)
+        income=parse_income(answers.monthly_income.data),
         not_saved=not_saved,
     )
 

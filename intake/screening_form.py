@@ -61,6 +61,19 @@ def clean_text(value):
     return unicodedata.normalize("NFC", value).strip()
 
 
+# Arabic and Persian keyboards type their own digits (٣, ۳) and separators (٫ ٬).
+_LOCAL_SEPARATORS = str.maketrans({"\u066b": ".", "\u066c": ",", "\u060c": ","})
+
+
+def ascii_digits(value):
+    """Any script's decimal digits as 0-9, for answers that are numbers (household,
+    income, dates, phone), so that "٣" from an Arabic keyboard counts as "3"."""
+    if value is None:
+        return None
+    value = value.translate(_LOCAL_SEPARATORS)
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in value)
+
+
 def _no_control_characters(multiline: bool):
     def check(form, field):
         allowed = _NEWLINES if multiline else frozenset()
@@ -125,7 +138,9 @@ def _select(label, options, required, description=""):
 def _date_part(label, max_length):
     too_long = _l("Use %(max)d digits or fewer.", max=max_length)
     return StringField(
-        label, filters=[clean_text], validators=[Length(max=max_length, message=too_long)]
+        label,
+        filters=[clean_text, ascii_digits],
+        validators=[Length(max=max_length, message=too_long)],
     )
 
 
@@ -172,7 +187,7 @@ class HelpForm(Form):
     household_size = StringField(
         _l("How many people live in your household, including you?"),
         description=_l("Count the people who live with you and share money."),
-        filters=[clean_text],
+        filters=[clean_text, ascii_digits],
         validators=[
             InputRequired(message=_l("Enter how many people live in your household.")),
             Length(max=3, message=_l("Enter a number from 1 to 30.")),
@@ -181,7 +196,7 @@ class HelpForm(Form):
     monthly_income = StringField(
         _l("About how much money does your household receive each month, in US dollars?"),
         description=_l("Optional. Include all work and support. Enter 0 if there is none."),
-        filters=[clean_text],
+        filters=[clean_text, ascii_digits],
         validators=[
             Optional(),
             Length(max=15, message=_l("Enter an amount such as 1200 or 850.50.")),
@@ -260,6 +275,7 @@ class HelpForm(Form):
         _l("Phone number"),
         30,
         description=_l("Include the country code if it is not a US number."),
+        filters=(clean_text, ascii_digits),
         render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "tel"},
     )
     email = _text(
@@ -286,6 +302,13 @@ class HelpForm(Form):
         _l("I have read the privacy notice above"),
         validators=[InputRequired(message=_l("Confirm that you have read the privacy notice."))],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Country names in the visitor's language, sorted for it (intake.choices).
+        self.nationality.choices = _choices(
+            [("", _l("Choose one")), *choices.nationality_choices()]
+        )
 
     def validate_household_size(self, field):
         if not re.fullmatch(r"[0-9]{1,3}", field.data or "") or not (

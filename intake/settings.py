@@ -41,8 +41,14 @@ PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
 
 WTF_CSRF_TIME_LIMIT = 4 * 60 * 60
 
-LANGUAGES = ["en"]
+# Interface languages, English first (the unprefixed URLs). Each needs a compiled
+# catalogue in intake/translations/<code>/LC_MESSAGES/ (see translations/README.md).
+# Pashto ("ps") and Tigrinya ("ti") are known but not offered: no faithful
+# translation yet.
+LANGUAGES = ["en", "es", "fr", "ht", "pt_BR", "ar", "fa_AF", "ru", "uk", "zh_Hans"]
 BABEL_DEFAULT_LOCALE = "en"
+# Relative to the intake package, so the installed package finds its catalogues.
+BABEL_TRANSLATION_DIRECTORIES = "translations"
 BABEL_DEFAULT_TIMEZONE = "UTC"
 
 # Flask-Limiter: "memory://" for one process; "redis://host:6379/0" to share

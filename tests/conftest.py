@@ -356,3 +356,11 @@ def assert_focused(page, element_id: str) -> None:
     page.wait_for_function(
         "id => document.activeElement && document.activeElement.id === id", arg=element_id
     )
+
+
+@pytest.fixture
+def axe_check():
+    """``axe_check(page)``: fail on any WCAG 2.0/2.1/2.2 A or AA violation (tests/a11y.py)."""
+    from tests.a11y import assert_accessible
+
+    return assert_accessible
