@@ -13,11 +13,13 @@ from . import (
     config,
     crypto,
     db,
+    embed,
     errors,
     health,
     html,
     limits,
     locales,
+    partners,
     press,
     releases,
     screening,
@@ -58,6 +60,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(health.bp)
     app.register_blueprint(press.bp)
     app.register_blueprint(screening.bp)
+    app.register_blueprint(embed.bp)
+    app.register_blueprint(partners.bp)
+    embed.init_app(app)
     releases.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:

@@ -47,3 +47,8 @@ BABEL_DEFAULT_TIMEZONE = "UTC"
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_STRATEGY = "moving-window"
 RATELIMIT_ENABLED = True
+
+# Per client address, on the framed pages and on the oEmbed endpoint. Generous:
+# a partner's readers may share one address (an office, a mobile carrier).
+EMBED_RATE_LIMIT = "120 per minute"
+OEMBED_RATE_LIMIT = "60 per minute"

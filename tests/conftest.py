@@ -52,6 +52,23 @@ def app(database_uri):
     empty_tables(app)
 
 
+@pytest.fixture
+def app_with(database_uri):
+    """Factory: another app on the test database with settings overridden; its
+    connections are closed at the end of the test."""
+    apps = []
+
+    def make(**overrides):
+        apps.append(make_test_app(database_uri, **overrides))
+        return apps[-1]
+
+    yield make
+    for other in apps:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 def empty_tables(app):
     with app.app_context():
         db.session.remove()
@@ -184,3 +201,58 @@ def page(chromium, live_server):
     page.base = live_server.url
     yield page
     context.close()
+
+
+# --- Staff, partners ----------------------------------------------------------
+
+
+def stored(app, row):
+    """Commit ``row`` and hand it back detached, its columns loaded."""
+    with app.app_context():
+        db.session.add(row)
+        db.session.commit()
+        db.session.refresh(row)
+        db.session.expunge(row)
+        return row
+
+
+@pytest.fixture
+def make_staff(app):
+    """Factory: a staff member (detached, attributes loaded) with ``role``."""
+    from intake.models import StaffUser
+
+    counter = iter(range(1, 10_000))
+
+    def make(role="admin", **fields):
+        email = f"staff{next(counter)}@example.org"
+        return stored(app, StaffUser(email=email, role=role, **fields))
+
+    return make
+
+
+@pytest.fixture
+def login_as(app):
+    """Log ``user`` in on ``client`` by writing the Flask-Login session directly,
+    including the "strong" session-protection identifier of the test client."""
+    from intake.access import login_manager
+
+    def login(client, user):
+        with app.test_request_context(environ_base=client.environ_base):
+            identifier = login_manager._session_identifier_generator()
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+            session["_id"] = identifier
+
+    return login
+
+
+@pytest.fixture
+def make_partner(app):
+    """Factory: a registered partner (detached); origins as a list."""
+    from intake.models import Partner
+
+    def make(name="Press site", origins=("https://press.example.org",), active=True):
+        return stored(app, Partner(name=name, origins=" ".join(origins), active=active))
+
+    return make
