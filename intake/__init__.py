@@ -10,6 +10,7 @@ from flask import Flask
 
 from . import (
     access,
+    backup,
     config,
     crypto,
     db,
@@ -64,6 +65,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(partners.bp)
     embed.init_app(app)
     releases.init_app(app)
+    backup.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:
         db.upgrade_schema(app)

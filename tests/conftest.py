@@ -33,6 +33,20 @@ def database_uri(tmp_path_factory):
     return uri
 
 
+_apps_to_close = []
+
+
+@pytest.fixture(autouse=True)
+def _close_test_apps():
+    """Dispose every engine a test created, so no connection outlives its test."""
+    yield
+    while _apps_to_close:
+        app = _apps_to_close.pop()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 def make_test_app(database_uri, **overrides):
     config = {
         "TESTING": True,
@@ -42,7 +56,9 @@ def make_test_app(database_uri, **overrides):
         **TEST_KEYS,
         **overrides,
     }
-    return create_app(config)
+    app = create_app(config)
+    _apps_to_close.append(app)
+    return app
 
 
 @pytest.fixture

@@ -102,19 +102,17 @@ def test_first_start_migrates_and_seeds(tmp_path, monkeypatch):
     assert again.test_client().get("/").get_data(as_text=True).count("Russian Delegation") == 1
 
 
-def test_sqlite_is_durable_and_concurrent(app):
+def test_sqlite_is_durable_and_concurrent(tmp_path):
     from sqlalchemy import text
 
     from intake.db import db
 
-    with app.app_context():
-        if db.engine.dialect.name != "sqlite":
-            pytest.skip("SQLite settings only apply to SQLite")
-        with db.engine.connect() as conn:
-            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-            assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
-            assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
-            assert conn.execute(text("PRAGMA secure_delete")).scalar() == 1
+    app = make_test_app(f"sqlite:///{tmp_path}/pragmas.sqlite3")
+    with app.app_context(), db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert conn.execute(text("PRAGMA secure_delete")).scalar() == 1
 
 
 def test_healthz(client):

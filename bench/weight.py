@@ -1,0 +1,47 @@
+"""Page weight: gzipped bytes of each public page plus the CSS and scripts it loads.
+
+    python bench/weight.py            # prints a table; exits 1 over the budgets
+"""
+
+import gzip
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from intake import create_app  # noqa: E402
+
+SLUG = "russian-delegation-visit-to-syria-viewed-with-skepticism"
+# Budgets from the issues: release page ≤ 14 KB, form page ≤ 20 KB (HTML + CSS + JS, gzipped).
+PAGES = {"/": 14_000, f"/press/{SLUG}": 14_000, "/help": 20_000}
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6))
+
+
+def weigh(client, path: str) -> tuple[int, int, int]:
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    html = response.data
+    assets = re.findall(rb'(?:href|src)="(/static/[^"]+)"', html)
+    asset_bytes = sum(gz(client.get(a.decode()).data) for a in assets)
+    return len(html), gz(html), gz(html) + asset_bytes
+
+
+def main() -> int:
+    app = create_app({"SECRET_KEY": "bench"}, instance_path=tempfile.mkdtemp())
+    client = app.test_client()
+    over = False
+    print(f"{'page':<70} {'html':>7} {'html gz':>8} {'+assets gz':>11} {'budget':>7}")
+    for path, budget in PAGES.items():
+        raw, html_gz, total = weigh(client, path)
+        over |= total > budget
+        print(f"{path:<70} {raw:>7} {html_gz:>8} {total:>11} {budget:>7}")
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

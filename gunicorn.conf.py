@@ -1,0 +1,26 @@
+"""Gunicorn settings for production: ``gunicorn intake.wsgi:app`` from the
+repository root picks this file up by itself. Every value can be overridden on
+the command line or with GUNICORN_CMD_ARGS."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("INTAKE_BIND", "127.0.0.1:8000")
+# Sync workers: requests are short and the database does the waiting.
+workers = int(os.environ.get("INTAKE_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so a slow leak can never grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# Behind a reverse proxy on the same host: trust its X-Forwarded-* headers only
+# from there (the app's PROXY_FIX setting applies ProxyFix).
+forwarded_allow_ips = os.environ.get("INTAKE_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Access log without query strings or client addresses: method, path, status,
+# size and duration only (the form never puts answers in a URL, but a visitor
+# or a partner page might add something to the query).
+accesslog = "-"
+access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+errorlog = "-"
