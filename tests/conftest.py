@@ -68,23 +68,6 @@ def app(database_uri):
     empty_tables(app)
 
 
-@pytest.fixture
-def app_with(database_uri):
-    """Factory: another app on the test database with settings overridden; its
-    connections are closed at the end of the test."""
-    apps = []
-
-    def make(**overrides):
-        apps.append(make_test_app(database_uri, **overrides))
-        return apps[-1]
-
-    yield make
-    for other in apps:
-        with other.app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
 def empty_tables(app):
     with app.app_context():
         db.session.remove()

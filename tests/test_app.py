@@ -26,9 +26,8 @@ def assert_security_headers(response):
 
 
 @pytest.fixture
-def failing_app(app_with):
-    # app_with closes its connections: a leaked one fails a later test on PostgreSQL.
-    app = app_with(PROPAGATE_EXCEPTIONS=False)
+def failing_app(database_uri):
+    app = make_test_app(database_uri, PROPAGATE_EXCEPTIONS=False)
 
     @app.get("/boom")
     def boom():

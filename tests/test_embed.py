@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from conftest import make_test_app
 
 from intake.security import CONTENT_SECURITY_POLICY
 
@@ -132,8 +133,8 @@ def test_oembed_card_opens_the_form_in_a_new_tab(client, make_partner):
     )
 
 
-def test_card_in_another_language_keeps_the_language_in_its_links(app_with, make_partner):
-    app = app_with(LANGUAGES=["en", "es"])
+def test_card_in_another_language_keeps_the_language_in_its_links(database_uri, make_partner):
+    app = make_test_app(database_uri, LANGUAGES=["en", "es"])
     partner = make_partner()
     page = app.test_client().get(f"/es/embed/cta?partner={partner.key}").get_data(as_text=True)
     assert '<html lang="es"' in page
@@ -175,10 +176,12 @@ def test_embed_js_checks_sender_and_stores_nothing():
 # --- Snippets ----------------------------------------------------------------------
 
 
-def test_snippets_carry_only_the_partner_key_and_language(app_with, make_partner):
+def test_snippets_carry_only_the_partner_key_and_language(database_uri, make_partner):
     from intake import embed
 
-    app = app_with(LANGUAGES=["en", "es"], PUBLIC_BASE_URL="https://help.example.org")
+    app = make_test_app(
+        database_uri, LANGUAGES=["en", "es"], PUBLIC_BASE_URL="https://help.example.org"
+    )
     partner = make_partner(name='Press "site" <b>')
     with app.test_request_context():
         english = embed.snippets(partner, "en")
@@ -220,8 +223,8 @@ def test_oembed_json_for_a_release(client, seeded):
     assert_no_cookie(response)
 
 
-def test_oembed_for_the_form_and_in_another_language(app_with, seeded):
-    app = app_with(LANGUAGES=["en", "es"])
+def test_oembed_for_the_form_and_in_another_language(database_uri, seeded):
+    app = make_test_app(database_uri, LANGUAGES=["en", "es"])
     client = app.test_client()
     data = client.get("/oembed", query_string={"url": "http://localhost/es/help"}).get_json()
     assert data["title"] == "Ask for free legal help"
@@ -271,8 +274,9 @@ def test_release_page_carries_the_oembed_discovery_link(client, seeded):
 # --- Rate limits ---------------------------------------------------------------------
 
 
-def test_embed_pages_and_oembed_are_rate_limited(app_with, seeded, make_partner):
-    app = app_with(
+def test_embed_pages_and_oembed_are_rate_limited(database_uri, seeded, make_partner):
+    app = make_test_app(
+        database_uri,
         RATELIMIT_ENABLED=True,
         EMBED_RATE_LIMIT="2 per minute",
         OEMBED_RATE_LIMIT="1 per minute",
