@@ -18,9 +18,7 @@ max_requests_jitter = 200
 # Behind a reverse proxy on the same host: trust its X-Forwarded-* headers only
 # from there (the app's PROXY_FIX setting applies ProxyFix).
 forwarded_allow_ips = os.environ.get("INTAKE_FORWARDED_ALLOW_IPS", "127.0.0.1")
-# Access log without query strings or client addresses: method, path, status,
-# size and duration only (the form never puts answers in a URL, but a visitor
-# or a partner page might add something to the query).
-accesslog = "-"
-access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+# No gunicorn access log: the app logs each request itself by its URL rule,
+# method, status and duration (intake/logs.py), never the path, query or address.
+accesslog = None
 errorlog = "-"

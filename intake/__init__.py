@@ -14,18 +14,25 @@ from . import (
     config,
     crypto,
     db,
+    editorial,
     embed,
     errors,
     health,
     html,
+    input_hygiene,
+    keys,
     limits,
     locales,
+    logs,
     partners,
     press,
     releases,
+    retention,
     screening,
     security,
     settings,
+    staff,
+    triage,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,9 +54,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         app.config.from_mapping(test_config)
 
     config.finish(app)
+    logs.init_app(app)
     db.init_app(app)
     crypto.init_app(app)
     locales.init_app(app)
+    input_hygiene.init_app(app)  # before anything that reads the body
     security.init_app(app)
     limits.init_app(app)
     access.login_manager.init_app(app)
@@ -58,14 +67,20 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.add_template_global(lambda endpoint: endpoint in app.view_functions, "has_endpoint")
     errors.init_app(app)
     app.add_template_filter(html.render_body, "render_body")
+    app.add_template_filter(html.linkify_note, "linkify_note")
     app.register_blueprint(health.bp)
     app.register_blueprint(press.bp)
     app.register_blueprint(screening.bp)
     app.register_blueprint(embed.bp)
     app.register_blueprint(partners.bp)
     embed.init_app(app)
+    app.register_blueprint(triage.bp)
+    app.register_blueprint(editorial.bp)
+    staff.init_app(app)
     releases.init_app(app)
     backup.init_app(app)
+    keys.init_app(app)
+    retention.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:
         db.upgrade_schema(app)

@@ -45,7 +45,10 @@ class Keyring:
         """Re-encrypt under the newest key (the old key can then be removed)."""
         if self.fernet is None:
             raise KeyUnavailable("no encryption key configured")
-        return self.fernet.rotate(token.encode("ascii")).decode("ascii")
+        try:
+            return self.fernet.rotate(token.encode("ascii")).decode("ascii")
+        except InvalidToken as exc:
+            raise KeyUnavailable("no configured key can decrypt this value") from exc
 
     def lookup_hash(self, normalised: str) -> str:
         if self.lookup_key is None:

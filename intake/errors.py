@@ -1,11 +1,16 @@
-"""Error pages in the site's style; a database outage is a 503, never a traceback."""
+"""Error pages in the site's style; a database outage is a 503, never a traceback.
+
+A missing or unusable encryption key is a 503 too ("we cannot accept requests
+right now"): the write that needed the key is rolled back, so no plaintext is
+ever stored in its place."""
 
 import contextlib
 
 from flask import Flask, render_template
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .crypto import KeyUnavailable
 from .db import db
 
 # Status codes with a page of their own; anything else uses the generic page.
@@ -28,6 +33,20 @@ def init_app(app: Flask) -> None:
         _rollback_quietly()
         app.logger.error("database unavailable: %s", type(error.orig).__name__)
         return render_template("errors/503.html"), 503, {"Retry-After": "30"}
+
+    @app.errorhandler(KeyUnavailable)
+    def key_unavailable(error):
+        _rollback_quietly()
+        app.logger.error("encryption key unavailable: request refused, nothing stored")
+        return render_template("errors/key_unavailable.html"), 503, {"Retry-After": "300"}
+
+    @app.errorhandler(StatementError)
+    def statement_error(error: StatementError):
+        # SQLAlchemy wraps an exception raised while binding a value (our
+        # Encrypted type without a key) in StatementError.
+        if isinstance(error.orig, KeyUnavailable):
+            return key_unavailable(error.orig)
+        raise error
 
     @app.errorhandler(InternalServerError)
     def server_error(error):

@@ -1,11 +1,18 @@
-"""Security headers on every response, error pages included.
+"""Security headers on every response, error pages included; methods, hosts and
+proxies.
 
 Framing is denied everywhere; the embed module is the one place that relaxes
 ``frame-ancestors`` for a registered partner, by setting its own CSP first.
+Every response except a static file is ``Cache-Control: no-store``: form and
+staff pages must never sit in a shared or browser cache (a view that serves
+public, cacheable content may set its own Cache-Control).
 """
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import NotImplemented as MethodNotImplemented
+from werkzeug.exceptions import SecurityError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
 
@@ -24,14 +31,47 @@ CONTENT_SECURITY_POLICY = "; ".join(
     )
 )
 
+# Browser features no page of ours uses, switched off for us and anything we embed.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
 BASELINE = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": PERMISSIONS_POLICY,
 }
+HSTS = "max-age=63072000; includeSubDomains"
+
+# A site of HTML forms needs no other method. TRACE/TRACK would echo the request
+# (cookies included) and CONNECT asks us to be a proxy: all refused with 501.
+ALLOWED_METHODS = frozenset({"GET", "HEAD", "POST", "OPTIONS"})
+
+
+def is_static(endpoint: str | None) -> bool:
+    return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))
 
 
 def frames_allowed(response: Response) -> bool:
@@ -43,7 +83,22 @@ def frames_allowed(response: Response) -> bool:
 
 def init_app(app: Flask) -> None:
     hsts = app.config["PRODUCTION"]
+    _trusted_hosts(app)
+    if app.config.get("PROXY_FIX"):
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     csrf.init_app(app)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # No URL can be built for a host we do not serve, so no templated page:
+        # a short text answer (the visitor typed a wrong or forged address).
+        return "Bad request: unknown host.\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+    @app.before_request
+    def refuse_unknown_methods():
+        if request.method not in ALLOWED_METHODS:
+            raise MethodNotImplemented()
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -52,7 +107,16 @@ def init_app(app: Flask) -> None:
                 continue  # DENY would contradict the embed page's own allow-list
             response.headers.setdefault(name, value)
         if hsts:
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=63072000; includeSubDomains"
-            )
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if not is_static(request.endpoint):
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _trusted_hosts(app: Flask) -> None:
+    """Flask checks ``TRUSTED_HOSTS`` itself (400 for any other Host). A string
+    from the environment ("a.org,b.org") becomes a list: Werkzeug would otherwise
+    read it as a list of single characters."""
+    hosts = app.config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):
+        app.config["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()]

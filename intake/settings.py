@@ -12,7 +12,9 @@ SECRET_KEY = None
 
 # None means: SQLite in instance/intake.sqlite3.
 SQLALCHEMY_DATABASE_URI = None
-SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+# hide_parameters: an error message or SQL log never shows the values of a
+# statement (they can hold an applicant's answers before encryption).
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
 # Upgrade the schema and publish the bundled release when the app starts.
 # Off in production, where several workers start at once: run
@@ -33,7 +35,8 @@ MAX_CONTENT_LENGTH = 64 * 1024
 MAX_FORM_MEMORY_SIZE = 64 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
+# Only staff pages set a cookie (public pages set none), so this is the staff cookie.
+SESSION_COOKIE_SAMESITE = "Strict"
 PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
 
 WTF_CSRF_TIME_LIMIT = 4 * 60 * 60
@@ -47,6 +50,76 @@ BABEL_DEFAULT_TIMEZONE = "UTC"
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_STRATEGY = "moving-window"
 RATELIMIT_ENABLED = True
+# Namespaces the counters, so several apps (or the tests) can share one Redis.
+RATELIMIT_KEY_PREFIX = "intake"
+
+# Host names the app answers to, e.g. ["help.example.org"]; a request for any
+# other Host gets 400. None accepts any (development).
+TRUSTED_HOSTS = None
+
+# Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host
+# headers are trusted (werkzeug ProxyFix). 0: not behind a proxy.
+PROXY_FIX = 0
+
+# Closed requests (accepted, referred, declined, withdrawn) are deleted by
+# ``flask --app intake purge`` once unchanged for this many days.
+# The privacy notice on the form states it in months (RETENTION_DAYS // 30).
+RETENTION_DAYS = 365
+
+# Application log level; logs are JSON lines on stderr (intake.logs).
+LOG_LEVEL = "INFO"
+
+# --- The screening form (/help) ---------------------------------------------
+# Urgency thresholds in days, and the income limit as a % of the HHS poverty
+# guideline (see intake.rules.Thresholds): staff policy, not code.
+URGENCY_CRITICAL_HEARING_DAYS = 14
+URGENCY_HIGH_HEARING_DAYS = 60
+URGENCY_CRITICAL_DEADLINE_DAYS = 30
+URGENCY_HIGH_DEADLINE_DAYS = 90
+INCOME_LIMIT_PERCENT = 200
+
+# How long a form token stays valid, in seconds. Generous: someone may leave the
+# form open for hours; an expired token keeps the answers and asks again.
+FORM_TOKEN_MAX_AGE = 24 * 60 * 60
+
+# Submissions of the form per client address (Flask-Limiter syntax).
+HELP_RATE_LIMIT = "10 per hour"
+
+# The organisation's intake line, shown on the confirmation to people who need
+# help at once (detained, hearing soon). None hides it: a wrong number is worse
+# than none, so each deployment sets its own.
+HELPLINE_PHONE = None  # e.g. "+1 212 555 0100"
+HELPLINE_HOURS = None  # e.g. "Monday to Friday, 9 am to 5 pm Eastern Time"
+# When staff reply, in working days: "what happens next" on the confirmation.
+REPLY_WITHIN_DAYS = 5
+
+# Triage
+# Where to email "a critical request is waiting" (no personal data); empty: off.
+STAFF_NOTIFY_EMAIL = ""
+MAIL_SERVER = "localhost"
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USERNAME = ""
+MAIL_PASSWORD = ""
+MAIL_FROM = "intake@localhost"
+MAIL_TIMEOUT_SECONDS = 10
+# The CSV export needs a login within this many minutes.
+EXPORT_RECENT_LOGIN_MINUTES = 15
+# The queue's counts per status read the whole table; each process reuses them
+# for this many seconds (its own changes show at once).
+QUEUE_COUNTS_SECONDS = 10
+
+# Staff accounts
+# A staff session ends after this long without a request, and this long after login.
+STAFF_IDLE_MINUTES = 30
+STAFF_ABSOLUTE_HOURS = 12
+# Login attempts per client address (Flask-Limiter syntax); accounts also lock
+# for 15 minutes after 5 failures.
+STAFF_LOGIN_LIMIT = "20 per 15 minutes"
+# argon2-cffi PasswordHasher arguments; empty means its defaults (Argon2id,
+# RFC 9106 low-memory profile). Stored hashes are upgraded at the next login.
+STAFF_ARGON2_PARAMETERS = {}
+
 
 # Per client address, on the framed pages and on the oEmbed endpoint. Generous:
 # a partner's readers may share one address (an office, a mobile carrier).

@@ -53,6 +53,8 @@ def make_test_app(database_uri, **overrides):
         "AUTO_MIGRATE": False,
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "RATELIMIT_ENABLED": False,
+        # Cheap Argon2id: tests log in often (the defaults take ~0.3 s per check).
+        "STAFF_ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
         **TEST_KEYS,
         **overrides,
     }
@@ -66,6 +68,17 @@ def app(database_uri):
     app = make_test_app(database_uri)
     yield app
     empty_tables(app)
+
+
+@pytest.fixture
+def app_factory(app, database_uri):
+    """Factory: more apps on the test database with other settings (keys,
+    production, limits); _close_test_apps closes their connections."""
+
+    def make(**overrides):
+        return make_test_app(database_uri, **overrides)
+
+    return make
 
 
 def empty_tables(app):
@@ -164,7 +177,11 @@ class LiveServer:
         self.thread.start()
 
     def stop(self):
+        """Stop serving and wait for requests still in flight (the browser may have
+        moved on before the server finished one), so none of them is still holding
+        a database connection when the test's app disposes of its engine."""
         self.server.shutdown()
+        self.server.server_close()  # joins the request threads (block_on_close)
         self.thread.join(5)
 
 
@@ -202,56 +219,165 @@ def page(chromium, live_server):
     context.close()
 
 
-# --- Staff, partners ----------------------------------------------------------
+# --- Help requests ----------------------------------------------------------------
 
-
-def stored(app, row):
-    """Commit ``row`` and hand it back detached, its columns loaded."""
-    with app.app_context():
-        db.session.add(row)
-        db.session.commit()
-        db.session.refresh(row)
-        db.session.expunge(row)
-        return row
+REQUEST_URGENCY_RANK = {"critical": 0, "high": 1, "normal": 2}
 
 
 @pytest.fixture
-def make_staff(app):
-    """Factory: a staff member (detached, attributes loaded) with ``role``."""
-    from intake.models import StaffUser
+def make_request(app):
+    """Factory: store a help request as the screening form does, with sensible
+    defaults for every column; returns the (detached) HelpRequest. The phone and
+    email lookup hashes are computed from the values given."""
+    import secrets
+    from datetime import timedelta
 
-    counter = iter(range(1, 10_000))
+    from intake import crypto
+    from intake.models import HelpRequest
+    from intake.timeutil import utcnow
 
-    def make(role="admin", **fields):
-        email = f"staff{next(counter)}@example.org"
-        return stored(app, StaffUser(email=email, role=role, **fields))
+    crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    counter = iter(range(1, 1_000_000))
+
+    def make(**overrides):
+        n = next(counter)
+        values = {
+            "reference": "".join(secrets.choice(crockford) for _ in range(8)),
+            "created_at": utcnow() - timedelta(hours=1000 - n),
+            "status": "new",
+            "screen": "eligible",
+            "urgency": "normal",
+            "reasons": '["Not represented and cannot pay."]',
+            "flags": "[]",
+            "represented": "no",
+            "can_pay": "no",
+            "household_size": 1,
+            "claim_types": " asylum ",
+            "detained": False,
+            "hearing": "no",
+            "i589_filed": "no",
+            "minor": False,
+            "state": "NY",
+            "preferred_language": "Spanish",
+            "name": f"Applicant {n}",
+            "nationality": "Venezuela",
+            **overrides,
+        }
+        values.setdefault("urgency_rank", REQUEST_URGENCY_RANK[values["urgency"]])
+        with app.app_context():
+            ring = crypto.keyring()
+            if values.get("phone") and "phone_hash" not in overrides:
+                digits = "".join(filter(str.isdigit, values["phone"]))
+                values["phone_hash"] = ring.lookup_hash(digits)
+            if values.get("email") and "email_hash" not in overrides:
+                values["email_hash"] = ring.lookup_hash(values["email"].strip().lower())
+            help_request = HelpRequest(**values)
+            db.session.add(help_request)
+            db.session.commit()
+            db.session.refresh(help_request)
+            db.session.expunge(help_request)
+            return help_request
 
     return make
 
 
+# --- Staff accounts ---------------------------------------------------------------
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_staff(app):
+    """Factory: a staff account with password ``STAFF_PASSWORD`` (also on
+    ``user.password``) and a TOTP secret (``user.totp_secret``), or an invited,
+    not yet enrolled one. Returns the detached StaffUser."""
+    from intake import passwords, second_factor
+    from intake.models import StaffUser
+
+    counter = iter(range(1, 10_000))
+
+    def make(role="reviewer", email=None, enrolled=True):
+        user = StaffUser(email=email or f"{role}{next(counter)}@staff.example", role=role)
+        with app.app_context():
+            if enrolled:
+                user.password_hash = passwords.hash_password(STAFF_PASSWORD)
+                user.totp_secret = second_factor.new_secret()
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+        user.password = STAFF_PASSWORD
+        return user
+
+    return make
+
+
+def next_totp_code(app, user) -> str:
+    """A code the app accepts now: the current step, or the next one if this
+    account already used it (so two logins per 30 s; move a frozen clock for
+    more). Never the previous step: it could expire between here and the check."""
+    from intake import second_factor
+    from intake.models import StaffUser
+
+    with app.app_context():
+        last = db.session.get(StaffUser, user.id).last_totp_step
+    now = second_factor.current_step()
+    step = now if last is None else max(now, last + 1)
+    assert step <= now + 1, "this account used the codes of now and the next step: move the clock"
+    return second_factor.code_for(user.totp_secret, step)
+
+
 @pytest.fixture
 def login_as(app):
-    """Log ``user`` in on ``client`` by writing the Flask-Login session directly,
-    including the "strong" session-protection identifier of the test client."""
-    from intake.access import login_manager
+    """``login_as(client, user)``: log in through the real form (email, password,
+    current TOTP code); asserts it worked and returns the redirect response."""
 
     def login(client, user):
-        with app.test_request_context(environ_base=client.environ_base):
-            identifier = login_manager._session_identifier_generator()
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
-            session["_id"] = identifier
+        form = client.get("/staff/login")
+        response = client.post(
+            "/staff/login",
+            data={
+                "csrf_token": csrf_token(form.text),
+                "email": user.email,
+                "password": user.password,
+                "code": next_totp_code(app, user),
+            },
+        )
+        assert response.status_code == 302, "login failed"
+        assert "/staff/login" not in response.location
+        return response
 
     return login
 
 
 @pytest.fixture
+def other_app(database_uri):
+    """``other_app(**config)``: an app with other settings on the test database;
+    its connections are closed afterwards (PostgreSQL warns about open ones)."""
+    made = []
+
+    def make(**overrides):
+        made.append(make_test_app(database_uri, **overrides))
+        return made[-1]
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def make_partner(app):
-    """Factory: a registered partner (detached); origins as a list."""
+    """Factory: a registered partner site (detached); ``origins`` as a list."""
     from intake.models import Partner
 
     def make(name="Press site", origins=("https://press.example.org",), active=True):
-        return stored(app, Partner(name=name, origins=" ".join(origins), active=active))
+        partner = Partner(name=name, origins=" ".join(origins), active=active)
+        with app.app_context():
+            db.session.add(partner)
+            db.session.commit()
+            db.session.refresh(partner)
+            db.session.expunge(partner)
+        return partner
 
     return make

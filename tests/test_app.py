@@ -5,6 +5,7 @@ from conftest import TEST_KEYS, make_test_app
 from flask import abort
 
 from intake import create_app
+from intake.db import db
 from intake.security import CONTENT_SECURITY_POLICY
 
 
@@ -26,8 +27,8 @@ def assert_security_headers(response):
 
 
 @pytest.fixture
-def failing_app(database_uri):
-    app = make_test_app(database_uri, PROPAGATE_EXCEPTIONS=False)
+def failing_app(app_factory):
+    app = app_factory(PROPAGATE_EXCEPTIONS=False)
 
     @app.get("/boom")
     def boom():
@@ -37,7 +38,9 @@ def failing_app(database_uri):
     def forbidden():
         abort(403)
 
-    return app
+    yield app
+    with app.app_context():  # close its pooled connections now, not at garbage collection
+        db.engine.dispose()
 
 
 def test_headers_on_200_404_and_500(failing_app):

@@ -64,10 +64,8 @@ def test_release_meta_tags_and_canonical(client, seeded):
     assert len(description) <= 201
 
 
-def test_canonical_uses_configured_public_base(database_uri, seeded):
-    from conftest import make_test_app
-
-    app = make_test_app(database_uri, PUBLIC_BASE_URL="https://help.example.org/")
+def test_canonical_uses_configured_public_base(app_factory, seeded):
+    app = app_factory(PUBLIC_BASE_URL="https://help.example.org/")
     page = app.test_client().get(f"/press/{SLUG}").get_data(as_text=True)
     assert f'<link rel="canonical" href="https://help.example.org/press/{SLUG}">' in page
 

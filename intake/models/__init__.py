@@ -1,9 +1,20 @@
 """Typed models, one module per domain; importing this package registers every table."""
 
 from .audit import AuditEvent
+from .casework import Note, StatusChange
 from .help_request import HelpRequest
 from .partner import Partner
 from .release import Release
-from .staff import ROLES, StaffUser
+from .staff import ROLES, Invitation, StaffUser
 
-__all__ = ["ROLES", "AuditEvent", "HelpRequest", "Partner", "Release", "StaffUser"]
+__all__ = [
+    "ROLES",
+    "AuditEvent",
+    "HelpRequest",
+    "Invitation",
+    "Note",
+    "Partner",
+    "Release",
+    "StaffUser",
+    "StatusChange",
+]

@@ -1,10 +1,10 @@
 """Staff accounts: roles, password, second factor, and a session epoch that ends
-every session of the person when it changes."""
+every session of the person when it changes; invitations to enrol."""
 
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..crypto import Encrypted
@@ -49,3 +49,20 @@ class StaffUser(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<StaffUser {self.id} {self.role}>"
+
+
+class Invitation(db.Model):
+    """A one-time enrolment link. Only the SHA-256 of the token is stored, so a
+    copy of the database does not hold usable links."""
+
+    __tablename__ = "staff_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    # The TOTP secret offered on the enrolment page, kept here (encrypted) until
+    # the person confirms it with a code; then it moves to the account.
+    pending_totp_secret: Mapped[str | None] = mapped_column(Encrypted)

@@ -1,0 +1,36 @@
+"""Normal forms of a phone number and an email address.
+
+The keyed hashes that find possible duplicates (``HelpRequest.phone_hash`` and
+``email_hash``) are taken of these forms, so "+1 (212) 555-0100" and
+"+12125550100" match; staff duplicate search must use the same functions.
+"""
+
+import re
+import unicodedata
+
+PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ().\-]+$")
+# Deliberately loose: one @, something on each side, a dot in the domain, no
+# spaces. Whether mail arrives is only known by sending it.
+EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalise_phone(phone: str) -> str:
+    """Digits only, with a leading "+" kept."""
+    phone = unicodedata.normalize("NFKC", phone).strip()
+    digits = re.sub(r"\D", "", phone)
+    return ("+" + digits) if phone.startswith("+") else digits
+
+
+def normalise_email(email: str) -> str:
+    return unicodedata.normalize("NFKC", email).strip().lower()
+
+
+def looks_like_phone(phone: str) -> bool:
+    """Digits with the usual separators, 7 to 15 digits (E.164 allows at most 15)."""
+    phone = unicodedata.normalize("NFKC", phone).strip()
+    digits = len(re.sub(r"\D", "", phone))
+    return bool(PHONE_CHARACTERS.match(phone)) and 7 <= digits <= 15
+
+
+def looks_like_email(email: str) -> bool:
+    return bool(EMAIL_SHAPE.match(normalise_email(email)))

@@ -1,0 +1,168 @@
+"""Creating a request for help from validated screening answers.
+
+Plain functions the screening views call: the rules' inputs from the form, the
+assessment, the stored row with its random reference, and the lookup that makes
+a retried submission find the request it already made.
+"""
+
+import json
+import secrets
+
+from flask import Flask
+from sqlalchemy.exc import IntegrityError, StatementError
+
+from . import contact, crypto, timeutil
+from .db import db
+from .models import HelpRequest, Release
+from .rules import Answers, Assessment, Thresholds, assess
+from .screening_form import HelpForm, parse_income
+
+# Crockford's base32: no I, L, O or U, so a reference read aloud or copied by hand
+# is not misread.
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_LENGTH = 10  # 50 random bits: not guessable, not sequential
+DEFAULT_SOURCE = "help"
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(CROCKFORD) for _ in range(REFERENCE_LENGTH))
+
+
+def format_reference(reference: str) -> str:
+    """ "K7QM4XPD2H" → "K7QM-4XPD-2H": easier to read out and copy."""
+    return "-".join(reference[i : i + 4] for i in range(0, len(reference), 4))
+
+
+def normalise_reference(text: str) -> str:
+    """What someone typed or read out → the stored form (for staff search)."""
+    cleaned = "".join(text.split()).replace("-", "").upper()
+    return cleaned.translate(str.maketrans("ILO", "110"))
+
+
+def thresholds_from(app: Flask) -> Thresholds:
+    cfg = app.config
+    return Thresholds(
+        critical_hearing_days=cfg["URGENCY_CRITICAL_HEARING_DAYS"],
+        high_hearing_days=cfg["URGENCY_HIGH_HEARING_DAYS"],
+        critical_deadline_days=cfg["URGENCY_CRITICAL_DEADLINE_DAYS"],
+        high_deadline_days=cfg["URGENCY_HIGH_DEADLINE_DAYS"],
+        income_limit_percent=cfg["INCOME_LIMIT_PERCENT"],
+    )
+
+
+def source_for(slug: str | None) -> str:
+    """The release the person came from, if it exists; otherwise the form itself.
+    Never echoes an arbitrary value into the stored request."""
+    if slug and len(slug) <= 160:
+        found = db.session.execute(
+            db.select(Release.slug).filter_by(slug=slug, is_published=True)
+        ).scalar_one_or_none()
+        if found:
+            return found
+    return DEFAULT_SOURCE
+
+
+def answers_from(form: HelpForm) -> Answers:
+    """The rules' inputs from a validated form."""
+    hearing_date = form.date_value("hearing")
+    return Answers(
+        represented=form.represented.data,
+        can_pay=form.can_pay.data,
+        household_size=int(form.household_size.data),
+        monthly_income_usd=parse_income(form.monthly_income.data),
+        state=form.state.data,
+        claim_types=frozenset(form.claim_types.data),
+        detained=form.detained.data == "yes",
+        hearing=form.hearing.data,
+        hearing_date=hearing_date.earliest() if hearing_date else None,
+        last_arrival=form.date_value("arrival"),
+        i589_filed=form.i589_filed.data,
+        minor=form.minor.data == "yes",
+    )
+
+
+def find_by_submission_key(key: str) -> HelpRequest | None:
+    return db.session.execute(
+        db.select(HelpRequest).filter_by(submission_key=key)
+    ).scalar_one_or_none()
+
+
+def create_request(
+    form: HelpForm, *, submission_key: str, source: str, language: str, app: Flask
+) -> HelpRequest:
+    """Assess and store one request in one transaction; return it once committed.
+
+    If the same submission was stored meanwhile (a double click racing itself),
+    return that one. Raises OperationalError (database down) or
+    crypto.KeyUnavailable (no encryption key) after rolling back.
+    """
+    answers = answers_from(form)
+    assessment = assess(answers, timeutil.today(), thresholds_from(app))
+    for _attempt in range(5):
+        row = _build(form, answers, assessment)
+        row.reference = new_reference()
+        row.submission_key = submission_key
+        row.source = source
+        row.interface_language = language
+        db.session.add(row)
+        try:
+            db.session.commit()
+            return row
+        except IntegrityError:
+            db.session.rollback()
+            existing = find_by_submission_key(submission_key)
+            if existing is not None:
+                return existing
+            # Otherwise the reference collided (about 1 in 10^15): draw another.
+        except StatementError as exc:
+            db.session.rollback()
+            # SQLAlchemy wraps what the Encrypted column raised while binding.
+            if isinstance(exc.orig, crypto.KeyUnavailable):
+                raise exc.orig from exc
+            raise
+        except BaseException:
+            db.session.rollback()
+            raise
+    raise RuntimeError("could not draw a unique reference")
+
+
+def _build(form: HelpForm, answers: Answers, assessment: Assessment) -> HelpRequest:
+    arrival = answers.last_arrival
+    income = answers.monthly_income_usd
+    phone = form.phone.data or None
+    email = form.email.data or None
+    ring = crypto.keyring()
+    return HelpRequest(
+        screen=assessment.screen.value,
+        urgency=assessment.urgency.value,
+        urgency_rank=assessment.urgency.rank,
+        reasons=json.dumps(list(assessment.reasons)),
+        flags=json.dumps(list(assessment.flags)),
+        income_percent=assessment.income_percent,
+        guideline_year=assessment.guideline_year,
+        filing_deadline=assessment.filing_deadline,
+        hearing_date=answers.hearing_date,
+        represented=answers.represented,
+        can_pay=answers.can_pay,
+        household_size=answers.household_size,
+        claim_types=" " + " ".join(sorted(answers.claim_types)) + " ",
+        detained=answers.detained,
+        hearing=answers.hearing,
+        arrival_year=arrival.year if arrival else None,
+        arrival_month=arrival.month if arrival else None,
+        arrival_day=arrival.day if arrival else None,
+        i589_filed=answers.i589_filed,
+        minor=answers.minor,
+        state=answers.state,
+        preferred_language=form.preferred_language.data,
+        safe_to_message=form.safe_to_message.data,
+        name=form.name.data,
+        nationality=form.nationality.data,
+        phone=phone,
+        email=email,
+        monthly_income=None if income is None else str(income),
+        detention_facility=(form.detention_facility.data or None) if answers.detained else None,
+        summary=form.summary.data or None,
+        phone_hash=ring.lookup_hash(contact.normalise_phone(phone)) if phone else None,
+        email_hash=ring.lookup_hash(contact.normalise_email(email)) if email else None,
+    )

@@ -1,0 +1,152 @@
+"""Retention: closed requests are really deleted after the configured period."""
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from requests_factory import add_request
+from sqlalchemy import Column, ForeignKey, Integer, Table, func, select, text
+
+from intake import timeutil
+from intake.db import db
+from intake.models import AuditEvent, HelpRequest
+from intake.retention import CLOSED_STATUSES, purge
+
+NOW = datetime(2027, 6, 1, 9, 30)
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    monkeypatch.setattr(timeutil, "utcnow", lambda: NOW)
+    monkeypatch.setattr(timeutil, "today", lambda: NOW.date())
+
+
+def request_aged(status, days, **fields):
+    changed = NOW - timedelta(days=days)
+    return add_request(status=status, created_at=changed, updated_at=changed, **fields)
+
+
+def references(app):
+    with app.app_context():
+        return set(db.session.execute(select(HelpRequest.reference)).scalars())
+
+
+def purge_events(app):
+    with app.app_context():
+        query = select(AuditEvent.detail).where(AuditEvent.action == "retention.purge")
+        return list(db.session.execute(query).scalars())
+
+
+def test_purge_deletes_only_closed_requests_past_the_period(app, runner, frozen):
+    with app.app_context():
+        expired = [request_aged(s, 366).reference for s in CLOSED_STATUSES]
+        kept = [request_aged(s, 364).reference for s in CLOSED_STATUSES]
+        kept += [request_aged(s, 3000).reference for s in ("new", "in_review")]
+        db.session.commit()
+
+    dry = runner.invoke(args=["purge", "--dry-run"])
+    assert dry.exit_code == 0
+    assert "Would delete 4 closed requests unchanged since before 2026-06-01" in dry.output
+    assert references(app) == set(expired + kept) and purge_events(app) == []
+
+    result = runner.invoke(args=["purge"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 4 closed requests" in result.output
+    assert references(app) == set(kept)
+    assert purge_events(app) == ["deleted 4 requests closed before 2026-06-01"]
+
+    again = runner.invoke(args=["purge"])
+    assert "Deleted 0 closed requests" in again.output
+    assert len(purge_events(app)) == 2
+
+
+def test_retention_period_is_configurable(app, runner, frozen):
+    app.config["RETENTION_DAYS"] = 30
+    with app.app_context():
+        request_aged("declined", 31)
+        request_aged("declined", 29)
+        db.session.commit()
+    assert "Deleted 1 closed requests" in runner.invoke(args=["purge"]).output
+    assert len(references(app)) == 1
+
+
+def test_the_audit_event_holds_no_personal_data(app, frozen):
+    with app.app_context():
+        gone = request_aged("withdrawn", 400, name="Secret Person")
+        reference = gone.reference
+        db.session.commit()
+        purge()
+        event = db.session.execute(select(AuditEvent)).scalar_one()
+    assert event.action == "retention.purge" and event.actor_id is None
+    assert "Secret Person" not in event.detail and reference not in event.detail
+
+
+def test_dependent_rows_are_deleted_and_links_from_other_requests_cut(app, frozen):
+    """Tables added later (notes, status changes) are found on the metadata."""
+    notes = Table(
+        "test_retention_note",
+        db.metadata,
+        Column("id", Integer, primary_key=True),
+        Column("request_id", ForeignKey("help_request.id"), nullable=False),
+    )
+    replies = Table(
+        "test_retention_reply",
+        db.metadata,
+        Column("id", Integer, primary_key=True),
+        Column("note_id", ForeignKey("test_retention_note.id"), nullable=False),
+    )
+    links = Table(
+        "test_retention_link",
+        db.metadata,
+        Column("id", Integer, primary_key=True),
+        Column("request_id", ForeignKey("help_request.id", ondelete="SET NULL"), nullable=True),
+    )
+    try:
+        with app.app_context():
+            for table in (notes, replies, links):
+                table.create(db.engine)
+            gone = request_aged("referred", 500)
+            kept = request_aged("new", 500)
+            db.session.flush()
+            db.session.execute(notes.insert(), [{"id": 1, "request_id": gone.id}])
+            db.session.execute(notes.insert(), [{"id": 2, "request_id": kept.id}])
+            db.session.execute(replies.insert(), [{"id": 1, "note_id": 1}, {"id": 2, "note_id": 2}])
+            db.session.execute(links.insert(), [{"id": 1, "request_id": gone.id}])
+            db.session.commit()
+
+            assert purge().deleted == 1
+            assert db.session.execute(select(notes.c.id)).scalars().all() == [2]
+            assert db.session.execute(select(replies.c.id)).scalars().all() == [2]
+            assert db.session.execute(select(links.c.request_id)).scalars().all() == [None]
+    finally:
+        with app.app_context():
+            db.session.remove()
+            for table in (replies, links, notes):
+                table.drop(db.engine, checkfirst=True)
+                db.metadata.remove(table)
+
+
+def test_deleted_request_leaves_no_trace_in_the_database_file(app, database_uri, frozen):
+    with app.app_context():
+        gone = request_aged("declined", 400)
+        db.session.commit()
+        values = [gone.name, gone.summary, gone.phone]
+        tokens = [
+            db.session.execute(text(f"SELECT {c} FROM help_request")).scalar_one()  # noqa: S608
+            for c in ("name", "summary", "phone")
+        ]
+        purge()
+        count = db.session.execute(select(func.count()).select_from(HelpRequest)).scalar_one()
+    assert count == 0
+    secrets = [v.encode() for v in values + tokens]
+    if database_uri.startswith("sqlite:///"):
+        path = Path(database_uri.removeprefix("sqlite:///"))
+        files = list(path.parent.glob(path.name + "*"))
+        data = b"".join(f.read_bytes() for f in files)
+        assert data and not [s for s in secrets if s in data]
+    else:
+        # PostgreSQL: the row is gone for every reader; dead tuples are left to
+        # (auto)vacuum (SECURITY.md).
+        with app.app_context():
+            dump = db.session.execute(text("SELECT * FROM help_request")).all()
+        assert dump == []
