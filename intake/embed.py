@@ -32,22 +32,28 @@ from flask import (
     url_for,
 )
 from flask_babel import force_locale, gettext
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from . import locales
+from . import locales, screening
 from .db import db
 from .limits import limiter
 from .locales import public_route
 from .models import Partner
 from .press import absolute_url, release_by_slug
-from .security import CONTENT_SECURITY_POLICY
+from .security import CONTENT_SECURITY_POLICY, csrf
 
 bp = Blueprint("embed", __name__)
+# GET pages, and the framed form, which (like /help) is protected by its signed
+# single-use token and the Fetch-Metadata/Origin check, not a session cookie.
+csrf.exempt(bp)
 
 SCRIPT = Path(__file__).resolve().parent.parent / "static" / "js" / "embed.js"
 # Endpoints that may be framed; their framing is decided per request below.
-FRAMED = frozenset({"embed.cta", "embed.help"})
+FRAMED = frozenset({"embed.cta", "embed.help", "embed.help_check", "embed.help_submit"})
+# The screening steps and their framed twins.
+FORM_STEPS = {"form": "embed.help", "check": "embed.help_check", "submit": "embed.help_submit"}
 # What an oEmbed URL may point at.
 OEMBEDDABLE = frozenset({"press.release", "screening.form"})
 OEMBED_WIDTH, OEMBED_HEIGHT = 600, 420
@@ -142,11 +148,11 @@ def script():
 def cta():
     partner = g.partner
     source = request.args.get("from", "")[:160] or None
-    if partner is not None and "embed.help" in current_app.view_functions:
-        form_href, new_tab = url_for("embed.help", partner=partner.key), False
+    if partner is not None:
+        form_href, new_tab = url_for("embed.help", partner=partner.key, **_from(source)), False
     else:
-        # oEmbed card (WordPress sandboxes it: forms cannot submit there) or no
-        # framed form: the form opens in a new tab on our own site.
+        # The oEmbed card (WordPress sandboxes it: forms cannot submit there):
+        # the form opens in a new tab on our own site.
         form_href, new_tab = url_for("screening.form", **_from(source)), True
     return render_template(
         "embed/cta.html",
@@ -159,6 +165,51 @@ def cta():
 
 def _from(source: str | None) -> dict:
     return {"from": source} if source else {}
+
+
+# The screening form, framed: the same views and templates as /help (its steps
+# post to these twins, with the partner key, and render in the embed layout).
+# A submission made here records the partner (intake.screening reads g.partner).
+
+
+@public_route(bp, "/embed/help", endpoint="help", methods=["GET", "POST"])
+@limiter.limit(embed_limit)
+def help_form():
+    return screening.form()
+
+
+@public_route(bp, "/embed/help/check", endpoint="help_check", methods=["POST"])
+@limiter.limit(embed_limit)
+def help_check():
+    return screening.check()
+
+
+@public_route(bp, "/embed/help/submit", endpoint="help_submit", methods=["POST"])
+@limiter.limit(embed_limit)
+def help_submit():
+    return screening.submit()  # also under the form's own HELP_RATE_LIMIT
+
+
+def framed() -> bool:
+    """This request is one of a partner's framed form pages."""
+    return request.blueprint == "embed" and g.get("partner") is not None
+
+
+def step_url(step: str, **values) -> str:
+    """A screening step's URL: in a partner's frame, its framed twin."""
+    if framed():
+        return url_for(FORM_STEPS[step], partner=g.partner.key, **values)
+    return url_for(f"screening.{step}", **values)
+
+
+def page_layout() -> str:
+    return "embed/_layout.html" if framed() else "base.html"
+
+
+def leave_frame() -> Markup:
+    """Attributes for a link to another site: a new tab when framed, so the
+    host page and the frame stay where they are."""
+    return Markup(' target="_blank" rel="noopener"') if framed() else Markup("")
 
 
 # --- Snippets for partners ----------------------------------------------------------
@@ -174,11 +225,7 @@ def snippets(partner: Partner, language: str) -> dict[str, str]:
     """
     lang = {"lang": language}
     values = {
-        "help_url": absolute_url(
-            "embed.help" if "embed.help" in current_app.view_functions else "embed.cta",
-            partner=partner.key,
-            **lang,
-        ),
+        "help_url": absolute_url("embed.help", partner=partner.key, **lang),
         "cta_url": absolute_url("embed.cta", partner=partner.key, **lang),
         "script_url": absolute_url("embed.script"),
         "language": locales.KNOWN[language],
@@ -260,6 +307,8 @@ def _bounded(value: str | None, default: int) -> int:
 def init_app(app) -> None:
     """Release pages advertise the oEmbed endpoint (the discovery ``<link>``)."""
     app.add_template_global(oembed_url, "oembed_url")
+    for helper in (framed, step_url, page_layout, leave_frame):
+        app.add_template_global(helper)
 
 
 def oembed_url(page_url: str) -> str:
