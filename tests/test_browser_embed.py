@@ -6,17 +6,28 @@ Chromium runs with third-party cookies blocked.
 """
 
 import threading
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer
+from test_browser_screening import REFERENCE, fill_with_pointer
 
-from intake import embed
+from intake import embed, timeutil
+from intake.db import db
+from intake.help_requests import format_reference
+from intake.models import HelpRequest
 
 pytestmark = pytest.mark.browser
 
 INITIAL_HEIGHT = "600"  # embed.js's starting height, before the first message
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    """The answers of fill_with_pointer (a hearing on 10 May 2026) need this date."""
+    monkeypatch.setattr(timeutil, "today", lambda: date(2026, 5, 1))
 
 
 class HostSite:
@@ -116,7 +127,7 @@ def click_call_to_action(page):
     return frame_element
 
 
-def test_registered_partner_frames_the_call_to_action_and_it_resizes(
+def test_visitor_fills_and_sends_the_form_inside_the_partner_page(
     app, our_site, host, visit, make_partner
 ):
     partner = make_partner(name="Partner", origins=(host.url,))
@@ -129,12 +140,12 @@ def test_registered_partner_frames_the_call_to_action_and_it_resizes(
     assert frame_element.get_attribute("referrerpolicy") == "no-referrer"
     assert frame_element.get_attribute("title") == "Ask for free legal help"
     frame = frame_element.content_frame
-    frame.get_by_role("heading", name="Seeking asylum?").wait_for()
+    frame.get_by_role("heading", name="Ask for free legal help").wait_for()
     page.wait_for_function(
         f"document.querySelector('iframe.intake-frame').height !== '{INITIAL_HEIGHT}'"
     )
-    height = int(frame_element.get_attribute("height"))
-    assert 200 <= height < 4000
+    form_height = int(frame_element.get_attribute("height"))
+    assert 1000 < form_height <= 4000  # the whole form, no inner scrollbar
 
     # The frame URL carries only the partner key, and no referrer was sent.
     framed = next(r for r in page.requests if "/embed/" in r.url)
@@ -142,11 +153,32 @@ def test_registered_partner_frames_the_call_to_action_and_it_resizes(
     assert "referer" not in framed.headers
 
     # A height message from anyone but our frame is ignored.
-    page.evaluate("window.postMessage({type: 'intake:height', height: 3999}, '*')")
+    page.evaluate("window.postMessage({type: 'intake:height', height: 200}, '*')")
     page.wait_for_timeout(200)
-    assert int(frame_element.get_attribute("height")) == height
-    # No cookie anywhere: the embed pages set none.
+    assert int(frame_element.get_attribute("height")) == form_height
+
+    fill_with_pointer(frame)
+    frame.get_by_role("button", name="Continue").click()
+    frame.get_by_role("heading", name="Check your answers").wait_for()
+    assert "Mariam" in frame.locator("main").inner_text()
+    frame.get_by_role("button", name="Send my request").click()
+    reference = frame.locator(".reference").inner_text()
+    assert REFERENCE.match(reference)
+    # The confirmation is shorter than the form: the frame shrinks to it.
+    page.wait_for_function(f"+document.querySelector('iframe.intake-frame').height < {form_height}")
+
+    with app.app_context():
+        (row,) = db.session.execute(db.select(HelpRequest)).scalars().all()
+        assert format_reference(row.reference) == reference
+        assert row.partner_id == partner.id and row.name == "Mariam"
+    # No cookie anywhere: the framed pages set none (and the browser blocks them).
     assert page.context.cookies() == []
+    # The host page never left the partner's site; the frame never left ours.
+    assert page.url == host.url + "/"
+    assert {urlsplit(r.url).netloc for r in page.requests} == {
+        urlsplit(host.url).netloc,
+        urlsplit(our_site.url).netloc,
+    }
 
 
 def test_unregistered_site_gets_no_frame_content(app, our_site, host, visit, make_partner):
@@ -163,5 +195,37 @@ def test_unregistered_site_gets_no_frame_content(app, our_site, host, visit, mak
     frame = frame_element.element_handle().content_frame()
     assert frame.url == "chrome-error://chromewebdata/"  # Chromium's "refused to connect"
     assert frame.locator("form").count() == 0
-    assert frame.get_by_text("Seeking asylum?").count() == 0
+    assert frame.get_by_text("Ask for free legal help").count() == 0
     assert frame_element.get_attribute("height") == INITIAL_HEIGHT  # no message came
+
+
+def test_oembed_card_speaks_wordpress_embed_protocol(app, our_site, host, visit, make_partner):
+    """The card in WordPress's sandboxed frame (#?secret=…) sends WordPress's height
+    message and, when its button is clicked, a link message instead of a blocked
+    new tab."""
+    make_partner(name="WordPress site", origins=(host.url,))
+    with app.test_request_context(base_url=our_site.url):
+        card = embed.absolute_url("embed.cta", oembed="1")
+    secret = "k3Yw9XqP2a"
+    host.show(
+        f'<blockquote data-secret="{secret}"><a href="{our_site.url}/help">Ask</a></blockquote>'
+        f'<iframe class="wp-embedded-content" sandbox="allow-scripts" security="restricted" '
+        f'src="{card}#?secret={secret}" data-secret="{secret}" width="600" height="420" '
+        f'title="Seeking asylum?"></iframe>'
+        "<script>window.received = []; addEventListener('message', function (e) {"
+        " var frame = document.querySelector('iframe');"
+        " received.push({data: e.data, fromFrame: e.source === frame.contentWindow}); });"
+        "</script>"
+    )
+    page = visit(host.url)
+    page.wait_for_function("received.some(m => m.data.message === 'height')")
+    height = page.evaluate("received.find(m => m.data.message === 'height')")
+    assert height["fromFrame"] is True
+    assert height["data"]["secret"] == secret
+    assert 200 <= height["data"]["value"] < 1000
+
+    frame = page.frame_locator("iframe.wp-embedded-content")
+    frame.get_by_role("link", name="Ask for free legal help").click()
+    page.wait_for_function("received.some(m => m.data.message === 'link')")
+    link = page.evaluate("received.find(m => m.data.message === 'link').data")
+    assert link == {"message": "link", "value": our_site.url + "/help", "secret": secret}
