@@ -97,9 +97,7 @@ def test_a_replayed_token_shows_the_same_reference_and_stores_one_request(app, c
     assert row.name == "Amal"
 
 
-def test_an_expired_token_keeps_the_answers_in_the_frame_and_stores_nothing(
-    app, client, partner
-):
+def test_an_expired_token_keeps_the_answers_in_the_frame_and_stores_nothing(app, client, partner):
     data = framed_answers(client, partner)
     app.config["FORM_TOKEN_MAX_AGE"] = -1
     response = client.post(
@@ -151,9 +149,7 @@ def test_a_token_from_another_form_is_refused_in_the_frame(app, client, partner,
 )
 def test_a_foreign_origin_is_refused_and_nothing_stored(app, client, partner, headers):
     data = framed_answers(client, partner)
-    response = client.post(
-        f"/embed/help/submit?partner={partner.key}", data=data, headers=headers
-    )
+    response = client.post(f"/embed/help/submit?partner={partner.key}", data=data, headers=headers)
     assert response.status_code == 403
     assert "We could not accept this form" in visible_text(response)
     assert_framed_for(response, partner)
