@@ -139,6 +139,7 @@ def test_visitor_fills_and_sends_the_form_inside_the_partner_page(
     frame_element = click_call_to_action(page)
     assert frame_element.get_attribute("referrerpolicy") == "no-referrer"
     assert frame_element.get_attribute("title") == "Ask for free legal help"
+    assert "allow-top-navigation " not in frame_element.get_attribute("sandbox") + " "
     frame = frame_element.content_frame
     frame.get_by_role("heading", name="Ask for free legal help").wait_for()
     page.wait_for_function(

@@ -197,3 +197,19 @@ def test_the_framed_form_keeps_its_language(app_with, partner):
     page = client.get(f"/es/embed/help?partner={partner.key}").get_data(as_text=True)
     assert '<html lang="es"' in page
     assert f'action="/es/embed/help/check?partner={partner.key}"' in page
+
+
+def test_continue_in_a_new_tab_carries_the_answers_to_our_own_site(app, client, partner):
+    page = client.get(f"/embed/help?partner={partner.key}").get_data(as_text=True)
+    assert 'formaction="/help" formtarget="_blank" formnovalidate>' in page
+    data = {**VALID, "form_token": token_from(page)}
+    check = client.post(f"/embed/help/check?partner={partner.key}", data=data, headers=SAME_ORIGIN)
+    assert 'formaction="/help/check" formtarget="_blank"' in check.get_data(as_text=True)
+    # The new tab: our own full page (not framable), every answer still there.
+    response = client.post("/help", data=data, headers=SAME_ORIGIN)
+    assert response.status_code == 200
+    assert response.headers["X-Frame-Options"] == "DENY"
+    new_tab = response.get_data(as_text=True)
+    assert 'value="Amal"' in new_tab and 'action="/help/check"' in new_tab
+    assert "Continue in a new tab" not in new_tab
+    assert stored(app) == []

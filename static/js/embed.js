@@ -25,6 +25,11 @@
     iframe.referrerPolicy = "no-referrer";
     iframe.setAttribute("referrerpolicy", "no-referrer");
     iframe.loading = "eager";
+    /* Protects the host page from the frame: no pop-ups that keep an opener, no
+       top navigation without a click (the quick exit is a click). Same-origin
+       stays, so the frame's posts carry our Origin and the form accepts them. */
+    iframe.setAttribute("sandbox", "allow-forms allow-scripts allow-same-origin allow-popups " +
+      "allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation");
     iframe.className = "intake-frame";
     iframe.height = String(INITIAL);
     iframe.style.border = "0";
