@@ -230,3 +230,14 @@ def test_oembed_card_speaks_wordpress_embed_protocol(app, our_site, host, visit,
     page.wait_for_function("received.some(m => m.data.message === 'link')")
     link = page.evaluate("received.find(m => m.data.message === 'link').data")
     assert link == {"message": "link", "value": our_site.url + "/help", "secret": secret}
+
+
+def test_card_and_unavailable_page_pass_axe(page, make_partner):
+    """axe-core finds nothing on the card or on the page an unknown partner gets."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    partner = make_partner()
+    for path in (f"/embed/cta?partner={partner.key}", "/embed/cta?partner=unknown"):
+        page.goto(page.base + path)
+        results = Axe().run(page)
+        assert results.violations_count == 0, results.generate_report()
