@@ -159,7 +159,7 @@ def test_visitor_fills_and_sends_the_form_inside_the_partner_page(
     assert int(frame_element.get_attribute("height")) == form_height
 
     fill_with_pointer(frame)
-    frame.get_by_role("button", name="Continue").click()
+    frame.get_by_role("button", name="Continue", exact=True).click()
     frame.get_by_role("heading", name="Check your answers").wait_for()
     assert "Mariam" in frame.locator("main").inner_text()
     frame.get_by_role("button", name="Send my request").click()
