@@ -54,6 +54,8 @@ SCRIPT = Path(__file__).resolve().parent.parent / "static" / "js" / "embed.js"
 FRAMED = frozenset({"embed.cta", "embed.help", "embed.help_check", "embed.help_submit"})
 # The screening steps and their framed twins.
 FORM_STEPS = {"form": "embed.help", "check": "embed.help_check", "submit": "embed.help_submit"}
+# What the framed pages load from /static/ (see frame_assets_load_in_sandboxes).
+FRAME_ASSETS = frozenset({"css/site.css", "js/frame-height.js", "js/quick-exit.js"})
 # What an oEmbed URL may point at.
 OEMBEDDABLE = frozenset({"press.release", "screening.form"})
 OEMBED_WIDTH, OEMBED_HEIGHT = 600, 420
@@ -309,6 +311,18 @@ def init_app(app) -> None:
     app.add_template_global(oembed_url, "oembed_url")
     for helper in (framed, step_url, page_layout, leave_frame):
         app.add_template_global(helper)
+
+    @app.after_request
+    def frame_assets_load_in_sandboxes(response):
+        """WordPress frames the card in a sandbox: its document has an opaque
+        origin, so loading our own stylesheet and scripts is a cross-origin load
+        there, which the site-wide CORP "same-origin" would block. These public
+        files (and only these) may be loaded from anywhere."""
+        if request.endpoint == "static" and (request.view_args or {}).get("filename") in (
+            FRAME_ASSETS
+        ):
+            response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+        return response
 
 
 def oembed_url(page_url: str) -> str:

@@ -294,3 +294,16 @@ def test_embed_pages_and_oembed_are_rate_limited(database_uri, seeded, make_part
     ]
     # The script itself is static and cached: not counted.
     assert all(client.get("/embed.js").status_code == 200 for _ in range(5))
+
+
+def test_only_the_framed_pages_assets_may_load_cross_origin(client):
+    """WordPress's sandboxed frame has an opaque origin: the card's stylesheet and
+    scripts must load from there; every other response stays same-origin."""
+    for path in ("/static/css/site.css", "/static/js/frame-height.js", "/static/js/quick-exit.js"):
+        response = client.get(path)
+        assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin", path
+        response.close()
+    for path in ("/static/js/embed.js", "/", "/help"):
+        response = client.get(path)
+        assert response.headers["Cross-Origin-Resource-Policy"] == "same-origin", path
+        response.close()

@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 import pytest
+from conftest import make_test_app
 from itsdangerous import URLSafeTimedSerializer
 from test_screening import VALID, reference_in, stored, token_from, visible_text
 
@@ -192,8 +193,8 @@ def test_the_card_leads_to_the_framed_form(client, partner):
     )
 
 
-def test_the_framed_form_keeps_its_language(app_with, partner):
-    client = app_with(LANGUAGES=["en", "es"]).test_client()
+def test_the_framed_form_keeps_its_language(database_uri, partner):
+    client = make_test_app(database_uri, LANGUAGES=["en", "es"]).test_client()
     page = client.get(f"/es/embed/help?partner={partner.key}").get_data(as_text=True)
     assert '<html lang="es"' in page
     assert f'action="/es/embed/help/check?partner={partner.key}"' in page
