@@ -214,3 +214,15 @@ def test_continue_in_a_new_tab_carries_the_answers_to_our_own_site(app, client, 
     assert 'value="Amal"' in new_tab and 'action="/help/check"' in new_tab
     assert "Continue in a new tab" not in new_tab
     assert stored(app) == []
+
+
+def test_staff_see_which_partner_a_request_came_through(
+    client, make_request, make_staff, login_as, partner
+):
+    framed = make_request(partner_id=partner.id, source="help")
+    ours = make_request(source="help")
+    login_as(client, make_staff(role="reviewer"))
+    page = client.get(f"/staff/cases/{framed.reference}").get_data(as_text=True)
+    assert "in the frame on Press page’s site" in page
+    page = client.get(f"/staff/cases/{ours.reference}").get_data(as_text=True)
+    assert "in the frame on" not in page
