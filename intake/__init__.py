@@ -15,6 +15,7 @@ from . import (
     crypto,
     db,
     editorial,
+    embed,
     errors,
     health,
     help_requests,
@@ -24,6 +25,7 @@ from . import (
     limits,
     locales,
     logs,
+    partners,
     press,
     releases,
     retention,
@@ -71,6 +73,9 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(health.bp)
     app.register_blueprint(press.bp)
     app.register_blueprint(screening.bp)
+    app.register_blueprint(embed.bp)
+    app.register_blueprint(partners.bp)
+    embed.init_app(app)
     app.register_blueprint(triage.bp)
     app.register_blueprint(editorial.bp)
     staff.init_app(app)

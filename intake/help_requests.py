@@ -82,7 +82,13 @@ def find_by_submission_key(key: str) -> HelpRequest | None:
 
 
 def create_request(
-    form: HelpForm, *, submission_key: str, source: str, language: str, app: Flask
+    form: HelpForm,
+    *,
+    submission_key: str,
+    source: str,
+    language: str,
+    app: Flask,
+    partner_id: int | None = None,
 ) -> HelpRequest:
     """Assess and store one request in one transaction; return it once committed.
 
@@ -98,6 +104,7 @@ def create_request(
         row.submission_key = submission_key
         row.source = source
         row.interface_language = language
+        row.partner_id = partner_id  # the partner's frame it came through, if any
         db.session.add(row)
         try:
             db.session.commit()

@@ -6,7 +6,7 @@ protection is a signed token plus an Origin check (``intake.form_tokens``), and
 the token's nonce makes the final submit idempotent.
 """
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
 
@@ -93,6 +93,7 @@ def submit():
             source=source,
             language=locales.current().code,
             app=current_app,
+            partner_id=_framing_partner_id(),
         )
     except (OperationalError, KeyUnavailable) as exc:
         current_app.logger.error("help request not stored: %s", type(exc).__name__)
@@ -129,6 +130,12 @@ def _guard() -> tuple[str, str, bool]:
 
 def _page(template: str, status: int):
     return current_app.make_response((render_template(template), status))
+
+
+def _framing_partner_id() -> int | None:
+    """The partner whose frame this is (set by intake.embed for /embed/help)."""
+    partner = g.get("partner")
+    return partner.id if partner is not None else None
 
 
 def _from() -> str | None:

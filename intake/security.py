@@ -74,6 +74,13 @@ def is_static(endpoint: str | None) -> bool:
     return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))
 
 
+def frames_allowed(response: Response) -> bool:
+    """True when the response carries its own CSP naming frame ancestors (only
+    intake.embed does that, for a registered partner's origins)."""
+    policy = response.headers.get("Content-Security-Policy", "")
+    return "frame-ancestors" in policy and "frame-ancestors 'none'" not in policy
+
+
 def init_app(app: Flask) -> None:
     hsts = app.config["PRODUCTION"]
     _trusted_hosts(app)
@@ -96,6 +103,8 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def security_headers(response: Response) -> Response:
         for name, value in BASELINE.items():
+            if name == "X-Frame-Options" and frames_allowed(response):
+                continue  # DENY would contradict the embed page's own allow-list
             response.headers.setdefault(name, value)
         if hsts:
             response.headers.setdefault("Strict-Transport-Security", HSTS)

@@ -125,3 +125,9 @@ STAFF_LOGIN_LIMIT = "20 per 15 minutes"
 # argon2-cffi PasswordHasher arguments; empty means its defaults (Argon2id,
 # RFC 9106 low-memory profile). Stored hashes are upgraded at the next login.
 STAFF_ARGON2_PARAMETERS = {}
+
+
+# Per client address, on the framed pages and on the oEmbed endpoint. Generous:
+# a partner's readers may share one address (an office, a mobile carrier).
+EMBED_RATE_LIMIT = "120 per minute"
+OEMBED_RATE_LIMIT = "60 per minute"

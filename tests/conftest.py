@@ -364,3 +364,20 @@ def axe_check():
     from tests.a11y import assert_accessible
 
     return assert_accessible
+
+
+@pytest.fixture
+def make_partner(app):
+    """Factory: a registered partner site (detached); ``origins`` as a list."""
+    from intake.models import Partner
+
+    def make(name="Press site", origins=("https://press.example.org",), active=True):
+        partner = Partner(name=name, origins=" ".join(origins), active=active)
+        with app.app_context():
+            db.session.add(partner)
+            db.session.commit()
+            db.session.refresh(partner)
+            db.session.expunge(partner)
+        return partner
+
+    return make

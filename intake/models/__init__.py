@@ -3,6 +3,7 @@
 from .audit import AuditEvent
 from .casework import Note, StatusChange
 from .help_request import HelpRequest
+from .partner import Partner
 from .release import Release
 from .staff import ROLES, Invitation, StaffUser
 
@@ -12,6 +13,7 @@ __all__ = [
     "HelpRequest",
     "Invitation",
     "Note",
+    "Partner",
     "Release",
     "StaffUser",
     "StatusChange",

@@ -8,7 +8,7 @@ found through keyed hashes of the normalised phone and email.
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..crypto import Encrypted
 from ..db import db
@@ -62,6 +62,10 @@ class HelpRequest(db.Model):
     safe_to_message: Mapped[str] = mapped_column(String(10), default="not_sure")
     interface_language: Mapped[str] = mapped_column(String(10), default="en")
     source: Mapped[str] = mapped_column(String(160), default="")  # release slug or page
+    # The partner site whose frame the request came through (None: our own pages).
+    # Only which partner, never anything about the host page or its visitor.
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"), index=True)
+    partner: Mapped["Partner | None"] = relationship()  # noqa: F821 (intake.models.partner)
 
     # Personal answers (encrypted at rest)
     name: Mapped[str] = mapped_column(Encrypted)

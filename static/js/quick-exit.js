@@ -4,9 +4,15 @@
 (function () {
   var link = document.querySelector(".quick-exit");
   if (!link) return;
+  // In a partner's frame the link targets _top: leave the whole host page.
+  var away = link.target === "_top" ? window.top : window;
   function leave(event) {
     if (event) event.preventDefault();
-    window.location.replace(link.href);
+    try {
+      away.location.replace(link.href);
+    } catch (error) {
+      window.location.replace(link.href);
+    }
   }
   link.addEventListener("click", leave);
   var last = 0;
