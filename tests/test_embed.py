@@ -227,7 +227,7 @@ def test_oembed_for_the_form_and_in_another_language(database_uri, seeded):
     app = make_test_app(database_uri, LANGUAGES=["en", "es"])
     client = app.test_client()
     data = client.get("/oembed", query_string={"url": "http://localhost/es/help"}).get_json()
-    assert data["title"] == "Ask for free legal help"
+    assert data["title"] == "Pida ayuda legal gratuita"  # the oEmbed title follows the language
     assert 'src="http://localhost/es/embed/cta?oembed=1"' in data["html"]
     release = client.get(
         "/oembed", query_string={"url": f"http://localhost/es/press/{SLUG}", "maxwidth": "320"}
