@@ -1,8 +1,8 @@
 """Normal forms of a phone number and an email address.
 
 The keyed hashes that find possible duplicates (``HelpRequest.phone_hash`` and
-``email_hash``) are taken of these forms, so "+1 (212) 555-0100" and
-"+12125550100" match; staff duplicate search must use the same functions.
+``email_hash``) are taken of these forms, so "+1 (212) 555-0100", "1-212-555-0100"
+and "212.555.0100" match; staff duplicate search must use the same functions.
 """
 
 import re
@@ -15,10 +15,10 @@ EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def normalise_phone(phone: str) -> str:
-    """Digits only, with a leading "+" kept."""
-    phone = unicodedata.normalize("NFKC", phone).strip()
-    digits = re.sub(r"\D", "", phone)
-    return ("+" + digits) if phone.startswith("+") else digits
+    """Digits only; a US number loses its country code 1, since people write
+    the same number with and without it."""
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", phone))
+    return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
 
 
 def normalise_email(email: str) -> str:

@@ -233,6 +233,7 @@ def make_request(app):
     from datetime import timedelta
 
     from intake import crypto
+    from intake.contact import normalise_email, normalise_phone
     from intake.models import HelpRequest
     from intake.timeutil import utcnow
 
@@ -266,11 +267,11 @@ def make_request(app):
         values.setdefault("urgency_rank", REQUEST_URGENCY_RANK[values["urgency"]])
         with app.app_context():
             ring = crypto.keyring()
+            # The same normal forms as the form, so duplicates match across both.
             if values.get("phone") and "phone_hash" not in overrides:
-                digits = "".join(filter(str.isdigit, values["phone"]))
-                values["phone_hash"] = ring.lookup_hash(digits)
+                values["phone_hash"] = ring.lookup_hash(normalise_phone(values["phone"]))
             if values.get("email") and "email_hash" not in overrides:
-                values["email_hash"] = ring.lookup_hash(values["email"].strip().lower())
+                values["email_hash"] = ring.lookup_hash(normalise_email(values["email"]))
             help_request = HelpRequest(**values)
             db.session.add(help_request)
             db.session.commit()
