@@ -25,6 +25,7 @@ from . import (
     limits,
     locales,
     logs,
+    outbox,
     partners,
     press,
     releases,
@@ -83,6 +84,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     backup.init_app(app)
     keys.init_app(app)
     retention.init_app(app)
+    outbox.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:
         db.upgrade_schema(app)

@@ -11,7 +11,7 @@ import secrets
 from flask import Flask
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from . import contact, crypto, timeutil
+from . import contact, crypto, notify, timeutil
 from .db import db
 from .models import HelpRequest, Release
 from .rules import Answers, Assessment, Thresholds, assess
@@ -90,7 +90,8 @@ def create_request(
     app: Flask,
     partner_id: int | None = None,
 ) -> HelpRequest:
-    """Assess and store one request in one transaction; return it once committed.
+    """Assess and store one request in one transaction, with the staff
+    notification it calls for; return it once committed.
 
     If the same submission was stored meanwhile (a double click racing itself),
     return that one. Raises OperationalError (database down) or
@@ -106,6 +107,7 @@ def create_request(
         row.interface_language = language
         row.partner_id = partner_id  # the partner's frame it came through, if any
         db.session.add(row)
+        notify.queue_if_critical(row)  # same transaction: stored ⇒ staff will be told
         try:
             db.session.commit()
             return row

@@ -2,33 +2,64 @@
 
 The message carries no personal data and not even the reference: only that a
 critical request is waiting and a link to the queue (mail crosses servers we do
-not control). It is sent after the request is committed; a mail failure is
-logged without personal data and never reaches the applicant.
+not control).
 
-The screening form calls ``notify_if_critical(help_request)`` after its commit.
+It goes through the outbox (``intake.outbox``): ``queue_if_critical`` adds an
+``OutgoingMail`` row in the request's own transaction, so a stored critical
+request always has its notification queued, whatever the mail server does. The
+row holds only the kind; ``message_for`` rebuilds the message, with the
+recipient and sender as configured at the moment it is sent.
 """
 
-import logging
-import smtplib
 from email.message import EmailMessage
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, request
 
+from . import timeutil
+from .db import db
+from .models import HelpRequest, OutgoingMail
 from .rules import Urgency
 
-log = logging.getLogger(__name__)
-
+CRITICAL_REQUEST = "critical_request"
 SUBJECT = "A critical request for legal help is waiting"
+# Without PUBLIC_BASE_URL or a request (``flask send-mail``): the development server.
+FALLBACK_BASE_URL = "http://127.0.0.1:5000"
 
 
-def queue_url() -> str:
-    """The queue's address: PUBLIC_BASE_URL when set (the form's request may have
-    come through an embed or proxy), else the current request's host."""
+def queue_if_critical(help_request: HelpRequest) -> OutgoingMail | None:
+    """Add the staff notification for ``help_request`` to the session (the caller
+    commits both together) when it is critical and STAFF_NOTIFY_EMAIL is set."""
+    if not current_app.config.get("STAFF_NOTIFY_EMAIL"):
+        return None
+    if help_request.urgency != Urgency.CRITICAL:
+        return None
+    now = timeutil.utcnow()
+    mail = OutgoingMail(kind=CRITICAL_REQUEST, created_at=now, next_attempt_at=now)
+    db.session.add(mail)
+    return mail
+
+
+def base_url() -> str:
+    """PUBLIC_BASE_URL when set (the form's request may have come through an embed
+    or proxy), else the current request's host, else the development server."""
     base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        path = current_app.url_map.bind("localhost").build("triage.queue")
-        return base.rstrip("/") + path
-    return url_for("triage.queue", _external=True)
+    if not base:
+        base = request.host_url if has_request_context() else FALLBACK_BASE_URL
+    return base.rstrip("/")
+
+
+def queue_url(base: str) -> str:
+    return base + current_app.url_map.bind("localhost").build("triage.queue")
+
+
+def message_for(kind: str, base: str) -> EmailMessage | None:
+    """The message a queued row of ``kind`` stands for, or None when there is no
+    one to send it to any more (STAFF_NOTIFY_EMAIL emptied) or the kind is unknown."""
+    cfg = current_app.config
+    recipient = cfg.get("STAFF_NOTIFY_EMAIL")
+    if kind != CRITICAL_REQUEST or not recipient:
+        return None
+    return critical_message(cfg["MAIL_FROM"], recipient, queue_url(base))
 
 
 def critical_message(sender: str, recipient: str, link: str) -> EmailMessage:
@@ -42,32 +73,3 @@ def critical_message(sender: str, recipient: str, link: str) -> EmailMessage:
         "This message deliberately contains no details of the request.\n"
     )
     return message
-
-
-def send(message: EmailMessage) -> None:
-    cfg = current_app.config
-    timeout = cfg["MAIL_TIMEOUT_SECONDS"]
-    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=timeout) as smtp:
-        if cfg["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if cfg.get("MAIL_USERNAME"):
-            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
-        smtp.send_message(message)
-
-
-def notify_if_critical(help_request) -> bool:
-    """Email STAFF_NOTIFY_EMAIL when ``help_request`` (already committed) is
-    critical. Returns whether a message was sent; never raises."""
-    recipient = current_app.config.get("STAFF_NOTIFY_EMAIL")
-    if not recipient or help_request.urgency != Urgency.CRITICAL:
-        return False
-    try:
-        send(critical_message(current_app.config["MAIL_FROM"], recipient, queue_url()))
-    except (OSError, smtplib.SMTPException) as exc:
-        # The type only: an SMTP error text could echo addresses back.
-        log.error("critical-request notification not sent: %s", type(exc).__name__)
-        return False
-    except Exception as exc:  # the request is stored; a mail bug must not undo that
-        log.error("critical-request notification failed: %s", type(exc).__name__)
-        return False
-    return True

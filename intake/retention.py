@@ -18,6 +18,10 @@ and the write-ahead log is checkpointed and truncated afterwards, so the old
 pages do not linger in the -wal file. On PostgreSQL, deleted tuples stay in the
 data files until (auto)vacuum reuses them; see SECURITY.md.
 
+Records of staff notifications (``outgoing_mail``) hold no personal data and no
+reference to a request; ``purge`` deletes those sent or given up more than 30
+days ago (``intake.outbox.purge_finished``).
+
 The form keeps no server-side drafts (an unfinished answer lives only in the
 visitor's page), so there are no drafts to purge.
 """
@@ -29,7 +33,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import Table, delete, select, text, update
 
-from . import audit, timeutil
+from . import audit, outbox, timeutil
 from .db import db
 from .models import HelpRequest
 from .models.help_request import OPEN_STATUSES, STATUSES
@@ -68,6 +72,7 @@ def purge(dry_run: bool = False) -> PurgeResult:
     table = HelpRequest.__table__
     for start in range(0, len(ids), CHUNK):
         delete_rows(table, ids[start : start + CHUNK])
+    outbox.purge_finished()
     audit.record(
         "retention.purge",
         target_type="help_request",

@@ -20,7 +20,7 @@ from .help_requests import (
 )
 from .limits import limiter
 from .locales import public_route
-from .notify import notify_if_critical
+from .outbox import deliver_after
 from .rules import Screen
 from .screening_form import DATES, HelpForm, parse_income
 from .security import csrf
@@ -98,8 +98,8 @@ def submit():
     except (OperationalError, KeyUnavailable) as exc:
         current_app.logger.error("help request not stored: %s", type(exc).__name__)
         return _render_check(answers, token, source, not_saved=True), 503
-    notify_if_critical(help_request)  # after the commit; never raises
-    return _render_confirmation(help_request)
+    # The notification was queued with the request; it is sent once this page is out.
+    return deliver_after(current_app.make_response(_render_confirmation(help_request)))
 
 
 # --- guards -------------------------------------------------------------------

@@ -109,6 +109,12 @@ MAIL_USERNAME = ""
 MAIL_PASSWORD = ""
 MAIL_FROM = "intake@localhost"
 MAIL_TIMEOUT_SECONDS = 10
+# A notification the mail server did not take is retried after MAIL_RETRY_SECONDS,
+# then twice as long each time up to MAIL_RETRY_MAX_SECONDS, and given up after
+# MAIL_MAX_ATTEMPTS (30 with these delays: about a day).
+MAIL_RETRY_SECONDS = 60
+MAIL_RETRY_MAX_SECONDS = 60 * 60
+MAIL_MAX_ATTEMPTS = 30
 # The CSV export needs a login within this many minutes.
 EXPORT_RECENT_LOGIN_MINUTES = 15
 # The queue's counts per status read the whole table; each process reuses them

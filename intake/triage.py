@@ -34,7 +34,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from . import audit, casework
+from . import audit, casework, outbox
 from . import export as csv_export
 from .access import can, protect, requires
 from .casework import CaseworkError, QueueFilters, StaleCase
@@ -123,6 +123,8 @@ def queue():
         languages=casework.languages_in_use(),
         claim_types=CLAIM_TYPES,
         take_form=ActionForm(),
+        # Admins look after the mail settings: they see notifications not delivered.
+        mail_backlog=outbox.backlog() if can("staff") else None,
         **_labels(),
     )
 

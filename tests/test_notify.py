@@ -1,26 +1,36 @@
-"""The critical-request email: sent through a local SMTP sink, no personal data,
-and a mail failure never loses the request or reaches the applicant."""
+"""The critical-request email goes through a durable outbox: queued with the
+request, sent once the applicant's page is out, retried with backoff while the
+mail server is down, given up after MAIL_MAX_ATTEMPTS, sent once however many
+senders run. Delivered to a local SMTP sink; no personal data anywhere."""
 
 import email
 import logging
 import socket
 import socketserver
 import threading
+import time
+from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import select
+from test_screening import VALID, reference_in, token_from
 
-from intake import notify
+from intake import notify, outbox, timeutil
 from intake.db import db
-from intake.models import HelpRequest
+from intake.models import HelpRequest, OutgoingMail
 
-PERSONAL = {
+# Answers of a detained person (critical), with markers to look for in mail and logs.
+CRITICAL = {
+    **VALID,
+    "detained": "yes",
+    "detention_facility": "Marker Facility",
     "name": "Yohannes Marker",
-    "nationality": "Eritrea-marker",
-    "phone": "+1 555 010 4242",
     "email": "yohannes.marker@example.org",
-    "summary": "Marker summary",
-    "detention_facility": "Marker facility",
+    "phone": "+1 555 010 4242",
+    "summary": "Marker summary of my case",
 }
+PERSONAL = ("Yohannes Marker", "yohannes.marker", "010 4242", "Marker summary", "Marker Facility")
+NOW = datetime(2026, 5, 1, 9, 0)
 
 
 class _SMTPHandler(socketserver.StreamRequestHandler):
@@ -49,6 +59,7 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
                 while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
                     chunks.append(chunk[1:] if chunk.startswith(b"..") else chunk)
                 envelope["data"] = b"".join(chunks)
+                time.sleep(self.server.delay)  # a slow server widens any race
                 self.server.messages.append(envelope)
                 envelope = {"from": None, "to": [], "data": b""}
                 self.reply("250 queued")
@@ -63,9 +74,10 @@ class SMTPSink(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self):
+    def __init__(self, delay: float = 0):
         super().__init__(("127.0.0.1", 0), _SMTPHandler)
         self.messages = []
+        self.delay = delay
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
         self.thread.start()
 
@@ -86,6 +98,21 @@ def sink():
 
 
 @pytest.fixture
+def clock(monkeypatch):
+    """A frozen, movable clock for intake.timeutil (2026-05-01 09:00 UTC)."""
+
+    class Clock:
+        now = NOW
+
+        def advance(self, **delta):
+            self.now += timedelta(**delta)
+
+    frozen = Clock()
+    monkeypatch.setattr(timeutil, "utcnow", lambda: frozen.now)
+    return frozen
+
+
+@pytest.fixture
 def mail_app(app_factory):
     """``mail_app(port, **config)``: an app that mails critical requests to a
     staff address through the SMTP server on ``port``."""
@@ -96,6 +123,7 @@ def mail_app(app_factory):
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": port,
             "MAIL_FROM": "noreply@org.example",
+            "MAIL_TIMEOUT_SECONDS": 2,
             "PUBLIC_BASE_URL": "https://help.org.example",
             **overrides,
         }
@@ -111,11 +139,54 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_critical_request_sends_an_email_without_personal_data(mail_app, sink, make_request):
-    app = mail_app(sink.port)
-    case = make_request(**PERSONAL, urgency="critical")
+def submit(client, answers=CRITICAL, **kwargs):
+    """Post the whole form with a fresh token; the response is left open, so the
+    after-response delivery has not run yet (``.close()`` runs it, as the WSGI
+    server does once the page is sent)."""
+    data = {**answers, "form_token": token_from(client.get("/help").text)}
+    response = client.post("/help/submit", data=data, **kwargs)
+    assert response.status_code == 200
+    return response
+
+
+def mail_rows(app) -> list[OutgoingMail]:
     with app.app_context():
-        assert notify.notify_if_critical(case) is True
+        rows = db.session.execute(select(OutgoingMail).order_by(OutgoingMail.id)).scalars().all()
+        db.session.expunge_all()
+        return rows
+
+
+def queue_mail(app, count=1) -> list[int]:
+    """Queue ``count`` critical-request notifications as a submission does."""
+    with app.app_context():
+        mails = [notify.queue_if_critical(HelpRequest(urgency="critical")) for _ in range(count)]
+        db.session.commit()
+        return [mail.id for mail in mails]
+
+
+def deliver_due(app):
+    with app.app_context():
+        return outbox.deliver_due()
+
+
+def assert_nothing_personal(text: str, reference: str = "") -> None:
+    for value in (*PERSONAL, *([reference] if reference else [])):
+        assert value.lower() not in text.lower()
+
+
+# --- the message ------------------------------------------------------------------
+
+
+def test_a_critical_submission_queues_the_email_and_sends_it_after_the_page(mail_app, sink, clock):
+    app = mail_app(sink.port)
+    response = submit(app.test_client())
+    reference = reference_in(response.text)
+    (queued,) = mail_rows(app)  # committed with the request, before any sending
+    assert (queued.kind, queued.attempts, queued.sent_at) == ("critical_request", 0, None)
+    assert sink.messages == []  # the applicant's page does not wait for the mail server
+
+    response.close()  # what the WSGI server does once the page is sent
+
     (message,) = sink.messages
     assert message["from"] == "noreply@org.example"
     assert message["to"] == ["intake-team@org.example"]
@@ -124,77 +195,227 @@ def test_critical_request_sends_an_email_without_personal_data(mail_app, sink, m
     body = parsed.get_payload(decode=True).decode()
     assert parsed["Subject"] == "A critical request for legal help is waiting"
     assert "https://help.org.example/staff/" in body
-    for value in [*PERSONAL.values(), case.reference, "Venezuela", "Spanish", "asylum"]:
-        assert value not in raw
-        assert value.lower() not in raw.lower()
+    assert_nothing_personal(raw, reference.replace("-", ""))
+    assert reference not in raw
+    (sent,) = mail_rows(app)
+    assert (sent.attempts, sent.sent_at, sent.last_error_type) == (1, NOW, None)
 
 
-@pytest.mark.parametrize("urgency", ["high", "normal"])
-def test_no_email_for_requests_that_are_not_critical(mail_app, sink, make_request, urgency):
+def test_a_replayed_submission_queues_no_second_email(mail_app, sink):
     app = mail_app(sink.port)
-    case = make_request(urgency=urgency)
+    client = app.test_client()
+    data = {**CRITICAL, "form_token": token_from(client.get("/help").text)}
+    first = client.post("/help/submit", data=data)
+    again = client.post("/help/submit", data=data)
+    first.close()
+    again.close()
+    assert reference_in(first.text) == reference_in(again.text)
+    assert len(mail_rows(app)) == 1
+    assert len(sink.messages) == 1
+
+
+def test_no_email_for_requests_that_are_not_critical(mail_app, sink, clock):
+    app = mail_app(sink.port)
+    submit(app.test_client(), {**VALID, "arrival_year": "2026", "arrival_month": "3"}).close()
     with app.app_context():
-        assert notify.notify_if_critical(case) is False
+        for urgency in ("high", "normal"):
+            assert notify.queue_if_critical(HelpRequest(urgency=urgency)) is None
+    assert mail_rows(app) == []
     assert sink.messages == []
 
 
-def test_no_email_when_no_address_is_configured(mail_app, sink, make_request):
+def test_no_email_when_no_address_is_configured(mail_app, sink):
     app = mail_app(sink.port, STAFF_NOTIFY_EMAIL="")
-    case = make_request(urgency="critical")
-    with app.app_context():
-        assert notify.notify_if_critical(case) is False
+    submit(app.test_client()).close()
+    assert mail_rows(app) == []
     assert sink.messages == []
 
 
-def test_mail_server_down_keeps_the_request_and_logs_nothing_personal(
-    mail_app, make_request, caplog
-):
-    app = mail_app(free_port(), MAIL_TIMEOUT_SECONDS=2)
-    case = make_request(**PERSONAL, urgency="critical")
-    with caplog.at_level(logging.INFO), app.app_context():
-        assert notify.notify_if_critical(case) is False  # no exception
-        stored = db.session.execute(
-            db.select(HelpRequest).filter_by(reference=case.reference)
-        ).scalar_one()
-        assert stored.name == PERSONAL["name"]
-    assert "notification not sent: ConnectionRefusedError" in caplog.text
-    for value in [*PERSONAL.values(), case.reference]:
-        assert value not in caplog.text
-
-
-def test_unexpected_mail_error_is_contained(mail_app, make_request, monkeypatch, caplog):
-    app = mail_app(1)
-
-    def broken(_message):
-        raise RuntimeError(f"boom for {PERSONAL['email']}")
-
-    monkeypatch.setattr(notify, "send", broken)
-    case = make_request(**PERSONAL, urgency="critical")
-    with app.app_context():
-        assert notify.notify_if_critical(case) is False
-    assert PERSONAL["email"] not in caplog.text
-
-
-def test_the_queue_link_works_without_a_public_base(mail_app, sink, make_request):
+def test_the_queue_link_uses_the_request_host_without_a_public_base(mail_app, sink):
     app = mail_app(sink.port, PUBLIC_BASE_URL=None)
-    case = make_request(urgency="critical")
-    with app.test_request_context("/help", base_url="http://intake.test"):
-        assert notify.notify_if_critical(case) is True
+    submit(app.test_client(), base_url="http://intake.test").close()
     assert "http://intake.test/staff/" in sink.messages[0]["data"].decode()
 
 
-def test_a_critical_submission_from_the_form_notifies_staff(mail_app, sink):
-    """The form calls the notification after its commit: detained → critical."""
-    from test_screening import VALID, reference_in, token_from
+# --- mail server down ----------------------------------------------------------------
 
-    app = mail_app(sink.port)
+
+def test_mail_server_down_at_submit_keeps_the_request_and_send_mail_delivers_later(
+    mail_app, clock, caplog
+):
+    down = mail_app(free_port())
+    with caplog.at_level(logging.INFO):
+        response = submit(down.test_client())
+        response.close()
+    reference = reference_in(response.text)  # the applicant sees the confirmation
+    with down.app_context():
+        stored = db.session.execute(select(HelpRequest)).scalar_one()
+        assert stored.name == CRITICAL["name"]
+    (pending,) = mail_rows(down)
+    assert pending.sent_at is None and pending.failed_at is None
+    assert pending.attempts == 1
+    assert pending.last_error_type == "ConnectionRefusedError"
+    assert pending.next_attempt_at == NOW + timedelta(seconds=60)
+    assert "critical_request mail not sent (attempt 1 of 30" in caplog.text
+    assert "ConnectionRefusedError" in caplog.text
+    assert_nothing_personal(caplog.text, reference.replace("-", ""))
+
+    sink = SMTPSink()  # the mail server is back
+    try:
+        up = mail_app(sink.port)
+        runner = up.test_cli_runner()
+        early = runner.invoke(args=["send-mail"])  # not due yet: backoff holds
+        assert early.exit_code == 0, early.output
+        assert "Sent 0, failed 0; 1 waiting, 0 given up." in early.output
+        clock.advance(seconds=60)
+        result = runner.invoke(args=["send-mail"])
+        assert "Sent 1, failed 0; 0 waiting, 0 given up." in result.output
+        assert runner.invoke(args=["send-mail"]).output.startswith("Sent 0, failed 0")
+        assert len(sink.messages) == 1  # exactly once
+        assert "https://help.org.example/staff/" in sink.messages[0]["data"].decode()
+    finally:
+        sink.stop()
+    (sent,) = mail_rows(up)
+    assert (sent.sent_at, sent.attempts) == (NOW + timedelta(seconds=60), 2)
+
+
+def test_retries_back_off_exponentially_up_to_the_cap(mail_app, clock):
+    app = mail_app(free_port(), MAIL_RETRY_SECONDS=30, MAIL_RETRY_MAX_SECONDS=200)
+    (mail_id,) = queue_mail(app)
+    waits = []
+    for _ in range(5):
+        before = clock.now
+        assert deliver_due(app) == (0, 1)
+        (row,) = mail_rows(app)
+        waits.append((row.next_attempt_at - before).total_seconds())
+        clock.advance(seconds=waits[-1] - 1)
+        assert deliver_due(app) == (0, 0)  # a second early: not tried
+        clock.advance(seconds=1)
+    assert waits == [30, 60, 120, 200, 200]
+    assert mail_rows(app)[0].attempts == 5
+
+
+def test_gives_up_after_max_attempts_and_tells_admins(
+    mail_app, sink, clock, caplog, make_staff, login_as
+):
+    app = mail_app(free_port(), MAIL_MAX_ATTEMPTS=3)
+    queue_mail(app, count=2)
+    with caplog.at_level(logging.INFO):
+        for _ in range(3):
+            assert deliver_due(app) == (0, 2)
+            clock.advance(hours=1)
+    rows = mail_rows(app)
+    assert all(row.failed_at is not None and row.sent_at is None for row in rows)
+    assert [row.attempts for row in rows] == [3, 3]
+    assert "critical_request mail given up after 3 attempts: ConnectionRefusedError" in (
+        caplog.text
+    )
+    assert deliver_due(mail_app(sink.port)) == (0, 0)  # given up means given up
+    assert sink.messages == []
+
+    queue_mail(app)  # and one still waiting
+    admin, reviewer = make_staff("admin"), make_staff("reviewer")
     client = app.test_client()
-    data = {**VALID, "detained": "yes", "form_token": token_from(client.get("/help").text)}
-    response = client.post("/help/submit", data=data)
-    assert response.status_code == 200
-    reference = reference_in(response.text)
-    (message,) = sink.messages
-    raw = message["data"].decode()
-    assert "A critical request for legal help is waiting" in raw
-    for value in (VALID["name"], VALID["email"], reference):
-        assert value not in raw
+    login_as(client, admin)
+    page = client.get("/staff/").text
+    assert "Critical-request emails to staff:" in page
+    assert "1 not sent yet, being retried; 2 given up after 3 tries" in " ".join(page.split())
+    other = app.test_client()
+    login_as(other, reviewer)
+    assert "Critical-request emails" not in other.get("/staff/").text
+
+
+def test_no_notice_for_admins_when_all_mail_went_out(app, make_staff, login_as):
+    admin = make_staff("admin")
+    client = app.test_client()
+    login_as(client, admin)
+    assert "Critical-request emails" not in client.get("/staff/").text
+
+
+def test_an_unexpected_error_is_contained_retried_and_logged_by_type_only(
+    mail_app, sink, monkeypatch, caplog
+):
+    app = mail_app(sink.port)
+
+    def broken(_message):
+        raise RuntimeError("boom for yohannes.marker@example.org")
+
+    monkeypatch.setattr(outbox, "smtp_send", broken)
+    with caplog.at_level(logging.INFO):
+        response = submit(app.test_client())
+        response.close()  # no exception reaches the server
+    (row,) = mail_rows(app)
+    assert (row.last_error_type, row.sent_at, row.failed_at) == ("RuntimeError", None, None)
+    assert "RuntimeError" in caplog.text
+    assert_nothing_personal(caplog.text)
+
+
+def test_a_message_whose_recipient_was_removed_is_given_up(mail_app, sink, caplog):
+    app = mail_app(sink.port)
+    queue_mail(app)
+    off = mail_app(sink.port, STAFF_NOTIFY_EMAIL="")
+    assert deliver_due(off) == (0, 1)
+    (row,) = mail_rows(app)
+    assert (row.failed_at is not None, row.last_error_type) == (True, "NoRecipient")
+    assert sink.messages == []
+
+
+def test_a_later_submission_sends_a_waiting_email(mail_app, sink, clock):
+    """Delivery is opportunistic too: any submission tries one due message."""
+    down = mail_app(free_port())
+    submit(down.test_client()).close()
+    clock.advance(minutes=5)
+    up = mail_app(sink.port)
+    ordinary = {**VALID, "arrival_year": "2026", "arrival_month": "3"}
+    submit(up.test_client(), ordinary).close()
+    assert len(sink.messages) == 1
+    (row,) = mail_rows(up)
+    assert row.sent_at is not None
+
+
+# --- one sender per message ------------------------------------------------------
+
+
+def test_a_claimed_message_is_not_sent_by_another_sender_until_the_claim_runs_out(
+    mail_app, sink, clock
+):
+    app = mail_app(sink.port)
+    (mail_id,) = queue_mail(app)
+    with app.app_context():
+        assert outbox.claim(mail_id) is not None  # a sender that then crashed
+        assert outbox.claim(mail_id) is None
+    assert deliver_due(app) == (0, 0)
+    clock.advance(minutes=5, seconds=1)
+    assert deliver_due(app) == (1, 0)
+    assert len(sink.messages) == 1
+    assert mail_rows(app)[0].attempts == 2  # the crashed attempt counts
+
+
+def test_two_concurrent_senders_deliver_each_message_once(mail_app):
+    """Two apps (two connection pools, as two hosts) run ``deliver_due`` at the
+    same moment over the same due messages; a slow SMTP server keeps both busy."""
+    sink = SMTPSink(delay=0.1)
+    try:
+        first, second = mail_app(sink.port), mail_app(sink.port)
+        queue_mail(first, count=6)
+        start = threading.Barrier(2)
+        results = {}
+
+        def sender(app, name):
+            with app.app_context():
+                ids = outbox.due_ids(outbox.BATCH)  # both see all six as due
+                start.wait()
+                results[name] = [outbox.deliver(i, "https://help.org.example") for i in ids]
+
+        threads = [threading.Thread(target=sender, args=pair) for pair in ((first, 1), (second, 2))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        sink.stop()
+    assert len(results[1]) == len(results[2]) == 6
+    assert results[1].count(True) + results[2].count(True) == 6
+    assert results[1].count(True) > 0 and results[2].count(True) > 0  # both really sent
+    assert len(sink.messages) == 6
+    assert all(row.sent_at is not None and row.attempts == 1 for row in mail_rows(first))

@@ -9,7 +9,7 @@ from sqlalchemy import Column, ForeignKey, Integer, Table, func, select, text
 
 from intake import timeutil
 from intake.db import db
-from intake.models import AuditEvent, HelpRequest
+from intake.models import AuditEvent, HelpRequest, OutgoingMail
 from intake.retention import CLOSED_STATUSES, purge
 
 NOW = datetime(2027, 6, 1, 9, 30)
@@ -68,6 +68,32 @@ def test_retention_period_is_configurable(app, runner, frozen):
         db.session.commit()
     assert "Deleted 1 closed requests" in runner.invoke(args=["purge"]).output
     assert len(references(app)) == 1
+
+
+def test_purge_deletes_mail_records_finished_over_30_days_ago(app, frozen):
+    """Outbox rows hold no personal data and no link to a request; purge keeps
+    those still waiting and recent records, and deletes the rest."""
+
+    def mail(days_ago, **state):
+        at = NOW - timedelta(days=days_ago)
+        fields = {"kind": "critical_request", "created_at": at, "next_attempt_at": at}
+        return OutgoingMail(**fields, **{k: NOW - timedelta(days=v) for k, v in state.items()})
+
+    with app.app_context():
+        request_aged("declined", 400)
+        rows = {
+            "waiting": mail(90),
+            "sent recently": mail(29, sent_at=29),
+            "given up recently": mail(29, failed_at=29),
+            "sent long ago": mail(40, sent_at=31),
+            "given up long ago": mail(40, failed_at=31),
+        }
+        db.session.add_all(rows.values())
+        db.session.commit()
+        ids = {name: row.id for name, row in rows.items()}
+        assert purge().deleted == 1
+        left = set(db.session.execute(select(OutgoingMail.id)).scalars())
+    assert left == {ids["waiting"], ids["sent recently"], ids["given up recently"]}
 
 
 def test_the_audit_event_holds_no_personal_data(app, frozen):

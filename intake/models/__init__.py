@@ -3,6 +3,7 @@
 from .audit import AuditEvent
 from .casework import Note, StatusChange
 from .help_request import HelpRequest
+from .outbox import OutgoingMail
 from .partner import Partner
 from .release import Release
 from .staff import ROLES, Invitation, StaffUser
@@ -13,6 +14,7 @@ __all__ = [
     "HelpRequest",
     "Invitation",
     "Note",
+    "OutgoingMail",
     "Partner",
     "Release",
     "StaffUser",
