@@ -9,9 +9,12 @@ import socket
 import socketserver
 import threading
 import time
+import urllib.parse
+import urllib.request
 from datetime import datetime, timedelta
 
 import pytest
+from conftest import LiveServer
 from sqlalchemy import select
 from test_screening import VALID, reference_in, token_from
 
@@ -235,6 +238,36 @@ def test_the_queue_link_uses_the_request_host_without_a_public_base(mail_app, si
     app = mail_app(sink.port, PUBLIC_BASE_URL=None)
     submit(app.test_client(), base_url="http://intake.test").close()
     assert "http://intake.test/staff/" in sink.messages[0]["data"].decode()
+
+
+def test_a_hanging_mail_server_does_not_delay_the_confirmation(mail_app):
+    """Served for real (the WSGI server closes the response after sending it): the
+    page arrives at once although the SMTP server accepts and then never answers."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        app = mail_app(silent.getsockname()[1], MAIL_TIMEOUT_SECONDS=4)
+        server = LiveServer(app)
+        try:
+            form = urllib.request.urlopen(server.url + "/help").read().decode()  # noqa: S310
+            data = {**CRITICAL, "form_token": token_from(form)}
+            post = urllib.request.Request(  # noqa: S310
+                server.url + "/help/submit",
+                data=urllib.parse.urlencode(data, doseq=True).encode(),
+                headers={"Origin": server.url},
+            )
+            started = time.monotonic()
+            with urllib.request.urlopen(post) as response:  # noqa: S310
+                page = response.read().decode()
+            elapsed = time.monotonic() - started
+            while not mail_rows(app)[0].last_error_type and time.monotonic() - started < 15:
+                time.sleep(0.2)  # the attempt goes on after the page, until the timeout
+        finally:
+            server.stop()
+    assert reference_in(page)
+    assert elapsed < 3  # sending first would take the 4 s timeout
+    (row,) = mail_rows(app)
+    assert (row.attempts, row.sent_at, row.last_error_type) == (1, None, "SMTPServerDisconnected")
 
 
 # --- mail server down ----------------------------------------------------------------
