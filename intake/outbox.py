@@ -225,7 +225,8 @@ def init_app(app: Flask) -> None:
     def send_mail_command():
         """Send the staff notifications that are due (run every minute)."""
         sent, failed = deliver_due()
-        left = backlog()
-        click.echo(
-            f"Sent {sent}, failed {failed}; {left.waiting} waiting, {left.given_up} given up."
-        )
+        if sent or failed:  # silent when idle: cron mails whatever a job prints
+            left = backlog()
+            click.echo(
+                f"Sent {sent}, failed {failed}; {left.waiting} waiting, {left.given_up} given up."
+            )

@@ -9,6 +9,10 @@ PRODUCTION = False
 
 # None means: generate one and keep it in instance/ (development only).
 SECRET_KEY = None
+# Fernet keys for the encrypted answers, newest first (a list or "NEW,OLD"), and
+# the HMAC key of the duplicate lookups (intake.crypto). None: as SECRET_KEY.
+ENCRYPTION_KEYS = None
+LOOKUP_KEY = None
 
 # None means: SQLite in instance/intake.sqlite3.
 SQLALCHEMY_DATABASE_URI = None
