@@ -52,7 +52,7 @@ class NoRecipient(Exception):
 @dataclass(frozen=True)
 class Backlog:
     waiting: int  # not sent yet, still being tried
-    given_up: int  # MAIL_MAX_ATTEMPTS failed (kept FINISHED_KEPT)
+    given_up: int  # in the last FINISHED_KEPT
 
 
 def pending():
@@ -201,9 +201,10 @@ def deliver_after(response: Response) -> Response:
 
 
 def backlog() -> Backlog:
-    """What admins are shown: messages still waiting, and given up."""
+    """What admins are shown: messages still waiting, and given up lately."""
+    since = timeutil.utcnow() - FINISHED_KEPT  # whether or not purge runs
     waiting = func.count().filter(*pending())
-    given_up = func.count().filter(OutgoingMail.failed_at.is_not(None))
+    given_up = func.count().filter(OutgoingMail.failed_at >= since)
     row = db.session.execute(select(waiting, given_up).select_from(OutgoingMail)).one()
     return Backlog(waiting=row[0], given_up=row[1])
 

@@ -356,6 +356,9 @@ def test_gives_up_after_max_attempts_and_tells_admins(
     other = app.test_client()
     login_as(other, reviewer)
     assert "Critical-request emails" not in other.get("/staff/").text
+    clock.advance(days=31)
+    with app.app_context():
+        assert outbox.backlog() == outbox.Backlog(waiting=1, given_up=0)  # 30 days shown
 
 
 def test_no_notice_for_admins_when_all_mail_went_out(app, make_staff, login_as):
