@@ -324,18 +324,23 @@ def marked_answers() -> dict:
 
 def personal_values(answers: dict) -> list[str]:
     """Every form of a marked answer that must never be seen outside its
-    encrypted column: as typed, as normalised for the lookup hashes, and as stored."""
+    encrypted column: as typed, as normalised for the lookup hashes, as stored,
+    and the income as a year (what the income rule works with)."""
     from intake.contact import normalise_email, normalise_phone
+    from intake.rules import annual_income
     from intake.screening_form import parse_income
 
     typed = [answers[f] for f in ("name", "detention_facility", "summary", "phone", "email")]
     income = answers["monthly_income"]
+    annual = annual_income(parse_income(income))
     return [
         *typed,
         normalise_phone(answers["phone"]),
         normalise_email(answers["email"]),
         income,
         str(parse_income(income)),
+        f"{annual:,.2f}",
+        f"{annual:.2f}",
     ]
 
 
