@@ -1,8 +1,10 @@
-"""Normal forms of a phone number and an email address.
+"""Normal forms of a phone number and an email address, and their keyed hashes.
 
 The keyed hashes that find possible duplicates (``HelpRequest.phone_hash`` and
 ``email_hash``) are taken of these forms, so "+1 (212) 555-0100", "1-212-555-0100"
-and "212.555.0100" match; staff duplicate search must use the same functions.
+and "212.555.0100" match. ``lookup_hashes`` is the one place they are computed:
+the form, the test factory and ``rotate-keys`` (which recomputes them under a
+new ``LOOKUP_KEY``) all call it, so the hashes always agree.
 """
 
 import re
@@ -34,3 +36,12 @@ def looks_like_phone(phone: str) -> bool:
 
 def looks_like_email(email: str) -> bool:
     return bool(EMAIL_SHAPE.match(normalise_email(email)))
+
+
+def lookup_hashes(ring, phone: str | None, email: str | None) -> tuple[str | None, str | None]:
+    """(phone_hash, email_hash) as stored on a request: ``ring``'s keyed hashes of
+    the normal forms, None where there is no value."""
+    return (
+        ring.lookup_hash(normalise_phone(phone)) if phone else None,
+        ring.lookup_hash(normalise_email(email)) if email else None,
+    )

@@ -134,7 +134,7 @@ def _build(form: HelpForm, answers: Answers, assessment: Assessment) -> HelpRequ
     income = answers.monthly_income_usd
     phone = form.phone.data or None
     email = form.email.data or None
-    ring = crypto.keyring()
+    phone_hash, email_hash = contact.lookup_hashes(crypto.keyring(), phone, email)
     return HelpRequest(
         screen=assessment.screen.value,
         urgency=assessment.urgency.value,
@@ -166,6 +166,6 @@ def _build(form: HelpForm, answers: Answers, assessment: Assessment) -> HelpRequ
         monthly_income=None if income is None else str(income),
         detention_facility=(form.detention_facility.data or None) if answers.detained else None,
         summary=form.summary.data or None,
-        phone_hash=ring.lookup_hash(contact.normalise_phone(phone)) if phone else None,
-        email_hash=ring.lookup_hash(contact.normalise_email(email)) if email else None,
+        phone_hash=phone_hash,
+        email_hash=email_hash,
     )

@@ -7,7 +7,11 @@
 - Werkzeug's own access line (development server: address and full path with
   query string) is dropped, and so is Flask's "Exception on <path>" line, which
   we replace with one naming the rule.
-- SQL logging stays off even when the root level is DEBUG.
+- SQL logging stays off even when the root level is DEBUG. If someone turns it
+  on anyway (``sqlalchemy.engine`` at DEBUG, ``SQLALCHEMY_ECHO="debug"``), the
+  statements show no values (``hide_parameters``) and the fetched rows, which
+  SQLAlchemy logs *after* decryption, are replaced by a placeholder at the
+  source logger, so no handler (ours or anyone's) receives them.
 - A redacting filter removes known secret shapes (addresses, e-mail addresses,
   Fernet tokens, ``password=…``, query strings) from every record as a last
   line of defence: it is not a licence to log personal data.
@@ -74,6 +78,16 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class HideSqlRows(logging.Filter):
+    """SQLAlchemy's DEBUG "Row (...)" lines hold the values as loaded: for an
+    ``Encrypted`` column, the decrypted answer."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith("Row "):
+            record.msg, record.args = "Row [values hidden]", None
+        return True
+
+
 class DropWerkzeugRequestLines(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return not WERKZEUG_REQUEST_LINE.match(record.getMessage())
@@ -133,6 +147,11 @@ def configure(level: str = "INFO") -> None:
     # Statement and row logging would show stored values; keep it off even
     # when the root logger is at DEBUG.
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    # Filters apply on the logger that makes the record: SQLAlchemy's engines
+    # log rows on this one (or a child named after ``logging_name``, not used).
+    sql = logging.getLogger("sqlalchemy.engine.Engine")
+    if not any(isinstance(f, HideSqlRows) for f in sql.filters):
+        sql.addFilter(HideSqlRows())
 
 
 def init_app(app: Flask) -> None:

@@ -337,8 +337,10 @@ def _income_reason(
     annual = annual_income(answers.monthly_income_usd)
     over = above_income_limit(annual, guideline, limit_percent)
     limit_usd = Decimal(guideline * limit_percent) / 100
+    # The reasons are stored in plain text: the amount itself (an encrypted
+    # answer, shown to staff on the case page) stays out of the sentence.
     sentence = (
-        f"Household income of {_usd(annual)} a year is "
+        f"Household income is "
         f"{percent_of_guideline(annual, guideline)}% of the {table.year} HHS poverty "
         f"guideline for {_people(answers.household_size)} in {region.label} "
         f"({_usd(guideline)}{unknown_state}), "

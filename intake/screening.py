@@ -6,6 +6,8 @@ protection is a signed token plus an Origin check (``intake.form_tokens``), and
 the token's nonce makes the final submit idempotent.
 """
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, current_app, g, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
@@ -60,49 +62,58 @@ def form():
 
 @public_route(bp, "/help/check", methods=["POST"])
 def check():
-    nonce, token, expired = _guard()
-    existing = find_by_submission_key(nonce)
-    if existing is not None:  # back to a page of a request already sent
-        return _render_confirmation(existing)
-    answers = HelpForm(request.form)
-    source = source_for(_from())
-    if expired:
-        return _render_form(answers, token, source, expired=True)
-    if not answers.validate():
-        return _render_form(answers, token, source)
-    return _render_check(answers, token, source)
+    posted, page = _posted_answers()
+    if page is not None:
+        return page
+    return _render_check(posted.answers, posted.token, posted.source)
 
 
 @public_route(bp, "/help/submit", methods=["POST"])
 @limiter.limit(lambda: current_app.config["HELP_RATE_LIMIT"])
 def submit():
-    nonce, token, expired = _guard()
-    existing = find_by_submission_key(nonce)
-    if existing is not None:  # a double click or a retry: the same request, once
-        return _render_confirmation(existing)
-    answers = HelpForm(request.form)
-    source = source_for(_from())
-    if expired:
-        return _render_form(answers, token, source, expired=True)
-    if not answers.validate():
-        return _render_form(answers, token, source)
+    posted, page = _posted_answers()
+    if page is not None:
+        return page
     try:
         help_request = create_request(
-            answers,
-            submission_key=nonce,
-            source=source,
+            posted.answers,
+            submission_key=posted.nonce,
+            source=posted.source,
             language=locales.current().code,
             app=current_app,
             partner_id=_framing_partner_id(),
         )
     except (OperationalError, KeyUnavailable) as exc:
         current_app.logger.error("help request not stored: %s", type(exc).__name__)
-        return _render_check(answers, token, source, not_saved=True), 503
+        return _render_check(posted.answers, posted.token, posted.source, not_saved=True), 503
     # The notification was queued with the request; it is sent once this page is out.
     return deliver_after(current_app.make_response(_render_confirmation(help_request)))
 
 
 # --- guards -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Posted:
+    nonce: str
+    token: str
+    answers: HelpForm
+    source: str
+
+
+def _posted_answers() -> tuple[Posted | None, str | None]:
+    """The guarded, valid answers of a check or submit step, or the page to show
+    instead: the request this token already sent (a retry, a double click, the
+    back button), or the form again (expired token, errors) with every answer."""
+    nonce, token, expired = _guard()
+    existing = find_by_submission_key(nonce)
+    if existing is not None:
+        return None, _render_confirmation(existing)
+    answers = HelpForm(request.form)
+    source = source_for(_from())
+    if expired or not answers.validate():  # an expired token: no errors, just the form
+        return None, _render_form(answers, token, source, expired=expired)
+    return Posted(nonce, token, answers, source), None
 
 
 def _guard() -> tuple[str, str, bool]:

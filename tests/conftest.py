@@ -228,19 +228,20 @@ REQUEST_URGENCY_RANK = {"critical": 0, "high": 1, "normal": 2}
 def make_request(app):
     """Factory: store a help request as the screening form does, with sensible
     defaults for every column; returns the (detached) HelpRequest. The phone and
-    email lookup hashes are computed from the values given."""
+    email lookup hashes are computed from the values given. ``within=other_app``
+    stores it with that app's keys (rotation and missing-key tests)."""
     import secrets
     from datetime import timedelta
 
     from intake import crypto
-    from intake.contact import normalise_email, normalise_phone
+    from intake.contact import lookup_hashes
     from intake.models import HelpRequest
     from intake.timeutil import utcnow
 
     crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
     counter = iter(range(1, 1_000_000))
 
-    def make(**overrides):
+    def make(within=None, **overrides):
         n = next(counter)
         values = {
             "reference": "".join(secrets.choice(crockford) for _ in range(8)),
@@ -265,13 +266,14 @@ def make_request(app):
             **overrides,
         }
         values.setdefault("urgency_rank", REQUEST_URGENCY_RANK[values["urgency"]])
-        with app.app_context():
-            ring = crypto.keyring()
-            # The same normal forms as the form, so duplicates match across both.
-            if values.get("phone") and "phone_hash" not in overrides:
-                values["phone_hash"] = ring.lookup_hash(normalise_phone(values["phone"]))
-            if values.get("email") and "email_hash" not in overrides:
-                values["email_hash"] = ring.lookup_hash(normalise_email(values["email"]))
+        with (within or app).app_context():
+            # The same hashes as the form, so duplicates match across both
+            # (unless a test sets them, e.g. for an app without a lookup key).
+            if not {"phone_hash", "email_hash"} <= values.keys():
+                ring = crypto.keyring()
+                hashes = lookup_hashes(ring, values.get("phone"), values.get("email"))
+                values.setdefault("phone_hash", hashes[0])
+                values.setdefault("email_hash", hashes[1])
             help_request = HelpRequest(**values)
             db.session.add(help_request)
             db.session.commit()
@@ -280,6 +282,78 @@ def make_request(app):
             return help_request
 
     return make
+
+
+# --- The public form ---------------------------------------------------------------
+
+
+def marked_answers() -> dict:
+    """Valid screening answers whose every personal field holds a value unique to
+    this call, to look for in stored bytes and logs: free text is a marker string,
+    the phone a random digit string, the email marker@example.org, the income a
+    random amount. Nationality is a choice: a country code cannot be a marker."""
+    import secrets
+
+    marker = "Mk" + secrets.token_hex(5)
+    digits = f"{secrets.randbelow(9 * 10**9) + 10**9}"
+    cents = secrets.randbelow(9 * 10**7) + 10**7  # 100,000.00 to 999,999.99
+    return {
+        "represented": "no",
+        "can_pay": "no",
+        "household_size": "3",
+        "monthly_income": f"{cents // 100:,}.{cents % 100:02d}",
+        "claim_types": ["asylum"],
+        "detained": "yes",
+        "detention_facility": f"{marker} Facility",
+        "hearing": "no",
+        "arrival_month": "6",
+        "arrival_year": "2025",
+        "i589_filed": "no",
+        "minor": "no",
+        "name": f"{marker} Name",
+        "nationality": "ER",
+        "preferred_language": "ti",
+        "state": "NY",
+        "phone": f"+1 ({digits[:3]}) {digits[3:6]}-{digits[6:]}",
+        "email": f"{marker}@example.org",
+        "safe_to_message": "no",
+        "summary": f"{marker} Summary of what happened",
+        "consent": "y",
+    }
+
+
+def personal_values(answers: dict) -> list[str]:
+    """Every form of a marked answer that must never be seen outside its
+    encrypted column: as typed, as normalised for the lookup hashes, as stored,
+    and the income as a year (what the income rule works with)."""
+    from intake.contact import normalise_email, normalise_phone
+    from intake.rules import annual_income
+    from intake.screening_form import parse_income
+
+    typed = [answers[f] for f in ("name", "detention_facility", "summary", "phone", "email")]
+    income = answers["monthly_income"]
+    annual = annual_income(parse_income(income))
+    return [
+        *typed,
+        normalise_phone(answers["phone"]),
+        normalise_email(answers["email"]),
+        income,
+        str(parse_income(income)),
+        f"{annual:,.2f}",
+        f"{annual:.2f}",
+    ]
+
+
+def submit_help(client, answers: dict):
+    """Fill in the public form as a visitor does: GET /help, check, submit, each
+    step posting every answer with the page's token. Returns (check, submit)."""
+    page = client.get("/help").get_data(as_text=True)
+    token = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert token, "no form token on /help"
+    data = {**answers, "form_token": token.group(1)}
+    check = client.post("/help/check", data=data)
+    assert check.status_code == 200 and "Check your answers" in check.text, "answers refused"
+    return check, client.post("/help/submit", data=data)
 
 
 # --- Staff accounts ---------------------------------------------------------------
@@ -328,22 +402,27 @@ def next_totp_code(app, user) -> str:
     return second_factor.code_for(user.totp_secret, step)
 
 
+def post_login(client, user, code: str):
+    """The staff login form filled in and sent: email, password and ``code``."""
+    form = client.get("/staff/login")
+    return client.post(
+        "/staff/login",
+        data={
+            "csrf_token": csrf_token(form.text),
+            "email": user.email,
+            "password": user.password,
+            "code": code,
+        },
+    )
+
+
 @pytest.fixture
 def login_as(app):
     """``login_as(client, user)``: log in through the real form (email, password,
     current TOTP code); asserts it worked and returns the redirect response."""
 
     def login(client, user):
-        form = client.get("/staff/login")
-        response = client.post(
-            "/staff/login",
-            data={
-                "csrf_token": csrf_token(form.text),
-                "email": user.email,
-                "password": user.password,
-                "code": next_totp_code(app, user),
-            },
-        )
+        response = post_login(client, user, next_totp_code(app, user))
         assert response.status_code == 302, "login failed"
         assert "/staff/login" not in response.location
         return response

@@ -2,14 +2,14 @@
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from requests_factory import add_request
 from sqlalchemy import Column, ForeignKey, Integer, Table, func, select, text
 
-from intake import timeutil
+from intake import casework, timeutil
 from intake.db import db
-from intake.models import AuditEvent, HelpRequest, OutgoingMail
+from intake.models import AuditEvent, HelpRequest, OutgoingMail, StaffUser
 from intake.retention import CLOSED_STATUSES, purge
 
 NOW = datetime(2027, 6, 1, 9, 30)
@@ -17,13 +17,22 @@ NOW = datetime(2027, 6, 1, 9, 30)
 
 @pytest.fixture
 def frozen(monkeypatch):
-    monkeypatch.setattr(timeutil, "utcnow", lambda: NOW)
-    monkeypatch.setattr(timeutil, "today", lambda: NOW.date())
+    """The clock stands at ``frozen.now`` (NOW until a test moves it), for the
+    purge and for every stored time (``updated_at`` included)."""
+    clock = SimpleNamespace(now=NOW)
+    monkeypatch.setattr(timeutil, "utcnow", lambda: clock.now)
+    return clock
 
 
-def request_aged(status, days, **fields):
-    changed = NOW - timedelta(days=days)
-    return add_request(status=status, created_at=changed, updated_at=changed, **fields)
+@pytest.fixture
+def request_aged(make_request):
+    """Factory: a request last changed ``age`` ago (days, or a timedelta)."""
+
+    def make(status, age, **fields):
+        changed = NOW - (age if isinstance(age, timedelta) else timedelta(days=age))
+        return make_request(status=status, created_at=changed, updated_at=changed, **fields)
+
+    return make
 
 
 def references(app):
@@ -37,12 +46,10 @@ def purge_events(app):
         return list(db.session.execute(query).scalars())
 
 
-def test_purge_deletes_only_closed_requests_past_the_period(app, runner, frozen):
-    with app.app_context():
-        expired = [request_aged(s, 366).reference for s in CLOSED_STATUSES]
-        kept = [request_aged(s, 364).reference for s in CLOSED_STATUSES]
-        kept += [request_aged(s, 3000).reference for s in ("new", "in_review")]
-        db.session.commit()
+def test_purge_deletes_only_closed_requests_past_the_period(app, runner, frozen, request_aged):
+    expired = [request_aged(s, 366).reference for s in CLOSED_STATUSES]
+    kept = [request_aged(s, 364).reference for s in CLOSED_STATUSES]
+    kept += [request_aged(s, 3000).reference for s in ("new", "in_review")]
 
     dry = runner.invoke(args=["purge", "--dry-run"])
     assert dry.exit_code == 0
@@ -60,17 +67,55 @@ def test_purge_deletes_only_closed_requests_past_the_period(app, runner, frozen)
     assert len(purge_events(app)) == 2
 
 
-def test_retention_period_is_configurable(app, runner, frozen):
-    app.config["RETENTION_DAYS"] = 30
+def test_the_period_is_exact_to_the_second(app, frozen, request_aged):
+    """Unchanged for exactly RETENTION_DAYS: kept; one second longer: deleted."""
+    period = timedelta(days=app.config["RETENTION_DAYS"])
+    second = timedelta(seconds=1)
+    younger = request_aged("declined", period - second).reference
+    exactly = request_aged("declined", period).reference
+    request_aged("declined", period + second)
     with app.app_context():
-        request_aged("declined", 31)
-        request_aged("declined", 29)
-        db.session.commit()
+        assert purge().deleted == 1
+    assert references(app) == {younger, exactly}
+
+
+def test_a_request_closed_long_ago_then_reopened_is_kept(app, frozen, request_aged, make_staff):
+    """Re-opening (a real status change) makes it open, and closing it again
+    starts the period again from then."""
+    staff = make_staff()
+    case = request_aged("declined", 3000)
+
+    def move(status, reason):
+        with app.app_context():
+            row = db.session.get(HelpRequest, case.id)
+            actor = db.session.get(StaffUser, staff.id)
+            casework.change_status(row, status, reason, actor, row.version)
+
+    def purge_now():
+        with app.app_context():
+            return purge().deleted
+
+    move("in_review", "The person wrote again")
+    assert purge_now() == 0
+    frozen.now = NOW + timedelta(days=2000)  # open cases are never purged, however old
+    assert purge_now() == 0
+    move("declined", "No longer eligible")
+    frozen.now += timedelta(days=app.config["RETENTION_DAYS"])
+    assert purge_now() == 0
+    frozen.now += timedelta(seconds=1)
+    assert purge_now() == 1
+    assert references(app) == set()
+
+
+def test_retention_period_is_configurable(app, runner, frozen, request_aged):
+    app.config["RETENTION_DAYS"] = 30
+    request_aged("declined", 31)
+    request_aged("declined", 29)
     assert "Deleted 1 closed requests" in runner.invoke(args=["purge"]).output
     assert len(references(app)) == 1
 
 
-def test_purge_deletes_mail_records_finished_over_30_days_ago(app, frozen):
+def test_purge_deletes_mail_records_finished_over_30_days_ago(app, frozen, request_aged):
     """Outbox rows hold no personal data and no link to a request; purge keeps
     those still waiting and recent records, and deletes the rest."""
 
@@ -96,18 +141,16 @@ def test_purge_deletes_mail_records_finished_over_30_days_ago(app, frozen):
     assert left == {ids["waiting"], ids["sent recently"], ids["given up recently"]}
 
 
-def test_the_audit_event_holds_no_personal_data(app, frozen):
+def test_the_audit_event_holds_no_personal_data(app, frozen, request_aged):
+    reference = request_aged("withdrawn", 400, name="Secret Person").reference
     with app.app_context():
-        gone = request_aged("withdrawn", 400, name="Secret Person")
-        reference = gone.reference
-        db.session.commit()
         purge()
         event = db.session.execute(select(AuditEvent)).scalar_one()
     assert event.action == "retention.purge" and event.actor_id is None
     assert "Secret Person" not in event.detail and reference not in event.detail
 
 
-def test_dependent_rows_are_deleted_and_links_from_other_requests_cut(app, frozen):
+def test_dependent_rows_are_deleted_and_links_from_other_requests_cut(app, frozen, request_aged):
     """Tables added later (notes, status changes) are found on the metadata."""
     notes = Table(
         "test_retention_note",
@@ -128,12 +171,11 @@ def test_dependent_rows_are_deleted_and_links_from_other_requests_cut(app, froze
         Column("request_id", ForeignKey("help_request.id", ondelete="SET NULL"), nullable=True),
     )
     try:
+        gone = request_aged("referred", 500)
+        kept = request_aged("new", 500)
         with app.app_context():
             for table in (notes, replies, links):
                 table.create(db.engine)
-            gone = request_aged("referred", 500)
-            kept = request_aged("new", 500)
-            db.session.flush()
             db.session.execute(notes.insert(), [{"id": 1, "request_id": gone.id}])
             db.session.execute(notes.insert(), [{"id": 2, "request_id": kept.id}])
             db.session.execute(replies.insert(), [{"id": 1, "note_id": 1}, {"id": 2, "note_id": 2}])
@@ -152,11 +194,14 @@ def test_dependent_rows_are_deleted_and_links_from_other_requests_cut(app, froze
                 db.metadata.remove(table)
 
 
-def test_deleted_request_leaves_no_trace_in_the_database_file(app, database_uri, frozen):
+def test_deleted_request_leaves_no_trace_in_the_database_file(
+    app, database_uri, frozen, request_aged
+):
+    gone = request_aged(
+        "declined", 400, name="Gone Person Qx7", summary="Gone summary Qx7", phone="212 555 0173"
+    )
+    values = [gone.name, gone.summary, gone.phone]
     with app.app_context():
-        gone = request_aged("declined", 400)
-        db.session.commit()
-        values = [gone.name, gone.summary, gone.phone]
         tokens = [
             db.session.execute(text(f"SELECT {c} FROM help_request")).scalar_one()  # noqa: S608
             for c in ("name", "summary", "phone")

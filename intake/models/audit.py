@@ -6,14 +6,14 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import db
-from ..timeutil import utcnow
+from ..timeutil import column_now
 
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(default=column_now, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
     # e.g. "case.view", "case.status", "login.failed", "staff.invite", "export.csv"
     action: Mapped[str] = mapped_column(String(40), index=True)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..crypto import Encrypted
 from ..db import db
-from ..timeutil import utcnow
+from ..timeutil import column_now
 
 
 class Note(db.Model):
@@ -21,7 +21,7 @@ class Note(db.Model):
         ForeignKey("help_request.id", ondelete="CASCADE"), index=True
     )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=column_now)
     text: Mapped[str] = mapped_column(Encrypted)
 
 
@@ -35,7 +35,7 @@ class StatusChange(db.Model):
         ForeignKey("help_request.id", ondelete="CASCADE"), index=True
     )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=column_now)
     kind: Mapped[str] = mapped_column(String(10))  # "status" or "screen"
     from_value: Mapped[str | None] = mapped_column(String(32))
     to_value: Mapped[str | None] = mapped_column(String(32))

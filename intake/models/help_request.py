@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..crypto import Encrypted
 from ..db import db
-from ..timeutil import utcnow
+from ..timeutil import column_now
 
 STATUSES = ("new", "in_review", "accepted", "referred", "declined", "withdrawn")
 OPEN_STATUSES = ("new", "in_review")
@@ -26,8 +26,8 @@ class HelpRequest(db.Model):
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     # The single-use form token's id: a resubmission finds the request it made.
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=column_now)
+    updated_at: Mapped[datetime] = mapped_column(default=column_now, onupdate=column_now)
     # Optimistic locking: a stale staff edit fails instead of overwriting.
     version: Mapped[int] = mapped_column(default=1)
 

@@ -12,7 +12,7 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import db
-from ..timeutil import utcnow
+from ..timeutil import column_now
 
 
 def new_partner_key() -> str:
@@ -30,8 +30,8 @@ class Partner(db.Model):
     # written only through intake.partners, which validates every one.
     origins: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=column_now)
+    updated_at: Mapped[datetime] = mapped_column(default=column_now, onupdate=column_now)
 
     @property
     def origin_list(self) -> list[str]:

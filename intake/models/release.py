@@ -6,7 +6,7 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import db
-from ..timeutil import utcnow
+from ..timeutil import column_now
 
 
 class Release(db.Model):
@@ -21,8 +21,8 @@ class Release(db.Model):
     published_on: Mapped[date] = mapped_column(index=True)
     is_published: Mapped[bool] = mapped_column(default=True)
     show_call_to_action: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=column_now)
+    updated_at: Mapped[datetime] = mapped_column(default=column_now, onupdate=column_now)
 
     def __repr__(self) -> str:
         return f"<Release {self.slug}>"

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..crypto import Encrypted
 from ..db import db
-from ..timeutil import utcnow
+from ..timeutil import column_now
 
 ROLES = ("admin", "reviewer", "volunteer", "editor")
 
@@ -30,7 +30,7 @@ class StaffUser(UserMixin, db.Model):
     session_epoch: Mapped[int] = mapped_column(default=0)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=column_now)
     last_login_at: Mapped[datetime | None]
 
     @property
@@ -60,7 +60,7 @@ class Invitation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=column_now)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     # The TOTP secret offered on the enrolment page, kept here (encrypted) until
