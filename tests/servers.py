@@ -159,7 +159,9 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited ({self.process.returncode}):\n{self.tail()}")
             with contextlib.suppress(OSError):
-                if get(self.url + path, timeout=2).status == 200:
+                # A generous timeout: under load the check waits its turn behind
+                # other requests, and a new one would go to the back of the queue.
+                if get(self.url + path, timeout=timeout).status == 200:
                     return
             time.sleep(0.05)
         raise RuntimeError(f"{path} did not answer 200 within {timeout} s:\n{self.tail()}")
