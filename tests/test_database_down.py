@@ -34,7 +34,7 @@ CONNECT_TIMEOUT = 2
 # intake.db's SQLite busy timeout (PRAGMA busy_timeout=5000).
 SQLITE_BUSY_SECONDS = 5
 # Slack on a loaded 2-core machine, on top of the timeout itself.
-SLACK = 2.5
+SLACK = 3
 
 
 @pytest.fixture
