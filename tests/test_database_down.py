@@ -152,3 +152,24 @@ def test_sqlite_locked_past_the_busy_timeout(database, tmp_path):
 
 def _token(base_url: str) -> str:
     return form_token(get(base_url + "/help").text)
+
+
+@pytest.mark.parametrize(
+    ("step", "page"), [("/help", "form"), ("/help/check", "form"), ("/help/submit", "check")]
+)
+def test_every_step_of_the_form_keeps_the_answers_when_the_database_is_gone(tmp_path, step, page):
+    """Without a server: the same guarantee on either suite pass, each step of
+    the form posted to an app whose database cannot be opened."""
+    from conftest import make_test_app
+
+    gone = f"sqlite:///{tmp_path}/missing-folder/db.sqlite3"
+    client = make_test_app(gone, PROPAGATE_EXCEPTIONS=False).test_client()
+    token = form_token(client.get("/help").get_data(as_text=True))
+    data = {**ANSWERS, "form_token": token, "from": "a-release"}
+    response = client.post(step, data=data)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    assert "Nothing was sent. Your answers are still here: please try again in a minute." in text
+    assert keeps_answers(text, data) == []
+    expected = "Check your answers" if page == "check" else "Sorry, the service is unavailable"
+    assert expected in text
