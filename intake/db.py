@@ -7,7 +7,7 @@ from flask import Flask
 from flask_migrate import Migrate
 from flask_migrate import upgrade as alembic_upgrade
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event, text
+from sqlalchemy import MetaData, event, make_url, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase
@@ -35,8 +35,25 @@ migrate = Migrate(directory=MIGRATIONS, render_as_batch=True)
 def init_app(app: Flask) -> None:
     from . import models  # noqa: F401  (register every table on the metadata)
 
+    _bound_connect_wait(app)
     db.init_app(app)
     migrate.init_app(app, db)
+
+
+def _bound_connect_wait(app: Flask) -> None:
+    """PostgreSQL: give up connecting after DATABASE_CONNECT_TIMEOUT seconds, so
+    an unreachable server means a quick 503, not a request (and a worker) hanging
+    until the OS gives up on the connection. An explicit connect_timeout wins."""
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri or make_url(uri).get_backend_name() != "postgresql":
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = {
+        "connect_timeout": app.config["DATABASE_CONNECT_TIMEOUT"],
+        **options.get("connect_args", {}),
+    }
+    if "connect_timeout" not in make_url(uri).query:
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": connect_args}
 
 
 @event.listens_for(Engine, "connect")

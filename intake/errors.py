@@ -30,13 +30,13 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
     def database_unavailable(error):
-        _rollback_quietly()
+        rollback_quietly()
         app.logger.error("database unavailable: %s", type(error.orig).__name__)
         return render_template("errors/503.html"), 503, {"Retry-After": "30"}
 
     @app.errorhandler(KeyUnavailable)
     def key_unavailable(error):
-        _rollback_quietly()
+        rollback_quietly()
         app.logger.error("encryption key unavailable: request refused, nothing stored")
         return render_template("errors/key_unavailable.html"), 503, {"Retry-After": "300"}
 
@@ -50,11 +50,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(InternalServerError)
     def server_error(error):
-        _rollback_quietly()
+        rollback_quietly()
         return render_template("errors/500.html"), 500
 
 
-def _rollback_quietly() -> None:
+def rollback_quietly() -> None:
     """Roll back whatever the failed request left open; the database may be gone."""
     with contextlib.suppress(DBAPIError):
         db.session.rollback()

@@ -6,15 +6,19 @@ protection is a signed token plus an Origin check (``intake.form_tokens``), and
 the token's nonce makes the final submit idempotent.
 """
 
+import functools
+import re
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, g, render_template, request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.datastructures import MultiDict
 
 from . import choices, form_tokens, locales
 from .crypto import KeyUnavailable
+from .errors import rollback_quietly
 from .help_requests import (
+    DEFAULT_SOURCE,
     create_request,
     find_by_submission_key,
     format_reference,
@@ -33,6 +37,8 @@ csrf.exempt(bp)  # protected by intake.form_tokens instead: no session cookie
 HONEYPOT = "website"
 TOKEN = "form_token"  # noqa: S105 - a field name, not a secret
 SCREENED_OUT = frozenset({Screen.REPRESENTED.value, Screen.CAN_PAY.value})
+# How soon to try again when the database is out of reach (as errors.py says).
+RETRY_AFTER = {"Retry-After": "30"}
 
 
 @bp.after_request
@@ -45,7 +51,47 @@ def never_cache(response):
 # --- steps --------------------------------------------------------------------
 
 
+def keeps_answers(step: str):
+    """A step whose database is out of reach (down, or locked past the timeout)
+    answers 503 with every posted answer back in the page and "try again":
+    ``step="check"`` on the check page (the final submit), else on the form.
+    Nothing is stored: the transaction is rolled back. A GET has no answers to
+    keep and gets the site's 503 page."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            try:
+                return view(*args, **kwargs)
+            except DBAPIError as exc:
+                if request.method != "POST":
+                    raise
+                rollback_quietly()
+                current_app.logger.error("database unavailable: %s", type(exc.orig).__name__)
+                return _unavailable(step)
+
+        return wrapper
+
+    return decorator
+
+
+def _unavailable(step: str):
+    answers = HelpForm(request.form)
+    token, source = request.form.get(TOKEN), _posted_source()
+    if step == "check" and answers.validate():
+        return _render_check(answers, token, source, not_saved=True), 503, RETRY_AFTER
+    return _render_form(answers, token, source, unavailable=True), 503, RETRY_AFTER
+
+
+def _posted_source() -> str:
+    """The posted source, unchecked (checking needs the database): it only goes
+    back into the page, and the submit that stores it checks it (source_for)."""
+    slug = _from() or ""
+    return slug if re.fullmatch(r"[a-z0-9-]{1,160}", slug) else DEFAULT_SOURCE
+
+
 @public_route(bp, "/help", methods=["GET", "POST"])
+@keeps_answers("form")
 def form():
     """The questions: empty on GET; filled again when "Change" posts the answers back."""
     if request.method != "POST":  # GET, and HEAD (which Flask routes here too)
@@ -61,6 +107,7 @@ def form():
 
 
 @public_route(bp, "/help/check", methods=["POST"])
+@keeps_answers("form")
 def check():
     posted, page = _posted_answers()
     if page is not None:
@@ -70,6 +117,7 @@ def check():
 
 @public_route(bp, "/help/submit", methods=["POST"])
 @limiter.limit(lambda: current_app.config["HELP_RATE_LIMIT"])
+@keeps_answers("check")
 def submit():
     posted, page = _posted_answers()
     if page is not None:
@@ -83,8 +131,8 @@ def submit():
             app=current_app,
             partner_id=_framing_partner_id(),
         )
-    except (OperationalError, KeyUnavailable) as exc:
-        current_app.logger.error("help request not stored: %s", type(exc).__name__)
+    except KeyUnavailable:  # the database being out of reach: see keeps_answers
+        current_app.logger.error("help request not stored: KeyUnavailable")
         return _render_check(posted.answers, posted.token, posted.source, not_saved=True), 503
     # The notification was queued with the request; it is sent once this page is out.
     return deliver_after(current_app.make_response(_render_confirmation(help_request)))
@@ -156,7 +204,7 @@ def _from() -> str | None:
 # --- rendering ----------------------------------------------------------------
 
 
-def _render_form(answers, token, source, *, focus=None, expired=False):
+def _render_form(answers, token, source, *, focus=None, expired=False, unavailable=False):
     fields = {f.name for f in answers}
     return render_template(
         "screening/form.html",
@@ -166,6 +214,7 @@ def _render_form(answers, token, source, *, focus=None, expired=False):
         dates=DATES,
         focus=focus if focus in fields else None,
         expired=expired,
+        unavailable=unavailable,
         has_errors=bool(answers.errors),
     )
 

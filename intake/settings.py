@@ -19,6 +19,9 @@ SQLALCHEMY_DATABASE_URI = None
 # hide_parameters: an error message or SQL log never shows the values of a
 # statement (they can hold an applicant's answers before encryption).
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+# PostgreSQL: seconds to wait for a connection before the page answers 503
+# (a "connect_timeout" in the URI or in the engine options takes precedence).
+DATABASE_CONNECT_TIMEOUT = 5
 
 # Upgrade the schema and publish the bundled release when the app starts.
 # Off in production, where several workers start at once: run
