@@ -17,6 +17,7 @@ nothing about the host page back to us: the frame URL carries only the partner
 key and the language.
 """
 
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,11 +34,13 @@ from flask import (
 )
 from flask_babel import force_locale, gettext
 from markupsafe import Markup
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from . import locales, screening
 from .db import db
+from .errors import rollback_quietly
 from .limits import limiter
 from .locales import public_route
 from .models import Partner
@@ -72,12 +75,39 @@ def oembed_limit() -> str:
 # --- Who may frame what ---------------------------------------------------------
 
 
-def active_partner(key: str | None) -> Partner | None:
+@dataclass(frozen=True)
+class FramingPartner:
+    """What a framed page needs of its partner."""
+
+    id: int
+    key: str
+    origin_list: tuple[str, ...]
+
+
+def active_partner(key: str | None) -> FramingPartner | None:
+    """The active partner with this key. Each process remembers the partners it
+    has seen, for one case only: a framed form step POSTed while the database is
+    out of reach still answers inside the partner's frame (503 with the visitor's
+    answers, from intake.screening) rather than with a page the browser refuses
+    to frame, which would lose them. With the database up, the registry decides."""
     if not key or len(key) > 32:
         return None
-    return db.session.execute(
-        db.select(Partner).filter_by(key=key, active=True)
-    ).scalar_one_or_none()
+    seen = current_app.extensions.setdefault("intake.framing_partners", {})
+    try:
+        partner = db.session.execute(
+            db.select(Partner).filter_by(key=key, active=True)
+        ).scalar_one_or_none()
+    except DBAPIError:
+        if request.method != "POST" or key not in seen:
+            raise
+        rollback_quietly()
+        return seen[key]
+    if partner is None:
+        seen.pop(key, None)
+        return None
+    # Bounded by the registry: only registered, active keys are remembered.
+    seen[key] = FramingPartner(partner.id, partner.key, tuple(partner.origin_list))
+    return seen[key]
 
 
 def every_active_origin() -> list[str]:
@@ -105,7 +135,7 @@ def resolve_framing():
         g.partner = active_partner(key)
         if g.partner is None:
             return render_template("embed/unavailable.html"), 404
-        g.frame_ancestors = g.partner.origin_list
+        g.frame_ancestors = list(g.partner.origin_list)
     elif request.endpoint == "embed.cta" and request.args.get("oembed") == "1":
         g.partner = None
         g.frame_ancestors = every_active_origin()

@@ -173,3 +173,54 @@ def test_every_step_of_the_form_keeps_the_answers_when_the_database_is_gone(tmp_
     assert keeps_answers(text, data) == []
     expected = "Check your answers" if page == "check" else "Sorry, the service is unavailable"
     assert expected in text
+
+
+@pytest.mark.parametrize(
+    ("step", "page"),
+    [("/embed/help", "form"), ("/embed/help/check", "form"), ("/embed/help/submit", "check")],
+)
+def test_a_framed_step_keeps_the_answers_inside_the_frame_when_the_database_goes(
+    tmp_path, step, page
+):
+    """The partner's frame still shows the 503 with the answers (its
+    frame-ancestors from the partner this process last saw), not a page the
+    browser would refuse to frame."""
+    from conftest import make_test_app
+
+    from intake.db import db
+    from intake.models import Partner
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    app = make_test_app(f"sqlite:///{folder}/db.sqlite3", PROPAGATE_EXCEPTIONS=False)
+    with app.app_context():
+        db.create_all()
+        partner = Partner(name="Press site", origins="https://press.example.org")
+        db.session.add(partner)
+        db.session.commit()
+        key = partner.key
+    client = app.test_client()
+    token = form_token(client.get(f"/embed/help?partner={key}").get_data(as_text=True))
+    with app.app_context():
+        db.engine.dispose()
+    folder.rename(tmp_path / "gone")  # the database file can no longer be opened
+
+    data = {**ANSWERS, "form_token": token}
+    headers = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
+    response = client.post(f"{step}?partner={key}", data=data, headers=headers)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors https://press.example.org" in policy
+    assert "X-Frame-Options" not in response.headers
+    assert keeps_answers(text, data) == []
+    assert f"?partner={key}" in text  # the next step stays in the frame
+    expected = "Check your answers" if page == "check" else "Sorry, the service is unavailable"
+    assert expected in text
+
+    # An unknown key is not guessed from memory: the site's refusal to frame stands.
+    other = client.post(step + "?partner=unknown", data=data, headers=headers)
+    assert (
+        other.status_code == 503
+        and "frame-ancestors 'none'" in other.headers["Content-Security-Policy"]
+    )
