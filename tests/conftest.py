@@ -382,3 +382,13 @@ def make_partner(app):
         return partner
 
     return make
+
+
+@pytest.fixture
+def sink():
+    """A local SMTP server (tests/smtp_sink.py); ``sink.messages`` holds what it got."""
+    from smtp_sink import SMTPSink
+
+    server = SMTPSink()
+    yield server
+    server.stop()

@@ -153,7 +153,7 @@ def test_case_workers_may_not_edit_releases(client, make_staff, login_as, make_r
 
 def test_publish_without_csrf_is_refused(client, app, editor, make_release):
     row = release_row(app, slug=make_release(is_published=False))
-    assert client.post(f"/staff/releases/{row.id}/publish").status_code == 400
+    assert client.post(f"/staff/releases/{row.id}/publish").status_code == 403
     assert release_row(app, id=row.id).is_published is False
 
 
