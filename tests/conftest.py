@@ -351,6 +351,18 @@ def login_as(app):
     return login
 
 
+def browser_login(page, user) -> None:
+    """Log ``user`` in through the real login page in Chromium (password + TOTP)."""
+    import pyotp
+
+    page.goto(page.base + "/staff/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(user.password)
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(user.totp_secret).now())
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/staff/")
+
+
 def assert_focused(page, element_id: str) -> None:
     """Focus moves after the page loads (autofocus, fragment): wait for it rather
     than reading it once, which races the browser on a busy machine."""

@@ -2,9 +2,9 @@
 added through the page, hold XSS payloads runs no script, opens no dialog,
 loads nothing the payloads name and reports no CSP violation."""
 
-import pyotp
 import pytest
 from attack_payloads import XSS
+from conftest import browser_login
 
 pytestmark = pytest.mark.browser
 
@@ -45,14 +45,7 @@ def test_case_page_with_payloads_runs_nothing(page, make_staff, make_request):
     page.on("console", lambda message: console.append(message.text))
     page.add_init_script(WATCH)
 
-    page.goto(page.base + "/staff/login")
-    page.get_by_label("Email").fill(reviewer.email)
-    page.get_by_label("Password").fill(reviewer.password)
-    page.get_by_label("Code from your authenticator app").fill(
-        pyotp.TOTP(reviewer.totp_secret).now()
-    )
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/staff/")
+    browser_login(page, reviewer)
 
     case_url = f"{page.base}/staff/cases/{case.reference}"
     page.goto(case_url)
