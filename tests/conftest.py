@@ -404,3 +404,11 @@ def sink():
     server = SMTPSink()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def world(app, make_staff, login_as, make_request, make_release, make_partner):
+    """The attack suite's staff world (tests/attack_world.py)."""
+    from attack_world import World
+
+    return World(app, make_staff, login_as, make_request, make_release, make_partner)
