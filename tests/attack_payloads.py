@@ -64,8 +64,8 @@ FORGED_FIELDS = {
     "id": "999999",
     "reference": "FORGED0001",
     "status": "accepted",
-    "screen": "eligible",
-    "screen_override": "eligible",
+    "screen": "screened_out_represented",
+    "screen_override": "screened_out_represented",
     "urgency": "critical",
     "urgency_rank": "0",
     "version": "999",
@@ -106,7 +106,7 @@ class _Markup(HTMLParser):
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
         if tag in FOREIGN_ELEMENTS and not (
-            tag == "img" and (values.get("src") or "").startswith("data:image/png;base64,")
+            tag == "img" and (values.get("src") or "").startswith("data:image/")
         ):
             self.problems.append(f"<{tag}> element")
         if tag == "script":

@@ -412,3 +412,19 @@ def world(app, make_staff, login_as, make_request, make_release, make_partner):
     from attack_world import World
 
     return World(app, make_staff, login_as, make_request, make_release, make_partner)
+
+
+NOTIFY = "intake-team@org.example"
+
+
+@pytest.fixture
+def mail_client(app, sink):
+    """A client of the test app, which mails critical requests to NOTIFY through
+    the sink."""
+    app.config.update(
+        STAFF_NOTIFY_EMAIL=NOTIFY,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=sink.port,
+        MAIL_FROM="noreply@org.example",
+    )
+    return app.test_client()

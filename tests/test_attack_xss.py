@@ -10,26 +10,13 @@ import re
 
 import pytest
 from attack_payloads import FORMULAS, XSS, assert_inert, shown_as_text, visible_text
-from conftest import csrf_token
+from conftest import NOTIFY, csrf_token
 from test_screening import VALID, token_from
 
 from intake.db import db
 from intake.models import HelpRequest, Release
 
 FREE_TEXT = ("name", "detention_facility", "summary")
-NOTIFY = "intake-team@org.example"
-
-
-@pytest.fixture
-def mail_client(app, sink):
-    """The test app, mailing critical requests to NOTIFY through the sink."""
-    app.config.update(
-        STAFF_NOTIFY_EMAIL=NOTIFY,
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=sink.port,
-        MAIL_FROM="noreply@org.example",
-    )
-    return app.test_client()
 
 
 def submit(client, **fields):
