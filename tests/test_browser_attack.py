@@ -34,7 +34,7 @@ def test_case_page_with_payloads_runs_nothing(page, make_staff, make_request):
         monthly_income=ALL,
         detention_facility=ALL,
         summary=ALL,
-        source=ALL,
+        source=ALL[:160],
         preferred_language=ALL[:40],
         reasons='["<img src=x onerror=window.__xss=1>"]',
         urgency="critical",
