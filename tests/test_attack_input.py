@@ -486,6 +486,29 @@ def test_header_injection_in_any_field_adds_no_recipient(app, mail_client, sink)
         assert b"evil.example" not in message["data"]
 
 
+@pytest.mark.parametrize(
+    "config", [{"PUBLIC_BASE_URL": "https://help.org.example"}, {"TRUSTED_HOSTS": ["localhost"]}]
+)
+def test_a_forged_host_cannot_put_its_link_in_the_staff_mail(app, mail_client, sink, config):
+    """The mail's link to the queue names a host: with PUBLIC_BASE_URL it is
+    that one whatever the Host header says; with TRUSTED_HOSTS a forged Host is
+    refused before anything is stored. (With neither, the link follows the Host
+    header: production deployments must set one of them, see SECURITY.md.)"""
+    app.config.update(config)
+    evil = {"Host": "evil.example"}
+    data = {**ANSWERS, "detained": "yes", "form_token": token_from(mail_client.get("/help").text)}
+    response = mail_client.post("/help/submit", data=data, headers=evil)
+    with app.app_context():
+        stored = db.session.execute(db.select(db.func.count()).select_from(HelpRequest)).scalar()
+    if "TRUSTED_HOSTS" in config:
+        assert (response.status_code, stored, sink.messages) == (400, 0, [])
+    else:
+        assert stored == 1
+        (message,) = sink.messages
+        assert b"https://help.org.example/staff/" in message["data"]
+        assert b"evil.example" not in message["data"]
+
+
 # --- headers on real responses -------------------------------------------------------------------
 
 
