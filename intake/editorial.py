@@ -76,7 +76,7 @@ def save_release(release: Release, form: ReleaseForm) -> None:
 
 def set_published(release: Release, published: bool) -> None:
     release.is_published = published
-    audit.record("release.publish" if published else "release.unpublish", "release", release.slug)
+    audit.record("release.publish" if published else "release.unpublish", "release", release.id)
     db.session.commit()
 
 
@@ -107,7 +107,10 @@ def new():
         release = Release(slug=unique_slug(form.title.data), is_published=False)
         save_release(release, form)
         db.session.add(release)
-        audit.record("release.create", "release", release.slug)
+        # The audit names a release by id: a slug can be 150 characters, the
+        # audit's target column holds 40 (PostgreSQL refuses a longer value).
+        db.session.flush()
+        audit.record("release.create", "release", release.id)
         db.session.commit()
         flash("Draft saved. It is not public until you publish it.", "success")
         return redirect(url_for(".edit", release_id=release.id))
@@ -124,7 +127,7 @@ def edit(release_id: int):
         if _preview_requested():
             return _form_page(form, release, preview=clean_body(form.body_html.data))
         save_release(release, form)
-        audit.record("release.edit", "release", release.slug)
+        audit.record("release.edit", "release", release.id)
         db.session.commit()
         flash("Release saved.", "success")
         return redirect(url_for(".edit", release_id=release.id))

@@ -8,13 +8,40 @@ staff pages must never sit in a shared or browser cache (a view that serves
 public, cacheable content may set its own Cache-Control).
 """
 
-from flask import Flask, Response, request
-from flask_wtf.csrf import CSRFProtect
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, g, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import NotImplemented as MethodNotImplemented
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-csrf = CSRFProtect()
+from .form_tokens import cross_site_refusal, own_origin
+
+
+class SameOriginCSRF(CSRFProtect):
+    """Flask-WTF's session-bound token, and then the browser's word on where the
+    POST came from: a valid token posted from another site's page (a stolen or
+    leaked token, a sibling subdomain) is still refused. ``Sec-Fetch-Site`` must
+    be same-origin or none and ``Origin`` our own (``form_tokens``, as on the
+    public form); a browser that sends neither must not name a foreign Referer.
+    Exempt views (the cookie-less public form) do their own check."""
+
+    def protect(self, apply_exemptions=False):
+        super().protect(apply_exemptions)
+        if g.get("csrf_valid") and (cross_site_refusal() or foreign_referer()):
+            self._error_response("The request came from another site.")
+
+
+def foreign_referer() -> bool:
+    referer = request.headers.get("Origin") is None and request.referrer
+    if not referer:
+        return False
+    parts = urlsplit(referer)
+    return f"{parts.scheme}://{parts.netloc}" != own_origin()
+
+
+csrf = SameOriginCSRF()
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -88,6 +115,11 @@ def init_app(app: Flask) -> None:
         hops = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     csrf.init_app(app)
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(error):
+        # Forbidden, not a malformed request: the change was refused, nothing done.
+        return render_template("errors/403.html", error=error), 403
 
     @app.errorhandler(SecurityError)
     def untrusted_host(error):

@@ -430,6 +430,18 @@ def login_as(app):
     return login
 
 
+def browser_login(page, user) -> None:
+    """Log ``user`` in through the real login page in Chromium (password + TOTP)."""
+    import pyotp
+
+    page.goto(page.base + "/staff/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(user.password)
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(user.totp_secret).now())
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/staff/")
+
+
 def assert_focused(page, element_id: str) -> None:
     """Focus moves after the page loads (autofocus, fragment): wait for it rather
     than reading it once, which races the browser on a busy machine."""
@@ -461,3 +473,37 @@ def make_partner(app):
         return partner
 
     return make
+
+
+@pytest.fixture
+def sink():
+    """A local SMTP server (tests/smtp_sink.py); ``sink.messages`` holds what it got."""
+    from smtp_sink import SMTPSink
+
+    server = SMTPSink()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def world(app, make_staff, login_as, make_request, make_release, make_partner):
+    """The attack suite's staff world (tests/attack_world.py)."""
+    from attack_world import World
+
+    return World(app, make_staff, login_as, make_request, make_release, make_partner)
+
+
+NOTIFY = "intake-team@org.example"
+
+
+@pytest.fixture
+def mail_client(app, sink):
+    """A client of the test app, which mails critical requests to NOTIFY through
+    the sink."""
+    app.config.update(
+        STAFF_NOTIFY_EMAIL=NOTIFY,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=sink.port,
+        MAIL_FROM="noreply@org.example",
+    )
+    return app.test_client()

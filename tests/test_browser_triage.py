@@ -4,8 +4,8 @@ queue, opens it, adds a note, and accepts it with a reason (real Chromium)."""
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-import pyotp
 import pytest
+from conftest import browser_login
 
 from intake.db import db
 from intake.help_requests import format_reference
@@ -29,14 +29,7 @@ def test_reviewer_finds_opens_notes_and_accepts_a_request(page, app, make_staff,
     )
     reviewer = make_staff("reviewer")
 
-    page.goto(page.base + "/staff/login")
-    page.get_by_label("Email").fill(reviewer.email)
-    page.get_by_label("Password").fill(reviewer.password)
-    page.get_by_label("Code from your authenticator app").fill(
-        pyotp.TOTP(reviewer.totp_secret).now()
-    )
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/staff/")
+    browser_login(page, reviewer)
 
     table = page.get_by_role("table", name="Cases, most urgent first, then longest waiting")
     first_row = table.get_by_role("row").nth(1)

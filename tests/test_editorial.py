@@ -91,6 +91,20 @@ def test_create_saves_a_clean_draft_then_publish_and_unpublish(client, app, edit
     assert actions == ["release.create", "release.publish", "release.unpublish"]
 
 
+def test_longest_title_saves_and_the_audit_names_the_release_by_id(client, app, editor):
+    """A 300-character title makes a 150-character slug; the audit target holds
+    40 (PostgreSQL refused the slug there: the save failed with a 503)."""
+    data = form_data(client, "/staff/releases/new", save="1", title="Long title " * 27 + "end")
+    assert client.post("/staff/releases/new", data=data).status_code == 302
+    row = release_row(app, title=data["title"])
+    assert len(row.slug) == 150
+    with app.app_context():
+        event = db.session.execute(
+            db.select(AuditEvent).filter_by(action="release.create")
+        ).scalar_one()
+    assert event.target == str(row.id)
+
+
 def test_same_title_gets_a_unique_slug(client, app, editor, make_release):
     make_release(slug="ceasefire-monitors-arrive", title="Ceasefire monitors arrive")
     client.post("/staff/releases/new", data=form_data(client, "/staff/releases/new", save="1"))
@@ -153,7 +167,7 @@ def test_case_workers_may_not_edit_releases(client, make_staff, login_as, make_r
 
 def test_publish_without_csrf_is_refused(client, app, editor, make_release):
     row = release_row(app, slug=make_release(is_published=False))
-    assert client.post(f"/staff/releases/{row.id}/publish").status_code == 400
+    assert client.post(f"/staff/releases/{row.id}/publish").status_code == 403
     assert release_row(app, id=row.id).is_published is False
 
 

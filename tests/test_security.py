@@ -10,25 +10,9 @@ import uuid
 import pytest
 import redis
 from flask import abort, redirect, request
-
-from intake.security import CONTENT_SECURITY_POLICY, HSTS
+from hardening import assert_hardened
 
 REDIS_URI = os.environ.get("INTAKE_TEST_REDIS_URI", "redis://127.0.0.1:6379/15")
-
-
-def assert_hardened(response, production=False):
-    headers = response.headers
-    assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
-    assert "object-src 'none'" in CONTENT_SECURITY_POLICY
-    assert headers["X-Frame-Options"] == "DENY"
-    assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Referrer-Policy"] == "same-origin"
-    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
-    assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
-    for feature in ("camera=()", "microphone=()", "geolocation=()", "browsing-topics=()"):
-        assert feature in headers["Permissions-Policy"]
-    assert headers["Cache-Control"] == "no-store"
-    assert (headers.get("Strict-Transport-Security") == HSTS) is production
 
 
 @pytest.fixture
@@ -62,7 +46,7 @@ STATUS_REQUESTS = (
     ("GET", "/help", {}, 200),
     ("GET", "/test/redirect", {}, 302),
     ("GET", "/?q=%00", {}, 400),
-    ("POST", "/test/echo-client", {}, 400),  # no CSRF token
+    ("POST", "/test/echo-client", {}, 403),  # no CSRF token
     ("GET", "/test/forbidden", {}, 403),
     ("GET", "/no-such-page", {}, 404),
     ("POST", "/healthz", {}, 405),

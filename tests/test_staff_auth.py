@@ -347,7 +347,7 @@ def test_login_without_csrf_token_is_refused(app, client, make_staff):
         "/staff/login",
         data={"email": user.email, "password": STAFF_PASSWORD, "code": next_totp_code(app, user)},
     )
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert events(app) == []
     assert stored(app, user.id).last_login_at is None
 

@@ -397,7 +397,7 @@ def test_change_without_csrf_token_is_refused(client, app, staff, make_request):
     response = client.post(
         f"/staff/cases/{case.reference}/status", data={"status": "in_review", "version": "1"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert stored(app, case.reference).status == "new"
 
 
