@@ -22,6 +22,16 @@ def finish(app: Flask) -> None:
         )
     if cfg["PRODUCTION"]:
         cfg["SESSION_COOKIE_SECURE"] = True
+        if cfg.get("STAFF_NOTIFY_EMAIL") and not cfg.get("PUBLIC_BASE_URL"):
+            # The staff email links to the queue: from the Host header, anyone
+            # submitting a critical request could point that link at their own
+            # site (a phishing page for staff logins); from `flask send-mail`
+            # there is no request at all.
+            raise RuntimeError(
+                "INTAKE_STAFF_NOTIFY_EMAIL is set but INTAKE_PUBLIC_BASE_URL is not. "
+                "The staff email's link to the queue must come from configuration, "
+                "not from a visitor's Host header; refusing to start."
+            )
 
 
 def _development_secret(path: Path) -> str:
