@@ -14,6 +14,7 @@ from . import (
     config,
     crypto,
     db,
+    demo,
     editorial,
     embed,
     errors,
@@ -83,6 +84,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     backup.init_app(app)
     keys.init_app(app)
     retention.init_app(app)
+    demo.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:
         db.upgrade_schema(app)

@@ -25,7 +25,8 @@ DEFAULT_SOURCE = "help"
 
 
 def new_reference() -> str:
-    return "".join(secrets.choice(CROCKFORD) for _ in range(REFERENCE_LENGTH))
+    # 32 symbols divide 256, so the low five bits of a random byte are uniform.
+    return "".join(CROCKFORD[b & 31] for b in secrets.token_bytes(REFERENCE_LENGTH))
 
 
 def format_reference(reference: str) -> str:
@@ -128,12 +129,42 @@ def create_request(
 
 
 def _build(form: HelpForm, answers: Answers, assessment: Assessment) -> HelpRequest:
+    return HelpRequest(
+        **columns_for(
+            answers,
+            assessment,
+            preferred_language=form.preferred_language.data,
+            safe_to_message=form.safe_to_message.data,
+            name=form.name.data,
+            nationality=form.nationality.data,
+            phone=form.phone.data or None,
+            email=form.email.data or None,
+            detention_facility=form.detention_facility.data or None,
+            summary=form.summary.data or None,
+        )
+    )
+
+
+def columns_for(
+    answers: Answers,
+    assessment: Assessment,
+    *,
+    preferred_language: str,
+    safe_to_message: str,
+    name: str,
+    nationality: str,
+    phone: str | None,
+    email: str | None,
+    detention_facility: str | None,
+    summary: str | None,
+) -> dict:
+    """The stored columns of a request (personal answers still plain: the
+    ``Encrypted`` columns encrypt them on write), as the form stores them. Also
+    used by ``intake.demo`` so synthetic requests are shaped exactly the same."""
     arrival = answers.last_arrival
     income = answers.monthly_income_usd
-    phone = form.phone.data or None
-    email = form.email.data or None
     ring = crypto.keyring()
-    return HelpRequest(
+    return dict(
         screen=assessment.screen.value,
         urgency=assessment.urgency.value,
         urgency_rank=assessment.urgency.rank,
@@ -155,15 +186,15 @@ def _build(form: HelpForm, answers: Answers, assessment: Assessment) -> HelpRequ
         i589_filed=answers.i589_filed,
         minor=answers.minor,
         state=answers.state,
-        preferred_language=form.preferred_language.data,
-        safe_to_message=form.safe_to_message.data,
-        name=form.name.data,
-        nationality=form.nationality.data,
+        preferred_language=preferred_language,
+        safe_to_message=safe_to_message,
+        name=name,
+        nationality=nationality,
         phone=phone,
         email=email,
         monthly_income=None if income is None else str(income),
-        detention_facility=(form.detention_facility.data or None) if answers.detained else None,
-        summary=form.summary.data or None,
+        detention_facility=detention_facility if answers.detained else None,
+        summary=summary,
         phone_hash=ring.lookup_hash(contact.normalise_phone(phone)) if phone else None,
         email_hash=ring.lookup_hash(contact.normalise_email(email)) if email else None,
     )
