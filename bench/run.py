@@ -384,7 +384,7 @@ class PostgresDatabases:
         )
         seed = f"intake_bench_seed_{count}"
         self.run_db, self.floor_db = "intake_bench_run", "intake_bench_floor"
-        exists = self.admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (seed,)).first()
+        exists = self.admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (seed,)).fetchone()
         if rebuild or not exists:
             print(f"building the PostgreSQL seed database {seed} ...")
             self.admin.execute(f'DROP DATABASE IF EXISTS "{seed}"')
@@ -682,8 +682,8 @@ def main(argv=None) -> int:
                 dbs.drop()
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
-    print()
-    print(render(report, args))
+        print()
+        print(render(report, args))
     failed = [t for t in targets(report) if not t[1]] + [c for c in report.checks if not c[1]]
     return 1 if failed else 0
 
