@@ -9,7 +9,9 @@ same gunicorn settings, doing the least each benchmarked page must do.
   (SQLite: WAL, synchronous=FULL): what storing a submission costs at least.
 
     FLOOR_RELEASE_URI=sqlite:///app.sqlite3 FLOOR_DATABASE_URI=sqlite:///floor.sqlite3 \
-        gunicorn -c gunicorn.conf.py bench.floor:app
+        gunicorn -c gunicorn.conf.py 'bench.floor:create_app()'
+
+(the table must exist first: ``create_table(uri)``, as bench/run.py does)
 """
 
 import os
@@ -19,8 +21,6 @@ import sqlalchemy as sa
 from flask import Flask, request
 from markupsafe import escape
 
-app = Flask(__name__)
-engine = sa.create_engine(os.environ["FLOOR_DATABASE_URI"], pool_pre_ping=True)
 metadata = sa.MetaData()
 stored = sa.Table(
     "floor_request",
@@ -31,7 +31,15 @@ stored = sa.Table(
 )
 
 
-@sa.event.listens_for(engine, "connect")
+def create_table(uri: str) -> None:
+    """Before the workers start (two workers creating it at once would race)."""
+    engine = sa.create_engine(uri)
+    try:
+        metadata.create_all(engine)
+    finally:
+        engine.dispose()
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """The app's SQLite settings (intake.db), so both pay the same for a commit."""
     if type(dbapi_connection).__module__ != "sqlite3":
@@ -40,8 +48,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         dbapi_connection.execute(f"PRAGMA {pragma}")
 
 
-def _release() -> tuple[str, str]:
-    release_engine = sa.create_engine(os.environ["FLOOR_RELEASE_URI"])
+def _release(uri: str) -> tuple[str, str]:
+    release_engine = sa.create_engine(uri)
     try:
         with release_engine.connect() as conn:
             return tuple(
@@ -56,25 +64,28 @@ def _release() -> tuple[str, str]:
         release_engine.dispose()
 
 
-TITLE, BODY = _release()
-PAGE = (
-    f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(TITLE)}</title>'
-    f"</head><body><main><h1>{escape(TITLE)}</h1>{BODY}</main></body></html>"
-)
-metadata.create_all(engine)
+def create_app() -> Flask:
+    app = Flask(__name__)
+    engine = sa.create_engine(os.environ["FLOOR_DATABASE_URI"], pool_pre_ping=True)
+    sa.event.listen(engine, "connect", _sqlite_pragmas)
+    title, body = _release(os.environ["FLOOR_RELEASE_URI"])
+    page = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}'
+        f"</title></head><body><main><h1>{escape(title)}</h1>{body}</main></body></html>"
+    )
 
+    @app.get("/press/<slug>")
+    def release(slug):
+        return page
 
-@app.get("/press/<slug>")
-def release(slug):
-    return PAGE
-
-
-@app.post("/floor/insert")
-def insert():
-    with engine.begin() as conn:
-        conn.execute(
-            stored.insert().values(
-                created_at=datetime.now(UTC), body=request.get_data(as_text=True)
+    @app.post("/floor/insert")
+    def insert():
+        with engine.begin() as conn:
+            conn.execute(
+                stored.insert().values(
+                    created_at=datetime.now(UTC), body=request.get_data(as_text=True)
+                )
             )
-        )
-    return "<!doctype html><title>Stored</title><p>Stored.</p>"
+        return "<!doctype html><title>Stored</title><p>Stored.</p>"
+
+    return app

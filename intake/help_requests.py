@@ -108,7 +108,7 @@ def create_request(
         row.partner_id = partner_id  # the partner's frame it came through, if any
         db.session.add(row)
         try:
-            db.session.commit()
+            _commit_keeping_values()
             return row
         except IntegrityError:
             db.session.rollback()
@@ -126,6 +126,19 @@ def create_request(
             db.session.rollback()
             raise
     raise RuntimeError("could not draw a unique reference")
+
+
+def _commit_keeping_values() -> None:
+    """Commit without expiring what was written: the new row's values are exactly
+    those just stored, and reloading them would read and decrypt every answer
+    again only to show the confirmation."""
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        db.session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def _build(form: HelpForm, answers: Answers, assessment: Assessment) -> HelpRequest:
