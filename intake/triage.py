@@ -123,6 +123,8 @@ def queue():
         languages=casework.languages_in_use(),
         claim_types=CLAIM_TYPES,
         take_form=ActionForm(),
+        # One url_for for the page, not one per row (each costs the language hooks).
+        case_base=url_for(".case", reference="_")[:-1],
         **_labels(),
     )
 
