@@ -480,6 +480,12 @@ def measure_database(dbs, args, report: Report, run_dir: Path) -> None:
             run_wrk(server.base + path, **warm)  # workers up, caches filled
         plan = [
             ("floor GET (bare Flask)", None, lambda: run_wrk(floor.base + RELEASE_PATH, **wrk)),
+            # The app's fixed cost per request (hooks, limiter, log, headers), no page.
+            (
+                "app /healthz (no page)",
+                "floor GET (bare Flask)",
+                lambda: run_wrk(app.base + "/healthz", **wrk),
+            ),
             (
                 "release page",
                 "floor GET (bare Flask)",
