@@ -164,9 +164,10 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in text.split()]
 
 
-def vm_kb(pid: int, name: str) -> int | None:
+def vm_kb(pid: int, name: str, file: str = "status") -> int | None:
+    """A "Name: N kB" line of /proc/<pid>/status (or smaps_rollup, for Pss)."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
             if line.startswith(name + ":"):
                 return int(line.split()[1])
     except OSError:
@@ -181,7 +182,8 @@ class Server:
         self.name, self.port = name, free_port()
         self.peak_kb: dict[int, int] = {}  # worker pid -> VmHWM
         self.rss_kb: dict[int, int] = {}  # worker pid -> VmRSS when last seen
-        self.final_mb = (0.0, 0.0)
+        self.pss_kb: dict[int, int] = {}  # worker pid -> Pss (shared pages split) last seen
+        self.final_mb = (0.0, 0.0, 0.0)
         environment = {
             **os.environ,
             **env,
@@ -227,6 +229,7 @@ class Server:
             if peak and resident:
                 self.peak_kb[pid] = max(peak, self.peak_kb.get(pid, 0))
                 self.rss_kb[pid] = resident
+                self.pss_kb[pid] = vm_kb(pid, "Pss", "smaps_rollup") or 0
 
     def stop(self) -> None:
         self.sample()
@@ -240,13 +243,15 @@ class Server:
             self.process.wait()
         self.log.close()
 
-    def memory_mb(self) -> tuple[float, float]:
-        """(largest resident size of a worker at the end of the run, largest peak
-        (VmHWM) of any worker during it), in MB."""
-        final = [self.rss_kb[p] for p in children(self.process.pid) if p in self.rss_kb]
-        return max(final or self.rss_kb.values(), default=0) / 1024, max(
-            self.peak_kb.values(), default=0
-        ) / 1024
+    def memory_mb(self) -> tuple[float, float, float]:
+        """(largest resident size of a worker at the end of the run, its
+        proportional share (Pss: pages shared with the master and the other
+        workers counted in part), largest peak (VmHWM) of any worker during the
+        run), in MB."""
+        live = [p for p in children(self.process.pid) if p in self.rss_kb] or list(self.rss_kb)
+        rss = max((self.rss_kb[p] for p in live), default=0)
+        pss = max((self.pss_kb.get(p, 0) for p in live), default=0)
+        return rss / 1024, pss / 1024, max(self.peak_kb.values(), default=0) / 1024
 
 
 def http_get(port: int, path: str, cookie: str | None = None):
@@ -440,7 +445,8 @@ class Row:
 class Report:
     rows: list[Row] = field(default_factory=list)
     weights: dict[str, int] = field(default_factory=dict)  # page -> gzipped bytes
-    rss: dict[str, tuple[float, float]] = field(default_factory=dict)  # server -> (end, peak) MB
+    # server -> (RSS at the end, Pss at the end, VmHWM peak) in MB
+    rss: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     checks: list[tuple[str, bool, str]] = field(default_factory=list)
 
     def find(self, page: str, db: str) -> Row | None:
@@ -611,7 +617,7 @@ def targets(report: Report) -> list[tuple[str, bool, str]]:
         )
         size = report.weights["form /help"]
         out.append((f"form page ≤ {FORM_GZ // 1000} KB gzipped", size <= FORM_GZ, f"{size:,} B"))
-    for name, (mb, _peak) in report.rss.items():
+    for name, (mb, _pss, _peak) in report.rss.items():
         if name.startswith("app-"):
             out.append(
                 (
@@ -642,8 +648,11 @@ def render(report: Report, args) -> str:
         + ", ".join(f"{page} {size:,}" for page, size in report.weights.items())
     )
     lines.append(
-        "worker memory, MB (largest RSS at the end / largest VmHWM peak during the run): "
-        + ", ".join(f"{name} {end:.1f} / {peak:.1f}" for name, (end, peak) in report.rss.items())
+        "worker memory, MB (largest RSS at the end / its Pss / largest VmHWM peak in the run): "
+        + ", ".join(
+            f"{name} {end:.1f} / {pss:.1f} / {peak:.1f}"
+            for name, (end, pss, peak) in report.rss.items()
+        )
     )
     lines.append(
         "  (an app worker's peak includes the 64 MiB Argon2 allocation of the staff login)"

@@ -52,7 +52,7 @@ def test_verdicts_compare_each_row_with_its_floor():
         run.Row("staff queue (100,000)", "sqlite", run.WrkResult(p95=61.0)),
     ]
     report.weights = {"release page": 5_700, "form /help": 21_000, "staff queue": 7_000}
-    report.rss = {"app-sqlite": (75.0, 140.0), "floor-sqlite": (45.0, 45.0)}
+    report.rss = {"app-sqlite": (75.0, 40.0, 140.0), "floor-sqlite": (45.0, 30.0, 45.0)}
     verdicts = {name: ok for name, ok, _ in run.targets(report)}
     assert verdicts == {
         "sqlite: release ≥ 0.8× floor req/s": True,
