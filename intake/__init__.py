@@ -14,6 +14,7 @@ from . import (
     config,
     crypto,
     db,
+    demo,
     editorial,
     embed,
     errors,
@@ -85,6 +86,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     keys.init_app(app)
     retention.init_app(app)
     outbox.init_app(app)
+    demo.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:
         db.upgrade_schema(app)

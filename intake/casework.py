@@ -308,6 +308,9 @@ def case_staff() -> list[StaffUser]:
     roles = [role for role, perms in PERMISSIONS.items() if "cases" in perms]
     query = (
         select(StaffUser)
+        # Not the second-factor secrets: every queue page lists staff, and each
+        # secret would be decrypted for nothing.
+        .options(load_only(StaffUser.id, StaffUser.email, StaffUser.role, StaffUser.active))
         .where(StaffUser.active.is_(True), StaffUser.role.in_(roles))
         .order_by(StaffUser.email)
     )

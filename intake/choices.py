@@ -4,6 +4,7 @@ through gettext; country names can come from Babel's locale data by code when
 the catalogues arrive)."""
 
 import unicodedata
+from functools import cache
 
 from babel import Locale
 from flask_babel import lazy_gettext as _l
@@ -390,8 +391,17 @@ def _sort_key(name: str) -> str:
 def nationality_choices() -> list[tuple[str, str]]:
     """Countries named and sorted for the current language, then the two answers
     that are not countries."""
+    english = locales.current().code == locales.DEFAULT
+    return list(_nationality_choices(None if english else locales.formatting_locale()))
+
+
+@cache
+def _nationality_choices(babel_locale: str | None) -> tuple[tuple[str, str], ...]:
+    """Sorted once per language and process: every form (and every posted step)
+    builds this list of some 250 countries."""
+    names = Locale.parse(babel_locale).territories if babel_locale else {}
     named = sorted(
-        ((code, country_name(code, name)) for code, name in COUNTRIES),
+        ((code, names.get(code, name)) for code, name in COUNTRIES),
         key=lambda pair: _sort_key(pair[1]),
     )
-    return [*named, *NATIONALITY_CHOICES[len(COUNTRIES) :]]
+    return (*named, *NATIONALITY_CHOICES[len(COUNTRIES) :])

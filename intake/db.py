@@ -3,9 +3,8 @@
 import logging
 from pathlib import Path
 
-from flask import Flask
-from flask_migrate import Migrate
-from flask_migrate import upgrade as alembic_upgrade
+import click
+from flask import Flask, current_app, g
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event, make_url, text
 from sqlalchemy.engine import Engine
@@ -29,7 +28,39 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(directory=MIGRATIONS, render_as_batch=True)
+
+
+def _migrations(app: Flask) -> click.Group:
+    """Flask-Migrate's ``db`` commands, set up on first use. Loaded lazily: Alembic
+    adds about 11 MB to every worker, which never migrates (``AUTO_MIGRATE`` is
+    off in production; deploys run ``flask --app intake db upgrade``)."""
+    from flask_migrate import Migrate
+    from flask_migrate.cli import db as commands
+
+    if "migrate" not in app.extensions:
+        Migrate(app, db, directory=MIGRATIONS, render_as_batch=True)
+    return commands
+
+
+class _MigrationCommands(click.Group):
+    """``flask db ...``: Flask-Migrate's group, loaded when the command runs
+    (the Flask CLI has pushed the app context by then)."""
+
+    def list_commands(self, ctx):
+        return _migrations(current_app._get_current_object()).list_commands(ctx)
+
+    def get_command(self, ctx, name):
+        return _migrations(current_app._get_current_object()).get_command(ctx, name)
+
+
+@click.group("db", cls=_MigrationCommands)
+@click.option("-d", "--directory", default=None, help="Migration script directory.")
+@click.option("-x", "--x-arg", multiple=True, help="Arguments for custom env.py scripts.")
+def migration_commands(directory, x_arg):
+    """Database migrations (Flask-Migrate)."""
+    # What Flask-Migrate's own group does before its commands run.
+    g.directory = directory
+    g.x_arg = x_arg
 
 
 def init_app(app: Flask) -> None:
@@ -37,7 +68,7 @@ def init_app(app: Flask) -> None:
 
     _bound_connect_wait(app)
     db.init_app(app)
-    migrate.init_app(app, db)
+    app.cli.add_command(migration_commands)
 
 
 def _bound_connect_wait(app: Flask) -> None:
@@ -74,7 +105,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def upgrade_schema(app: Flask) -> None:
     """Bring the schema to the newest migration (development and first start)."""
     with app.app_context():
-        alembic_upgrade(directory=MIGRATIONS)
+        _migrations(app)
+        from flask_migrate import upgrade
+
+        upgrade(directory=MIGRATIONS)
 
 
 def database_answers() -> bool:

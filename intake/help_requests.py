@@ -25,7 +25,8 @@ DEFAULT_SOURCE = "help"
 
 
 def new_reference() -> str:
-    return "".join(secrets.choice(CROCKFORD) for _ in range(REFERENCE_LENGTH))
+    # 32 symbols divide 256, so the low five bits of a random byte are uniform.
+    return "".join(CROCKFORD[b & 31] for b in secrets.token_bytes(REFERENCE_LENGTH))
 
 
 def format_reference(reference: str) -> str:
@@ -109,7 +110,7 @@ def create_request(
         db.session.add(row)
         notify.queue_if_critical(row)  # same transaction: stored ⇒ staff will be told
         try:
-            db.session.commit()
+            _commit_keeping_values()
             return row
         except IntegrityError:
             db.session.rollback()
@@ -129,13 +130,56 @@ def create_request(
     raise RuntimeError("could not draw a unique reference")
 
 
+def _commit_keeping_values() -> None:
+    """Commit without expiring what was written: the new row's values are exactly
+    those just stored, and reloading them would read and decrypt every answer
+    again only to show the confirmation."""
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        db.session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
 def _build(form: HelpForm, answers: Answers, assessment: Assessment) -> HelpRequest:
+    return HelpRequest(
+        **columns_for(
+            answers,
+            assessment,
+            preferred_language=form.preferred_language.data,
+            safe_to_message=form.safe_to_message.data,
+            name=form.name.data,
+            nationality=form.nationality.data,
+            phone=form.phone.data or None,
+            email=form.email.data or None,
+            detention_facility=form.detention_facility.data or None,
+            summary=form.summary.data or None,
+        )
+    )
+
+
+def columns_for(
+    answers: Answers,
+    assessment: Assessment,
+    *,
+    preferred_language: str,
+    safe_to_message: str,
+    name: str,
+    nationality: str,
+    phone: str | None,
+    email: str | None,
+    detention_facility: str | None,
+    summary: str | None,
+) -> dict:
+    """The stored columns of a request (personal answers still plain: the
+    ``Encrypted`` columns encrypt them on write), as the form stores them. Also
+    used by ``intake.demo`` so synthetic requests are shaped exactly the same."""
     arrival = answers.last_arrival
     income = answers.monthly_income_usd
-    phone = form.phone.data or None
-    email = form.email.data or None
     phone_hash, email_hash = contact.lookup_hashes(crypto.keyring(), phone, email)
-    return HelpRequest(
+    return dict(
         screen=assessment.screen.value,
         urgency=assessment.urgency.value,
         urgency_rank=assessment.urgency.rank,
@@ -157,15 +201,15 @@ def _build(form: HelpForm, answers: Answers, assessment: Assessment) -> HelpRequ
         i589_filed=answers.i589_filed,
         minor=answers.minor,
         state=answers.state,
-        preferred_language=form.preferred_language.data,
-        safe_to_message=form.safe_to_message.data,
-        name=form.name.data,
-        nationality=form.nationality.data,
+        preferred_language=preferred_language,
+        safe_to_message=safe_to_message,
+        name=name,
+        nationality=nationality,
         phone=phone,
         email=email,
         monthly_income=None if income is None else str(income),
-        detention_facility=(form.detention_facility.data or None) if answers.detained else None,
-        summary=form.summary.data or None,
+        detention_facility=detention_facility if answers.detained else None,
+        summary=summary,
         phone_hash=phone_hash,
         email_hash=email_hash,
     )

@@ -4,12 +4,22 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from markupsafe import Markup
+from sqlalchemy import event
 
+from . import page_cache
 from .db import db
 from .locales import public_route
 from .models import Release
 
 bp = Blueprint("press", __name__)
+
+
+@event.listens_for(Release, "after_insert")
+@event.listens_for(Release, "after_update")
+@event.listens_for(Release, "after_delete")
+def _forget_rendered_pages(_mapper, _connection, _release) -> None:
+    """A release written in this process shows at once (others: within the cache's seconds)."""
+    page_cache.clear()
 
 
 def published_releases():
@@ -68,7 +78,11 @@ def index():
 
 @public_route(bp, "/press/<slug>")
 def release(slug: str):
-    item = release_by_slug(slug)
+    return page_cache.cached(lambda: _render_release(slug))
+
+
+def _render_release(slug: str) -> str:
+    item = release_by_slug(slug)  # 404 is raised, so never cached
     canonical = absolute_url("press.release", slug=item.slug)
     return render_template(
         "press/release.html",

@@ -14,7 +14,7 @@ from flask import Blueprint, abort, current_app, g, render_template, request
 from sqlalchemy.exc import DBAPIError
 from werkzeug.datastructures import MultiDict
 
-from . import choices, form_tokens, locales
+from . import choices, form_tokens, locales, page_cache
 from .crypto import KeyUnavailable
 from .errors import rollback_quietly
 from .help_requests import (
@@ -95,7 +95,13 @@ def _posted_source() -> str:
 def form():
     """The questions: empty on GET; filled again when "Change" posts the answers back."""
     if request.method != "POST":  # GET, and HEAD (which Flask routes here too)
-        return _render_form(HelpForm(), form_tokens.issue_token(), source_for(_from()))
+        source = source_for(_from())
+        # The empty form is the same for everyone but its token: cached with a
+        # slot that each visitor's own new token fills.
+        page = page_cache.cached(
+            lambda: _render_form(HelpForm(), page_cache.TOKEN_SLOT, source), source
+        )
+        return page.replace(page_cache.TOKEN_SLOT, form_tokens.issue_token())
     nonce, token, expired = _guard()
     answers = HelpForm(request.form)
     existing = find_by_submission_key(nonce)

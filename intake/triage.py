@@ -125,6 +125,8 @@ def queue():
         take_form=ActionForm(),
         # Admins look after the mail settings: they see notifications not delivered.
         mail_backlog=outbox.backlog() if can("staff") else None,
+        # One url_for for the page, not one per row (each costs the language hooks).
+        case_base=url_for(".case", reference="_")[:-1],
         **_labels(),
     )
 

@@ -1,0 +1,387 @@
+"""``flask --app intake seed-demo N``: synthetic help requests for demos and benchmarks.
+
+Every request is made of fictional answers (given and family names from many
+cultures combined at random, phone numbers from the fictional 555-01xx range,
+addresses at the reserved example.* domains), screened and ranked by the same
+rules as the form (``intake.rules``) and stored through the same column mapping
+(``help_requests.columns_for``): personal answers encrypted, phone and email
+hashed for duplicate search. A few phone numbers are shared, written in
+different ways, so duplicate search has something to find.
+
+Demo rows are marked by their submission key (``demo:<n>``, which no form token
+nonce can be), so running the command again tops up to N instead of doubling.
+"""
+
+import random
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, insert, select
+
+from . import choices, timeutil
+from .db import db
+from .help_requests import DEFAULT_SOURCE, columns_for, new_reference, thresholds_from
+from .models import HelpRequest, Release, StaffUser
+from .models.help_request import STATUSES
+from .rules import CLAIM_TYPES, Answers, PartialDate, assess
+
+KEY_PREFIX = "demo:"
+BATCH = 2000
+SPREAD_DAYS = 300  # created over the last ten months (inside the retention period)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Where an applicant might come from: nationalities, languages, names."""
+
+    nationalities: tuple[str, ...]
+    languages: tuple[str, ...]
+    given: tuple[str, ...]
+    family: tuple[str, ...]
+    weight: int
+
+
+PROFILES = (
+    Profile(
+        ("GT", "HN", "SV", "NI", "MX", "VE", "CO", "EC", "PE", "CU"),
+        ("es", "es", "es", "es", "quc", "mam", "kjb", "qu"),
+        ("Lucía", "Mateo", "Ximena", "Joaquín", "Rosalba", "Esteban", "Marisol", "Ixchel"),
+        ("Ajú Morales", "Tzul", "Castañeda", "Quispe", "Herrera Lux", "Mejía", "Orellana"),
+        30,
+    ),
+    Profile(
+        ("HT",),
+        ("ht", "ht", "fr"),
+        ("Wisline", "Jean-Robert", "Nadège", "Fritzner", "Guerline", "Wilner"),
+        ("Pierre-Louis", "Dorvilier", "Jean-Baptiste", "Saintil", "Exantus"),
+        8,
+    ),
+    Profile(
+        ("AF", "IR"),
+        ("prs", "ps", "fa"),
+        ("Farid", "Mahsa", "Zarghuna", "Habibullah", "Shirin", "Nasrin", "Wahid"),
+        ("Haidari", "Rahimi", "Noorzai", "Sadat", "Karimi", "Mohseni"),
+        8,
+    ),
+    Profile(
+        ("ER", "ET", "SO", "SD"),
+        ("ti", "am", "so", "ar"),
+        ("Selam", "Tesfay", "Hodan", "Mebrat", "Abdirahman", "Yohannes", "Ifrah"),
+        ("Gebremedhin", "Tekle", "Warsame", "Haile", "Abdullahi", "Berhane"),
+        7,
+    ),
+    Profile(
+        ("RU", "UA", "BY", "GE", "UZ", "TJ", "KG"),
+        ("ru", "uk", "ka", "uz", "tg"),
+        ("Oksana", "Timur", "Nino", "Dilnoza", "Artem", "Giorgi", "Farrukh"),
+        ("Kovalenko", "Beridze", "Yusupov", "Lebedeva", "Rakhimov", "Hrytsenko"),
+        9,
+    ),
+    Profile(
+        ("CN", "HK"),
+        ("zh-cmn", "zh-yue"),
+        ("Mei", "Jun", "Xiaoling", "Wai Man", "Haoran", "Yuk Ying"),
+        ("Zhou", "Lam", "Guo", "Tsang", "Liang", "Fong"),
+        5,
+    ),
+    Profile(
+        ("CD", "CM", "SN", "GN", "MR", "ML", "CI", "BF"),
+        ("fr", "ln", "wo", "ff", "fr"),
+        ("Aminata", "Mamadou", "Grâce", "Ousmane", "Bintou", "Kalala", "Fatou"),
+        ("Diallo", "Mbuyi", "Ndiaye", "Sow", "Nkemelu", "Kabongo", "Tchoumi"),
+        9,
+    ),
+    Profile(
+        ("SY", "IQ", "YE", "LB", "PS", "TR"),
+        ("ar", "ar", "ku", "tr"),
+        ("Rania", "Yousef", "Layla", "Karwan", "Samir", "Nour", "Zeynep"),
+        ("Al-Haddad", "Barzani", "Khalil", "Darwish", "Yıldırım", "Saleh"),
+        7,
+    ),
+    Profile(
+        ("IN", "PK", "BD", "NP", "LK"),
+        ("hi", "pa", "ur", "bn", "ne"),
+        ("Harpreet", "Ayesha", "Rafiqul", "Sunita", "Imran", "Pemba", "Kavya"),
+        ("Sandhu", "Chowdhury", "Gurung", "Qureshi", "Rahman", "Thapa"),
+        6,
+    ),
+    Profile(
+        ("MM", "VN", "KH"),
+        ("my", "vi", "other"),
+        ("Thandar", "Minh Anh", "Sokha", "Aung Ko", "Thu Trang"),
+        ("Naing", "Nguyen", "Chhay", "Htun", "Pham"),
+        3,
+    ),
+    Profile(
+        ("BR", "AO", "MZ", "RO", "MD"),
+        ("pt", "pt", "ro"),
+        ("Thiago", "Luana", "Adilson", "Ioana", "Esperança", "Mihai"),
+        ("Nascimento", "Cardoso", "Popescu", "Mabunda", "Ferreira"),
+        4,
+    ),
+    Profile(
+        ("NG", "GH", "CM", "UG", "KE", "TZ", "LR", "stateless", "other"),
+        ("en", "en", "sw", "other"),
+        ("Chiamaka", "Kwame", "Esi", "Babajide", "Wanjiru", "Tendai", "Amara"),
+        ("Okafor", "Mensah", "Adeyemi", "Njoroge", "Kamau", "Otieno"),
+        7,
+    ),
+)
+ALL_LANGUAGES = tuple(code for code, _label in choices.LANGUAGES)
+assert set(ALL_LANGUAGES) == {lang for p in PROFILES for lang in p.languages}
+NATIONALITY_CODES = frozenset(code for code, _label in choices.NATIONALITY_CHOICES)
+assert {n for p in PROFILES for n in p.nationalities} <= NATIONALITY_CODES
+# The interface language someone would have used, where it is offered.
+INTERFACE = {"es": "es", "fr": "fr", "ht": "ht", "pt": "pt_BR", "ar": "ar", "prs": "fa_AF"}
+INTERFACE |= {"fa": "fa_AF", "ru": "ru", "uk": "uk", "zh-cmn": "zh_Hans"}
+
+CLAIM_WEIGHTS = {
+    "asylum": 60,
+    "withholding": 20,
+    "cat": 12,
+    "tps": 10,
+    "sijs": 4,
+    "t_visa": 3,
+    "u_visa": 4,
+    "vawa": 3,
+    "parole": 6,
+    "other": 5,
+}
+assert CLAIM_WEIGHTS.keys() == {code for code, _ in CLAIM_TYPES}
+STATE_WEIGHTS = {"NY": 18, "CA": 14, "TX": 12, "FL": 10, "NJ": 6, "IL": 5, "MA": 5}
+STATE_WEIGHTS |= {"MD": 4, "VA": 4, "GA": 3, "WA": 3, "AK": 1, "HI": 1, "PR": 1}
+STATES = tuple(code for code, _ in choices.US_STATES)
+FACILITIES = (
+    "Riverbend Processing Center",
+    "North Fork Detention Facility",
+    "Cedar Plains Service Processing Center",
+    "Harbor Point Contract Facility",
+)
+SUMMARIES = (
+    "I need help with my asylum application before the deadline.",
+    "My hearing is coming and I do not have a lawyer.",
+    "I want to know if I can apply for protection.",
+    "My family member is detained and needs a lawyer.",
+    "I received a letter from the court and do not understand it.",
+    "Necesito ayuda con mi caso de asilo.",
+    "J'ai besoin d'aide pour ma demande d'asile.",
+    "Mwen bezwen èd pou dosye azil mwen.",
+    "أحتاج مساعدة في طلب اللجوء.",
+    "Мне нужна помощь с заявлением на убежище.",
+    "我需要庇护申请方面的帮助。",
+)
+STATUS_WEIGHTS_RECENT = {"new": 60, "in_review": 25, "accepted": 6, "referred": 4, "declined": 4}
+STATUS_WEIGHTS_OLDER = {"new": 12, "in_review": 18, "accepted": 25, "referred": 20}
+STATUS_WEIGHTS_OLDER |= {"declined": 15, "withdrawn": 10}
+assert (STATUS_WEIGHTS_RECENT.keys() | STATUS_WEIGHTS_OLDER.keys()) == set(STATUSES)
+# About 1 request in 100 uses one of a few shared numbers (one per 1,000
+# requests), so duplicate search finds groups of a handful each.
+SHARED_PHONE_SHARE = 0.01
+SHARED_PHONE_EVERY = 1000
+
+
+def _pick(rng: random.Random, weights: dict):
+    return rng.choices(tuple(weights), tuple(weights.values()))[0]
+
+
+def _tri(rng: random.Random, yes: int, no: int, not_sure: int) -> str:
+    return rng.choices(("yes", "no", "not_sure"), (yes, no, not_sure))[0]
+
+
+class Generator:
+    """Fictional requests, reproducible from a seed."""
+
+    def __init__(self, seed: int, count: int, now: datetime):
+        self.rng = random.Random(seed)  # noqa: S311 - synthetic data, reproducible
+        self.now = now
+        # 555-0100 to 555-0199 is reserved for fiction in every US area code:
+        # drawn without repeats, so only the shared numbers below repeat.
+        area_codes = range(201, 990)
+        pool_size = len(area_codes) * 100
+        picks = self.rng.sample(range(pool_size), min(count, pool_size))
+        self.phones = [(area_codes[p // 100], 100 + p % 100) for p in picks]
+        shared = max(2, count // SHARED_PHONE_EVERY)
+        self.shared = self.phones[:shared]
+        self.next_phone = shared
+        self.profiles = PROFILES
+        self.profile_weights = [p.weight for p in PROFILES]
+
+    def phone(self) -> str:
+        rng = self.rng
+        if rng.random() < SHARED_PHONE_SHARE:
+            area, line = rng.choice(self.shared)
+            # The same number as different people write it.
+            return rng.choice(
+                (
+                    f"+1 ({area}) 555-0{line}",
+                    f"{area}.555.0{line}",
+                    f"1-{area}-555-0{line}",
+                    f"{area} 555 0{line}",
+                )
+            )
+        # Past the pool (over ~79,000 phones) numbers repeat: more duplicates.
+        area, line = self.phones[self.next_phone % len(self.phones)]
+        self.next_phone += 1
+        return f"({area}) 555-0{line}"
+
+    def answers(self, index: int, created: date) -> tuple[Answers, dict]:
+        """The rules' answers and the other stored answers of one request."""
+        rng = self.rng
+        if index < len(ALL_LANGUAGES):  # every language at least once, even for a small N
+            language = ALL_LANGUAGES[index]
+            profile = next(p for p in PROFILES if language in p.languages)
+        else:
+            profile = rng.choices(self.profiles, self.profile_weights)[0]
+            language = rng.choice(profile.languages)
+        claims = {_pick(rng, CLAIM_WEIGHTS) for _ in range(rng.choice((1, 1, 1, 2, 2, 3)))}
+        if index < len(CLAIM_WEIGHTS):
+            claims.add(tuple(CLAIM_WEIGHTS)[index])
+        detained = rng.random() < 0.07
+        hearing = _tri(rng, 30, 62, 8)
+        hearing_date = None
+        if hearing == "yes" and rng.random() < 0.85:
+            soon, weeks, later, passed = (1, 14), (15, 60), (61, 500), (-60, -1)
+            low, high = rng.choices((soon, weeks, later, passed), (5, 15, 75, 5))[0]
+            hearing_date = created + timedelta(days=rng.randint(low, high))
+        # Most people look for help within their first year here.
+        arrived = created - timedelta(days=rng.choice((rng.randint(5, 300), rng.randint(5, 1800))))
+        arrival = PartialDate(
+            arrived.year, arrived.month, arrived.day if rng.random() < 0.7 else None
+        )
+        household = rng.choices(range(1, 9), (20, 18, 18, 16, 12, 8, 5, 3))[0]
+        income = None
+        if rng.random() < 0.7:
+            income = Decimal(rng.choice((0, rng.randint(100, 2500), rng.randint(2500, 9000))))
+        answers = Answers(
+            represented=_tri(rng, 6, 86, 8),
+            can_pay=_tri(rng, 6, 86, 8),
+            household_size=household,
+            monthly_income_usd=income,
+            state=_pick(rng, STATE_WEIGHTS) if rng.random() < 0.8 else rng.choice(STATES),
+            claim_types=frozenset(claims),
+            detained=detained,
+            hearing=hearing,
+            hearing_date=hearing_date,
+            last_arrival=arrival,
+            i589_filed=_tri(rng, 35, 57, 8),
+            minor=rng.random() < 0.06,
+        )
+        given, family = rng.choice(profile.given), rng.choice(profile.family)
+        has_phone = rng.random() < 0.7
+        has_email = not has_phone or rng.random() < 0.3
+        email_name = "".join(ch for ch in f"{given}.{family}".lower() if ch.isascii() and ch != " ")
+        other = {
+            "preferred_language": language,
+            "safe_to_message": _tri(rng, 45, 35, 20),
+            "name": f"{given} {family}",
+            "nationality": rng.choice(profile.nationalities),
+            "phone": self.phone() if has_phone else None,
+            "email": f"{email_name}{index}@example.{rng.choice(('org', 'net', 'com'))}"
+            if has_email
+            else None,
+            "detention_facility": rng.choice(FACILITIES) if detained else None,
+            "summary": rng.choice(SUMMARIES) if rng.random() < 0.6 else None,
+            "interface_language": INTERFACE.get(language, "en"),
+        }
+        return answers, other
+
+    def created_at(self) -> datetime:
+        return self.now - timedelta(seconds=self.rng.randrange(SPREAD_DAYS * 86400))
+
+    def status(self, created: datetime) -> str:
+        recent = self.now - created < timedelta(days=45)
+        return _pick(self.rng, STATUS_WEIGHTS_RECENT if recent else STATUS_WEIGHTS_OLDER)
+
+
+def demo_count() -> int:
+    return db.session.execute(
+        select(func.count(HelpRequest.id)).where(HelpRequest.submission_key.startswith(KEY_PREFIX))
+    ).scalar_one()
+
+
+def seed_demo(app: Flask, count: int, *, append: bool = False, seed: int = 8) -> int:
+    """Add demo requests until there are ``count`` (or ``count`` more with
+    ``append``); returns how many were added. Needs an app context."""
+    existing = demo_count()
+    start = existing
+    todo = count if append else max(0, count - existing)
+    if todo == 0:
+        return 0
+    now = timeutil.utcnow()
+    generator = Generator(seed * 1_000_003 + start, todo, now)
+    thresholds = thresholds_from(app)
+    staff = list(
+        db.session.execute(
+            select(StaffUser.id).where(StaffUser.role.in_(("reviewer", "volunteer", "admin")))
+        ).scalars()
+    )
+    sources = [DEFAULT_SOURCE, DEFAULT_SOURCE] + list(
+        db.session.execute(select(Release.slug).where(Release.is_published)).scalars()
+    )
+    rng = generator.rng
+    table = HelpRequest.__table__
+    batch = []
+    for offset in range(todo):
+        created = generator.created_at()
+        answers, other = generator.answers(offset, created.date())
+        interface = other.pop("interface_language")
+        # Assessed as on the day it was sent, as the form would have done.
+        assessment = assess(answers, created.date(), thresholds)
+        status = generator.status(created)
+        row = columns_for(answers, assessment, **other)
+        row.update(
+            reference=new_reference(),
+            submission_key=f"{KEY_PREFIX}{start + offset}",
+            created_at=created,
+            # Staff touched it after it came in, unless it is still new.
+            updated_at=created
+            if status == "new"
+            else min(now, created + timedelta(days=rng.randint(0, 20))),
+            version=1,
+            status=status,
+            assignee_id=rng.choice(staff)
+            if staff and status != "new" and rng.random() < 0.7
+            else None,
+            screen_override=None,
+            interface_language=interface,
+            source=rng.choice(sources),
+            partner_id=None,
+        )
+        batch.append(row)
+        if len(batch) == BATCH:
+            db.session.execute(insert(table), batch)
+            batch = []
+    if batch:
+        db.session.execute(insert(table), batch)
+    db.session.commit()
+    return todo
+
+
+@click.command("seed-demo")
+@click.argument("count", type=click.IntRange(min=0))
+@click.option("--append", is_flag=True, help="Add COUNT more instead of topping up to COUNT.")
+@click.option("--seed", type=int, default=8, show_default=True, help="Random seed.")
+@click.option("--force", is_flag=True, help="Run even with INTAKE_PRODUCTION on.")
+@with_appcontext
+def seed_demo_command(count: int, append: bool, seed: int, force: bool) -> None:
+    """Store COUNT synthetic help requests (fictional people) for demos and benchmarks.
+
+    Tops up to COUNT demo requests, so running it twice adds nothing the second time."""
+    if current_app.config["PRODUCTION"] and not force:
+        raise click.ClickException(
+            "INTAKE_PRODUCTION is on: demo requests would mix with real ones in the "
+            "staff queue. Use a demo database, or --force if this really is one."
+        )
+    started = time.perf_counter()
+    added = seed_demo(current_app, count, append=append, seed=seed)
+    seconds = time.perf_counter() - started
+    click.echo(f"Added {added} demo requests in {seconds:.1f} s ({demo_count()} in all).")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,129 @@
+"""``flask --app intake seed-demo``: synthetic requests shaped exactly as the form stores them."""
+
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from intake import choices, contact, crypto
+from intake.casework import find_duplicates
+from intake.db import db
+from intake.demo import KEY_PREFIX
+from intake.help_requests import thresholds_from
+from intake.models import HelpRequest
+from intake.rules import CLAIM_TYPES, Answers, PartialDate, Urgency, assess
+
+
+def _requests(app) -> list[HelpRequest]:
+    with app.app_context():
+        rows = list(db.session.execute(sa.select(HelpRequest)).scalars())
+        for row in rows:  # decrypt while the app context (the keyring) is there
+            _ = (row.name, row.nationality, row.phone, row.email, row.monthly_income)
+        return rows
+
+
+def test_seed_demo_covers_every_claim_urgency_and_language(app, runner):
+    result = runner.invoke(args=["seed-demo", "400"])
+    assert result.exit_code == 0, result.output
+    assert "Added 400 demo requests" in result.output
+    rows = _requests(app)
+    assert len(rows) == 400
+    claims = Counter(c for r in rows for c in r.claim_types.split())
+    assert set(claims) == {code for code, _ in CLAIM_TYPES}
+    assert {r.urgency for r in rows} == {u.value for u in Urgency}
+    assert {r.preferred_language for r in rows} == {code for code, _ in choices.LANGUAGES}
+    assert len({r.status for r in rows}) >= 5
+    assert len({r.screen for r in rows}) == 4
+    assert any(r.detained and r.detention_facility for r in rows)
+    assert any(r.hearing_date for r in rows)
+    months = {(r.created_at.year, r.created_at.month) for r in rows}
+    assert len(months) >= 6  # spread over months, not all today
+    assert len({r.reference for r in rows}) == 400
+    assert all(r.submission_key.startswith(KEY_PREFIX) for r in rows)
+
+
+def test_seed_demo_stores_what_the_form_would(app, runner):
+    """Encrypted answers decrypt, hashes match the normalised contact details, and
+    screen and urgency are what the rules give for the stored answers."""
+    assert runner.invoke(args=["seed-demo", "150"]).exit_code == 0
+    with app.app_context():
+        raw = db.session.execute(sa.text("SELECT name, phone FROM help_request")).all()
+        ring = crypto.keyring()
+        thresholds = thresholds_from(app)
+        rows = list(db.session.execute(sa.select(HelpRequest)).scalars())
+        for (stored_name, _), row in zip(raw, rows, strict=False):
+            assert stored_name != row.name and ring.decrypt(stored_name) in {r.name for r in rows}
+        for row in rows:
+            assert row.name and row.nationality
+            if row.phone:
+                assert row.phone_hash == ring.lookup_hash(contact.normalise_phone(row.phone))
+                assert "555-01" in row.phone or "555 01" in row.phone or "555.01" in row.phone
+            if row.email:
+                assert row.email_hash == ring.lookup_hash(contact.normalise_email(row.email))
+                assert row.email.split("@")[1].startswith("example.")
+            arrival = PartialDate(row.arrival_year, row.arrival_month, row.arrival_day)
+            answers = Answers(
+                represented=row.represented,
+                can_pay=row.can_pay,
+                household_size=row.household_size,
+                monthly_income_usd=None
+                if row.monthly_income is None
+                else Decimal(row.monthly_income),
+                state=row.state,
+                claim_types=frozenset(row.claim_types.split()),
+                detained=row.detained,
+                hearing=row.hearing,
+                hearing_date=row.hearing_date,
+                last_arrival=arrival,
+                i589_filed=row.i589_filed,
+                minor=row.minor,
+            )
+            again = assess(answers, row.created_at.date(), thresholds)
+            assert (row.screen, row.urgency) == (again.screen.value, again.urgency.value)
+            assert row.filing_deadline == again.filing_deadline
+            assert row.created_at.date() <= date.today()
+
+
+def test_seed_demo_shares_a_few_phones_for_duplicate_search(app, runner):
+    assert runner.invoke(args=["seed-demo", "1500"]).exit_code == 0
+    with app.app_context():
+        hashes = Counter(
+            db.session.execute(
+                sa.select(HelpRequest.phone_hash).where(HelpRequest.phone_hash.is_not(None))
+            ).scalars()
+        )
+        shared = [h for h, n in hashes.items() if n > 1]
+        assert 1 <= len(shared) <= 5  # a few numbers, not a collision per row
+        row = db.session.execute(
+            sa.select(HelpRequest).where(HelpRequest.phone_hash == shared[0]).limit(1)
+        ).scalar_one()
+        duplicates = find_duplicates(row)
+        assert len(duplicates) == hashes[shared[0]] - 1
+        # The same number written differently by different people.
+        assert len({d.phone for d in [row, *duplicates]}) > 1
+
+
+def test_seed_demo_tops_up_and_appends(app, runner):
+    assert runner.invoke(args=["seed-demo", "30"]).exit_code == 0
+    again = runner.invoke(args=["seed-demo", "30"])
+    assert "Added 0 demo requests" in again.output
+    assert runner.invoke(args=["seed-demo", "40"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo", "5", "--append"]).exit_code == 0
+    with app.app_context():
+        keys = list(db.session.execute(sa.select(HelpRequest.submission_key)).scalars())
+    assert len(keys) == len(set(keys)) == 45
+
+
+def test_seed_demo_refuses_production_unless_forced(app_factory):
+    production = app_factory(PRODUCTION=True)
+    runner = production.test_cli_runner()
+    refused = runner.invoke(args=["seed-demo", "3"])
+    assert refused.exit_code != 0
+    assert "INTAKE_PRODUCTION" in refused.output
+    with production.app_context():
+        assert db.session.execute(sa.select(sa.func.count(HelpRequest.id))).scalar_one() == 0
+    forced = runner.invoke(args=["seed-demo", "3", "--force"])
+    assert forced.exit_code == 0, forced.output
+    with production.app_context():
+        assert db.session.execute(sa.select(sa.func.count(HelpRequest.id))).scalar_one() == 3
