@@ -170,7 +170,7 @@ def test_no_log_line_holds_answers_passwords_codes_or_addresses(
     assert "SELECT" in logged and "INSERT INTO help_request" in logged
     assert "Row [values hidden]" in logged  # rows were fetched, and logged, decrypted
     if database_fails:
-        assert "help request not stored: OperationalError" in logged
+        assert "database unavailable: Exception" in logged  # the type only
         assert "database unavailable" in logged
     marker = answers["name"].split()[0]  # in name, facility, summary and email
     secrets_ = [
