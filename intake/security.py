@@ -11,6 +11,7 @@ public, cacheable content may set its own Cache-Control).
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import NotImplemented as MethodNotImplemented
 from werkzeug.exceptions import SecurityError
@@ -108,6 +109,16 @@ def frames_allowed(response: Response) -> bool:
     return "frame-ancestors" in policy and "frame-ancestors 'none'" not in policy
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without building the signer for the
+    requests that carry no session cookie (every public page: only staff have one)."""
+
+    def open_session(self, app: Flask, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def init_app(app: Flask) -> None:
     hsts = app.config["PRODUCTION"]
     _trusted_hosts(app)
@@ -115,6 +126,7 @@ def init_app(app: Flask) -> None:
         hops = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     csrf.init_app(app)
+    app.session_interface = CookieSessions()
 
     @app.errorhandler(CSRFError)
     def csrf_refused(error):
@@ -132,16 +144,22 @@ def init_app(app: Flask) -> None:
         if request.method not in ALLOWED_METHODS:
             raise MethodNotImplemented()
 
+    defaults = [(name.lower(), name, value) for name, value in BASELINE.items()]
+    if hsts:
+        defaults.append(("strict-transport-security", "Strict-Transport-Security", HSTS))
+
     @app.after_request
     def security_headers(response: Response) -> Response:
-        for name, value in BASELINE.items():
-            if name == "X-Frame-Options" and frames_allowed(response):
-                continue  # DENY would contradict the embed page's own allow-list
-            response.headers.setdefault(name, value)
-        if hsts:
-            response.headers.setdefault("Strict-Transport-Security", HSTS)
-        if not is_static(request.endpoint):
-            response.headers.setdefault("Cache-Control", "no-store")
+        # One pass over the headers a view set (it runs on every response).
+        headers = response.headers
+        present = {name.lower() for name, _value in headers.items()}
+        # DENY would contradict an embed page's own allow-list of frame ancestors.
+        framed = "content-security-policy" in present and frames_allowed(response)
+        for key, name, value in defaults:
+            if key not in present and not (framed and key == "x-frame-options"):
+                headers.add(name, value)
+        if "cache-control" not in present and not is_static(request.endpoint):
+            headers.add("Cache-Control", "no-store")
         return response
 
 
