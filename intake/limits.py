@@ -24,7 +24,9 @@ def init_app(app: Flask) -> None:
     # limits are each held to their count in tests (screening, staff_auth, embed,
     # security: shared through Redis), so a change here that lost one would fail.
     manager = limiter.limit_manager
+    only_decorated = not (
+        manager._default_limits or manager._application_limits or manager._blueprint_limits
+    )
     hooks = app.before_request_funcs.get(None, [])
-    check = limiter._check_request_limit
-    if check in hooks and not manager._default_limits and not manager._application_limits:
-        hooks.remove(check)
+    if only_decorated and limiter._check_request_limit in hooks:
+        hooks.remove(limiter._check_request_limit)

@@ -191,3 +191,17 @@ def test_two_workers_share_one_limit_through_redis(app, database_uri, redis_pref
 def test_storage_uri_comes_from_the_environment(app_factory, monkeypatch):
     monkeypatch.setenv("INTAKE_RATELIMIT_STORAGE_URI", REDIS_URI)
     assert app_factory().config["RATELIMIT_STORAGE_URI"] == REDIS_URI
+
+
+def test_limits_are_checked_by_their_views_alone(app_factory):
+    """Every limit is a view decorator, so the extension's before-request check
+    (for default, application and blueprint limits, none of which we use) is
+    unhooked; the form's limit still holds (see also the 429 tests of the form,
+    login, embed and the Redis-shared limit)."""
+    from intake.limits import limiter
+
+    limited = app_factory(RATELIMIT_ENABLED=True, HELP_RATE_LIMIT="1 per minute")
+    assert limiter._check_request_limit not in limited.before_request_funcs[None]
+    client = limited.test_client()
+    codes = [client.post("/help/submit", data={}).status_code for _ in range(2)]
+    assert codes[1] == 429, codes
