@@ -68,6 +68,9 @@ class RedactingFilter(logging.Filter):
     """Rewrites the record's message (and text extras) with ``redact``."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        # Our loggers and our handler both carry this filter: once is enough.
+        if getattr(record, "_redacted", False):
+            return True
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:
@@ -75,6 +78,7 @@ class RedactingFilter(logging.Filter):
         for name, value in list(record.__dict__.items()):
             if name not in STANDARD_ATTRS and isinstance(value, str):
                 setattr(record, name, redact(value))
+        record._redacted = True
         return True
 
 
