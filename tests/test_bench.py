@@ -2,6 +2,10 @@
 against a live app (a second of wrk), the floor app, and the verdicts. The full
 benchmark (gunicorn, 100,000 requests, minutes) is run by hand: bench/run.py."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import sqlalchemy as sa
 
 from bench import floor, run
@@ -103,3 +107,16 @@ def test_floor_answers_the_release_text_and_stores_one_row_per_post(seeded, tmp_
     for _ in range(3):
         assert client.post("/floor/insert", data="name=x").status_code == 200
     assert run.count_rows(floor_uri, "SELECT count(*) FROM floor_request") == 3
+
+
+def test_the_request_profiler_times_and_profiles_a_path():
+    script = Path(__file__).resolve().parent.parent / "bench" / "profile_request.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "/healthz", "--requests", "20", "--top", "5"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "/healthz: 200 OK" in done.stdout and "ms per request" in done.stdout
+    assert "function calls" in done.stdout  # cProfile's table follows

@@ -1,0 +1,82 @@
+"""Where one request's time goes, in-process: the app as gunicorn loads it
+(``intake.wsgi``, production settings), one path called through WSGI many times,
+then cProfile's top functions. Used to find the fixed cost per response.
+
+    python bench/profile_request.py /healthz
+    python bench/profile_request.py /press/<slug> --uri postgresql+psycopg://…/db
+"""
+
+import argparse
+import contextlib
+import cProfile
+import io
+import os
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+TEST_KEY = "su20xohi1vgeHqJtSnqpew6O-qSJPQwF8JwHKiMrqNQ="  # a fixed key for a scratch database
+
+
+def load_app(uri: str):
+    os.environ.update(
+        INTAKE_PRODUCTION="true",
+        INTAKE_SECRET_KEY="profile-" + "x" * 24,
+        INTAKE_ENCRYPTION_KEYS=TEST_KEY,
+        INTAKE_LOOKUP_KEY="profile-lookup-key",
+        INTAKE_SQLALCHEMY_DATABASE_URI=uri,
+        INTAKE_AUTO_MIGRATE="false",
+    )
+    from intake.db import db
+    from intake.wsgi import app
+
+    with app.app_context():
+        db.create_all()  # a scratch database; an existing one is left as it is
+    return app
+
+
+def caller(app, path: str):
+    from werkzeug.test import EnvironBuilder
+
+    def call() -> str:
+        statuses = []
+        environ = EnvironBuilder(path=path, headers={"Host": "localhost"}).get_environ()
+        body = app(environ, lambda status, headers, exc_info=None: statuses.append(status))
+        b"".join(body)
+        if hasattr(body, "close"):
+            body.close()
+        return statuses[0]
+
+    return call
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path")
+    parser.add_argument("--uri", help="database (default: a scratch SQLite file)")
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--top", type=int, default=30)
+    args = parser.parse_args()
+    uri = args.uri or f"sqlite:///{tempfile.mkdtemp()}/profile.sqlite3"
+    app = load_app(uri)
+    call = caller(app, args.path)
+    with contextlib.redirect_stderr(io.StringIO()):  # the request log, one line each
+        status = call()
+        for _ in range(min(200, args.requests)):
+            call()
+        started = time.perf_counter()
+        for _ in range(args.requests):
+            call()
+        per_request = (time.perf_counter() - started) / args.requests * 1000
+        profile = cProfile.Profile()
+        profile.runcall(lambda: [call() for _ in range(args.requests // 2 or 1)])
+    print(f"{args.path}: {status}, {per_request:.3f} ms per request (in-process, unprofiled)")
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()
