@@ -24,10 +24,10 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from intake import create_app  # noqa: E402
-from intake.access import login_manager  # noqa: E402
 from intake.db import db  # noqa: E402
 from intake.demo import seed_demo  # noqa: E402
 from intake.models import HelpRequest, StaffUser  # noqa: E402
+from intake.staff.roles import login_manager  # noqa: E402
 
 BENCH_KEYS = {
     "SECRET_KEY": "bench-secret-key",
@@ -87,7 +87,7 @@ def logged_in_client(app, user_id: int):
 
 def deep_cursor(app, position: int, **where) -> str:
     """The cursor of the row at ``position`` in queue order (as a "next" link has it)."""
-    from intake.casework import Cursor
+    from intake.staff.casework import Cursor
 
     with app.app_context():
         query = sa.select(HelpRequest).order_by(

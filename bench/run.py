@@ -273,7 +273,7 @@ def session_cookie(headers) -> str:
 
 def staff_login(port: int) -> str:
     """Log the benchmark reviewer in through /staff/login; returns the Cookie header."""
-    from intake import second_factor
+    from intake.staff import second_factor
 
     status, headers, body = http_get(port, "/staff/login")
     cookie = session_cookie(headers)
@@ -325,9 +325,10 @@ def build_seed(uri: str, count: int) -> None:
         env=seed_env(uri),
         check=True,
     )
-    from intake import create_app, passwords
+    from intake import create_app
     from intake.db import db
     from intake.models import StaffUser
+    from intake.staff import passwords
 
     app = create_app(
         {

@@ -8,34 +8,40 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import (
-    access,
+from intake import (
     backup,
     config,
     crypto,
     db,
     demo,
-    editorial,
-    embed,
     errors,
     health,
-    help_requests,
-    html,
     input_hygiene,
     keys,
     limits,
     locales,
     logs,
+    retention,
+    settings,
+)
+from intake import (
+    hardening as security,
+)
+from intake import (
+    safe_html as html,
+)
+from intake.public import embed, help_requests, press, releases, screening
+from intake.staff import (
+    accounts as staff,
+)
+from intake.staff import (
+    editorial,
     outbox,
     partners,
-    press,
-    releases,
-    retention,
-    screening,
-    security,
-    settings,
-    staff,
     triage,
+)
+from intake.staff import (
+    roles as access,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

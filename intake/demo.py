@@ -23,12 +23,18 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, insert, select
 
-from . import choices, timeutil
-from .db import db
-from .help_requests import DEFAULT_SOURCE, columns_for, new_reference, thresholds_from
-from .models import HelpRequest, Release, StaffUser
-from .models.help_request import STATUSES
-from .rules import CLAIM_TYPES, Answers, PartialDate, assess
+from intake import timeutil
+from intake.db import db
+from intake.models import HelpRequest, Release, StaffUser
+from intake.models.help_request import STATUSES
+from intake.public import choice_lists as choices
+from intake.public.help_requests import (
+    DEFAULT_SOURCE,
+    columns_for,
+    new_reference,
+    thresholds_from,
+)
+from intake.rules import CLAIM_TYPES, Answers, PartialDate, assess
 
 KEY_PREFIX = "demo:"
 BATCH = 2000

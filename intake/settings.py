@@ -30,7 +30,7 @@ AUTO_MIGRATE = True
 SEED_RELEASE = True
 
 # Public pages that are the same for everyone (a release, the empty form) are
-# rendered once per this many seconds in each process (intake.page_cache); an
+# rendered once per this many seconds in each process (intake.public.page_cache); an
 # edit shows at once in the process that made it, elsewhere within this time.
 # 0 renders every time.
 PUBLIC_PAGE_CACHE_SECONDS = 10

@@ -5,9 +5,11 @@ from conftest import TEST_KEYS, next_totp_code
 from flask import url_for
 from sqlalchemy import select
 
-from intake import create_app, second_factor, staff
+from intake import create_app
 from intake.db import db
 from intake.models import Invitation, Release, StaffUser
+from intake.staff import accounts as staff
+from intake.staff import second_factor
 
 OWN = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
 

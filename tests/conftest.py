@@ -130,7 +130,7 @@ def make_release(app):
 @pytest.fixture
 def seeded(app):
     """The bundled release, published as on first start."""
-    from intake import releases
+    from intake.public import releases
 
     releases.seed(app)
     return app
@@ -234,8 +234,8 @@ def make_request(app):
     from datetime import timedelta
 
     from intake import crypto
-    from intake.contact import lookup_hashes
     from intake.models import HelpRequest
+    from intake.phone_email import lookup_hashes
     from intake.timeutil import utcnow
 
     crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -326,9 +326,9 @@ def personal_values(answers: dict) -> list[str]:
     """Every form of a marked answer that must never be seen outside its
     encrypted column: as typed, as normalised for the lookup hashes, as stored,
     and the income as a year (what the income rule works with)."""
-    from intake.contact import normalise_email, normalise_phone
+    from intake.phone_email import normalise_email, normalise_phone
+    from intake.public.screening_form import parse_income
     from intake.rules import annual_income
-    from intake.screening_form import parse_income
 
     typed = [answers[f] for f in ("name", "detention_facility", "summary", "phone", "email")]
     income = answers["monthly_income"]
@@ -366,8 +366,8 @@ def make_staff(app):
     """Factory: a staff account with password ``STAFF_PASSWORD`` (also on
     ``user.password``) and a TOTP secret (``user.totp_secret``), or an invited,
     not yet enrolled one. Returns the detached StaffUser."""
-    from intake import passwords, second_factor
     from intake.models import StaffUser
+    from intake.staff import passwords, second_factor
 
     counter = iter(range(1, 10_000))
 
@@ -391,8 +391,8 @@ def next_totp_code(app, user) -> str:
     """A code the app accepts now: the current step, or the next one if this
     account already used it (so two logins per 30 s; move a frozen clock for
     more). Never the previous step: it could expire between here and the check."""
-    from intake import second_factor
     from intake.models import StaffUser
+    from intake.staff import second_factor
 
     with app.app_context():
         last = db.session.get(StaffUser, user.id).last_totp_step

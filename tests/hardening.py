@@ -1,6 +1,6 @@
 """The header set every response must carry (test_security, test_attack_*)."""
 
-from intake.security import CONTENT_SECURITY_POLICY, HSTS
+from intake.hardening import CONTENT_SECURITY_POLICY, HSTS
 
 
 def assert_hardened(response, production=False):

@@ -56,8 +56,8 @@ def fresh_database(tmp_path):
     else:
         admin, name = None, None
         uri = f"sqlite:///{tmp_path}/fault.sqlite3"
-    from intake import releases
     from intake.db import db
+    from intake.public import releases
 
     app = make_test_app(uri)
     with app.app_context():

@@ -11,9 +11,9 @@ import re
 import pytest
 from conftest import csrf_token
 
-from intake import staff
 from intake.db import db
 from intake.models import Release
+from intake.staff import accounts as staff
 
 ROLES = ("anonymous", "admin", "reviewer", "volunteer", "editor")
 COVERED_BLUEPRINTS = ("staff", "triage", "editorial")

@@ -6,7 +6,7 @@ from flask import abort
 
 from intake import create_app
 from intake.db import db
-from intake.security import CONTENT_SECURITY_POLICY
+from intake.hardening import CONTENT_SECURITY_POLICY
 
 
 def assert_security_headers(response):

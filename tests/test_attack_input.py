@@ -18,9 +18,10 @@ from test_attack_xss import only_request, submit
 from test_screening import VALID as ANSWERS
 from test_screening import token_from
 
-from intake import casework, staff
 from intake.db import db
 from intake.models import HelpRequest, Note, Partner, Release, StaffUser
+from intake.staff import accounts as staff
+from intake.staff import casework
 
 OUR_HOST = "localhost"
 
@@ -546,7 +547,7 @@ def test_headers_on_real_routes_of_every_status(
             monkeypatch.undo()
         else:
             check(client.post("/staff/login", data={"email": "x"}), 403)
-            monkeypatch.setattr("intake.press.render_template", _boom)
+            monkeypatch.setattr("intake.public.press.render_template", _boom)
             check(client.get("/"), 500)
             monkeypatch.undo()
         assert set(seen) == {200, 302, 400, 403, 404, 413, 500}

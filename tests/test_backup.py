@@ -18,7 +18,7 @@ def sqlite_app(tmp_path):
 
 
 def test_backup_copies_and_verifies(sqlite_app, tmp_path):
-    from intake import releases
+    from intake.public import releases
 
     releases.seed(sqlite_app)
     target = tmp_path / "copy.sqlite3"

@@ -14,10 +14,11 @@ import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer
 from test_browser_screening import REFERENCE, fill_with_pointer
 
-from intake import embed, timeutil
+from intake import timeutil
 from intake.db import db
-from intake.help_requests import format_reference
 from intake.models import HelpRequest
+from intake.public import embed
+from intake.public.help_requests import format_reference
 
 pytestmark = pytest.mark.browser
 

@@ -10,8 +10,8 @@ from conftest import assert_focused
 
 from intake import timeutil
 from intake.db import db
-from intake.help_requests import format_reference
 from intake.models import HelpRequest
+from intake.public.help_requests import format_reference
 
 pytestmark = pytest.mark.browser
 
@@ -208,7 +208,7 @@ def test_a_double_click_on_send_makes_one_request(page, app, monkeypatch):
     server), so both reach the server and race; one row, one reference."""
     import time
 
-    from intake import screening
+    from intake.public import screening
 
     real_create = screening.create_request
     running = []

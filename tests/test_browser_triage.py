@@ -8,8 +8,8 @@ import pytest
 from conftest import browser_login
 
 from intake.db import db
-from intake.help_requests import format_reference
 from intake.models import AuditEvent, HelpRequest
+from intake.public.help_requests import format_reference
 from intake.timeutil import utcnow
 
 pytestmark = pytest.mark.browser

@@ -65,9 +65,9 @@ def add_staff(uri: str, count: int) -> list[dict]:
     """Reviewers (they may assign) with a password and a second factor."""
     from conftest import make_test_app
 
-    from intake import passwords, second_factor
     from intake.db import db
     from intake.models import StaffUser
+    from intake.staff import passwords, second_factor
 
     app = make_test_app(uri, STAFF_ARGON2_PARAMETERS=CHEAP_ARGON2)
     people = []
@@ -111,7 +111,7 @@ class StaffBrowser:
         return response
 
     def log_in(self) -> None:
-        from intake import second_factor
+        from intake.staff import second_factor
 
         form = self.send("GET", "/staff/login")
         done = self.send(

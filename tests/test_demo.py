@@ -6,13 +6,15 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from intake import choices, contact, crypto
-from intake.casework import find_duplicates
+from intake import crypto
+from intake import phone_email as contact
 from intake.db import db
 from intake.demo import KEY_PREFIX
-from intake.help_requests import thresholds_from
 from intake.models import HelpRequest
+from intake.public import choice_lists as choices
+from intake.public.help_requests import thresholds_from
 from intake.rules import CLAIM_TYPES, Answers, PartialDate, Urgency, assess
+from intake.staff.casework import find_duplicates
 
 
 def _requests(app) -> list[HelpRequest]:

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import make_test_app
 
-from intake.security import CONTENT_SECURITY_POLICY
+from intake.hardening import CONTENT_SECURITY_POLICY
 
 SLUG = "russian-delegation-visit-to-syria-viewed-with-skepticism"
 RELEASE_URL = f"http://localhost/press/{SLUG}"
@@ -177,7 +177,7 @@ def test_embed_js_checks_sender_and_stores_nothing():
 
 
 def test_snippets_carry_only_the_partner_key_and_language(database_uri, make_partner):
-    from intake import embed
+    from intake.public import embed
 
     app = make_test_app(
         database_uri, LANGUAGES=["en", "es"], PUBLIC_BASE_URL="https://help.example.org"

@@ -10,7 +10,7 @@ from itsdangerous import URLSafeTimedSerializer
 from test_screening import VALID, reference_in, stored, token_from, visible_text
 
 from intake import timeutil
-from intake.help_requests import format_reference
+from intake.public.help_requests import format_reference
 
 PARTNER_ORIGIN = "https://press.example.org"
 # What Chromium sends for a form posted from our own page inside the frame.

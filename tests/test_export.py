@@ -8,8 +8,8 @@ import time
 import pytest
 
 from intake.db import db
-from intake.export import neutralise
 from intake.models import AuditEvent
+from intake.staff.export import neutralise
 
 FORMULAS = ["=cmd|' /C calc'!A1", "+1", "-2", "@SUM(1)", "\t=x", "\r=x", "  =1+1", " @x"]
 

@@ -110,7 +110,7 @@ def test_encrypted_columns_are_found_by_type_including_future_tables():
 
 
 def duplicates_of(app, request) -> list[str]:
-    from intake.casework import find_duplicates
+    from intake.staff.casework import find_duplicates
 
     with app.app_context():
         found = find_duplicates(db.session.get(HelpRequest, request.id))

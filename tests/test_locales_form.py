@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 from test_screening import VALID  # the same valid answers as the form's own tests
 
-from intake import choices, settings, timeutil
+from intake import settings, timeutil
 from intake.db import db
 from intake.models import HelpRequest
+from intake.public import choice_lists as choices
 
 OFFERED = [code for code in settings.LANGUAGES if code != "en"]
 

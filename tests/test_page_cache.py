@@ -1,13 +1,13 @@
 """Public pages that are the same for everyone are rendered once per few seconds
-per process (intake.page_cache); edits made through the app show at once."""
+per process (intake.public.page_cache); edits made through the app show at once."""
 
 import re
 
 import sqlalchemy as sa
 
-from intake import form_tokens, page_cache
 from intake.db import db
 from intake.models import Release
+from intake.public import form_tokens, page_cache
 
 
 def _retitle_behind_the_apps_back(app, slug, title):
@@ -63,7 +63,7 @@ def test_cached_form_gets_a_new_token_every_time(app, client):
     # Apart from the token, the same page: it came from the cache.
     assert pages[0].replace(tokens[0][0], "") == pages[1].replace(tokens[1][0], "")
     with app.app_context():
-        assert any(key[1].startswith("/help") for key in app.extensions["intake.page_cache"])
+        assert any(key[1].startswith("/help") for key in app.extensions["intake.public.page_cache"])
 
 
 def test_the_front_door_form_is_cached_per_negotiated_language(client):

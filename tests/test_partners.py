@@ -7,7 +7,7 @@ from conftest import csrf_token, make_test_app
 
 from intake.db import db
 from intake.models import AuditEvent, Partner
-from intake.partners import InvalidOrigin, normalise_origin, parse_origins
+from intake.staff.partners import InvalidOrigin, normalise_origin, parse_origins
 
 
 @pytest.mark.parametrize(

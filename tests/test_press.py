@@ -4,7 +4,7 @@ import html
 import re
 from pathlib import Path
 
-from intake.releases import SEED_FILE
+from intake.public.releases import SEED_FILE
 
 SLUG = "russian-delegation-visit-to-syria-viewed-with-skepticism"
 CTA_SENTENCE = (

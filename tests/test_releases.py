@@ -6,7 +6,7 @@ import pytest
 
 from intake.db import db
 from intake.models import Release
-from intake.releases import SEED_FILE, ReleaseFormatError, parse_release, slugify
+from intake.public.releases import SEED_FILE, ReleaseFormatError, parse_release, slugify
 
 SHAPE = """A Title With “Quotes”
 
@@ -94,7 +94,7 @@ def test_import_release_command_reports_a_bad_file(app, runner, tmp_path):
 
 
 def test_seed_publishes_once(app, seeded):
-    from intake import releases
+    from intake.public import releases
 
     releases.seed(app)
     with app.app_context():

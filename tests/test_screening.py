@@ -11,10 +11,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from intake import crypto, timeutil
-from intake.casework import normalise_reference
 from intake.db import db
-from intake.help_requests import CROCKFORD, format_reference
 from intake.models import HelpRequest
+from intake.public.help_requests import CROCKFORD, format_reference
+from intake.staff.casework import normalise_reference
 
 TODAY = date(2026, 5, 1)
 
@@ -569,7 +569,7 @@ def test_reference_format_and_normalisation():
 
 
 def test_contact_normal_forms():
-    from intake.contact import normalise_email, normalise_phone
+    from intake.phone_email import normalise_email, normalise_phone
 
     assert normalise_phone(" +1 (212) 555-0100 ") == "2125550100"
     assert normalise_phone("1-212-555-0100") == "2125550100"

@@ -79,7 +79,7 @@ def test_static_files_keep_their_caching(client):
         assert "no-store" not in response.headers.get("Cache-Control", "")
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         # Loaded by the oEmbed card inside WordPress's sandbox (an opaque origin):
-        # see intake.embed.FRAME_ASSETS; other files stay same-origin (test_embed).
+        # see intake.public.embed.FRAME_ASSETS; other files stay same-origin (test_embed).
         assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
 
 

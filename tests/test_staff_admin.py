@@ -7,9 +7,11 @@ import pytest
 from conftest import STAFF_PASSWORD, csrf_token
 from test_staff_auth import events, stored
 
-from intake import audit, passwords, second_factor, staff
+from intake import audit
 from intake.db import db
 from intake.models import Invitation, StaffUser
+from intake.staff import accounts as staff
+from intake.staff import passwords, second_factor
 
 
 def post(client, page_path, action_path, **data):
@@ -253,7 +255,7 @@ def test_audit_log_escapes_what_it_shows(app, admin_client):
 def test_audit_log_cannot_be_changed(admin_client):
     token = csrf_token(admin_client.get("/staff/account").text)
     # POST reaches the route and is not allowed; methods the app never uses are
-    # refused before routing (intake.security.ALLOWED_METHODS).
+    # refused before routing (intake.hardening.ALLOWED_METHODS).
     for method, status in (("POST", 405), ("PUT", 501), ("PATCH", 501), ("DELETE", 501)):
         response = admin_client.open("/staff/audit", method=method, data={"csrf_token": token})
         assert response.status_code == status, method

@@ -8,10 +8,12 @@ import pytest
 from conftest import STAFF_PASSWORD, csrf_token, next_totp_code, raw_engine
 from sqlalchemy import text
 
-from intake import second_factor, staff, timeutil
+from intake import timeutil
 from intake.db import db
 from intake.limits import limiter
 from intake.models import AuditEvent, Invitation, StaffUser
+from intake.staff import accounts as staff
+from intake.staff import second_factor
 
 GENERIC = "Email, password or code not recognised."
 NEW_PASSWORD = "a long passphrase with spaces ünïcode"
@@ -195,7 +197,7 @@ def test_enrolment_with_wrong_code_keeps_the_link_and_changes_nothing(app, clien
     ],
 )
 def test_enrolment_password_rules(app, client, monkeypatch, password, confirm, message):
-    from intake import passwords
+    from intake.staff import passwords
 
     hashed = []
     monkeypatch.setattr(passwords, "hash_password", lambda pw: hashed.append(pw) or "")
@@ -247,7 +249,7 @@ def test_wrong_password_wrong_code_unknown_account_look_the_same(app, client, ma
 
 
 def test_unknown_account_still_spends_a_password_check(client, monkeypatch):
-    from intake import passwords
+    from intake.staff import passwords
 
     spent = []
     real = passwords.spend_verification_time
@@ -471,7 +473,7 @@ def test_guessing_the_current_password_locks_and_logs_out(app, client, make_staf
 
 
 def passwords_unchanged(app, user) -> bool:
-    from intake import passwords
+    from intake.staff import passwords
 
     with app.app_context():
         return passwords.verify_password(stored(app, user.id).password_hash, STAFF_PASSWORD)

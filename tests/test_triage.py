@@ -9,8 +9,8 @@ import pytest
 from conftest import csrf_token
 
 from intake.db import db
-from intake.help_requests import format_reference
 from intake.models import AuditEvent, HelpRequest, Note, StatusChange
+from intake.public.help_requests import format_reference
 from intake.timeutil import today, utcnow
 
 # Marker values for every personal field: none may ever reach the audit log.
@@ -185,7 +185,7 @@ def test_search_is_literal(client, staff, make_request, typed):
 
 
 def test_pagination_with_a_cursor_visits_every_case_once(client, staff, make_request, monkeypatch):
-    from intake import casework
+    from intake.staff import casework
 
     monkeypatch.setattr(casework, "PER_PAGE", 7)
     base = utcnow() - timedelta(days=5)
@@ -218,7 +218,7 @@ def test_pagination_with_a_cursor_visits_every_case_once(client, staff, make_req
 def test_pagination_keeps_filters_and_rejects_a_forged_cursor(
     client, staff, make_request, monkeypatch
 ):
-    from intake import casework
+    from intake.staff import casework
 
     monkeypatch.setattr(casework, "PER_PAGE", 2)
     for _ in range(3):
@@ -569,8 +569,8 @@ def test_take_next_never_gives_one_case_to_two_people(app, make_staff, make_requ
     """Two takers racing (threads with their own sessions) get different cases."""
     import threading
 
-    from intake import casework
     from intake.models import StaffUser
+    from intake.staff import casework
 
     people = [make_staff(role="reviewer") for _ in range(4)]
     cases = [make_request() for _ in range(6)]
@@ -643,7 +643,7 @@ def test_stale_edit_is_refused_and_nothing_is_overwritten(client, app, staff, ma
 
 def test_concurrent_flush_is_caught_as_stale(app, make_staff, make_request):
     """The version column catches a change committed between load and flush."""
-    from intake import casework
+    from intake.staff import casework
 
     case = make_request(status="in_review")
     user = make_staff(role="reviewer")

@@ -10,9 +10,9 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..crypto import Encrypted
-from ..db import db
-from ..timeutil import column_now
+from intake.crypto import Encrypted
+from intake.db import db
+from intake.timeutil import column_now
 
 STATUSES = ("new", "in_review", "accepted", "referred", "declined", "withdrawn")
 OPEN_STATUSES = ("new", "in_review")

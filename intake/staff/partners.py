@@ -23,10 +23,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from . import audit, embed, locales
-from .access import protect, requires
-from .db import db
-from .models import Partner
+from intake import audit, locales
+from intake.db import db
+from intake.models import Partner
+from intake.public import embed
+from intake.staff.roles import protect, requires
 
 bp = Blueprint("partners", __name__, url_prefix="/staff/partners")
 protect(bp)

@@ -9,7 +9,7 @@ from functools import cache
 from babel import Locale
 from flask_babel import lazy_gettext as _l
 
-from . import locales
+from intake import locales
 
 # ISO 3166-1 alpha-2 code and a short English name (from Debian's iso-codes, with
 # everyday names such as "Syria" and uninhabited territories left out), plus

@@ -11,11 +11,13 @@ import secrets
 from flask import Flask
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from . import contact, crypto, notify, timeutil
-from .db import db
-from .models import HelpRequest, Release
-from .rules import Answers, Assessment, Thresholds, assess
-from .screening_form import HelpForm, parse_income
+from intake import crypto, timeutil
+from intake import phone_email as contact
+from intake.db import db
+from intake.models import HelpRequest, Release
+from intake.public.screening_form import HelpForm, parse_income
+from intake.rules import Answers, Assessment, Thresholds, assess
+from intake.staff import notify
 
 # Crockford's base32: no I, L, O or U, so a reference read aloud or copied by hand
 # is not misread.

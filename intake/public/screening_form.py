@@ -1,7 +1,7 @@
 """The screening form's questions, hints and validation (WTForms).
 
 A plain ``wtforms.Form`` rather than Flask-WTF's: the public form sets no cookie,
-so its cross-site protection is the signed token in ``intake.form_tokens``, not
+so its cross-site protection is the signed token in ``intake.public.form_tokens``, not
 the session-based CSRF field. Every answer is re-validated on every step, so the
 hidden copies on the check-answers page are never trusted.
 """
@@ -25,9 +25,11 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, StopValidation
 
-from . import choices, contact, timeutil
-from .input_hygiene import clean_name
-from .rules import CLAIM_TYPES, PartialDate
+from intake import phone_email as contact
+from intake import timeutil
+from intake.input_hygiene import clean_name
+from intake.public import choice_lists as choices
+from intake.rules import CLAIM_TYPES, PartialDate
 
 YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
 YES_NO_NOT_SURE = (*YES_NO, ("not_sure", _l("Not sure")))
@@ -305,7 +307,7 @@ class HelpForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Country names in the visitor's language, sorted for it (intake.choices).
+        # Country names in the visitor's language, sorted for it (intake.public.choice_lists).
         self.nationality.choices = _choices(
             [("", _l("Choose one")), *choices.nationality_choices()]
         )

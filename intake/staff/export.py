@@ -11,9 +11,9 @@ import io
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from .casework import SCREEN_LABELS, STATUS_LABELS, URGENCY_LABELS
-from .models import HelpRequest
-from .rules import CLAIM_LABELS
+from intake.models import HelpRequest
+from intake.rules import CLAIM_LABELS
+from intake.staff.casework import SCREEN_LABELS, STATUS_LABELS, URGENCY_LABELS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER = (

@@ -15,14 +15,14 @@ from collections.abc import Callable
 
 from flask import Flask, current_app, g, request
 
-from . import locales
+from intake import locales
 
 MAX_PAGES = 512  # a bound on memory: query strings are the visitor's to choose
 TOKEN_SLOT = "FORM-TOKEN-SLOT-8c1e0f"  # noqa: S105 - a placeholder, not a secret
 
 
 def _pages(app: Flask) -> dict[tuple, tuple[float, str]]:
-    return app.extensions.setdefault("intake.page_cache", {})
+    return app.extensions.setdefault("intake.public.page_cache", {})
 
 
 def cached(render: Callable[[], str], *extra) -> str:

@@ -18,12 +18,12 @@ from sqlalchemy import and_, case, func, or_, select, true, tuple_, update
 from sqlalchemy.orm import load_only
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit
-from .access import PERMISSIONS
-from .db import db
-from .models import HelpRequest, Note, StaffUser, StatusChange
-from .models.help_request import OPEN_STATUSES, STATUSES
-from .rules import CLAIM_TYPES, Screen, Urgency
+from intake import audit
+from intake.db import db
+from intake.models import HelpRequest, Note, StaffUser, StatusChange
+from intake.models.help_request import OPEN_STATUSES, STATUSES
+from intake.rules import CLAIM_TYPES, Screen, Urgency
+from intake.staff.roles import PERMISSIONS
 
 CLOSED_STATUSES = ("accepted", "referred", "declined", "withdrawn")
 # The workflow: new → in review → a closed status. Moving back (in review → new,

@@ -12,12 +12,12 @@ from flask.cli import with_appcontext
 from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 
-from .db import db
-from .html import clean_body
-from .models import Release
+from intake.db import db
+from intake.models import Release
+from intake.safe_html import clean_body
 
 SEED_FILE = (
-    Path(__file__).resolve().parent / "seed" / "release-2012-02-07-russian-delegation-syria.txt"
+    Path(__file__).resolve().parents[1] / "seed" / "release-2012-02-07-russian-delegation-syria.txt"
 )
 
 _PUBLISHED = re.compile(r"^Published on (?P<date>[A-Z][a-z]+ \d{1,2}, \d{4})$")

@@ -9,8 +9,8 @@ from functools import wraps
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_login import LoginManager, current_user
 
-from .db import db
-from .models import StaffUser
+from intake.db import db
+from intake.models import StaffUser
 
 login_manager = LoginManager()
 login_manager.session_protection = "strong"

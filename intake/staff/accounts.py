@@ -45,11 +45,12 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
-from . import audit, passwords, second_factor, timeutil
-from .access import login_manager, protect, requires
-from .db import db
-from .limits import limiter
-from .models import ROLES, AuditEvent, Invitation, StaffUser
+from intake import audit, timeutil
+from intake.db import db
+from intake.limits import limiter
+from intake.models import ROLES, AuditEvent, Invitation, StaffUser
+from intake.staff import passwords, second_factor
+from intake.staff.roles import login_manager, protect, requires
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", cli_group=None)
 protect(bp, allow=frozenset({"login", "enrol"}))

@@ -11,7 +11,7 @@ from datetime import UTC
 import pyotp
 import segno
 
-from . import timeutil
+from intake import timeutil
 
 STEP_SECONDS = 30
 

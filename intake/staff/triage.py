@@ -2,7 +2,7 @@
 
 The whole blueprint is behind the staff login (``access.protect``) and the
 "cases" permission; views translate HTTP to the functions in
-``intake.casework`` and back.
+``intake.staff.casework`` and back.
 
     GET  /staff/                               triage.queue
     POST /staff/take-next                      triage.take_next
@@ -34,14 +34,15 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from . import audit, casework, outbox
-from . import export as csv_export
-from .access import can, protect, requires
-from .casework import CaseworkError, QueueFilters, StaleCase
-from .db import db
-from .models import HelpRequest, StaffUser
-from .rules import CLAIM_LABELS, CLAIM_TYPES
-from .timeutil import today, utcnow
+from intake import audit
+from intake.db import db
+from intake.models import HelpRequest, StaffUser
+from intake.rules import CLAIM_LABELS, CLAIM_TYPES
+from intake.staff import casework, outbox
+from intake.staff import export as csv_export
+from intake.staff.casework import CaseworkError, QueueFilters, StaleCase
+from intake.staff.roles import can, protect, requires
+from intake.timeutil import today, utcnow
 
 bp = Blueprint("triage", __name__, url_prefix="/staff")
 protect(bp)

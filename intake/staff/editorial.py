@@ -16,13 +16,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from . import audit
-from .access import can, protect
-from .db import db
-from .html import clean_body
-from .models import Release
-from .releases import slugify
-from .timeutil import today
+from intake import audit
+from intake.db import db
+from intake.models import Release
+from intake.public.releases import slugify
+from intake.safe_html import clean_body
+from intake.staff.roles import can, protect
+from intake.timeutil import today
 
 bp = Blueprint("editorial", __name__, url_prefix="/staff/releases")
 protect(bp)

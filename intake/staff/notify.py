@@ -4,7 +4,7 @@ The message carries no personal data and not even the reference: only that a
 critical request is waiting and a link to the queue (mail crosses servers we do
 not control).
 
-It goes through the outbox (``intake.outbox``): ``queue_if_critical`` adds an
+It goes through the outbox (``intake.staff.outbox``): ``queue_if_critical`` adds an
 ``OutgoingMail`` row in the request's own transaction, so a stored critical
 request always has its notification queued, whatever the mail server does. The
 row holds only the kind; ``message_for`` rebuilds the message, with the
@@ -15,10 +15,10 @@ from email.message import EmailMessage
 
 from flask import current_app, has_request_context, request
 
-from . import timeutil
-from .db import db
-from .models import HelpRequest, OutgoingMail
-from .rules import Urgency
+from intake import timeutil
+from intake.db import db
+from intake.models import HelpRequest, OutgoingMail
+from intake.rules import Urgency
 
 CRITICAL_REQUEST = "critical_request"
 SUBJECT = "A critical request for legal help is waiting"

@@ -17,7 +17,7 @@ from werkzeug.exceptions import NotImplemented as MethodNotImplemented
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .form_tokens import cross_site_refusal, own_origin
+from intake.public.form_tokens import cross_site_refusal, own_origin
 
 
 class SameOriginCSRF(CSRFProtect):
@@ -104,7 +104,7 @@ def is_static(endpoint: str | None) -> bool:
 
 def frames_allowed(response: Response) -> bool:
     """True when the response carries its own CSP naming frame ancestors (only
-    intake.embed does that, for a registered partner's origins)."""
+    intake.public.embed does that, for a registered partner's origins)."""
     policy = response.headers.get("Content-Security-Policy", "")
     return "frame-ancestors" in policy and "frame-ancestors 'none'" not in policy
 

@@ -6,10 +6,10 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from markupsafe import Markup
 from sqlalchemy import event
 
-from . import page_cache
-from .db import db
-from .locales import public_route
-from .models import Release
+from intake.db import db
+from intake.locales import public_route
+from intake.models import Release
+from intake.public import page_cache
 
 bp = Blueprint("press", __name__)
 

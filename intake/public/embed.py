@@ -38,21 +38,22 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from . import locales, screening
-from .db import db
-from .errors import rollback_quietly
-from .limits import limiter
-from .locales import public_route
-from .models import Partner
-from .press import absolute_url, release_by_slug
-from .security import CONTENT_SECURITY_POLICY, csrf
+from intake import locales
+from intake.db import db
+from intake.errors import rollback_quietly
+from intake.hardening import CONTENT_SECURITY_POLICY, csrf
+from intake.limits import limiter
+from intake.locales import public_route
+from intake.models import Partner
+from intake.public import screening
+from intake.public.press import absolute_url, release_by_slug
 
 bp = Blueprint("embed", __name__)
 # GET pages, and the framed form, which (like /help) is protected by its signed
 # single-use token and the Fetch-Metadata/Origin check, not a session cookie.
 csrf.exempt(bp)
 
-SCRIPT = Path(__file__).resolve().parent.parent / "static" / "js" / "embed.js"
+SCRIPT = Path(__file__).resolve().parents[2] / "static" / "js" / "embed.js"
 # Endpoints that may be framed; their framing is decided per request below.
 FRAMED = frozenset({"embed.cta", "embed.help", "embed.help_check", "embed.help_submit"})
 # The screening steps and their framed twins.
@@ -88,7 +89,7 @@ def active_partner(key: str | None) -> FramingPartner | None:
     """The active partner with this key. Each process remembers the partners it
     has seen, for one case only: a framed form step POSTed while the database is
     out of reach still answers inside the partner's frame (503 with the visitor's
-    answers, from intake.screening) rather than with a page the browser refuses
+    answers, from intake.public.screening) rather than with a page the browser refuses
     to frame, which would lose them. With the database up, the registry decides."""
     if not key or len(key) > 32:
         return None
@@ -146,7 +147,7 @@ def resolve_framing():
 
 @bp.after_request
 def framing_headers(response):
-    """Set before intake.security's defaults, so these win; security.py leaves out
+    """Set before intake.hardening's defaults, so these win; security.py leaves out
     X-Frame-Options when a response allows named frame ancestors."""
     if request.endpoint in FRAMED:
         response.headers["Content-Security-Policy"] = policy_with_frame_ancestors(
@@ -201,7 +202,7 @@ def _from(source: str | None) -> dict:
 
 # The screening form, framed: the same views and templates as /help (its steps
 # post to these twins, with the partner key, and render in the embed layout).
-# A submission made here records the partner (intake.screening reads g.partner).
+# A submission made here records the partner (intake.public.screening reads g.partner).
 
 
 @public_route(bp, "/embed/help", endpoint="help", methods=["GET", "POST"])

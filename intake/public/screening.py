@@ -2,7 +2,7 @@
 
 Every step is a POST carrying all the answers in the form itself (nothing in a
 session, a cookie or a URL), re-validated in full each time. The cross-site
-protection is a signed token plus an Origin check (``intake.form_tokens``), and
+protection is a signed token plus an Origin check (``intake.public.form_tokens``), and
 the token's nonce makes the final submit idempotent.
 """
 
@@ -14,25 +14,27 @@ from flask import Blueprint, abort, current_app, g, render_template, request
 from sqlalchemy.exc import DBAPIError
 from werkzeug.datastructures import MultiDict
 
-from . import choices, form_tokens, locales, page_cache
-from .crypto import KeyUnavailable
-from .errors import rollback_quietly
-from .help_requests import (
+from intake import locales
+from intake.crypto import KeyUnavailable
+from intake.errors import rollback_quietly
+from intake.hardening import csrf
+from intake.limits import limiter
+from intake.locales import public_route
+from intake.public import choice_lists as choices
+from intake.public import form_tokens, page_cache
+from intake.public.help_requests import (
     DEFAULT_SOURCE,
     create_request,
     find_by_submission_key,
     format_reference,
     source_for,
 )
-from .limits import limiter
-from .locales import public_route
-from .outbox import deliver_after
-from .rules import Screen
-from .screening_form import DATES, HelpForm, parse_income
-from .security import csrf
+from intake.public.screening_form import DATES, HelpForm, parse_income
+from intake.rules import Screen
+from intake.staff.outbox import deliver_after
 
 bp = Blueprint("screening", __name__)
-csrf.exempt(bp)  # protected by intake.form_tokens instead: no session cookie
+csrf.exempt(bp)  # protected by intake.public.form_tokens instead: no session cookie
 
 HONEYPOT = "website"
 TOKEN = "form_token"  # noqa: S105 - a field name, not a secret
@@ -198,7 +200,7 @@ def _page(template: str, status: int):
 
 
 def _framing_partner_id() -> int | None:
-    """The partner whose frame this is (set by intake.embed for /embed/help)."""
+    """The partner whose frame this is (set by intake.public.embed for /embed/help)."""
     partner = g.get("partner")
     return partner.id if partner is not None else None
 
