@@ -15,34 +15,21 @@ from intake import (
     db,
     demo,
     errors,
+    hardening,
     health,
     input_hygiene,
     keys,
     limits,
     locales,
     logs,
+    outbox,
     retention,
+    safe_html,
     settings,
-)
-from intake import (
-    hardening as security,
-)
-from intake import (
-    safe_html as html,
+    staff,
 )
 from intake.public import embed, help_requests, press, releases, screening
-from intake.staff import (
-    accounts as staff,
-)
-from intake.staff import (
-    editorial,
-    outbox,
-    partners,
-    triage,
-)
-from intake.staff import (
-    roles as access,
-)
+from intake.staff import roles
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,24 +55,20 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     crypto.init_app(app)
     locales.init_app(app)
     input_hygiene.init_app(app)  # before anything that reads the body
-    security.init_app(app)
+    hardening.init_app(app)
     limits.init_app(app)
-    access.login_manager.init_app(app)
-    app.add_template_global(access.staff_nav, "staff_nav")
-    app.add_template_global(access.can, "can")
+    app.add_template_global(roles.staff_nav, "staff_nav")
+    app.add_template_global(roles.can, "can")
     app.add_template_global(lambda endpoint: endpoint in app.view_functions, "has_endpoint")
     errors.init_app(app)
-    app.add_template_filter(html.render_body, "render_body")
-    app.add_template_filter(html.linkify_note, "linkify_note")
+    app.add_template_filter(safe_html.render_body, "render_body")
+    app.add_template_filter(safe_html.linkify_note, "linkify_note")
     app.add_template_filter(help_requests.format_reference, "reference")
     app.register_blueprint(health.bp)
     app.register_blueprint(press.bp)
     app.register_blueprint(screening.bp)
     app.register_blueprint(embed.bp)
-    app.register_blueprint(partners.bp)
     embed.init_app(app)
-    app.register_blueprint(triage.bp)
-    app.register_blueprint(editorial.bp)
     staff.init_app(app)
     releases.init_app(app)
     backup.init_app(app)

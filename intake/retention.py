@@ -20,7 +20,7 @@ data files until (auto)vacuum reuses them; see SECURITY.md.
 
 Records of staff notifications (``outgoing_mail``) hold no personal data and no
 reference to a request; ``purge`` deletes those sent or given up more than 30
-days ago (``intake.staff.outbox.purge_finished``).
+days ago (``intake.outbox.purge_finished``).
 
 The form keeps no server-side drafts (an unfinished answer lives only in the
 visitor's page), so there are no drafts to purge.
@@ -33,11 +33,10 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import Table, delete, select, text, update
 
-from intake import audit, timeutil
+from intake import audit, outbox, timeutil
 from intake.db import db
 from intake.models import HelpRequest
 from intake.models.help_request import OPEN_STATUSES, STATUSES
-from intake.staff import outbox
 
 CLOSED_STATUSES = tuple(s for s in STATUSES if s not in OPEN_STATUSES)
 CHUNK = 500

@@ -29,57 +29,57 @@ def staff_post_endpoints() -> list[str]:
 # A body that makes a real change through each route (the control proves it);
 # ``w`` is the World below. Anonymous routes (login, enrolment) post as a visitor.
 VALID = {
-    "staff.login": lambda w: {
+    "staff.login.login": lambda w: {
         "email": w.other.email,
         "password": w.other.password,
         "code": next_totp_code(w.app, w.other),
     },
-    "staff.enrol": lambda w: {
+    "staff.login.enrol": lambda w: {
         "password": "a brand new passphrase",
         "confirm": "a brand new passphrase",
         "code": second_factor.code_for(w.pending_secret(), second_factor.current_step()),
     },
-    "staff.logout": lambda w: {},
-    "staff.account": lambda w: {
+    "staff.login.logout": lambda w: {},
+    "staff.login.account": lambda w: {
         "current": w.admin.password,
         "password": "another long passphrase",
         "confirm": "another long passphrase",
     },
-    "staff.invite": lambda w: {"email": "new.person@staff.example", "role": "reviewer"},
-    "staff.change_role_view": lambda w: {"role": "admin"},
-    "staff.deactivate_view": lambda w: {},
-    "staff.reactivate_view": lambda w: {},
-    "staff.reinvite_view": lambda w: {},
-    "triage.take_next": lambda w: {},
-    "triage.add_note": lambda w: {"text": "A note."},
-    "triage.assign": lambda w: {"assignee": str(w.admin.id), "version": "1"},
-    "triage.change_status": lambda w: {"status": "in_review", "version": "1"},
-    "triage.override_screen": lambda w: {
+    "staff.users.invite": lambda w: {"email": "new.person@staff.example", "role": "reviewer"},
+    "staff.users.change_role": lambda w: {"role": "admin"},
+    "staff.users.deactivate": lambda w: {},
+    "staff.users.reactivate": lambda w: {},
+    "staff.users.reinvite": lambda w: {},
+    "staff.triage.take_next": lambda w: {},
+    "staff.triage.add_note": lambda w: {"text": "A note."},
+    "staff.triage.assign": lambda w: {"assignee": str(w.admin.id), "version": "1"},
+    "staff.triage.change_status": lambda w: {"status": "in_review", "version": "1"},
+    "staff.triage.override_screen": lambda w: {
         "screen": "needs_review",
         "reason": "Checked.",
         "version": "1",
     },
-    "partners.new": lambda w: {"name": "New", "origins": "https://new.example.org"},
-    "partners.show": lambda w: {"name": "Renamed", "origins": "https://press.example.org"},
-    "partners.toggle_active": lambda w: {"active": "0"},
-    "editorial.new": lambda w: {
+    "staff.partners.new": lambda w: {"name": "New", "origins": "https://new.example.org"},
+    "staff.partners.show": lambda w: {"name": "Renamed", "origins": "https://press.example.org"},
+    "staff.partners.toggle_active": lambda w: {"active": "0"},
+    "staff.editorial.new": lambda w: {
         "title": "New release",
         "section": "Press",
         "published_on": "2026-01-02",
         "body_html": "<p>Body</p>",
         "save": "1",
     },
-    "editorial.edit": lambda w: {
+    "staff.editorial.edit": lambda w: {
         "title": "Edited",
         "section": "Press",
         "published_on": "2026-01-02",
         "body_html": "<p>Edited</p>",
         "save": "1",
     },
-    "editorial.publish": lambda w: {},
-    "editorial.unpublish": lambda w: {},
+    "staff.editorial.publish": lambda w: {},
+    "staff.editorial.unpublish": lambda w: {},
 }
-ANONYMOUS = {"staff.login", "staff.enrol"}
+ANONYMOUS = {"staff.login.login", "staff.login.enrol"}
 
 
 class World:
@@ -120,7 +120,7 @@ class World:
             "reference": self.case.reference,
             "release_id": self.release_id,
             "partner_id": self.partner.id,
-            "user_id": (self.inactive if endpoint == "staff.reactivate_view" else self.target).id,
+            "user_id": (self.inactive if endpoint == "staff.users.reactivate" else self.target).id,
             "token": self.token,
         }
         with self.app.test_request_context():
@@ -129,7 +129,7 @@ class World:
 
     def page_for(self, endpoint: str) -> str:
         """A page of ours with a form, for the token (any staff page carries one)."""
-        if endpoint == "staff.enrol":
+        if endpoint == "staff.login.enrol":
             return self.url(endpoint)
         return "/staff/login" if endpoint in ANONYMOUS else "/staff/account"
 

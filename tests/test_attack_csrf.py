@@ -53,6 +53,6 @@ def test_staff_post_is_refused_without_a_good_token_or_from_another_site(app, wo
 def test_a_browser_without_fetch_metadata_or_origin_still_works(world):
     """Old browsers and privacy tools send neither header: the token alone decides."""
     token = csrf_token(world.client.get("/staff/account").get_data(as_text=True))
-    response = world.client.post(world.url("triage.take_next"), data={"csrf_token": token})
+    response = world.client.post(world.url("staff.triage.take_next"), data={"csrf_token": token})
     assert response.status_code == 302
     assert f"/staff/cases/{world.case.reference}" in response.location

@@ -118,9 +118,9 @@ def test_no_redirect_or_link_leaves_our_host(app, world):
     visitor = app.test_client()
     token = csrf_token(visitor.get("/staff/login").get_data(as_text=True))
     for client, endpoint, data in (
-        (visitor, "staff.login", {**VALID["staff.login"](world), "csrf_token": token}),
-        (world.client, "triage.take_next", {}),
-        (world.client, "staff.logout", {}),
+        (visitor, "staff.login.login", {**VALID["staff.login.login"](world), "csrf_token": token}),
+        (world.client, "staff.triage.take_next", {}),
+        (world.client, "staff.login.logout", {}),
     ):
         if "csrf_token" not in data:
             data["csrf_token"] = csrf_token(client.get("/staff/account").get_data(as_text=True))
@@ -189,34 +189,34 @@ def test_overlong_answer_is_a_form_error_and_the_longest_allowed_is_stored(
 
 
 STAFF_OVERLONG = {
-    "triage.add_note": {"text": "n" * (casework.NOTE_MAX + 1)},
-    "triage.change_status": {
+    "staff.triage.add_note": {"text": "n" * (casework.NOTE_MAX + 1)},
+    "staff.triage.change_status": {
         "status": "in_review",
         "version": "1",
         "reason": "r" * (casework.REASON_MAX + 1),
     },
-    "triage.override_screen": {
+    "staff.triage.override_screen": {
         "screen": "needs_review",
         "version": "1",
         "reason": "r" * (casework.REASON_MAX + 1),
     },
-    "editorial.new": {**VALID["editorial.new"](None), "title": "t" * 301},
-    "editorial.edit": {**VALID["editorial.edit"](None), "section": "s" * 61},
-    "partners.new": {**VALID["partners.new"](None), "name": "p" * 121},
-    "partners.show": {**VALID["partners.show"](None), "name": "p" * 121},
-    "staff.invite": {"email": "a" * 250 + "@b.org", "role": "reviewer"},
-    "staff.login": {"email": "a" * 250 + "@b.org", "password": "x" * 5000, "code": "1" * 500},
-    "staff.account": {"current": "x" * 5000, "password": "y" * 257, "confirm": "y" * 257},
+    "staff.editorial.new": {**VALID["staff.editorial.new"](None), "title": "t" * 301},
+    "staff.editorial.edit": {**VALID["staff.editorial.edit"](None), "section": "s" * 61},
+    "staff.partners.new": {**VALID["staff.partners.new"](None), "name": "p" * 121},
+    "staff.partners.show": {**VALID["staff.partners.show"](None), "name": "p" * 121},
+    "staff.users.invite": {"email": "a" * 250 + "@b.org", "role": "reviewer"},
+    "staff.login.login": {"email": "a" * 250 + "@b.org", "password": "x" * 5000, "code": "1" * 500},
+    "staff.login.account": {"current": "x" * 5000, "password": "y" * 257, "confirm": "y" * 257},
 }
 
 
 @pytest.mark.parametrize("endpoint", STAFF_OVERLONG)
 def test_overlong_staff_field_is_a_form_error_not_a_crash(app, world, endpoint):
-    client = app.test_client() if endpoint == "staff.login" else world.client
+    client = app.test_client() if endpoint == "staff.login.login" else world.client
     token = csrf_token(
-        client.get("/staff/login" if endpoint == "staff.login" else "/staff/account").get_data(
-            as_text=True
-        )
+        client.get(
+            "/staff/login" if endpoint == "staff.login.login" else "/staff/account"
+        ).get_data(as_text=True)
     )
     before = snapshot(app)
     response = client.post(
@@ -360,16 +360,16 @@ def test_forged_fields_on_the_public_form_are_ignored(app, client, make_partner)
 
 # What each form may change, in the terms of _watched.
 OFFERED = {
-    "triage.add_note": {"notes"},
-    "triage.change_status": {"case.status", "case.version"},
-    "triage.override_screen": {"case.screen_override", "case.version"},
-    "triage.assign": {"case.assignee_id", "case.version"},
-    "editorial.edit": {"release.title", "release.body_html"},
-    "partners.show": {"partner.name"},
-    "partners.toggle_active": {"partner.active"},
-    "staff.invite": {"staff.count"},
-    "staff.change_role_view": {"target.role", "target.session_epoch", "staff.admins"},
-    "staff.account": {"admin.password_hash", "admin.session_epoch"},
+    "staff.triage.add_note": {"notes"},
+    "staff.triage.change_status": {"case.status", "case.version"},
+    "staff.triage.override_screen": {"case.screen_override", "case.version"},
+    "staff.triage.assign": {"case.assignee_id", "case.version"},
+    "staff.editorial.edit": {"release.title", "release.body_html"},
+    "staff.partners.show": {"partner.name"},
+    "staff.partners.toggle_active": {"partner.active"},
+    "staff.users.invite": {"staff.count"},
+    "staff.users.change_role": {"target.role", "target.session_epoch", "staff.admins"},
+    "staff.login.account": {"admin.password_hash", "admin.session_epoch"},
 }
 
 

@@ -18,10 +18,9 @@ from smtp_sink import SMTPSink
 from sqlalchemy import select
 from test_screening import VALID, reference_in, token_from
 
-from intake import timeutil
+from intake import notify, outbox, timeutil
 from intake.db import db
 from intake.models import HelpRequest, OutgoingMail
-from intake.staff import notify, outbox
 
 # Answers of a detained person (critical), with markers to look for in mail and logs.
 CRITICAL = {

@@ -11,13 +11,12 @@ import secrets
 from flask import Flask
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from intake import crypto, timeutil
+from intake import crypto, notify, timeutil
 from intake import phone_email as contact
 from intake.db import db
 from intake.models import HelpRequest, Release
 from intake.public.screening_form import HelpForm, parse_income
 from intake.rules import Answers, Assessment, Thresholds, assess
-from intake.staff import notify
 
 # Crockford's base32: no I, L, O or U, so a reference read aloud or copied by hand
 # is not misread.

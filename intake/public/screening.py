@@ -20,6 +20,7 @@ from intake.errors import rollback_quietly
 from intake.hardening import csrf
 from intake.limits import limiter
 from intake.locales import public_route
+from intake.outbox import deliver_after
 from intake.public import choice_lists as choices
 from intake.public import form_tokens, page_cache
 from intake.public.help_requests import (
@@ -31,7 +32,6 @@ from intake.public.help_requests import (
 )
 from intake.public.screening_form import DATES, HelpForm, parse_income
 from intake.rules import Screen
-from intake.staff.outbox import deliver_after
 
 bp = Blueprint("screening", __name__)
 csrf.exempt(bp)  # protected by intake.public.form_tokens instead: no session cookie

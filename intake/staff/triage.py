@@ -34,24 +34,18 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from intake import audit
+from intake import audit, outbox
 from intake.db import db
 from intake.models import HelpRequest, StaffUser
 from intake.rules import CLAIM_LABELS, CLAIM_TYPES
-from intake.staff import casework, outbox
+from intake.staff import casework
 from intake.staff import export as csv_export
 from intake.staff.casework import CaseworkError, QueueFilters, StaleCase
-from intake.staff.roles import can, protect, requires
+from intake.staff.roles import can, requires
 from intake.timeutil import today, utcnow
 
-bp = Blueprint("triage", __name__, url_prefix="/staff")
-protect(bp)
+bp = Blueprint("triage", __name__)
 
-
-@bp.before_request
-def require_cases_permission():
-    if current_user.is_authenticated and not can("cases"):
-        abort(403)
 
 
 # --- forms -----------------------------------------------------------------------

@@ -4,7 +4,7 @@ The message carries no personal data and not even the reference: only that a
 critical request is waiting and a link to the queue (mail crosses servers we do
 not control).
 
-It goes through the outbox (``intake.staff.outbox``): ``queue_if_critical`` adds an
+It goes through the outbox (``intake.outbox``): ``queue_if_critical`` adds an
 ``OutgoingMail`` row in the request's own transaction, so a stored critical
 request always has its notification queued, whatever the mail server does. The
 row holds only the kind; ``message_for`` rebuilds the message, with the
@@ -49,7 +49,7 @@ def base_url() -> str:
 
 
 def queue_url(base: str) -> str:
-    return base + current_app.url_map.bind("localhost").build("triage.queue")
+    return base + current_app.url_map.bind("localhost").build("staff.triage.queue")
 
 
 def message_for(kind: str, base: str) -> EmailMessage | None:

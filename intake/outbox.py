@@ -1,6 +1,6 @@
 """Delivering the mail outbox: at once when possible, later when the server is down.
 
-A queued ``OutgoingMail`` (see ``intake.staff.notify``) is delivered
+A queued ``OutgoingMail`` (see ``intake.notify``) is delivered
 
 - right after the response to the submission that queued it has gone out
   (``deliver_after``: at most one due message per submission, so the applicant
@@ -31,10 +31,9 @@ import click
 from flask import Flask, Response, current_app
 from sqlalchemy import delete, func, or_, select, update
 
-from intake import timeutil
+from intake import notify, timeutil
 from intake.db import db
 from intake.models import OutgoingMail
-from intake.staff import notify
 
 log = logging.getLogger(__name__)
 
