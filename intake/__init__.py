@@ -10,7 +10,6 @@ from flask import Flask
 
 from intake import (
     backup,
-    config,
     crypto,
     db,
     demo,
@@ -49,7 +48,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     if test_config:
         app.config.from_mapping(test_config)
 
-    config.finish(app)
+    settings.finish(app)
     logs.init_app(app)
     db.init_app(app)
     crypto.init_app(app)

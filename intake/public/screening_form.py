@@ -29,23 +29,12 @@ from intake import phone_email as contact
 from intake import timeutil
 from intake.input_hygiene import clean_name
 from intake.public import choice_lists as choices
-from intake.rules import CLAIM_TYPES, PartialDate
+from intake.rules import CLAIM_WORDING, PartialDate
 
 YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
 YES_NO_NOT_SURE = (*YES_NO, ("not_sure", _l("Not sure")))
-CLAIM_CHOICES = (
-    ("asylum", _l("Asylum")),
-    ("withholding", _l("Withholding of removal")),
-    ("cat", _l("Protection under the Convention Against Torture (CAT)")),
-    ("tps", _l("Temporary Protected Status (TPS)")),
-    ("sijs", _l("Special Immigrant Juvenile Status (for children)")),
-    ("t_visa", _l("T visa (for survivors of trafficking)")),
-    ("u_visa", _l("U visa (for survivors of some crimes)")),
-    ("vawa", _l("VAWA self-petition (for survivors of domestic violence)")),
-    ("parole", _l("Humanitarian parole")),
-    ("other", _l("Something else, or I am not sure")),
-)
-assert [c for c, _ in CLAIM_CHOICES] == [c for c, _ in CLAIM_TYPES]  # the rules' codes
+# The rules' claim types in the visitor's words, translated when the form renders.
+CLAIM_CHOICES = tuple((code, _l(words)) for code, words in CLAIM_WORDING)
 
 EARLIEST_ARRIVAL_YEAR = 1950
 MAX_HOUSEHOLD = 30

@@ -21,29 +21,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from intake import audit
 from intake.db import db
 from intake.models import HelpRequest, Note, StaffUser, StatusChange
-from intake.models.help_request import OPEN_STATUSES, STATUSES
+from intake.models.help_request import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    STATUS_LABELS,
+    STATUSES,
+    TRANSITIONS,
+)
 from intake.rules import CLAIM_TYPES, Screen, Urgency
 from intake.staff.roles import PERMISSIONS
 
-CLOSED_STATUSES = ("accepted", "referred", "declined", "withdrawn")
-# The workflow: new → in review → a closed status. Moving back (in review → new,
-# reopening a closed case) is allowed, with a reason.
-TRANSITIONS = {
-    "new": ("in_review", "withdrawn"),
-    "in_review": ("accepted", "referred", "declined", "withdrawn", "new"),
-    "accepted": ("in_review",),
-    "referred": ("in_review",),
-    "declined": ("in_review",),
-    "withdrawn": ("in_review",),
-}
-STATUS_LABELS = {
-    "new": "New",
-    "in_review": "In review",
-    "accepted": "Accepted",
-    "referred": "Referred",
-    "declined": "Declined",
-    "withdrawn": "Withdrawn",
-}
 SCREEN_LABELS = {
     Screen.ELIGIBLE: "Eligible",
     Screen.NEEDS_REVIEW: "Needs review",

@@ -12,8 +12,9 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from intake.models import HelpRequest
+from intake.models.help_request import STATUS_LABELS
 from intake.rules import CLAIM_LABELS
-from intake.staff.casework import SCREEN_LABELS, STATUS_LABELS, URGENCY_LABELS
+from intake.staff.casework import SCREEN_LABELS, URGENCY_LABELS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER = (

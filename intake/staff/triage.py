@@ -37,6 +37,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from intake import audit, outbox
 from intake.db import db
 from intake.models import HelpRequest, StaffUser
+from intake.models.help_request import STATUS_LABELS, TRANSITIONS
 from intake.rules import CLAIM_LABELS, CLAIM_TYPES
 from intake.staff import casework
 from intake.staff import export as csv_export
@@ -259,7 +260,7 @@ def _fill_choices(help_request, assign_form, status_form, screen_form) -> None:
         (str(s.id), f"{s.email} ({s.role})") for s in casework.case_staff()
     ]
     status_form.status.choices = [("", "Choose…")] + [
-        (s, casework.STATUS_LABELS[s]) for s in casework.TRANSITIONS[help_request.status]
+        (s, STATUS_LABELS[s]) for s in TRANSITIONS[help_request.status]
     ]
     screen_form.screen.choices = [("", "As computed")] + [
         (str(value), label) for value, label in casework.SCREEN_LABELS.items()
@@ -368,7 +369,7 @@ def override_screen(reference: str):
 
 def _labels() -> dict:
     return {
-        "status_labels": casework.STATUS_LABELS,
+        "status_labels": STATUS_LABELS,
         "screen_labels": casework.SCREEN_LABELS,
         "urgency_labels": casework.URGENCY_LABELS,
         "claim_labels": CLAIM_LABELS,
