@@ -348,9 +348,9 @@ def submit_help(client, answers: dict):
     """Fill in the public form as a visitor does: GET /help, check, submit, each
     step posting every answer with the page's token. Returns (check, submit)."""
     page = client.get("/help").get_data(as_text=True)
-    token = re.search(r'name="form_token" value="([^"]+)"', page)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert token, "no form token on /help"
-    data = {**answers, "form_token": token.group(1)}
+    data = {**answers, "csrf_token": token.group(1)}
     check = client.post("/help/check", data=data)
     assert check.status_code == 200 and "Check your answers" in check.text, "answers refused"
     return check, client.post("/help/submit", data=data)

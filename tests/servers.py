@@ -250,7 +250,7 @@ def post(url: str, data: dict, **kwargs) -> Response:
 
 
 def form_token(page: str) -> str:
-    match = re.search(r'name="form_token" value="([^"]+)"', page)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert match, "no form token in the page"
     return match.group(1)
 
@@ -327,7 +327,7 @@ def filled_form(base_url: str, headers: dict | None = None, **changes) -> dict:
     """GET /help and fill it in: valid answers with the page's token."""
     page = get(base_url + "/help", headers=headers)
     assert page.status == 200, page.status
-    return {**ANSWERS, "form_token": form_token(page.text), **changes}
+    return {**ANSWERS, "csrf_token": form_token(page.text), **changes}
 
 
 # --- a database connection that can be cut ---------------------------------------------

@@ -152,7 +152,8 @@ def test_oversized_body_is_413_on_every_post_route_and_nothing_is_stored(app, wo
     posts = routes(app, "POST")
     assert len(posts) > 20
     for endpoint, rule in posts:
-        data = {**ANSWERS, "csrf_token": token, "form_token": form_token, "pad": "x" * limit}
+        # Both forms' tokens, under the one name: the staff one and the public form's.
+        data = {**ANSWERS, "csrf_token": [token, form_token], "pad": "x" * limit}
         response = world.client.post(
             build(world, endpoint, rule),
             data=data,
@@ -244,7 +245,7 @@ def test_unreadable_bytes_are_400_on_every_route(app, world):
     before = snapshot(app)
     token = csrf_token(world.client.get("/staff/account").get_data(as_text=True))
     form_token = token_from(world.client.get("/help").get_data(as_text=True))
-    clean = f"csrf_token={token}&form_token={form_token}&name=ok"
+    clean = f"csrf_token={token}&csrf_token={form_token}&name=ok"
     every = [(m, *route) for m in ("GET", "POST") for route in routes(app, m)]
     for n, (method, endpoint, rule) in enumerate(every):
         url = build(world, endpoint, rule)
@@ -498,7 +499,7 @@ def test_a_forged_host_cannot_put_its_link_in_the_staff_mail(app, mail_client, s
     email and no PUBLIC_BASE_URL — see test_production_staff_mail_needs_a_public_base.)"""
     app.config.update(config)
     evil = {"Host": "evil.example"}
-    data = {**ANSWERS, "detained": "yes", "form_token": token_from(mail_client.get("/help").text)}
+    data = {**ANSWERS, "detained": "yes", "csrf_token": token_from(mail_client.get("/help").text)}
     response = mail_client.post("/help/submit", data=data, headers=evil)
     response.close()  # queued mail goes once the page is sent
     with app.app_context():

@@ -22,7 +22,7 @@ FREE_TEXT = ("name", "detention_facility", "summary")
 def submit(client, **fields):
     """GET /help → POST check → POST submit, as a browser would; returns the
     check page and the confirmation."""
-    data = {**VALID, "form_token": token_from(client.get("/help").get_data(as_text=True))}
+    data = {**VALID, "csrf_token": token_from(client.get("/help").get_data(as_text=True))}
     data.update(fields)
     check = client.post("/help/check", data=data)
     done = client.post("/help/submit", data=data)

@@ -63,7 +63,7 @@ def assert_answers_kept(response, data: dict, within: float) -> None:
     assert response.status == 503, response.status
     assert response.seconds < within, f"503 took {response.seconds:.1f} s"
     assert "try again" in response.text
-    assert keeps_answers(response.text, {**data, "form_token": data["form_token"]}) == []
+    assert keeps_answers(response.text, {**data, "csrf_token": data["csrf_token"]}) == []
 
 
 def submit_once_recovered(base_url: str, data: dict, uri: str) -> None:
@@ -90,7 +90,7 @@ def test_postgres_down_then_back(database, tmp_path):
         with Gunicorn(env, tmp_path / "gunicorn.log").start() as server:
             base = server.url
             slug = release_slug(base)
-            data = {**ANSWERS, "form_token": _token(base)}
+            data = {**ANSWERS, "csrf_token": _token(base)}
             assert post(base + "/help/check", data).status == 200
 
             proxy.cut("refuse")
@@ -131,7 +131,7 @@ def test_sqlite_locked_past_the_busy_timeout(database, tmp_path):
     path = make_url(database).database
     with Gunicorn(env, tmp_path / "gunicorn.log").start() as server:
         base = server.url
-        data = {**ANSWERS, "form_token": _token(base)}
+        data = {**ANSWERS, "csrf_token": _token(base)}
         locker = sqlite3.connect(path, isolation_level=None)
         try:
             locker.execute("BEGIN IMMEDIATE")  # the write lock, held
@@ -165,7 +165,7 @@ def test_every_step_of_the_form_keeps_the_answers_when_the_database_is_gone(tmp_
     gone = f"sqlite:///{tmp_path}/missing-folder/db.sqlite3"
     client = make_test_app(gone, PROPAGATE_EXCEPTIONS=False).test_client()
     token = form_token(client.get("/help").get_data(as_text=True))
-    data = {**ANSWERS, "form_token": token, "from": "a-release"}
+    data = {**ANSWERS, "csrf_token": token, "from": "a-release"}
     response = client.post(step, data=data)
     text = response.get_data(as_text=True)
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
@@ -205,7 +205,7 @@ def test_a_framed_step_keeps_the_answers_inside_the_frame_when_the_database_goes
         db.engine.dispose()
     folder.rename(tmp_path / "gone")  # the database file can no longer be opened
 
-    data = {**ANSWERS, "form_token": token}
+    data = {**ANSWERS, "csrf_token": token}
     headers = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
     response = client.post(f"{step}?partner={key}", data=data, headers=headers)
     text = response.get_data(as_text=True)

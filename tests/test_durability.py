@@ -84,7 +84,7 @@ class Client(threading.Thread):
         if done.status != 200:
             self.unexpected.append(f"submit answered {done.status}")
             return
-        self.references[data["form_token"]] = reference_in(done.text)
+        self.references[data["csrf_token"]] = reference_in(done.text)
 
 
 def wait_for_confirmations(clients, count: int) -> None:

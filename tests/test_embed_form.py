@@ -29,7 +29,7 @@ def partner(make_partner):
 
 def framed_answers(client, partner, **changes) -> dict:
     page = client.get(f"/embed/help?partner={partner.key}").get_data(as_text=True)
-    return {**VALID, "form_token": token_from(page), **changes}
+    return {**VALID, "csrf_token": token_from(page), **changes}
 
 
 def assert_framed_for(response, partner):
@@ -51,8 +51,9 @@ def test_every_step_stays_in_the_frame_and_records_the_partner(app, client, part
     assert_framed_for(form, partner)
     page = form.get_data(as_text=True)
     assert f'action="/embed/help/check?partner={key}"' in page
-    assert 'name="form_token"' in page and "csrf_token" not in page
-    data = {**VALID, "form_token": token_from(page)}
+    # The form's own signed token, and no session cookie to bind one to.
+    assert page.count('name="csrf_token"') == 1 and "Set-Cookie" not in form.headers
+    data = {**VALID, "csrf_token": token_from(page)}
 
     check = client.post(f"/embed/help/check?partner={key}", data=data, headers=SAME_ORIGIN)
     assert check.status_code == 200
@@ -80,7 +81,7 @@ def test_every_step_stays_in_the_frame_and_records_the_partner(app, client, part
 def test_the_same_form_on_our_own_site_records_no_partner(app, client, partner):
     page = client.get("/help").get_data(as_text=True)
     assert 'action="/help/check"' in page and "Continue in a new tab" not in page
-    done = client.post("/help/submit", data={**VALID, "form_token": token_from(page)})
+    done = client.post("/help/submit", data={**VALID, "csrf_token": token_from(page)})
     assert done.status_code == 200
     assert stored(app)[0].partner_id is None
     assert 'href="https://acis.eoir.justice.gov">' in done.get_data(as_text=True)
@@ -109,7 +110,7 @@ def test_an_expired_token_keeps_the_answers_in_the_frame_and_stores_nothing(app,
     page = response.get_data(as_text=True)
     assert "open for a long time" in page
     assert f'action="/embed/help/check?partner={partner.key}"' in page
-    assert 'value="Amal"' in page and token_from(page) != data["form_token"]
+    assert 'value="Amal"' in page and token_from(page) != data["csrf_token"]
     assert stored(app) == []
 
 
@@ -130,7 +131,7 @@ def test_a_token_from_another_form_is_refused_in_the_frame(app, client, partner,
     for step in ("check", "submit"):
         response = client.post(
             f"/embed/help/{step}?partner={partner.key}",
-            data={**VALID, "form_token": token},
+            data={**VALID, "csrf_token": token},
             headers=SAME_ORIGIN,
         )
         assert response.status_code == 400
@@ -203,7 +204,7 @@ def test_the_framed_form_keeps_its_language(database_uri, partner):
 def test_continue_in_a_new_tab_carries_the_answers_to_our_own_site(app, client, partner):
     page = client.get(f"/embed/help?partner={partner.key}").get_data(as_text=True)
     assert 'formaction="/help" formtarget="_blank" formnovalidate>' in page
-    data = {**VALID, "form_token": token_from(page)}
+    data = {**VALID, "csrf_token": token_from(page)}
     check = client.post(f"/embed/help/check?partner={partner.key}", data=data, headers=SAME_ORIGIN)
     assert 'formaction="/help/check" formtarget="_blank"' in check.get_data(as_text=True)
     # The new tab: our own full page (not framable), every answer still there.

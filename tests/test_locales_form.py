@@ -24,8 +24,8 @@ def frozen_today(monkeypatch):
 
 def answers(client, prefix: str, **changes) -> dict:
     page = client.get(f"{prefix}/help").get_data(as_text=True)
-    token = re.search(r'name="form_token" value="([^"]+)"', page)[1]
-    data = {**VALID, "form_token": token, **changes}
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    data = {**VALID, "csrf_token": token, **changes}
     return {k: v for k, v in data.items() if v is not None}
 
 

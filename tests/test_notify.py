@@ -82,7 +82,7 @@ def submit(client, answers=CRITICAL, **kwargs):
     """Post the whole form with a fresh token; the response is left open, so the
     after-response delivery has not run yet (``.close()`` runs it, as the WSGI
     server does once the page is sent)."""
-    data = {**answers, "form_token": token_from(client.get("/help").text)}
+    data = {**answers, "csrf_token": token_from(client.get("/help").text)}
     response = client.post("/help/submit", data=data, **kwargs)
     assert response.status_code == 200
     return response
@@ -143,7 +143,7 @@ def test_a_critical_submission_queues_the_email_and_sends_it_after_the_page(mail
 def test_a_replayed_submission_queues_no_second_email(mail_app, sink):
     app = mail_app(sink.port)
     client = app.test_client()
-    data = {**CRITICAL, "form_token": token_from(client.get("/help").text)}
+    data = {**CRITICAL, "csrf_token": token_from(client.get("/help").text)}
     first = client.post("/help/submit", data=data)
     again = client.post("/help/submit", data=data)
     first.close()
@@ -186,7 +186,7 @@ def test_a_hanging_mail_server_does_not_delay_the_confirmation(mail_app):
         server = LiveServer(app)
         try:
             form = urllib.request.urlopen(server.url + "/help").read().decode()  # noqa: S310
-            data = {**CRITICAL, "form_token": token_from(form)}
+            data = {**CRITICAL, "csrf_token": token_from(form)}
             post = urllib.request.Request(  # noqa: S310
                 server.url + "/help/submit",
                 data=urllib.parse.urlencode(data, doseq=True).encode(),

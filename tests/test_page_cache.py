@@ -53,7 +53,7 @@ def test_an_edit_through_the_app_shows_at_once(app, client, make_release):
 
 def test_cached_form_gets_a_new_token_every_time(app, client):
     pages = [client.get("/help").get_data(as_text=True) for _ in range(3)]
-    tokens = [re.findall(r'name="form_token" value="([^"]+)"', page) for page in pages]
+    tokens = [re.findall(r'name="csrf_token" value="([^"]+)"', page) for page in pages]
     assert all(len(t) == 1 for t in tokens)
     assert len({t[0] for t in tokens}) == 3
     with app.test_request_context():

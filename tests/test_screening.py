@@ -49,7 +49,7 @@ VALID = {
 
 
 def token_from(page: str) -> str:
-    match = re.search(r'name="form_token" value="([^"]+)"', page)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert match, "no form token in the page"
     return match.group(1)
 
@@ -60,7 +60,7 @@ def fresh_token(client, query="") -> str:
 
 def answers(client, **changes) -> dict:
     """Valid answers with a fresh token; ``field=None`` leaves a field out."""
-    data = {**VALID, "form_token": fresh_token(client), **changes}
+    data = {**VALID, "csrf_token": fresh_token(client), **changes}
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -92,7 +92,7 @@ def test_full_submission_stores_one_assessed_request_and_shows_its_reference(
     assert form.status_code == 200
     page = form.get_data(as_text=True)
     assert f'name="from" value="{slug}"' in page
-    data = {**VALID, "form_token": token_from(page), "from": slug}
+    data = {**VALID, "csrf_token": token_from(page), "from": slug}
 
     check = client.post("/help/check", data=data)
     assert check.status_code == 200
@@ -320,7 +320,7 @@ def test_change_posts_every_answer_back_with_that_question_focused(client):
     assert re.search(r'<input[^>]*autofocus[^>]*id="name"[^>]*value="Amal"', page)
     assert '<option value="SY" selected>' in page
     assert re.search(r'name="claim_types" value="asylum" checked', page)
-    assert 'name="form_token" value="' + data["form_token"] + '"' in page
+    assert 'name="csrf_token" value="' + data["csrf_token"] + '"' in page
 
 
 # --- cross-site protection and spam -------------------------------------------
@@ -331,7 +331,7 @@ def test_missing_or_forged_token_is_refused_and_nothing_stored(app, client, step
     data = {**VALID}
     assert client.post(step, data=data).status_code == 400
     forged = answers(client)
-    forged["form_token"] = forged["form_token"][:-3] + "abc"
+    forged["csrf_token"] = forged["csrf_token"][:-3] + "abc"
     response = client.post(step, data=forged)
     assert response.status_code == 400
     assert "This form could not be used" in visible_text(response)
@@ -346,7 +346,7 @@ def test_expired_token_keeps_the_answers_and_issues_a_new_one(app, client):
     page = response.get_data(as_text=True)
     assert "open for a long time" in page
     assert 'name="name" type="text" value="Amal"' in page
-    assert token_from(page) != data["form_token"]
+    assert token_from(page) != data["csrf_token"]
     assert stored(app) == []
 
 
@@ -502,7 +502,7 @@ def test_database_failure_at_commit_keeps_the_answers_and_says_so(app, client, m
     page = response.get_data(as_text=True)
     assert "We could not save your request" in page and "Nothing was sent" in page
     assert '<input type="hidden" name="name" value="Amal">' in page
-    assert token_from(page) == data["form_token"]
+    assert token_from(page) == data["csrf_token"]
     assert stored(app) == []
     # Trying again works, once.
     retry = client.post("/help/submit", data=data)

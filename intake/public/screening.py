@@ -37,7 +37,7 @@ bp = Blueprint("screening", __name__)
 csrf.exempt(bp)  # protected by intake.public.form_tokens instead: no session cookie
 
 HONEYPOT = "website"
-TOKEN = "form_token"  # noqa: S105 - a field name, not a secret
+TOKEN = "csrf_token"  # noqa: S105 - a field name, not a secret
 SCREENED_OUT = frozenset({Screen.REPRESENTED.value, Screen.CAN_PAY.value})
 # How soon to try again when the database is out of reach (as errors.py says).
 RETRY_AFTER = {"Retry-After": "30"}
