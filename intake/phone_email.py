@@ -11,9 +11,15 @@ import re
 import unicodedata
 
 PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ().\-]+$")
-# Deliberately loose: one @, something on each side, a dot in the domain, no
-# spaces. Whether mail arrives is only known by sending it.
+# Every address, a visitor's or a staff member's, is compared in one normal
+# form (``normalise_email``); what shape it must have depends on who chose it:
+# A visitor's: deliberately loose (one @, something on each side, a dot in the
+# domain, no spaces, any script). Whether mail arrives is only known by sending it.
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# A staff account's: plain ASCII only. The organisation chooses these addresses,
+# and a strict shape keeps markup and look-alike characters out of the account list.
+STAFF_EMAIL_SHAPE = re.compile(r"[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9-]+(\.[a-z0-9-]+)+")
+STAFF_EMAIL_MAX = 254
 
 
 def normalise_phone(phone: str) -> str:
@@ -24,6 +30,8 @@ def normalise_phone(phone: str) -> str:
 
 
 def normalise_email(email: str) -> str:
+    """NFKC (full-width "Ａ" is "A"), no surrounding spaces, lower case: the form
+    that is stored, hashed for duplicates and matched at login."""
     return unicodedata.normalize("NFKC", email).strip().lower()
 
 
@@ -35,7 +43,13 @@ def looks_like_phone(phone: str) -> bool:
 
 
 def looks_like_email(email: str) -> bool:
+    """A visitor's address is plausible (the loose shape)."""
     return bool(EMAIL_SHAPE.match(normalise_email(email)))
+
+
+def valid_staff_email(email: str) -> bool:
+    """A staff account's address, already normalised, has the strict ASCII shape."""
+    return len(email) <= STAFF_EMAIL_MAX and STAFF_EMAIL_SHAPE.fullmatch(email) is not None
 
 
 def lookup_hashes(ring, phone: str | None, email: str | None) -> tuple[str | None, str | None]:

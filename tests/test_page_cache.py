@@ -63,7 +63,7 @@ def test_cached_form_gets_a_new_token_every_time(app, client):
     # Apart from the token, the same page: it came from the cache.
     assert pages[0].replace(tokens[0][0], "") == pages[1].replace(tokens[1][0], "")
     with app.app_context():
-        assert any(key[1].startswith("/help") for key in app.extensions["intake.public.page_cache"])
+        assert any(key[1].startswith("/help") for key in app.extensions["intake.memo.public_pages"])
 
 
 def test_the_front_door_form_is_cached_per_negotiated_language(client):

@@ -182,21 +182,25 @@ def cta():
     partner = g.partner
     source = request.args.get("from", "")[:160] or None
     if partner is not None:
-        form_href, new_tab = url_for("embed.help", partner=partner.key, **_from(source)), False
+        form_href, new_tab = (
+            url_for("embed.help", partner=partner.key, **_source_args(source)),
+            False,
+        )
     else:
         # The oEmbed card (WordPress sandboxes it: forms cannot submit there):
         # the form opens in a new tab on our own site.
-        form_href, new_tab = url_for("screening.form", **_from(source)), True
+        form_href, new_tab = url_for("screening.form", **_source_args(source)), True
     return render_template(
         "embed/cta.html",
         source=source,
         form_href=form_href,
         form_in_new_tab=new_tab,
-        new_tab_url=url_for("screening.form", **_from(source)),
+        new_tab_url=url_for("screening.form", **_source_args(source)),
     )
 
 
-def _from(source: str | None) -> dict:
+def _source_args(source: str | None) -> dict:
+    """URL arguments that carry the release a visitor came from to the form."""
     return {"from": source} if source else {}
 
 
@@ -291,8 +295,8 @@ def oembed():
     with force_locale(language):
         html = render_template(
             "embed/oembed.html",
-            help_url=absolute_url("screening.form", lang=language, **_from(source)),
-            card_url=absolute_url("embed.cta", lang=language, oembed="1", **_from(source)),
+            help_url=absolute_url("screening.form", lang=language, **_source_args(source)),
+            card_url=absolute_url("embed.cta", lang=language, oembed="1", **_source_args(source)),
             width=width,
             height=height,
         )

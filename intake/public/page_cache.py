@@ -10,19 +10,15 @@ form's single-use token is put in after the cached page is read
 and hosts show them within the configured seconds.
 """
 
-import time
 from collections.abc import Callable
 
 from flask import Flask, current_app, g, request
 
-from intake import locales
+from intake import locales, memo
 
 MAX_PAGES = 512  # a bound on memory: query strings are the visitor's to choose
 TOKEN_SLOT = "FORM-TOKEN-SLOT-8c1e0f"  # noqa: S105 - a placeholder, not a secret
-
-
-def _pages(app: Flask) -> dict[tuple, tuple[float, str]]:
-    return app.extensions.setdefault("intake.public.page_cache", {})
+STORE = "public_pages"
 
 
 def cached(render: Callable[[], str], *extra) -> str:
@@ -31,21 +27,12 @@ def cached(render: Callable[[], str], *extra) -> str:
     seconds = current_app.config["PUBLIC_PAGE_CACHE_SECONDS"]
     if not seconds or g.get("partner") is not None:
         return render()
-    pages = _pages(current_app)
     # The language too: at the front door (/help) it comes from Accept-Language,
     # not from the address.
     key = (request.host_url, request.full_path, locales.current().code, *extra)
-    now = time.monotonic()
-    hit = pages.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    html = render()
-    if len(pages) >= MAX_PAGES:
-        pages.clear()
-    pages[key] = (now + seconds, html)
-    return html
+    return memo.remembered(STORE, key, render, seconds, max_entries=MAX_PAGES)
 
 
 def clear(app: Flask | None = None) -> None:
     """Forget every cached page (after a release is saved, published or withdrawn)."""
-    _pages(app or current_app).clear()
+    memo.forget(STORE, app=app)

@@ -88,7 +88,7 @@ def _unavailable(step: str):
 def _posted_source() -> str:
     """The posted source, unchecked (checking needs the database): it only goes
     back into the page, and the submit that stores it checks it (source_for)."""
-    slug = _from() or ""
+    slug = _source_slug() or ""
     return slug if re.fullmatch(r"[a-z0-9-]{1,160}", slug) else DEFAULT_SOURCE
 
 
@@ -97,7 +97,7 @@ def _posted_source() -> str:
 def form():
     """The questions: empty on GET; filled again when "Change" posts the answers back."""
     if request.method != "POST":  # GET, and HEAD (which Flask routes here too)
-        source = source_for(_from())
+        source = source_for(_source_slug())
         # The empty form is the same for everyone but its token: cached with a
         # slot that each visitor's own new token fills.
         page = page_cache.cached(
@@ -110,7 +110,11 @@ def form():
     if existing is not None:  # already sent: show it rather than invite a second request
         return _render_confirmation(existing)
     return _render_form(
-        answers, token, source_for(_from()), focus=request.form.get("change"), expired=expired
+        answers,
+        token,
+        source_for(_source_slug()),
+        focus=request.form.get("change"),
+        expired=expired,
     )
 
 
@@ -166,7 +170,7 @@ def _posted_answers() -> tuple[Posted | None, str | None]:
     if existing is not None:
         return None, _render_confirmation(existing)
     answers = HelpForm(request.form)
-    source = source_for(_from())
+    source = source_for(_source_slug())
     if expired or not answers.validate():  # an expired token: no errors, just the form
         return None, _render_form(answers, token, source, expired=expired)
     return Posted(nonce, token, answers, source), None
@@ -205,7 +209,8 @@ def _framing_partner_id() -> int | None:
     return partner.id if partner is not None else None
 
 
-def _from() -> str | None:
+def _source_slug() -> str | None:
+    """The slug of the release the visitor came from, as the page sent it."""
     return request.values.get("from")
 
 

@@ -27,7 +27,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, Optional, StopValid
 
 from intake import phone_email as contact
 from intake import timeutil
-from intake.input_hygiene import clean_name
+from intake.input_hygiene import clean_name, normalise_text
 from intake.public import choice_lists as choices
 from intake.rules import CLAIM_WORDING, PartialDate
 
@@ -43,13 +43,6 @@ MAX_MONTHLY_INCOME = Decimal(1_000_000)
 # is allowed in the summary only. Format characters (RTL marks, emoji joiners)
 # are kept: names and scripts need them.
 _NEWLINES = frozenset("\n\r\t")
-
-
-def clean_text(value):
-    """NFC-normalised and stripped, so one name is stored and hashed one way."""
-    if value is None:
-        return None
-    return unicodedata.normalize("NFC", value).strip()
 
 
 # Arabic and Persian keyboards type their own digits (٣, ۳) and separators (٫ ٬).
@@ -81,7 +74,7 @@ def _text(
     required=None,
     multiline=False,
     description="",
-    filters=(clean_text,),
+    filters=(normalise_text,),
     **kw,
 ):
     field_class = TextAreaField if multiline else StringField
@@ -130,7 +123,7 @@ def _date_part(label, max_length):
     too_long = _l("Use %(max)d digits or fewer.", max=max_length)
     return StringField(
         label,
-        filters=[clean_text, ascii_digits],
+        filters=[normalise_text, ascii_digits],
         validators=[Length(max=max_length, message=too_long)],
     )
 
@@ -178,7 +171,7 @@ class HelpForm(Form):
     household_size = StringField(
         _l("How many people live in your household, including you?"),
         description=_l("Count the people who live with you and share money."),
-        filters=[clean_text, ascii_digits],
+        filters=[normalise_text, ascii_digits],
         validators=[
             InputRequired(message=_l("Enter how many people live in your household.")),
             Length(max=3, message=_l("Enter a number from 1 to 30.")),
@@ -187,7 +180,7 @@ class HelpForm(Form):
     monthly_income = StringField(
         _l("About how much money does your household receive each month, in US dollars?"),
         description=_l("Optional. Include all work and support. Enter 0 if there is none."),
-        filters=[clean_text, ascii_digits],
+        filters=[normalise_text, ascii_digits],
         validators=[
             Optional(),
             Length(max=15, message=_l("Enter an amount such as 1200 or 850.50.")),
@@ -266,7 +259,7 @@ class HelpForm(Form):
         _l("Phone number"),
         30,
         description=_l("Include the country code if it is not a US number."),
-        filters=(clean_text, ascii_digits),
+        filters=(normalise_text, ascii_digits),
         render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "tel"},
     )
     email = _text(

@@ -5,7 +5,6 @@ users and the ``create-staff`` command translate to them and back.
 """
 
 import hashlib
-import re
 import secrets
 from datetime import timedelta
 
@@ -15,6 +14,7 @@ from sqlalchemy import update
 from intake import audit, timeutil
 from intake.db import db
 from intake.models import ROLES, Invitation, StaffUser
+from intake.phone_email import normalise_email, valid_staff_email
 from intake.staff import passwords, second_factor
 
 GENERIC_LOGIN_ERROR = "Email, password or code not recognised."
@@ -30,19 +30,6 @@ class AccountError(ValueError):
 # --- Invitations ---------------------------------------------------------------
 
 
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
-# Plain ASCII addresses only: staff emails are chosen by the organisation, and
-# a strict shape keeps markup and look-alike characters out of the account list.
-EMAIL_SHAPE = re.compile(r"[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9-]+(\.[a-z0-9-]+)+")
-
-
-def valid_email(email: str) -> bool:
-    return len(email) <= 254 and EMAIL_SHAPE.fullmatch(email) is not None
-
-
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -53,7 +40,7 @@ def invite_staff(email: str, role: str, actor_id: int | None = None) -> tuple[St
     email = normalise_email(email)
     if role not in ROLES:
         raise AccountError(f"Unknown role {role!r}; choose one of: {', '.join(ROLES)}.")
-    if not valid_email(email):
+    if not valid_staff_email(email):
         raise AccountError("That does not look like an email address.")
     user = db.session.execute(db.select(StaffUser).filter_by(email=email)).scalar_one_or_none()
     if user is not None and user.enrolled:

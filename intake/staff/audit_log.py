@@ -1,6 +1,6 @@
 """The audit log viewer, newest first, filtered by action.
 
-    GET /staff/audit    staff.audit_log.index
+GET /staff/audit    staff.audit_log.index
 """
 
 from flask import Blueprint, render_template, request

@@ -9,7 +9,6 @@ Each change function takes the version the person saw and refuses a stale one
 
 import json
 import re
-import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -18,7 +17,7 @@ from sqlalchemy import and_, case, func, or_, select, true, tuple_, update
 from sqlalchemy.orm import load_only
 from sqlalchemy.orm.exc import StaleDataError
 
-from intake import audit
+from intake import audit, memo
 from intake.db import db
 from intake.models import HelpRequest, Note, StaffUser, StatusChange
 from intake.models.help_request import (
@@ -231,25 +230,13 @@ def queue_page(
     return rows, (Cursor.after(rows[-1]) if more else None)
 
 
-def _cache() -> dict:
-    """Per-app memo for what costs a scan of the whole table on every queue page."""
-    return current_app.extensions.setdefault("intake.queue_cache", {})
-
-
-def _cached(key, compute, seconds: float):
-    cache = _cache()
-    hit = cache.get(key)
-    if hit and time.monotonic() - hit[0] < seconds:
-        return hit[1]
-    value = compute()
-    cache[key] = (time.monotonic(), value)
-    return value
+QUEUE_STORE = "queue"  # intake.memo: what costs a scan of the whole table
 
 
 def forget_counts() -> None:
     """After a change made here the counts are computed afresh; changes from
     other processes show within QUEUE_COUNTS_SECONDS."""
-    _cache().pop("counts", None)
+    memo.forget(QUEUE_STORE, "counts")
 
 
 def status_counts(viewer: StaffUser) -> dict[str, int]:
@@ -268,7 +255,8 @@ def status_counts(viewer: StaffUser) -> dict[str, int]:
         sums = [func.sum(case((HelpRequest.status == s, 1), else_=0)) for s in STATUSES]
         query = select(*sums).where(HelpRequest.assignee_id == viewer.id)
         return {s: n or 0 for s, n in zip(STATUSES, db.session.execute(query).one(), strict=True)}
-    return dict(_cached("counts", count, current_app.config["QUEUE_COUNTS_SECONDS"]))
+    seconds = current_app.config["QUEUE_COUNTS_SECONDS"]
+    return dict(memo.remembered(QUEUE_STORE, "counts", count, seconds))
 
 
 LANGUAGES_CACHE_SECONDS = 300
@@ -287,7 +275,7 @@ def languages_in_use() -> list[str]:
         )
         return [lang for lang in db.session.execute(query).scalars() if lang]
 
-    return _cached("languages", distinct, LANGUAGES_CACHE_SECONDS)
+    return memo.remembered(QUEUE_STORE, "languages", distinct, LANGUAGES_CACHE_SECONDS)
 
 
 def case_staff() -> list[StaffUser]:

@@ -25,7 +25,6 @@ from intake.timeutil import today
 bp = Blueprint("editorial", __name__, url_prefix="/releases")
 
 
-
 class ReleaseForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=300)])
     section = StringField(

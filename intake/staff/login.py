@@ -1,9 +1,9 @@
 """Logging in and out, enrolling from an invitation, changing one's password.
 
-    GET/POST /staff/login            staff.login.login     email + password + code (open)
-    POST     /staff/logout           staff.login.logout
-    GET/POST /staff/enrol/<token>    staff.login.enrol     set a password, enrol TOTP (open)
-    GET/POST /staff/account          staff.login.account   change password
+GET/POST /staff/login            staff.login.login     email + password + code (open)
+POST     /staff/logout           staff.login.logout
+GET/POST /staff/enrol/<token>    staff.login.enrol     set a password, enrol TOTP (open)
+GET/POST /staff/account          staff.login.account   change password
 """
 
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for

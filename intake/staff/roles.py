@@ -12,7 +12,14 @@ from flask_login import current_user
 # What each role may do. "account" (one's own password, logging out) is every role's.
 PERMISSIONS = {
     "admin": {
-        "account", "cases", "cases.all", "cases.export", "releases", "staff", "partners", "audit",
+        "account",
+        "cases",
+        "cases.all",
+        "cases.export",
+        "releases",
+        "staff",
+        "partners",
+        "audit",
     },
     "reviewer": {"account", "cases", "cases.all", "cases.export"},
     "volunteer": {"account", "cases"},  # only the queue and cases assigned to them

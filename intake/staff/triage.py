@@ -48,7 +48,6 @@ from intake.timeutil import today, utcnow
 bp = Blueprint("triage", __name__)
 
 
-
 # --- forms -----------------------------------------------------------------------
 
 
@@ -267,7 +266,7 @@ def _fill_choices(help_request, assign_form, status_form, screen_form) -> None:
     ]
 
 
-def _apply(help_request: HelpRequest, form: FlaskForm, change, form_name: str, done: str):
+def _change_case(help_request: HelpRequest, form: FlaskForm, change, form_name: str, done: str):
     """Run ``change`` if the form is valid; re-show the page with the errors, or
     with "someone else changed this case" (409) when the version is stale.
     Staleness is checked first: the choices offered depend on the case as it is now."""
@@ -306,7 +305,7 @@ def _error_field(form: FlaskForm) -> str:
 def add_note(reference: str):
     help_request = load_case(reference)
     form = NoteForm()
-    return _apply(
+    return _change_case(
         help_request,
         form,
         lambda: casework.add_note(help_request, current_user, form.text.data),
@@ -328,7 +327,7 @@ def assign(reference: str):
         )
         casework.assign(help_request, assignee, current_user, form.version.data)
 
-    return _apply(help_request, form, change, "assign_form", "Assignment saved.")
+    return _change_case(help_request, form, change, "assign_form", "Assignment saved.")
 
 
 @bp.post("/cases/<reference>/status")
@@ -336,7 +335,7 @@ def change_status(reference: str):
     help_request = load_case(reference)
     form = StatusForm()
     _fill_choices(help_request, AssignForm(formdata=None), form, ScreenForm(formdata=None))
-    return _apply(
+    return _change_case(
         help_request,
         form,
         lambda: casework.change_status(
@@ -353,7 +352,7 @@ def override_screen(reference: str):
     help_request = load_case(reference)
     form = ScreenForm()
     _fill_choices(help_request, AssignForm(formdata=None), StatusForm(formdata=None), form)
-    return _apply(
+    return _change_case(
         help_request,
         form,
         lambda: casework.override_screen(
