@@ -8,8 +8,7 @@ from sqlalchemy import select
 from intake import create_app
 from intake.db import db
 from intake.models import Invitation, Release, StaffUser
-from intake.staff import accounts as staff
-from intake.staff import second_factor
+from intake.staff import accounts, second_factor
 
 OWN = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
 
@@ -96,7 +95,7 @@ class World:
         self.case = make_request()
         with app.app_context():
             db.session.get(StaffUser, self.inactive.id).active = False
-            _, self.token = staff.invite_staff("invited@staff.example", "volunteer")
+            _, self.token = accounts.invite_staff("invited@staff.example", "volunteer")
             db.session.commit()
         self.release_id = self._release_id(make_release(is_published=False))
         self.partner = make_partner()

@@ -14,7 +14,7 @@ from conftest import csrf_token
 
 from intake.db import db
 from intake.models import Release
-from intake.staff import accounts as staff
+from intake.staff import accounts
 
 ROLES = ("anonymous", "admin", "reviewer", "volunteer", "editor")
 
@@ -109,7 +109,7 @@ def targets(app, make_staff, make_request, make_release, make_partner):
     def make() -> dict[str, object]:
         other = make_staff("reviewer")
         with app.app_context():
-            _, token = staff.invite_staff(next(emails), "volunteer")
+            _, token = accounts.invite_staff(next(emails), "volunteer")
             db.session.commit()
         with app.app_context():
             release_id = db.session.execute(

@@ -20,8 +20,7 @@ from test_screening import token_from
 
 from intake.db import db
 from intake.models import HelpRequest, Note, Partner, Release, StaffUser
-from intake.staff import accounts as staff
-from intake.staff import casework
+from intake.staff import accounts, casework
 
 OUR_HOST = "localhost"
 
@@ -226,7 +225,7 @@ def test_overlong_staff_field_is_a_form_error_not_a_crash(app, world, endpoint):
     assert response.status_code in (200, 400), response.status_code
     page = response.get_data(as_text=True)
     # The field's own error next to it (the login: its one generic message).
-    assert 'class="field-error"' in page or staff.GENERIC_LOGIN_ERROR in page, page
+    assert 'class="field-error"' in page or accounts.GENERIC_LOGIN_ERROR in page, page
     after = snapshot(app)
     # A refused login or password is counted (failed_logins): nothing else changes.
     for table in ("help_request", "case_note", "case_status_change", "release", "partner"):

@@ -12,7 +12,7 @@ from test_screening import VALID  # the same valid answers as the form's own tes
 from intake import settings, timeutil
 from intake.db import db
 from intake.models import HelpRequest
-from intake.public import choice_lists as choices
+from intake.public import choice_lists
 
 OFFERED = [code for code in settings.LANGUAGES if code != "en"]
 
@@ -88,9 +88,9 @@ def test_country_names_come_in_the_visitors_language_and_order(app):
 
     with app.test_request_context():
         g.lang = "es"
-        spanish = choices.nationality_choices()
+        spanish = choice_lists.nationality_choices()
         g.lang = "en"
-        english = choices.nationality_choices()
+        english = choice_lists.nationality_choices()
     assert dict(spanish)["DE"] == "Alemania" and dict(english)["DE"] == "Germany"
     assert [c for c, _ in spanish[:3]] == ["AF", "AL", "DE"]  # Afganistán, Albania, Alemania
     assert spanish[-2:] == english[-2:]  # stateless and other stay last

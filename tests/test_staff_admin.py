@@ -10,8 +10,7 @@ from test_staff_auth import events, stored
 from intake import audit
 from intake.db import db
 from intake.models import Invitation, StaffUser
-from intake.staff import accounts as staff
-from intake.staff import passwords, second_factor
+from intake.staff import accounts, passwords, second_factor
 
 
 def post(client, page_path, action_path, **data):
@@ -158,7 +157,7 @@ def test_deactivate_and_reactivate(app, admin_client, make_staff, login_as):
 
 def test_reinvite_gives_a_new_link_and_voids_the_old(app, admin_client, make_staff):
     with app.app_context():
-        person, first = staff.invite_staff("late@staff.example", "reviewer")
+        person, first = accounts.invite_staff("late@staff.example", "reviewer")
         db.session.commit()
         person_id = person.id
     page = f"/staff/users/{person_id}"

@@ -12,8 +12,7 @@ from intake import timeutil
 from intake.db import db
 from intake.limits import limiter
 from intake.models import AuditEvent, Invitation, StaffUser
-from intake.staff import accounts as staff
-from intake.staff import second_factor
+from intake.staff import accounts, second_factor
 
 GENERIC = "Email, password or code not recognised."
 NEW_PASSWORD = "a long passphrase with spaces ünïcode"
@@ -25,7 +24,7 @@ NEW_PASSWORD = "a long passphrase with spaces ünïcode"
 def invite(app, email="new.person@staff.example", role="reviewer") -> str:
     """Invite through the same function as the CLI; returns the link's path."""
     with app.app_context():
-        _, token = staff.invite_staff(email, role)
+        _, token = accounts.invite_staff(email, role)
         db.session.commit()
     return f"/staff/enrol/{token}"
 
@@ -161,7 +160,7 @@ def test_only_the_token_hash_is_stored(app, database_uri):
     with engine.connect() as conn:
         stored_hash = conn.execute(text("SELECT token_hash FROM staff_invitation")).scalar_one()
     engine.dispose()
-    assert token not in stored_hash and stored_hash == staff.token_hash(token)
+    assert token not in stored_hash and stored_hash == accounts.token_hash(token)
 
 
 def test_reinviting_voids_the_old_link(app, client):

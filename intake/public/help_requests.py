@@ -11,8 +11,7 @@ import secrets
 from flask import Flask
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from intake import crypto, notify, timeutil
-from intake import phone_email as contact
+from intake import crypto, notify, phone_email, timeutil
 from intake.db import db
 from intake.models import HelpRequest, Release
 from intake.public.screening_form import HelpForm, parse_income
@@ -179,7 +178,7 @@ def columns_for(
     used by ``intake.demo`` so synthetic requests are shaped exactly the same."""
     arrival = answers.last_arrival
     income = answers.monthly_income_usd
-    phone_hash, email_hash = contact.lookup_hashes(crypto.keyring(), phone, email)
+    phone_hash, email_hash = phone_email.lookup_hashes(crypto.keyring(), phone, email)
     return dict(
         screen=assessment.screen.value,
         urgency=assessment.urgency.value,

@@ -21,8 +21,7 @@ from intake.hardening import csrf
 from intake.limits import limiter
 from intake.locales import public_route
 from intake.outbox import deliver_after
-from intake.public import choice_lists as choices
-from intake.public import form_tokens, page_cache
+from intake.public import choice_lists, form_tokens, page_cache
 from intake.public.help_requests import (
     DEFAULT_SOURCE,
     create_request,
@@ -239,7 +238,7 @@ def _render_check(answers, token, source, *, not_saved=False):
         token=token,
         source=source,
         carried=_carried(answers),
-        choices=choices,
+        choices=choice_lists,
         # formatted for the visitor's locale by the template (1.234,50 US$ in Spanish)
         income=parse_income(answers.monthly_income.data),
         not_saved=not_saved,

@@ -25,10 +25,9 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, StopValidation
 
-from intake import phone_email as contact
-from intake import timeutil
+from intake import phone_email, timeutil
 from intake.input_hygiene import clean_name, normalise_text
-from intake.public import choice_lists as choices
+from intake.public import choice_lists
 from intake.rules import CLAIM_WORDING, PartialDate
 
 YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
@@ -241,17 +240,17 @@ class HelpForm(Form):
     )
     nationality = _select(
         _l("Country of nationality"),
-        choices.NATIONALITY_CHOICES,
+        choice_lists.NATIONALITY_CHOICES,
         _l("Choose your country of nationality."),
     )
     preferred_language = _select(
         _l("Which language do you prefer?"),
-        choices.LANGUAGES,
+        choice_lists.LANGUAGES,
         _l("Choose the language you prefer."),
     )
     state = _select(
         _l("Which US state or territory do you live in?"),
-        choices.US_STATES,
+        choice_lists.US_STATES,
         _l("Choose the state or territory where you live."),
         _l("If you are in detention, choose the state where you are held."),
     )
@@ -291,7 +290,7 @@ class HelpForm(Form):
         super().__init__(*args, **kwargs)
         # Country names in the visitor's language, sorted for it (intake.public.choice_lists).
         self.nationality.choices = _choices(
-            [("", _l("Choose one")), *choices.nationality_choices()]
+            [("", _l("Choose one")), *choice_lists.nationality_choices()]
         )
 
     def validate_household_size(self, field):
@@ -310,11 +309,11 @@ class HelpForm(Form):
             raise StopValidation(_l("Choose from the list."))
 
     def validate_phone(self, field):
-        if field.data and not contact.looks_like_phone(field.data):
+        if field.data and not phone_email.looks_like_phone(field.data):
             raise StopValidation(_l("Enter a phone number, such as +1 212 555 0100."))
 
     def validate_email(self, field):
-        if field.data and not contact.looks_like_email(field.data):
+        if field.data and not phone_email.looks_like_email(field.data):
             raise StopValidation(_l("Enter an email address, such as name@example.com."))
 
     def validate(self, extra_validators=None):

@@ -1,12 +1,12 @@
 """Editing press releases in the staff area (editors and admins).
 
-    GET       /staff/releases/                 editorial.releases
-    GET, POST /staff/releases/new              editorial.new  ("preview" button: nothing saved)
-    GET, POST /staff/releases/<id>/edit        editorial.edit
-    POST      /staff/releases/<id>/publish     editorial.publish
-    POST      /staff/releases/<id>/unpublish   editorial.unpublish
+    GET       /staff/releases/                 staff.editorial.releases
+    GET, POST /staff/releases/new              staff.editorial.new (preview: nothing saved)
+    GET, POST /staff/releases/<id>/edit        staff.editorial.edit
+    POST      /staff/releases/<id>/publish     staff.editorial.publish
+    POST      /staff/releases/<id>/unpublish   staff.editorial.unpublish
 
-The body is cleaned by ``html.clean_body`` when saved and by ``render_body``
+The body is cleaned by ``safe_html.clean_body`` when saved and by ``render_body``
 when shown. A new release starts as a draft; publishing makes it public.
 """
 

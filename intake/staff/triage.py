@@ -1,17 +1,17 @@
 """The staff triage queue and case pages.
 
-The whole blueprint is behind the staff login (``access.protect``) and the
-"cases" permission; views translate HTTP to the functions in
+A child of the /staff parent, which requires a login and the "cases"
+permission for every page here; views translate HTTP to the functions in
 ``intake.staff.casework`` and back.
 
-    GET  /staff/                               triage.queue
-    POST /staff/take-next                      triage.take_next
-    GET  /staff/export.csv                     triage.export      (cases.export, recent login)
-    GET  /staff/cases/<reference>              triage.case
-    POST /staff/cases/<reference>/notes        triage.add_note
-    POST /staff/cases/<reference>/assign       triage.assign      (cases.all)
-    POST /staff/cases/<reference>/status       triage.change_status
-    POST /staff/cases/<reference>/screen       triage.override_screen (cases.all)
+    GET  /staff/                               staff.triage.queue
+    POST /staff/take-next                      staff.triage.take_next
+    GET  /staff/export.csv                     staff.triage.export      (cases.export, recent login)
+    GET  /staff/cases/<reference>              staff.triage.case
+    POST /staff/cases/<reference>/notes        staff.triage.add_note
+    POST /staff/cases/<reference>/assign       staff.triage.assign      (cases.all)
+    POST /staff/cases/<reference>/status       staff.triage.change_status
+    POST /staff/cases/<reference>/screen       staff.triage.override_screen (cases.all)
 """
 
 from datetime import datetime
