@@ -19,7 +19,7 @@ from intake import notify, outbox, timeutil
 from intake.db import db
 from intake.models import HelpRequest, OutgoingMail
 from tests.support.form import VALID, reference_in
-from tests.support.servers import LiveServer
+from tests.support.servers import LiveServer, free_port  # a free port: the mail server is down
 from tests.support.smtp_sink import SMTPSink
 from tests.support.tokens import form_token
 
@@ -70,13 +70,6 @@ def mail_app(app_factory):
         return app_factory(**config)
 
     return make
-
-
-def free_port() -> int:
-    """A port nothing listens on: the mail server is down."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def submit(client, answers=CRITICAL, **kwargs):

@@ -134,14 +134,23 @@ def production_env(database_uri: str, **settings) -> dict[str, str]:
 
 
 class Gunicorn:
-    """``gunicorn intake.wsgi:app`` with the repository's gunicorn.conf.py, on a
-    port of its own, in its own process group (so a kill takes the master and
-    every worker at once, as a crashed host would). Output goes to ``log``."""
+    """``gunicorn intake.wsgi:app`` (or another ``app``, such as the benchmark's
+    floor) with the repository's gunicorn.conf.py, on a port of its own, in its
+    own process group (so a kill takes the master and every worker at once, as a
+    crashed host would). Output goes to ``log``."""
 
-    def __init__(self, env: dict[str, str], log: Path, workers: int = 2, port: int | None = None):
+    def __init__(
+        self,
+        env: dict[str, str],
+        log: Path,
+        workers: int = 2,
+        port: int | None = None,
+        app: str = "intake.wsgi:app",
+    ):
         self.env = env
         self.log = log
         self.workers = workers
+        self.app = app
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -151,7 +160,7 @@ class Gunicorn:
             sys.executable,
             "-m",
             "gunicorn",
-            "intake.wsgi:app",
+            self.app,
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",
@@ -219,10 +228,11 @@ class Gunicorn:
 
 
 class Response:
-    def __init__(self, status: int, headers: dict[str, str], body: str, seconds: float):
+    def __init__(self, status: int, headers: dict[str, str], body: bytes, seconds: float):
         self.status = status
         self.headers = headers
-        self.text = body
+        self.body = body
+        self.text = body.decode("utf-8", "replace")
         self.seconds = seconds
 
 
@@ -252,7 +262,7 @@ def request(
         for name, value in response.getheaders():
             key = name.lower()
             merged[key] = f"{merged[key]}\n{value}" if key in merged else value
-        payload = response.read().decode("utf-8", "replace")
+        payload = response.read()
     except http.client.HTTPException as exc:  # e.g. RemoteDisconnected is both
         raise ConnectionError(str(exc)) from exc
     finally:
