@@ -16,6 +16,7 @@ from intake import embed, timeutil
 from intake.db import db
 from intake.help_requests import format_reference
 from intake.models import HelpRequest
+from tests.support.a11y import assert_no_axe_violations
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, REFERENCE, fill_with_pointer
 from tests.support.servers import LiveServer
 
@@ -234,10 +235,7 @@ def test_oembed_card_speaks_wordpress_embed_protocol(app, our_site, host, visit,
 
 def test_card_and_unavailable_page_pass_axe(page, make_partner):
     """axe-core finds nothing on the card or on the page an unknown partner gets."""
-    from axe_playwright_python.sync_playwright import Axe
-
     partner = make_partner()
     for path in (f"/embed/cta?partner={partner.key}", "/embed/cta?partner=unknown"):
         page.goto(page.base + path)
-        results = Axe().run(page)
-        assert results.violations_count == 0, results.generate_report()
+        assert_no_axe_violations(page)

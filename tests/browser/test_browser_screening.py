@@ -4,10 +4,10 @@ from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from intake import timeutil
 from intake.help_requests import format_reference
+from tests.support.a11y import assert_no_axe_violations
 from tests.support.browser import REFERENCE, assert_focused, fill_with_pointer
 from tests.support.form import requests_in
 
@@ -23,12 +23,6 @@ def assert_stayed_on_site(page):
     own = urlsplit(page.base).netloc
     assert page.requested
     assert {urlsplit(u).netloc for u in page.requested if not u.startswith("data:")} == {own}
-
-
-def assert_accessible(page):
-    """axe-core (bundled with axe-playwright-python, injected locally) finds nothing."""
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def change_name_and_send(page, app):
@@ -184,10 +178,10 @@ def test_a_double_click_on_send_makes_one_request(page, app, monkeypatch):
     monkeypatch.setattr(screening, "create_request", slow_create)
     page.goto(page.base + "/help")
     page.get_by_role("button", name="Continue").click()
-    assert_accessible(page)  # the form with every error showing
+    assert_no_axe_violations(page)  # the form with every error showing
     fill_with_pointer(page)
     page.get_by_role("button", name="Continue").click()
-    assert_accessible(page)  # check your answers
+    assert_no_axe_violations(page)  # check your answers
     # The first request is on its way (and slow) when the impatient second click lands.
     page.evaluate(
         """() => {
@@ -206,7 +200,7 @@ def test_a_double_click_on_send_makes_one_request(page, app, monkeypatch):
     rows = requests_in(app)
     assert len(rows) == 1
     assert page.locator(".reference").inner_text() == format_reference(rows[0].reference)
-    assert_accessible(page)
+    assert_no_axe_violations(page)
     assert_stayed_on_site(page)
 
 

@@ -7,14 +7,9 @@ from urllib.parse import urlsplit
 import pyotp
 import pytest
 
+from tests.support.a11y import assert_no_axe_violations
+
 pytestmark = pytest.mark.browser
-
-
-def assert_accessible(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def log_in(page, email, password, code):
@@ -49,7 +44,7 @@ def test_admin_invites_reviewer_who_enrols_and_logs_in(page, chromium, make_staf
         assert reviewer.get_by_role(
             "img", name="QR code holding the setup key shown below"
         ).is_visible()
-        assert_accessible(reviewer)
+        assert_no_axe_violations(reviewer)
         secret = reviewer.locator("#totp-secret").inner_text().replace(" ", "")
         totp = pyotp.TOTP(secret)
         passphrase = "three little words and more"
@@ -61,7 +56,7 @@ def test_admin_invites_reviewer_who_enrols_and_logs_in(page, chromium, make_staf
         assert "Your account is ready" in reviewer.content()
         log_in(reviewer, "reviewer.new@staff.example", "a wrong passphrase", "000000")
         assert reviewer.get_by_role("alert").is_visible()  # the error summary
-        assert_accessible(reviewer)
+        assert_no_axe_violations(reviewer)
 
         # The code used for enrolment is spent; the next one (still in the window) works.
         log_in(reviewer, "reviewer.new@staff.example", passphrase, totp.at(time.time() + 30))

@@ -35,3 +35,10 @@ def assert_accessible(page, context=None) -> None:
     assert not found, f"axe found {len(found)} WCAG A/AA violation(s) on {page.url}:\n" + report(
         found
     )
+
+
+def assert_no_axe_violations(page) -> None:
+    """axe-core with every rule it runs by default (best practices as well as
+    WCAG), failing with axe's own report: the first browser tests' check."""
+    results = _axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
