@@ -1,10 +1,10 @@
 """Unreadable input is refused with 400; names and text are normalised."""
 
 import pytest
-from conftest import csrf_token
 from flask import request
 
 from intake.input_hygiene import clean_name, normalise_text, readable
+from tests.support.tokens import csrf_token
 
 # --- Pure helpers -------------------------------------------------------------
 

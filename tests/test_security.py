@@ -10,7 +10,8 @@ import uuid
 import pytest
 import redis
 from flask import abort, redirect, request
-from hardening import assert_hardened
+
+from tests.support.hardening import assert_hardened
 
 REDIS_URI = os.environ.get("INTAKE_TEST_REDIS_URI", "redis://127.0.0.1:6379/15")
 
@@ -137,8 +138,7 @@ def test_proxy_fix_only_when_configured(app_factory, hops, expected):
 WORKER = textwrap.dedent(
     """
     import sys
-    sys.path[:0] = ["tests", "."]
-    from conftest import make_test_app
+    from tests.support.apps import make_test_app
     from intake.limits import limiter
 
     app = make_test_app(sys.argv[1], RATELIMIT_ENABLED=True,
