@@ -11,6 +11,7 @@ from flask import Flask
 from . import (
     access,
     backup,
+    choices,
     config,
     crypto,
     db,
@@ -72,6 +73,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.add_template_filter(html.render_body, "render_body")
     app.add_template_filter(html.linkify_note, "linkify_note")
     app.add_template_filter(help_requests.format_reference, "reference")
+    for name_of in (choices.country_name, choices.language_name, choices.state_name):
+        app.add_template_filter(name_of)
     app.register_blueprint(health.bp)
     app.register_blueprint(press.bp)
     app.register_blueprint(screening.bp)
