@@ -27,7 +27,7 @@ from intake import (
     settings,
     staff,
 )
-from intake.public import embed, help_requests, press, releases, screening
+from intake.public import choice_lists, embed, help_requests, press, releases, screening
 from intake.staff import roles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +63,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.add_template_filter(safe_html.render_body, "render_body")
     app.add_template_filter(safe_html.linkify_note, "linkify_note")
     app.add_template_filter(help_requests.format_reference, "reference")
+    for name_of in (choice_lists.country_name, choice_lists.language_name, choice_lists.state_name):
+        app.add_template_filter(name_of)
     app.register_blueprint(health.bp)
     app.register_blueprint(press.bp)
     app.register_blueprint(screening.bp)

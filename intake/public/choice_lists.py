@@ -6,7 +6,7 @@ the catalogues arrive)."""
 import unicodedata
 from functools import cache
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from flask_babel import lazy_gettext as _l
 
 from intake import locales
@@ -369,17 +369,39 @@ LANGUAGES: tuple[tuple[str, str], ...] = (
 )
 
 
-def label_for(choices, code: str) -> str:
+def label_for(choices, code: str | None) -> str:
     """The label of a code in one of these lists, or the code itself."""
-    return str(dict(choices).get(code, code))
+    return "" if code is None else str(dict(choices).get(code, code))
 
 
-def country_name(code: str, english: str) -> str:
-    """The country's name in the visitor's language, from Babel's CLDR data (the
-    same data for every language, no catalogue to keep), else the English one."""
-    if locales.current().code == locales.DEFAULT:
-        return english
-    return Locale.parse(locales.formatting_locale()).territories.get(code, english)
+# Names for staff pages, which are in English and store codes (template filters,
+# registered in create_app): a code no list knows, such as a value stored before
+# the lists existed, is shown as it is rather than hidden.
+
+
+def country_name(code: str | None) -> str:
+    """``VN`` -> ``Vietnam``; also the two answers that are not countries."""
+    return label_for(NATIONALITY_CHOICES, code)
+
+
+def state_name(code: str | None) -> str:
+    """``IL`` -> ``Illinois``."""
+    return label_for(US_STATES, code)
+
+
+def language_name(code: str | None) -> str:
+    """``vi`` -> ``Vietnamese``, from the form's list; a locale code of the
+    interface (``pt_BR``, ``fa_AF``) that the list lacks is named by Babel."""
+    name = label_for(LANGUAGES, code)
+    return _locale_name(code) if name == code else name
+
+
+@cache
+def _locale_name(code: str) -> str:
+    try:
+        return Locale.parse(code).get_display_name("en") or code
+    except (UnknownLocaleError, ValueError):
+        return code
 
 
 def _sort_key(name: str) -> str:
