@@ -16,7 +16,7 @@ from flask import Blueprint, Flask, abort, flash, redirect, request, session, ur
 from flask_login import current_user
 
 from intake import timeutil
-from intake.staff import audit_log, editorial, login, partners, triage, users
+from intake.staff import audit_log, editorial, export, login, partners, triage, users
 from intake.staff.roles import can
 from intake.staff.sessions import end_session, login_manager, session_expired
 
@@ -29,6 +29,7 @@ CHILDREN = (
     (users.bp, "staff"),
     (audit_log.bp, "audit"),
     (triage.bp, "cases"),
+    (export.bp, "cases.export"),
     (partners.bp, "partners"),
     (editorial.bp, "releases"),
 )

@@ -6,7 +6,6 @@ permission for every page here; views translate HTTP to the functions in
 
     GET  /staff/                               staff.triage.queue
     POST /staff/take-next                      staff.triage.take_next
-    GET  /staff/export.csv                     staff.triage.export      (cases.export, recent login)
     GET  /staff/cases/<reference>              staff.triage.case
     POST /staff/cases/<reference>/notes        staff.triage.add_note
     POST /staff/cases/<reference>/assign       staff.triage.assign      (cases.all)
@@ -18,15 +17,11 @@ from datetime import datetime
 
 from flask import (
     Blueprint,
-    Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    session,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user
@@ -34,13 +29,12 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from intake import audit, outbox
+from intake import outbox
 from intake.db import db
 from intake.models import HelpRequest, StaffUser
 from intake.models.help_request import STATUS_LABELS, TRANSITIONS
 from intake.rules import CLAIM_LABELS, CLAIM_TYPES
 from intake.staff import casework
-from intake.staff import export as csv_export
 from intake.staff.casework import CaseworkError, QueueFilters, StaleCase
 from intake.staff.roles import can, requires
 from intake.timeutil import today, utcnow
@@ -136,52 +130,6 @@ def take_next():
         return redirect(url_for(".queue"))
     flash(f"Case {taken.reference} is now assigned to you.", "success")
     return redirect(url_for(".case", reference=taken.reference))
-
-
-@bp.get("/export.csv")
-@requires("cases.export")
-def export():
-    if not recent_login():
-        audit.record("export.refused", "queue", "", "login not recent")
-        db.session.commit()
-        minutes = current_app.config["EXPORT_RECENT_LOGIN_MINUTES"]
-        return render_template("triage/reauth.html", minutes=minutes), 403
-    filters = QueueFilters.from_args(request.args)
-    query = casework.queue_query(filters, current_user)
-    count = db.session.execute(
-        db.select(db.func.count()).select_from(query.order_by(None).subquery())
-    ).scalar_one()
-    audit.record("export.csv", "queue", "", f"rows={count} {filters.describe()}")
-    db.session.commit()
-    staff = {s.id: s.email for s in db.session.execute(db.select(StaffUser)).scalars()}
-
-    def lines():
-        # Rows are read in batches while the response is sent, not held in memory.
-        result = db.session.execute(query.execution_options(yield_per=500)).scalars()
-        try:
-            yield from csv_export.csv_lines(csv_export.queue_rows(result, staff, today()))
-        finally:  # also when the download is abandoned: free the server-side cursor
-            result.close()
-
-    name = f"queue-{utcnow():%Y%m%d-%H%M}.csv"
-    return Response(
-        stream_with_context(lines()),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
-def recent_login() -> bool:
-    """The export needs a login within EXPORT_RECENT_LOGIN_MINUTES; the staff
-    login keeps its time (epoch seconds) in ``session["staff_login_at"]``."""
-    login_at = session.get("staff_login_at")
-    if not isinstance(login_at, int | float) or isinstance(login_at, bool):
-        return False
-    age = utcnow().timestamp() - login_at
-    return 0 <= age <= current_app.config["EXPORT_RECENT_LOGIN_MINUTES"] * 60
 
 
 # --- one case ---------------------------------------------------------------------
