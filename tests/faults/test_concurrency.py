@@ -65,9 +65,9 @@ def database(tmp_path):
 
 def add_staff(uri: str, count: int) -> list[dict]:
     """Reviewers (they may assign) with a password and a second factor."""
-    from intake import passwords, second_factor
     from intake.db import db
     from intake.models import StaffUser
+    from intake.staff import passwords, second_factor
     from tests.support.apps import make_test_app
 
     app = make_test_app(uri, STAFF_ARGON2_PARAMETERS=CHEAP_ARGON2)
