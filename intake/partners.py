@@ -7,6 +7,7 @@ no wildcard, nothing that could break out of the header.
 """
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import (
@@ -74,6 +75,32 @@ def normalise_origin(text: str) -> str:
     default_port = 443 if scheme == "https" else 80
     netloc = host if port in (None, default_port) else f"{host}:{port}"
     return f"{scheme}://{netloc}"
+
+
+@dataclass(frozen=True)
+class FramingCheck:
+    """Whether a press page's address may frame this partner's pages."""
+
+    origin: str | None  # the page's origin, exactly as frame-ancestors compares it
+    allowed: bool
+    problem: str | None = None
+
+
+def check_page(partner: Partner, page_url: str) -> FramingCheck:
+    """For a press officer's pasted address (``http://localhost:8200/?p=7``):
+    its origin — scheme, host and port, which must match a registered origin
+    exactly (``http://127.0.0.1:8200`` is another site) — and whether this
+    partner's pages may be framed there now."""
+    parts = urlsplit(page_url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return FramingCheck(None, False, "Paste the full address, starting with https://.")
+    try:
+        origin = normalise_origin(f"{parts.scheme}://{parts.netloc}")
+    except InvalidOrigin as error:
+        return FramingCheck(None, False, str(error))
+    if not partner.active:
+        return FramingCheck(origin, False, "This partner is inactive: activate it first.")
+    return FramingCheck(origin, origin in partner.origin_list)
 
 
 def parse_origins(text: str) -> list[str]:
@@ -178,6 +205,7 @@ def show(partner_id: int):
     languages = locales.enabled(current_app.config)
     if language not in {lang.code for lang in languages}:
         abort(404)
+    page_url = request.args.get("page_url", "")[:2000]
     return render_template(
         "partners/form.html",
         form=form,
@@ -185,6 +213,8 @@ def show(partner_id: int):
         languages=languages,
         snippet_lang=language,
         snippets=embed.snippets(partner, language),
+        page_url=page_url,
+        framing=check_page(partner, page_url) if page_url.strip() else None,
     )
 
 
