@@ -44,7 +44,9 @@ def client_fetch(client):
     def fetch(path: str) -> bytes:
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
-        return response.data
+        data = response.data
+        response.close()  # a static file's handle, else left to the garbage collector
+        return data
 
     return fetch
 
