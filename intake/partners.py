@@ -6,12 +6,15 @@ only (plain http only for localhost and 127.0.0.1, for development), no path,
 no wildcard, nothing that could break out of the header.
 """
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -215,6 +218,42 @@ def show(partner_id: int):
         snippets=embed.snippets(partner, language),
         page_url=page_url,
         framing=check_page(partner, page_url) if page_url.strip() else None,
+    )
+
+
+PLUGIN_SLUG = "asylum-help-cta"
+
+
+def wordpress_plugin(partner: Partner) -> bytes:
+    """A WordPress plugin (zip, as WordPress's "Upload Plugin" takes it) whose
+    shortcode ``[asylum_help lang="xx"]`` prints this partner's script snippet,
+    fixed, in each enabled language. Shortcodes are open to every author, so
+    people without ``unfiltered_html`` (whose pasted ``<script>`` WordPress
+    strips on save) can still place the call to action."""
+    languages = [lang.code for lang in locales.enabled(current_app.config)]
+    snippets = [(code, embed.snippets(partner, code)["script"]) for code in languages]
+    organisation = re.sub(r"[^\w .,&'()-]", "", current_app.config["ORGANISATION_NAME"])
+    source = render_template(
+        "partners/wordpress_plugin.php",
+        organisation=organisation,
+        partner_key=partner.key,
+        snippets=snippets,
+        default=locales.DEFAULT,
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{PLUGIN_SLUG}/{PLUGIN_SLUG}.php", source)
+    return buffer.getvalue()
+
+
+@bp.get("/<int:partner_id>/wordpress-plugin.zip")
+@requires("partners")
+def download_plugin(partner_id: int):
+    partner = partner_or_404(partner_id)
+    return Response(
+        wordpress_plugin(partner),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{PLUGIN_SLUG}.zip"'},
     )
 
 

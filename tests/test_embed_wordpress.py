@@ -245,3 +245,45 @@ def test_frame_only_snippet_follows_its_content_where_scripts_are_kept(database_
         iframe = embed.snippets(partner, "en")["iframe"]
     assert iframe.startswith('<iframe class="intake-frame" ')
     assert iframe.endswith('<script src="https://help.example.org/embed.js" async></script>')
+
+
+# --- The WordPress plugin for authors without unfiltered_html -------------------------
+
+
+def test_wordpress_plugin_prints_the_fixed_snippet_in_each_language(
+    client, make_staff, login_as, make_partner
+):
+    import io
+    import zipfile
+
+    login_as(client, make_staff(role="admin"))
+    partner = make_partner(name="Press */ <?php evil(); ?>")
+    response = client.get(f"/staff/partners/{partner.id}/wordpress-plugin.zip")
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    assert 'filename="asylum-help-cta.zip"' in response.headers["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert archive.namelist() == ["asylum-help-cta/asylum-help-cta.php"]
+    source = archive.read("asylum-help-cta/asylum-help-cta.php").decode()
+    assert source.startswith("<?php\n/**\n * Plugin Name: ")
+    assert "add_shortcode( 'asylum_help', 'asylum_help_shortcode' );" in source
+    assert "evil" not in source  # the partner's name is not in it; nothing typed is
+    with client.application.test_request_context():
+        for code in client.application.config["LANGUAGES"]:
+            snippet = embed.snippets(partner, code)["script"]
+            assert f"\t$snippets['{code}'] = <<<'INTAKE_SNIPPET'\n{snippet}\nINTAKE_SNIPPET;" in (
+                source
+            )
+    page = client.get(f"/staff/partners/{partner.id}").get_data(as_text=True)
+    assert f'href="/staff/partners/{partner.id}/wordpress-plugin.zip" download' in page
+
+
+def test_wordpress_plugin_is_for_partner_admins_only(client, make_staff, login_as, make_partner):
+    partner = make_partner()
+    url = f"/staff/partners/{partner.id}/wordpress-plugin.zip"
+    assert client.get(url).status_code in (302, 401, 403)
+    login_as(client, make_staff(role="reviewer"))
+    assert client.get(url).status_code == 403
+    admin = client.application.test_client()
+    login_as(admin, make_staff(role="admin"))
+    assert admin.get("/staff/partners/999999/wordpress-plugin.zip").status_code == 404
