@@ -439,3 +439,40 @@ def test_frame_only_snippet_follows_its_content(app, ours, press, browser_contex
     # Its button opens the form in the same frame, which grows to fit it.
     frame_element.content_frame.get_by_role("link", name="Ask for free legal help").click()
     page.wait_for_function("+document.querySelector('iframe.intake-frame').height > 1000")
+
+
+def test_new_embed_pages_pass_axe(page, make_partner, make_staff, axe_check):
+    """axe-core finds nothing on the unregistered notice, a partner's form opened
+    as a page with the editors' note, the card once the quick exit could not leave,
+    and the partner page with its origin check and plugin."""
+    from conftest import browser_login
+
+    partner = make_partner(origins=("https://press.example.org",))
+    # Requested as a frame of an unregistered WordPress editor would request it.
+    editor = {"referer": "http://localhost:8200/wp-admin/post.php", "sec-fetch-dest": "iframe"}
+    page.route(
+        "**/embed/cta?oembed=1",
+        lambda route, request: route.fulfill(
+            response=route.fetch(headers={**request.headers, **editor})
+        ),
+    )
+    page.goto(page.base + "/embed/cta?oembed=1")
+    assert page.get_by_role("heading", name="This site is not registered yet").is_visible()
+    axe_check(page)
+    page.set_extra_http_headers({"Referer": "http://localhost:8200/wp-admin/post.php"})
+    page.goto(page.base + f"/embed/help?partner={partner.key}")
+    assert page.locator(".unregistered-host").is_visible()
+    axe_check(page)
+    page.set_extra_http_headers({})
+    page.goto(page.base + f"/embed/cta?partner={partner.key}")
+    page.evaluate(
+        "document.getElementById('quick-exit-help').hidden = false;"
+        "document.getElementById('main').style.display = 'none'"
+    )
+    axe_check(page)
+    browser_login(page, make_staff(role="admin"))
+    page.goto(page.base + f"/staff/partners/{partner.id}?page_url=http://localhost:8200/x")
+    assert page.get_by_text("is not registered for this partner").is_visible()
+    # The staff layout around it is another issue's (its navigation's contrast).
+    axe_check(page, ".framing-check")
+    axe_check(page, ".snippets")
