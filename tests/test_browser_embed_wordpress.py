@@ -213,6 +213,16 @@ def test_wordpress_card_shows_whatever_order_the_scripts_arrive_in(
     assert_card_shows(page)
 
 
+def test_wordpress_card_does_not_promise_new_tabs(app, ours, press, browser_context, make_partner):
+    """WordPress follows the card's links in the same tab: no "new tab" wording."""
+    page = open_wordpress_card(app, ours, press, browser_context, make_partner)
+    frame = page.frame_locator("iframe.wp-embedded-content")
+    assert frame.get_by_text("new tab").count() == 0
+    with page.expect_navigation():
+        frame.get_by_role("link", name="Ask for free legal help").click()
+    assert urlsplit(page.url).path == "/help"  # the form, on our site, in this tab
+
+
 def test_quick_exit_from_the_wordpress_card_leaves_the_press_page(
     app, ours, press, browser_context, make_partner
 ):

@@ -69,6 +69,11 @@
       event.preventDefault();
       post({ message: "link", value: link.href, secret: secret });
     });
+    /* Such links open in this same tab: drop the "new tab" wording (and the
+       footer's "Continue in a new tab", which the card's button already does). */
+    Array.prototype.forEach.call(document.querySelectorAll(".new-tab-note, .new-tab"), function (el) {
+      (el.classList.contains("new-tab") ? el.parentNode : el).remove();
+    });
     /* quick-exit.js could not leave the host page itself: ask the host to. */
     document.addEventListener("intake:leave", function (event) {
       event.preventDefault();
