@@ -12,6 +12,12 @@ partner key in the URL — never from a query-string origin or the Referer:
   sites show it, so an unregistered WordPress gets a blocked frame, not our card;
 - anything else, an unknown or an inactive partner: ``frame-ancestors 'none'``.
 
+One exception, which shows nothing but a notice: the oEmbed card requested by a
+site registered for no active partner (the Referer's origin: a WordPress
+editor's preview before registration) is a page telling the press officer what
+to register, framable only by that site. The Referer never lets anyone frame
+the card or the form.
+
 Framed pages set no cookie (browsers block third-party cookies) and send
 nothing about the host page back to us: the frame URL carries only the partner
 key and the language.
@@ -313,7 +319,6 @@ def snippets(partner: Partner, language: str) -> dict[str, str]:
         "cta_url": absolute_url("embed.cta", partner=partner.key, **lang),
         "script_url": absolute_url("embed.script"),
         "language": locales.KNOWN[language],
-        "partner_key": partner.key,
     }
     with force_locale(language):
         return {
