@@ -1,11 +1,7 @@
 """bench/weight.py weighs what a partner's page loads from us, within budget."""
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench import weight  # noqa: E402
+from bench import weight
+from tests.support import ROOT
 
 
 def test_weight_covers_the_embed_pages_and_embed_js(capsys):
@@ -15,5 +11,5 @@ def test_weight_covers_the_embed_pages_and_embed_js(capsys):
     assert any(path.startswith("/embed/help?partner=") for path in rows)
     assert "/embed/cta?oembed=1" in rows
     size, gzipped, _, budget = (int(n) for n in rows["/embed.js"])
-    assert size == len((Path(__file__).parent.parent / "static/js/embed.js").read_bytes())
+    assert size == len((ROOT / "static/js/embed.js").read_bytes())
     assert gzipped <= budget == weight.EMBED_SCRIPT_BUDGET

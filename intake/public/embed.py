@@ -52,6 +52,7 @@ from intake.hardening import CONTENT_SECURITY_POLICY, csrf
 from intake.limits import limiter
 from intake.locales import public_route
 from intake.models import Partner
+from intake.origins import InvalidOrigin, normalise_origin
 from intake.public import screening
 from intake.public.press import absolute_url, release_by_slug
 
@@ -170,8 +171,6 @@ def unregistered_referrer(registered: list[str]) -> str | None:
     """The origin of the page that sent this request (its Referer), when it is
     another site and not one of ``registered``. Used only to explain a refusal
     to a press officer, never to allow framing of the card or the form."""
-    from .partners import InvalidOrigin, normalise_origin  # partners imports this module
-
     parts = urlsplit(request.referrer or "")
     if not parts.scheme or not parts.netloc:
         return None

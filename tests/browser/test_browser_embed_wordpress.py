@@ -17,12 +17,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import LiveServer
-from test_browser_screening import REFERENCE, fill_with_pointer
 
-from intake import embed, timeutil
+from intake import timeutil
 from intake.db import db
 from intake.models import Partner
+from intake.public import embed
+from tests.support.browser import REFERENCE, browser_login, fill_with_pointer
+from tests.support.servers import LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -455,7 +456,6 @@ def test_new_embed_pages_pass_axe(page, make_partner, make_staff, axe_check):
     """axe-core finds nothing on the unregistered notice, a partner's form opened
     as a page with the editors' note, the card once the quick exit could not leave,
     and the partner page with its origin check and plugin."""
-    from conftest import browser_login
 
     partner = make_partner(origins=("https://press.example.org",))
     # Requested as a frame of an unregistered WordPress editor would request it.

@@ -6,10 +6,10 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import make_test_app
 
-from intake import embed
-from intake.partners import check_page
+from intake.public import embed
+from intake.staff.partners import check_page
+from tests.support.apps import make_test_app
 
 
 def directives(response) -> dict[str, str]:
