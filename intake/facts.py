@@ -52,7 +52,9 @@ def from_form(form) -> dict:
         "judge_decided": form.decided.data,
         "in_absentia": form.in_absentia.data or "not_sure",
         "appeal_filed": form.appealed.data or "not_sure",
-        "removed_before_and_returned": form.removed_before.data or "not_sure",
+        # Left unanswered, this optional question reads as "no": only an answer of
+        # "yes" or "not sure" is a reason to check for a reinstated order.
+        "removed_before_and_returned": form.removed_before.data or "no",
         "fear_interview": form.fear_interview.data or "",
         "appointment_kind": form.appointment.data or "",
         "status_kind": form.status_kind.data or "",
@@ -97,7 +99,7 @@ def to_rules(stored: dict) -> Facts:
         judge_decided=stored.get("judge_decided") or "not_sure",
         in_absentia=stored.get("in_absentia") or "not_sure",
         appeal_filed=stored.get("appeal_filed") or "not_sure",
-        removed_before_and_returned=stored.get("removed_before_and_returned") or "not_sure",
+        removed_before_and_returned=stored.get("removed_before_and_returned") or "no",
         fear_interview_scheduled=stored.get("fear_interview") == "yes"
         or dates["fear_interview_date"] is not None,
         i589_filed=stored.get("i589_filed") or "not_sure",
