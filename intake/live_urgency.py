@@ -107,6 +107,7 @@ def bring_up_to_date(today: date | None = None) -> int:
             HelpRequest.urgency_steps,
             HelpRequest.urgency_changes_on,
             HelpRequest.urgency_rose_on,
+            HelpRequest.urgency_set_by_staff,
         )
         .where(HelpRequest.urgency_changes_on <= today)
         .limit(BATCH)
@@ -126,6 +127,11 @@ def _apply_steps(row, today: date) -> int:
     come = [(day, r) for day, r in steps if day <= today]
     ahead = [(day, r) for day, r in steps if day > today]
     new_rank = come[-1][1] if come else row.urgency_rank
+    by_staff = row.urgency_set_by_staff
+    if by_staff and new_rank >= row.urgency_rank:
+        new_rank = row.urgency_rank  # staff's band holds against a step that would lower it
+    else:
+        by_staff = False
     rose_on = row.urgency_rose_on
     if new_rank < row.urgency_rank:
         # The day of the step that lifted it above where it stood.
@@ -144,7 +150,7 @@ def _apply_steps(row, today: date) -> int:
             urgency_steps=json.dumps([[day.isoformat(), r] for day, r in ahead]),
             urgency_changes_on=ahead[0][0] if ahead else None,
             urgency_rose_on=rose_on,
-            urgency_set_by_staff=False,
+            urgency_set_by_staff=by_staff,
         )
         .execution_options(synchronize_session=False)
     )

@@ -225,3 +225,142 @@ def test_removal_order_20_days_ago_is_critical_with_appeal_deadline(app):
         )
         assert row.urgency == "critical"
         assert (order + timedelta(days=30)).isoformat() in json.loads(row.deadline_dates)
+
+
+# --- staff corrections (intake.case_facts) -------------------------------------
+
+
+def test_correcting_the_hearing_date_re_ranks_at_once_and_is_audited(app, make_staff):
+    from intake import case_facts
+    from intake.casework import CaseworkError
+    from intake.models import AuditEvent, StatusChange
+
+    staff = make_staff("reviewer")
+    with app.app_context():
+        row = store(app, i589_filed="yes")
+        assert row.urgency == "normal"
+        with pytest.raises(CaseworkError, match="reason"):
+            case_facts.correct_fact(
+                row, "hearing_date", PartialDate(2026, 5, 8), " ", staff, row.version
+            )
+        db.session.rollback()
+        row = db.session.get(HelpRequest, row.id)
+        case_facts.correct_fact(
+            row, "hearing_date", PartialDate(2026, 5, 8), "Notice shows 8 May", staff, row.version
+        )
+        row = db.session.get(HelpRequest, row.id)
+        assert (row.urgency, row.hearing_date) == ("critical", date(2026, 5, 8))
+        assert facts.loads(row.facts)["hearing"] == "yes"
+        change = db.session.execute(
+            db.select(StatusChange).filter_by(request_id=row.id)
+        ).scalar_one()
+        assert (change.kind, change.from_value, change.reason) == (
+            "fact",
+            "hearing_date",
+            "Notice shows 8 May",
+        )
+        event = db.session.execute(db.select(AuditEvent).filter_by(action="case.fact")).scalar_one()
+        assert "hearing_date" in event.detail and "2026" not in event.detail
+
+
+def test_correcting_an_unknown_fact_or_a_stale_version_is_refused(app, make_staff):
+    from intake import case_facts
+    from intake.casework import CaseworkError, StaleCase
+
+    staff = make_staff("reviewer")
+    with app.app_context():
+        row = store(app)
+        with pytest.raises(CaseworkError):
+            case_facts.correct_fact(row, "name", None, "why", staff, row.version)
+        with pytest.raises(StaleCase):
+            case_facts.correct_fact(row, "date_of_birth", None, "why", staff, row.version - 1)
+
+
+@pytest.mark.parametrize(
+    ("by_hand", "at_the_high_step"), [("normal", "high"), ("critical", "critical")]
+)
+def test_urgency_set_by_hand_is_raised_by_the_rules_never_lowered(
+    app, make_staff, monkeypatch, by_hand, at_the_high_step
+):
+    from intake import case_facts
+
+    staff = make_staff("reviewer")
+    hearing = TODAY + timedelta(days=80)
+    with app.app_context():
+        row = store(
+            app,
+            hearing="yes",
+            i589_filed="yes",
+            hearing_day=str(hearing.day),
+            hearing_month=str(hearing.month),
+            hearing_year=str(hearing.year),
+        )
+        case_facts.set_urgency(row, by_hand, "Called them", staff, row.version)
+        row = db.session.get(HelpRequest, row.id)
+        assert (row.urgency, row.urgency_set_by_staff) == (by_hand, True)
+        with pytest.raises(case_facts.CaseworkError):
+            case_facts.set_urgency(row, "urgent!", "x", staff, row.version)
+        db.session.rollback()
+        day = TODAY + timedelta(days=25)  # the rules' step to high has come
+        monkeypatch.setattr(timeutil, "today", lambda: day)
+        live_urgency.bring_up_to_date()
+        db.session.expire_all()
+        row = db.session.get(HelpRequest, row.id)
+        assert (row.urgency, row.urgency_set_by_staff) == (at_the_high_step, by_hand == "critical")
+
+
+def test_case_page_facts_carry_reasons_and_sources(app):
+    from intake import case_facts
+
+    order = TODAY - timedelta(days=20)
+    with app.app_context():
+        row = store(
+            app,
+            decided="yes",
+            appealed="no",
+            in_absentia="no",
+            decision_day=str(order.day),
+            decision_month=str(order.month),
+            decision_year=str(order.year),
+        )
+        case = case_facts.read(row)
+    appeal = next(d for d in case.ranked.deadlines if d.kind == "bia_appeal")
+    assert case.days_to(appeal.due) == 10 and "1003.38" in appeal.source
+    assert case.band is live_urgency.Urgency.CRITICAL
+    assert all(r.source for r in case.ranked.reasons)
+    assert {r.relief for r in case.relief} >= {"asylum", "withholding", "cat"}
+
+
+# --- the daily digest ----------------------------------------------------------
+
+
+def test_digest_counts_per_band_without_personal_data(app, monkeypatch):
+    from intake import digest
+
+    app.config["STAFF_NOTIFY_EMAIL"] = "team@org.example"
+    hearing = TODAY + timedelta(days=5)
+    far = TODAY + timedelta(days=40)
+    with app.app_context():
+        store(
+            app,
+            hearing="yes",
+            hearing_day=str(hearing.day),
+            hearing_month=str(hearing.month),
+            hearing_year=str(hearing.year),
+        )
+        store(
+            app,
+            hearing="yes",
+            hearing_day=str(far.day),
+            hearing_month=str(far.month),
+            hearing_year=str(far.year),
+            name="Other",
+        )
+        found = digest.counts(TODAY, 7)
+        mail = digest.message("from@org.example", "team@org.example", "https://x/staff/", TODAY, 7)
+        assert digest.queue_digest(timeutil.utcnow()) is not None
+        assert digest.queue_digest(timeutil.utcnow()) is None  # one a day
+    assert found[live_urgency.Urgency.CRITICAL] == 1 and sum(found.values()) == 1
+    body = mail.get_content()
+    assert "critical: 1" in body and "https://x/staff/" in body
+    assert "Amal" not in body and "5550100" not in body.replace(" ", "")

@@ -62,8 +62,8 @@ class HelpRequest(db.Model):
     # SIJS...), as a JSON list of ISO dates, for the daily digest's count of
     # requests with a deadline in the next days (read without decrypting).
     deadline_dates: Mapped[str] = mapped_column(Text, default="[]")
-    # Urgency set by hand by staff (with a reason, in the case history); it holds
-    # until the next change the rules know of, which still applies.
+    # Urgency set by hand by staff (with a reason, in the case history); the
+    # rules' later steps may still raise it, never lower it.
     urgency_set_by_staff: Mapped[bool] = mapped_column(default=False)
     # Who is asking: self / family / detained / organisation (a category only).
     asker: Mapped[str] = mapped_column(String(20), default="self")
