@@ -22,15 +22,15 @@ def finish(app: Flask) -> None:
         )
     if cfg["PRODUCTION"]:
         cfg["SESSION_COOKIE_SECURE"] = True
-        if not cfg.get("HELPLINE_PHONE"):
+        if not str(cfg.get("HELPLINE_PHONE") or "").strip():
             # An urgent applicant is told not to wait for a reply: they need a
             # number to call. "none" says the organisation has none, on purpose.
             raise RuntimeError(
                 "INTAKE_HELPLINE_PHONE is not set. Urgent applicants are told to call "
                 "it; set it, or set it to 'none' if there is no helpline; refusing to start."
             )
-        if str(cfg["HELPLINE_PHONE"]).strip().lower() == "none":
-            cfg["HELPLINE_PHONE"] = None
+    if str(cfg.get("HELPLINE_PHONE") or "").strip().lower() == "none":
+        cfg["HELPLINE_PHONE"] = None  # none on purpose: no number is shown
         if cfg.get("STAFF_NOTIFY_EMAIL") and not cfg.get("PUBLIC_BASE_URL"):
             # The staff email links to the queue: from the Host header, anyone
             # submitting a critical request could point that link at their own

@@ -364,3 +364,16 @@ def test_digest_counts_per_band_without_personal_data(app, monkeypatch):
     body = mail.get_content()
     assert "critical: 1" in body and "https://x/staff/" in body
     assert "Amal" not in body and "5550100" not in body.replace(" ", "")
+
+
+# --- the helpline ----------------------------------------------------------------
+
+
+def test_production_refuses_to_start_without_a_helpline(app_factory):
+    with pytest.raises(RuntimeError, match="INTAKE_HELPLINE_PHONE"):
+        app_factory(PRODUCTION=True, HELPLINE_PHONE=None)
+    with pytest.raises(RuntimeError, match="INTAKE_HELPLINE_PHONE"):
+        app_factory(PRODUCTION=True, HELPLINE_PHONE="  ")
+    assert app_factory(PRODUCTION=True, HELPLINE_PHONE="none").config["HELPLINE_PHONE"] is None
+    kept = app_factory(PRODUCTION=True, HELPLINE_PHONE="+1 212 555 0199")
+    assert kept.config["HELPLINE_PHONE"] == "+1 212 555 0199"
