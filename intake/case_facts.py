@@ -26,6 +26,66 @@ CORRECTABLE = {
     "date_of_birth": "Date of birth",
 }
 _BANDS = {u.value: u for u in Urgency}
+MONTH_CHOICES = tuple(
+    (str(n), name)
+    for n, name in enumerate(
+        (
+            "January", "February", "March", "April", "May", "June", "July",
+            "August", "September", "October", "November", "December",
+        ),
+        start=1,
+    )
+)  # fmt: skip
+ASKER_LABELS = {
+    "self": "the person themself",
+    "family": "a family member",
+    "detained_person": "for someone in detention",
+    "organisation": "an organisation referring them",
+}
+HARM_LABELS = {
+    "afraid_to_return": "afraid to return",
+    "harmed_or_threatened": "harmed or threatened there",
+    "crime_victim_in_us": "victim of a crime in the US",
+    "forced_labour_or_sex": "made to work or do sex work by force, fraud or coercion",
+    "hurt_by_citizen_or_resident_family": "hurt by a US citizen or LPR spouse or parent",
+    "abused_by_parent_under_21": "under 21, abused, abandoned or neglected by a parent",
+}
+RELIEF_LABELS = {
+    "asylum": "Asylum",
+    "withholding": "Withholding of removal",
+    "cat": "Convention Against Torture",
+    "u_visa": "U visa",
+    "t_visa": "T visa",
+    "vawa": "VAWA",
+    "sijs": "SIJS",
+    "tps": "TPS",
+    "parole": "Humanitarian parole",
+}
+
+
+def date_from_parts(day: str | None, month: str | None, year: str | None) -> PartialDate | None:
+    """A corrected date from the staff form (day optional); None when all empty.
+    Raises ValueError with a message for staff."""
+    day, month, year = ((part or "").strip() for part in (day, month, year))
+    if not (day or month or year):
+        return None
+    if not (month.isdigit() and 1 <= int(month) <= 12):
+        raise ValueError("Choose the month.")
+    if not (year.isdigit() and len(year) == 4 and 1900 <= int(year) <= 2100):
+        raise ValueError("Enter the year with 4 digits.")
+    if day and not day.isdigit():
+        raise ValueError("The day must be a number.")
+    try:
+        return PartialDate(int(year), int(month), int(day) if day else None)
+    except ValueError as exc:
+        raise ValueError("Enter a real date.") from exc
+
+
+def deadline_days(deadline_dates: str | None) -> list[date]:
+    try:
+        return [date.fromisoformat(d) for d in json.loads(deadline_dates or "[]")]
+    except (ValueError, TypeError):
+        return []
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,7 @@ QUEUE_COLUMNS = (
     HelpRequest.filing_deadline,
     HelpRequest.hearing_date,
     HelpRequest.urgency_rose_on,
+    HelpRequest.deadline_dates,
 )
 
 
