@@ -3,7 +3,7 @@ a judge's decision, interviews, status, fear and harm, A-number), dates with
 named months, and the facts and live-urgency steps stored on submit."""
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -16,6 +16,7 @@ from intake.rules import PartialDate
 from intake.screening_form import HelpForm
 
 TODAY = date(2026, 5, 1)
+TODAY_NOON = datetime(2026, 5, 1, 12)
 
 ANSWERS = {
     "asker": "self",
@@ -377,3 +378,64 @@ def test_production_refuses_to_start_without_a_helpline(app_factory):
     assert app_factory(PRODUCTION=True, HELPLINE_PHONE="none").config["HELPLINE_PHONE"] is None
     kept = app_factory(PRODUCTION=True, HELPLINE_PHONE="+1 212 555 0199")
     assert kept.config["HELPLINE_PHONE"] == "+1 212 555 0199"
+
+
+# --- live urgency: the read-time refresh and the "rose" marker -----------------
+
+
+def hearing_in(days: int) -> dict:
+    day = TODAY + timedelta(days=days)
+    return {
+        "hearing": "yes",
+        "i589_filed": "yes",
+        "hearing_day": str(day.day),
+        "hearing_month": str(day.month),
+        "hearing_year": str(day.year),
+    }
+
+
+def test_a_correction_made_meanwhile_is_not_overwritten_by_the_refresh(app, monkeypatch):
+    """The refresh writes a row only if its next step is still the one it read."""
+    with app.app_context():
+        row = store(app, **hearing_in(80))
+        due = db.session.execute(
+            db.select(
+                HelpRequest.id,
+                HelpRequest.urgency_rank,
+                HelpRequest.urgency_steps,
+                HelpRequest.urgency_changes_on,
+                HelpRequest.urgency_rose_on,
+                HelpRequest.urgency_set_by_staff,
+            ).filter_by(id=row.id)
+        ).one()
+        db.session.execute(
+            db.update(HelpRequest).filter_by(id=row.id).values(urgency_changes_on=None)
+        )
+        monkeypatch.setattr(timeutil, "today", lambda: TODAY + timedelta(days=70))
+        assert live_urgency._apply_steps(due, timeutil.today()) == 0
+
+
+def test_rose_marker_follows_what_this_staff_member_saw(app, make_staff, monkeypatch):
+    from intake import audit
+
+    seen_by, other = make_staff("reviewer"), make_staff("reviewer")
+    monkeypatch.setattr(timeutil, "utcnow", lambda: TODAY_NOON)
+    with app.app_context():
+        row = store(app, **hearing_in(80))
+        reference = row.reference
+        with app.test_request_context():
+            audit.record("case.view", "request", reference, actor_id=seen_by.id)
+        db.session.commit()
+        rows = [db.session.get(HelpRequest, row.id)]
+        assert live_urgency.rose_since_seen(rows, seen_by.id) == set()  # nothing rose yet
+        monkeypatch.setattr(timeutil, "today", lambda: TODAY + timedelta(days=25))
+        monkeypatch.setattr(timeutil, "utcnow", lambda: TODAY_NOON + timedelta(days=25))
+        live_urgency.bring_up_to_date()
+        db.session.expire_all()
+        rows = [db.session.get(HelpRequest, row.id)]
+        assert live_urgency.rose_since_seen(rows, seen_by.id) == {reference}
+        assert live_urgency.rose_since_seen(rows, other.id) == {reference}  # never opened it
+        with app.test_request_context():
+            audit.record("case.view", "request", reference, actor_id=seen_by.id)
+        db.session.commit()
+        assert live_urgency.rose_since_seen(rows, seen_by.id) == set()
