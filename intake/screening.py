@@ -14,7 +14,7 @@ from flask import Blueprint, abort, current_app, g, render_template, request
 from sqlalchemy.exc import DBAPIError
 from werkzeug.datastructures import MultiDict
 
-from . import choices, form_tokens, locales, page_cache
+from . import choices, facts, form_tokens, locales, page_cache
 from .crypto import KeyUnavailable
 from .errors import rollback_quietly
 from .help_requests import (
@@ -28,7 +28,7 @@ from .limits import limiter
 from .locales import public_route
 from .outbox import deliver_after
 from .rules import Screen
-from .screening_form import DATES, HelpForm, parse_income
+from .screening_form import DATES_BY_NAME, HelpForm, parse_income
 from .security import csrf
 
 bp = Blueprint("screening", __name__)
@@ -217,7 +217,7 @@ def _render_form(answers, token, source, *, focus=None, expired=False, unavailab
         form=answers,
         token=token,
         source=source,
-        dates=DATES,
+        dates=DATES_BY_NAME,
         focus=focus if focus in fields else None,
         expired=expired,
         unavailable=unavailable,
@@ -244,11 +244,20 @@ def _carried(answers) -> MultiDict:
     return MultiDict([(f.name, value) for f in answers for value in (f.raw_data or [])])
 
 
+# Hotlines shown on the confirmation when the person ticked the fact they serve.
+HOTLINES = {
+    "hurt_by_citizen_or_resident_family": "domestic_violence",
+    "forced_labour_or_sex": "trafficking",
+}
+
+
 def _render_confirmation(help_request):
+    harms = facts.loads(help_request.facts).get("harms") or ()
     return render_template(
         "screening/confirmation.html",
         help_request=help_request,
         reference=format_reference(help_request.reference),
         screened_out=help_request.screen in SCREENED_OUT,
         urgent=help_request.urgency_rank == 0,
+        hotlines={HOTLINES[h] for h in harms if h in HOTLINES},
     )
