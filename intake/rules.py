@@ -1378,7 +1378,7 @@ def possible_relief(facts: Facts) -> list[Relief]:
             else ""
         )
         found.append(Relief("asylum", f"Fears return{barred}.", "INA 208(a)(1), 208(b)(1)"))
-    if fear:
+    if fear and facts.in_us:  # both are decided in the US (INA 241(b)(3))
         found.append(Relief("withholding", "Fears return; no filing deadline.", "INA 241(b)(3)"))
         found.append(
             Relief(
