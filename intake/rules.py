@@ -705,10 +705,9 @@ class Facts:
 
     def __post_init__(self) -> None:
         # A form/rules mismatch must fail loudly, never be read as some other answer.
-        for name in ("hearing", "judge_decided", "in_absentia", "appeal_filed"):
+        tri = ("hearing", "judge_decided", "in_absentia", "appeal_filed", "i589_filed")
+        for name in (*tri, "removed_before_and_returned"):
             _check_choice(name, getattr(self, name), TRI_VALUES)
-        _check_choice("removed_before_and_returned", self.removed_before_and_returned, TRI_VALUES)
-        _check_choice("i589_filed", self.i589_filed, TRI_VALUES)
         _check_choice("asking_for", self.asking_for, ASKER_VALUES)
         _check_choice("status_kind", self.status_kind, STATUS_KINDS)
         object.__setattr__(self, "claim_types", frozenset(self.claim_types))
@@ -767,7 +766,11 @@ SRC_ONE_YEAR = (
     "INA 208(a)(2)(B); 8 CFR 208.4(a)(2)(ii), 1208.4(a)(2)(ii) "
     "(1 year from the date of last arrival)"
 )
-SRC_UAC = "INA 208(a)(2)(E) (the one-year limit does not apply to an unaccompanied alien child)"
+SRC_UAC = (
+    "INA 208(a)(2)(E) (the one-year limit does not apply to an unaccompanied alien child); "
+    "6 U.S.C. 279(g)(2) (definition: under 18, no lawful status, no parent or legal guardian "
+    "in the US available to care for them)"
+)
 SRC_MAINTAINED = (
     "8 CFR 208.4(a)(5)(iv) (maintained TPS, lawful status or parole until a reasonable period "
     "before filing); Matter of T-M-H- & S-W-C-, 25 I&N Dec. 193 (BIA 2010) (reasonable period)"
@@ -809,8 +812,8 @@ SRC_APPOINTMENT = (
 SRC_DETENTION = "organisation policy (PRODUCT.md): detention is critical"
 SRC_MINOR = "organisation policy (PRODUCT.md): a person under 18 ranks high"
 SRC_SIJS = (
-    "INA 101(a)(27)(J); 8 CFR 204.11(b) (under 21 at the time of filing; age-out protection "
-    "once filed)"
+    "INA 101(a)(27)(J); 8 CFR 204.11(b) (under 21 at the time of filing); Special Immigrant "
+    "Juvenile Petitions final rule, 87 FR 13066 (2022) (no denial for age once filed before 21)"
 )
 SRC_STATE_COURT = (
     "8 CFR 204.11(c) (a juvenile-court order is required); state law decides how long the "
@@ -858,6 +861,7 @@ def one_year_asylum_deadline(facts: Facts) -> Deadline | None:
     anniversary = one_year_deadline(facts.last_arrival)
     due = max(anniversary, _add_years(ONE_YEAR_RULE_START, 1))
     note = "Withholding of removal and CAT have no filing deadline (8 CFR 208.4(a))."
+    note += _month_only_note(facts.last_arrival, "arrival")
     status_end = _maintained_status_end(facts)
     if status_end is not None and status_end >= due:
         # Status lasted past the anniversary: file within a reasonable period after
@@ -866,10 +870,18 @@ def one_year_asylum_deadline(facts: Facts) -> Deadline | None:
         due = _add_months(status_end, 6)
         note = (
             f"Counted from the end of {facts.status_kind.upper()} on {_day(status_end)}: "
-            "a reasonable period after status ends, six months at most. " + note
+            "a reasonable period after status ends, six months at most. "
+            + note
+            + _month_only_note(facts.status_end, "the end of status")
         )
         return Deadline("one_year", due, "One-year asylum filing deadline", SRC_MAINTAINED, note)
     return Deadline("one_year", due, "One-year asylum filing deadline", SRC_ONE_YEAR, note)
+
+
+def _month_only_note(when: PartialDate, what: str) -> str:
+    if not when.month_only:
+        return ""
+    return f" Only the month and year of {what} were given: counted from the 1st."
 
 
 def _maintained_status_end(facts: Facts) -> date | None:
@@ -897,7 +909,7 @@ def bia_appeal_deadline(facts: Facts) -> Deadline | None:
     note = (
         "The Board must receive the appeal (Form EOIR-26) by this day; a motion to reconsider "
         "is due the same day (8 CFR 1003.23(b)(1))."
-    )
+    ) + _month_only_note(facts.decision_date, "the decision")
     return Deadline("bia_appeal", due, "BIA appeal", SRC_BIA_APPEAL, note)
 
 
@@ -908,6 +920,7 @@ def motion_to_reopen_deadline(facts: Facts) -> Deadline | None:
         return None
     due = facts.decision_date.earliest() + timedelta(days=90)
     note = "No time limit for changed country conditions (INA 240(c)(7)(C)(ii))."
+    note += _month_only_note(facts.decision_date, "the decision")
     return Deadline("motion_to_reopen", due, "Motion to reopen", SRC_REOPEN_90, note)
 
 
@@ -921,7 +934,7 @@ def in_absentia_reopen_deadline(facts: Facts) -> Deadline | None:
         "At any time if they did not receive notice of the hearing or were in federal or "
         "state custody (INA 240(b)(5)(C)(ii)); filing stays removal. No appeal lies from an "
         "in absentia order (8 CFR 1240.15)."
-    )
+    ) + _month_only_note(facts.decision_date, "the order")
     label = "Motion to reopen an in absentia order (exceptional circumstances)"
     return Deadline("in_absentia_reopen", due, label, SRC_IN_ABSENTIA, note)
 
@@ -937,6 +950,7 @@ def sijs_deadline(facts: Facts) -> Deadline | None:
         return None
     due = _add_years(facts.date_of_birth.earliest(), 21) - timedelta(days=1)
     note = "Once filed before 21, the petition is not denied for age (age-out protection)."
+    note += _month_only_note(facts.date_of_birth, "birth")
     return Deadline("sijs", due, "SIJS petition (before the 21st birthday)", SRC_SIJS, note)
 
 

@@ -76,9 +76,12 @@ def test_one_year_counts_from_the_anniversary_of_last_arrival():
     assert due_dates(facts)["one_year"] == date(2002, 4, 9)
 
 
-def test_one_year_from_a_month_only_arrival_counts_from_the_first():
-    facts = afraid(last_arrival=PartialDate(2025, 6))
-    assert due_dates(facts)["one_year"] == date(2026, 6, 1)
+def test_one_year_from_a_month_only_arrival_counts_from_the_first_and_says_so():
+    (deadline,) = deadlines(afraid(last_arrival=PartialDate(2025, 6)), TODAY)
+    assert deadline.due == date(2026, 6, 1)
+    assert "Only the month and year of arrival were given: counted from the 1st." in deadline.note
+    (exact,) = deadlines(afraid(last_arrival=PartialDate(2025, 6, 1)), TODAY)
+    assert "Only the month" not in exact.note
 
 
 def test_one_year_from_29_february_is_28_february():
@@ -209,44 +212,25 @@ def test_maintained_status_past_the_anniversary_moves_the_deadline_six_months_af
     assert "passed" not in flag_texts(facts)
 
 
-@pytest.mark.parametrize("kind", ["tps", "parole", "visa"])
-def test_each_maintained_status_counts(kind):
-    facts = afraid(
-        last_arrival=PartialDate(2020, 1, 1), status_kind=kind, status_end=PartialDate(2026, 1, 31)
-    )
-    assert due_dates(facts)["one_year"] == date(2026, 7, 31)
-
-
-def test_six_months_after_31_august_is_the_last_day_of_february():
-    facts = afraid(
-        last_arrival=PartialDate(2020, 1, 1),
-        status_kind="visa",
-        status_end=PartialDate(2025, 8, 31),
-    )
-    assert due_dates(facts)["one_year"] == date(2026, 2, 28)
-
-
-def test_month_only_status_end_counts_from_the_first():
-    facts = afraid(
-        last_arrival=PartialDate(2020, 1, 1), status_kind="parole", status_end=PartialDate(2026, 1)
-    )
-    assert due_dates(facts)["one_year"] == date(2026, 7, 1)
-
-
-def test_status_ended_before_the_anniversary_keeps_the_anniversary():
-    facts = afraid(
-        last_arrival=PartialDate(2025, 6, 1),
-        status_kind="visa",
-        status_end=PartialDate(2026, 5, 31),
-    )
-    assert due_dates(facts)["one_year"] == date(2026, 6, 1)
-
-
-def test_status_ending_on_the_anniversary_counts_as_maintained():
-    facts = afraid(
-        last_arrival=PartialDate(2025, 6, 1), status_kind="visa", status_end=PartialDate(2026, 6, 1)
-    )
-    assert due_dates(facts)["one_year"] == date(2026, 12, 1)
+@pytest.mark.parametrize(
+    ("arrival", "kind", "status_end", "due"),
+    [
+        (PartialDate(2020, 1, 1), "tps", PartialDate(2026, 1, 31), date(2026, 7, 31)),
+        (PartialDate(2020, 1, 1), "parole", PartialDate(2026, 1, 31), date(2026, 7, 31)),
+        (PartialDate(2020, 1, 1), "visa", PartialDate(2026, 1, 31), date(2026, 7, 31)),
+        # six calendar months after 31 August: the last day of February
+        (PartialDate(2020, 1, 1), "visa", PartialDate(2025, 8, 31), date(2026, 2, 28)),
+        # a month-only end counts from the 1st
+        (PartialDate(2020, 1, 1), "parole", PartialDate(2026, 1), date(2026, 7, 1)),
+        # status ended before the anniversary: the anniversary stands
+        (PartialDate(2025, 6, 1), "visa", PartialDate(2026, 5, 31), date(2026, 6, 1)),
+        # status lasting to the anniversary itself counts as maintained
+        (PartialDate(2025, 6, 1), "visa", PartialDate(2026, 6, 1), date(2026, 12, 1)),
+    ],
+)
+def test_maintained_status_due_dates(arrival, kind, status_end, due):
+    facts = afraid(last_arrival=arrival, status_kind=kind, status_end=status_end)
+    assert due_dates(facts)["one_year"] == due
 
 
 def test_daca_is_not_a_maintained_status_but_is_flagged():
@@ -322,9 +306,15 @@ def test_motion_to_reopen_90_days_ranks_by_the_deadline_thresholds(after_decisio
     assert band(facts, day(after_decision)) is expected
 
 
-def test_month_only_decision_date_counts_from_the_first():
-    facts = Facts(judge_decided="yes", decision_date=PartialDate(2026, 2))
-    assert due_dates(facts)["bia_appeal"] == date(2026, 3, 3)
+def test_month_only_decision_date_counts_from_the_first_and_says_so():
+    facts = Facts(judge_decided="yes", decision_date=PartialDate(2026, 2), in_absentia="not_sure")
+    found = deadlines(facts, TODAY)
+    assert {d.kind: d.due for d in found} == {
+        "bia_appeal": date(2026, 3, 3),
+        "motion_to_reopen": date(2026, 5, 2),
+        "in_absentia_reopen": date(2026, 7, 31),
+    }
+    assert all("month and year of the" in d.note for d in found)
 
 
 def test_in_absentia_order_has_no_bia_appeal_but_180_days_to_reopen():
@@ -469,7 +459,9 @@ def test_sijs_deadline_is_the_day_before_the_21st_birthday():
 
 
 def test_sijs_from_a_month_only_birth_date_counts_from_the_first():
-    assert due_dates(_sijs(PartialDate(2006, 9)))["sijs"] == date(2027, 8, 31)
+    (deadline,) = deadlines(_sijs(PartialDate(2006, 9)), TODAY)
+    assert deadline.due == date(2027, 8, 31)
+    assert "month and year of birth" in deadline.note
 
 
 def test_sijs_for_a_29_february_birthday_is_27_february():
