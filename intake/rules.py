@@ -865,8 +865,10 @@ def one_year_asylum_deadline(facts: Facts) -> Deadline | None:
     status_end = _maintained_status_end(facts)
     if status_end is not None and status_end >= due:
         # Status lasted past the anniversary: file within a reasonable period after
-        # it ends. Counted as six months at most, the outer limit the BIA's reading
-        # of the rule allows (T-M-H-); staff may find a shorter period reasonable.
+        # it ends. No fixed period in the rule; T-M-H- reads "reasonable period" with
+        # the rule's supplementary information (65 FR 76121 (2000)), and six months is
+        # the most practice allows (issue 14). The outer limit is the due date shown;
+        # its thresholds rank it high 90 days ahead, so staff see it well before.
         due = _add_months(status_end, 6)
         note = (
             f"Counted from the end of {facts.status_kind.upper()} on {_day(status_end)}: "
@@ -1247,6 +1249,26 @@ class Escalation:
 
     def next_change(self, after: date) -> date | None:
         return next((d for d, _ in self.changes if d > after), None)
+
+    def encode(self) -> str:
+        """One short string for one column: "normal;2026-03-30=high;2026-05-15=critical".
+        It holds dates derived from personal answers (a hearing's date minus 60 days):
+        the app decides whether to encrypt it or to keep only the band and the next
+        change in plain columns."""
+        return ";".join(
+            [self.initial.value, *(f"{d.isoformat()}={b.value}" for d, b in self.changes)]
+        )
+
+    @classmethod
+    def decode(cls, text: str) -> Escalation:
+        initial, *rest = text.split(";")
+        changes = []
+        for item in rest:
+            day, band = item.split("=")
+            changes.append((date.fromisoformat(day), Urgency(band)))
+        if [d for d, _ in changes] != sorted({d for d, _ in changes}):
+            raise ValueError("escalation changes must be in strictly increasing order")
+        return cls(Urgency(initial), tuple(changes))
 
 
 def escalation_dates(facts: Facts, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Escalation:

@@ -13,6 +13,7 @@ import pytest
 from intake.rules import (
     DEFAULT_THRESHOLDS,
     PAST_HEARING_FLAG,
+    Escalation,
     Facts,
     PartialDate,
     Thresholds,
@@ -733,7 +734,7 @@ SWEEP_THRESHOLDS = [
 @pytest.mark.parametrize("thresholds", SWEEP_THRESHOLDS, ids=["default", "zeros", "wide"])
 @pytest.mark.parametrize("facts", SWEEP_FACTS)
 def test_stored_escalation_gives_the_band_of_every_day(facts, thresholds):
-    stored = escalation_dates(facts, thresholds)
+    stored = Escalation.decode(escalation_dates(facts, thresholds).encode())  # as kept in a column
     for n in range(-400, 1200):
         on = day(n)
         assert stored.band_on(on) is band(facts, on, thresholds), on
@@ -759,3 +760,18 @@ def test_first_day_and_next_change():
     assert stored.next_change(day(10)) == day(70)
     assert escalation_dates(Facts(detained=True)).first_day(CRITICAL) == date.min
     assert escalation_dates(Facts()).first_day(HIGH) is None
+
+
+def test_escalation_encodes_to_one_short_string_and_back():
+    stored = escalation_dates(Facts(hearing="yes", hearing_date=day(80)))
+    assert stored.encode() == "normal;2026-03-30=high;2026-05-15=critical"
+    assert Escalation.decode(stored.encode()) == stored
+    assert Escalation.decode("critical") == escalation_dates(Facts(detained=True))
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "urgent", "normal;2026-04-09", "normal;2026-04-09=high;2026-04-01=critical"]
+)
+def test_escalation_decode_rejects_garbage(bad):
+    with pytest.raises(ValueError):
+        Escalation.decode(bad)
