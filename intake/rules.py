@@ -942,7 +942,8 @@ def in_absentia_reopen_deadline(facts: Facts) -> Deadline | None:
 
 
 def _sijs_applies(facts: Facts) -> bool:
-    return facts.abused_by_parent_under_21 and facts.date_of_birth is not None
+    """SIJS is for a juvenile "present in the United States" (INA 101(a)(27)(J))."""
+    return facts.abused_by_parent_under_21 and facts.in_us and facts.date_of_birth is not None
 
 
 def sijs_deadline(facts: Facts) -> Deadline | None:
@@ -1133,8 +1134,9 @@ def _hearing_windows(facts: Facts, t: Thresholds) -> list[_Window]:
         )
         return [_Window(Urgency.HIGH, None, None, reason, SRC_HEARING)]
     windows = _dated_event_windows(facts.hearing_date, "Immigration court hearing", SRC_HEARING, t)
-    if facts.judge_decided == "no":
-        # Past the hearing with no decision reported: it may have been missed.
+    if facts.judge_decided != "yes":
+        # Past the hearing with no decision reported (or "not sure"): it may have been
+        # missed, and an order in absentia made.
         reason = (
             f"Court hearing date {_day(facts.hearing_date)} has passed: a missed hearing can "
             "mean a removal order in absentia — check at once."
@@ -1353,7 +1355,7 @@ def _order_flags(facts: Facts, today: date) -> list[Flag]:
             )
         )
     hearing = facts.hearing_date
-    if hearing is not None and hearing < today and facts.judge_decided == "no":
+    if hearing is not None and hearing < today and facts.judge_decided != "yes":
         flags.append(Flag(PAST_HEARING_FLAG, SRC_MISSED_HEARING))
     return flags
 
@@ -1441,7 +1443,7 @@ def possible_relief(facts: Facts) -> list[Relief]:
                 "INA 204(a)(1)(A)(iii)-(iv), (B)(ii)-(iii)",
             )
         )
-    if facts.abused_by_parent_under_21:
+    if facts.abused_by_parent_under_21 and facts.in_us:
         found.append(
             Relief(
                 "sijs",

@@ -410,6 +410,12 @@ def test_passed_hearing_without_a_decision_is_critical_and_flagged():
     assert PAST_HEARING_FLAG in flag_texts(facts)
 
 
+def test_passed_hearing_not_sure_whether_decided_is_critical_and_flagged():
+    facts = Facts(hearing="yes", hearing_date=day(-3), judge_decided="not_sure")
+    assert band(facts) is CRITICAL
+    assert PAST_HEARING_FLAG in flag_texts(facts)
+
+
 def test_passed_hearing_with_a_decision_follows_the_order_instead():
     facts = Facts(hearing="yes", hearing_date=day(-100), **_order_kw(day(-100)))
     assert band(facts) is HIGH
@@ -495,8 +501,13 @@ def test_sijs_month_only_stays_critical_until_21_on_every_reading():
     assert "I-360" in flag_texts(facts, date(2027, 9, 30))
 
 
-def test_sijs_needs_the_parent_facts():
+def test_sijs_needs_the_parent_facts_and_presence_in_the_us():
     assert "sijs" not in due_dates(Facts(date_of_birth=PartialDate(2006, 9, 15)))
+    abroad = Facts(
+        date_of_birth=PartialDate(2006, 9, 15), abused_by_parent_under_21=True, in_us=False
+    )
+    assert "sijs" not in due_dates(abroad)
+    assert "sijs" not in {r.relief for r in possible_relief(abroad)}
 
 
 @pytest.mark.parametrize(
