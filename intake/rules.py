@@ -1000,6 +1000,7 @@ class _Window:
     reason: str
     source: str
     due: date | None = None
+    event: bool = False  # ``due`` is a hearing or appointment: "in 5 days", not "due in 5 days"
 
     def covers(self, day: date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
@@ -1008,11 +1009,10 @@ class _Window:
         if self.due is None:
             return Reason(self.reason, self.source)
         days = (self.due - day).days
-        when = (
-            f"due {_in_days(days)} ({_day(self.due)})"
-            if days >= 0
-            else f"was due {_day(self.due)}, {_ago(-days)}"
-        )
+        if days < 0:
+            when = f"was {'on' if self.event else 'due'} {_day(self.due)}, {_ago(-days)}"
+        else:
+            when = f"{'' if self.event else 'due '}{_in_days(days)} ({_day(self.due)})"
         return Reason(f"{self.reason} {when}.", self.source)
 
 
@@ -1117,9 +1117,10 @@ def _dated_event_windows(on: date, label: str, src: str, t: Thresholds) -> list[
     """A hearing or appointment: high within ``high_hearing_days``, critical within
     ``critical_hearing_days`` and on the day itself."""
     critical_from = _days_before(on, t.critical_hearing_days)
+    high_from = _days_before(on, t.high_hearing_days)
     return [
-        _Window(Urgency.HIGH, _days_before(on, t.high_hearing_days), critical_from, label, src, on),
-        _Window(Urgency.CRITICAL, critical_from, _after(on), label, src, on),
+        _Window(Urgency.HIGH, high_from, critical_from, label, src, on, event=True),
+        _Window(Urgency.CRITICAL, critical_from, _after(on), label, src, on, event=True),
     ]
 
 

@@ -786,3 +786,32 @@ def test_escalation_encodes_to_one_short_string_and_back():
 def test_escalation_decode_rejects_garbage(bad):
     with pytest.raises(ValueError):
         Escalation.decode(bad)
+
+
+def test_nothing_urgent_says_so():
+    level, (reason,) = urgency(Facts(), TODAY)
+    assert level is NORMAL and reason.text.startswith("Nothing urgent found")
+
+
+def test_reasons_most_urgent_first_each_with_a_source():
+    facts = Facts(
+        detained=True, hearing="yes", hearing_date=day(30), removed_before_and_returned="yes"
+    )
+    level, reasons = urgency(facts, TODAY)
+    assert level is CRITICAL
+    assert [r.text for r in reasons] == [
+        "In immigration detention now.",
+        "Immigration court hearing in 30 days (April 9, 2026).",
+        "Removed before and came back: the prior order may be reinstated.",
+    ]
+    assert all(r.source for r in reasons)
+
+
+def test_appointment_reads_today_then_passed():
+    assert reason_texts(Facts(appointment_date=TODAY)) == [
+        "Asylum-office interview or ICE check-in today (March 10, 2026)."
+    ]
+    assert reason_texts(Facts(appointment_date=day(-2))) == [
+        "Asylum-office interview or ICE check-in on March 8, 2026 has passed: "
+        "check that it took place."
+    ]
