@@ -257,16 +257,12 @@ def test_long_passed_deadline_names_both_exceptions():
 
 
 def test_removal_order_20_days_ago_is_critical_with_the_bia_appeal_due_in_10_days():
-    facts = Facts(asking_for="family", detained=True, **_order_kw(day(-20)))
+    facts = ordered(day(-20), asking_for="family", detained=True)
     level, reasons = urgency(facts, TODAY)
     assert level is CRITICAL
     bia = [r for r in reasons if "BIA appeal due in 10 days" in r.text]
     assert bia and "8 CFR 1003.38(b)" in bia[0].source
     assert due_dates(facts)["bia_appeal"] == day(10)
-
-
-def _order_kw(on: date) -> dict:
-    return {"judge_decided": "yes", "decision_date": partial(on)}
 
 
 def test_bia_appeal_is_30_calendar_days_after_the_decision():
@@ -417,7 +413,7 @@ def test_passed_hearing_not_sure_whether_decided_is_critical_and_flagged():
 
 
 def test_passed_hearing_with_a_decision_follows_the_order_instead():
-    facts = Facts(hearing="yes", hearing_date=day(-100), **_order_kw(day(-100)))
+    facts = ordered(day(-100), hearing="yes", hearing_date=day(-100))
     assert band(facts) is HIGH
     assert PAST_HEARING_FLAG not in flag_texts(facts)
 
