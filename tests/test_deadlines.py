@@ -681,6 +681,27 @@ SCENARIOS = [
         {},
     ),
     (
+        "INA 240(b)(5)(C)(ii): in absentia 3 years ago, never got notice: any time, still high",
+        ordered(day(-1095), in_absentia="yes"),
+        TODAY,
+        HIGH,
+        {"motion_to_reopen": day(-1005), "in_absentia_reopen": day(-915)},
+    ),
+    (
+        "8 CFR 208.31: reinstated order, reasonable-fear interview scheduled",
+        afraid(removed_before_and_returned="yes", fear_interview_scheduled=True),
+        TODAY,
+        CRITICAL,
+        {},
+    ),
+    (
+        "Minasyan v. Mukasey (9th Cir. 2009): arrived a year ago today: last day to file",
+        afraid(last_arrival=PartialDate(2025, 3, 10)),
+        TODAY,
+        CRITICAL,
+        {"one_year": TODAY},
+    ),
+    (
         "INA 212(d)(5)(A): abroad and afraid",
         afraid(in_us=False, last_arrival=PartialDate(2025, 1, 1)),
         TODAY,
