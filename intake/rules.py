@@ -705,10 +705,9 @@ class Facts:
 
     def __post_init__(self) -> None:
         # A form/rules mismatch must fail loudly, never be read as some other answer.
-        for name in ("hearing", "judge_decided", "in_absentia", "appeal_filed"):
+        tri = ("hearing", "judge_decided", "in_absentia", "appeal_filed", "i589_filed")
+        for name in (*tri, "removed_before_and_returned"):
             _check_choice(name, getattr(self, name), TRI_VALUES)
-        _check_choice("removed_before_and_returned", self.removed_before_and_returned, TRI_VALUES)
-        _check_choice("i589_filed", self.i589_filed, TRI_VALUES)
         _check_choice("asking_for", self.asking_for, ASKER_VALUES)
         _check_choice("status_kind", self.status_kind, STATUS_KINDS)
         object.__setattr__(self, "claim_types", frozenset(self.claim_types))
@@ -767,7 +766,11 @@ SRC_ONE_YEAR = (
     "INA 208(a)(2)(B); 8 CFR 208.4(a)(2)(ii), 1208.4(a)(2)(ii) "
     "(1 year from the date of last arrival)"
 )
-SRC_UAC = "INA 208(a)(2)(E) (the one-year limit does not apply to an unaccompanied alien child)"
+SRC_UAC = (
+    "INA 208(a)(2)(E) (the one-year limit does not apply to an unaccompanied alien child); "
+    "6 U.S.C. 279(g)(2) (definition: under 18, no lawful status, no parent or legal guardian "
+    "in the US available to care for them)"
+)
 SRC_MAINTAINED = (
     "8 CFR 208.4(a)(5)(iv) (maintained TPS, lawful status or parole until a reasonable period "
     "before filing); Matter of T-M-H- & S-W-C-, 25 I&N Dec. 193 (BIA 2010) (reasonable period)"
@@ -809,8 +812,8 @@ SRC_APPOINTMENT = (
 SRC_DETENTION = "organisation policy (PRODUCT.md): detention is critical"
 SRC_MINOR = "organisation policy (PRODUCT.md): a person under 18 ranks high"
 SRC_SIJS = (
-    "INA 101(a)(27)(J); 8 CFR 204.11(b) (under 21 at the time of filing; age-out protection "
-    "once filed)"
+    "INA 101(a)(27)(J); 8 CFR 204.11(b) (under 21 at the time of filing); Special Immigrant "
+    "Juvenile Petitions final rule, 87 FR 13066 (2022) (no denial for age once filed before 21)"
 )
 SRC_STATE_COURT = (
     "8 CFR 204.11(c) (a juvenile-court order is required); state law decides how long the "
@@ -858,18 +861,29 @@ def one_year_asylum_deadline(facts: Facts) -> Deadline | None:
     anniversary = one_year_deadline(facts.last_arrival)
     due = max(anniversary, _add_years(ONE_YEAR_RULE_START, 1))
     note = "Withholding of removal and CAT have no filing deadline (8 CFR 208.4(a))."
+    note += _month_only_note(facts.last_arrival, "arrival")
     status_end = _maintained_status_end(facts)
     if status_end is not None and status_end >= due:
         # Status lasted past the anniversary: file within a reasonable period after
-        # it ends. Counted as six months at most, the outer limit the BIA's reading
-        # of the rule allows (T-M-H-); staff may find a shorter period reasonable.
+        # it ends. No fixed period in the rule; T-M-H- reads "reasonable period" with
+        # the rule's supplementary information (65 FR 76121 (2000)), and six months is
+        # the most practice allows (issue 14). The outer limit is the due date shown;
+        # its thresholds rank it high 90 days ahead, so staff see it well before.
         due = _add_months(status_end, 6)
         note = (
             f"Counted from the end of {facts.status_kind.upper()} on {_day(status_end)}: "
-            "a reasonable period after status ends, six months at most. " + note
+            "a reasonable period after status ends, six months at most. "
+            + note
+            + _month_only_note(facts.status_end, "the end of status")
         )
         return Deadline("one_year", due, "One-year asylum filing deadline", SRC_MAINTAINED, note)
     return Deadline("one_year", due, "One-year asylum filing deadline", SRC_ONE_YEAR, note)
+
+
+def _month_only_note(when: PartialDate, what: str) -> str:
+    if not when.month_only:
+        return ""
+    return f" Only the month and year of {what} were given: counted from the 1st."
 
 
 def _maintained_status_end(facts: Facts) -> date | None:
@@ -897,7 +911,7 @@ def bia_appeal_deadline(facts: Facts) -> Deadline | None:
     note = (
         "The Board must receive the appeal (Form EOIR-26) by this day; a motion to reconsider "
         "is due the same day (8 CFR 1003.23(b)(1))."
-    )
+    ) + _month_only_note(facts.decision_date, "the decision")
     return Deadline("bia_appeal", due, "BIA appeal", SRC_BIA_APPEAL, note)
 
 
@@ -908,6 +922,7 @@ def motion_to_reopen_deadline(facts: Facts) -> Deadline | None:
         return None
     due = facts.decision_date.earliest() + timedelta(days=90)
     note = "No time limit for changed country conditions (INA 240(c)(7)(C)(ii))."
+    note += _month_only_note(facts.decision_date, "the decision")
     return Deadline("motion_to_reopen", due, "Motion to reopen", SRC_REOPEN_90, note)
 
 
@@ -921,13 +936,14 @@ def in_absentia_reopen_deadline(facts: Facts) -> Deadline | None:
         "At any time if they did not receive notice of the hearing or were in federal or "
         "state custody (INA 240(b)(5)(C)(ii)); filing stays removal. No appeal lies from an "
         "in absentia order (8 CFR 1240.15)."
-    )
+    ) + _month_only_note(facts.decision_date, "the order")
     label = "Motion to reopen an in absentia order (exceptional circumstances)"
     return Deadline("in_absentia_reopen", due, label, SRC_IN_ABSENTIA, note)
 
 
 def _sijs_applies(facts: Facts) -> bool:
-    return facts.abused_by_parent_under_21 and facts.date_of_birth is not None
+    """SIJS is for a juvenile "present in the United States" (INA 101(a)(27)(J))."""
+    return facts.abused_by_parent_under_21 and facts.in_us and facts.date_of_birth is not None
 
 
 def sijs_deadline(facts: Facts) -> Deadline | None:
@@ -937,6 +953,7 @@ def sijs_deadline(facts: Facts) -> Deadline | None:
         return None
     due = _add_years(facts.date_of_birth.earliest(), 21) - timedelta(days=1)
     note = "Once filed before 21, the petition is not denied for age (age-out protection)."
+    note += _month_only_note(facts.date_of_birth, "birth")
     return Deadline("sijs", due, "SIJS petition (before the 21st birthday)", SRC_SIJS, note)
 
 
@@ -983,6 +1000,7 @@ class _Window:
     reason: str
     source: str
     due: date | None = None
+    event: bool = False  # ``due`` is a hearing or appointment: "in 5 days", not "due in 5 days"
 
     def covers(self, day: date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
@@ -991,11 +1009,10 @@ class _Window:
         if self.due is None:
             return Reason(self.reason, self.source)
         days = (self.due - day).days
-        when = (
-            f"due {_in_days(days)} ({_day(self.due)})"
-            if days >= 0
-            else f"was due {_day(self.due)}, {_ago(-days)}"
-        )
+        if days < 0:
+            when = f"was {'on' if self.event else 'due'} {_day(self.due)}, {_ago(-days)}"
+        else:
+            when = f"{'' if self.event else 'due '}{_in_days(days)} ({_day(self.due)})"
         return Reason(f"{self.reason} {when}.", self.source)
 
 
@@ -1100,9 +1117,10 @@ def _dated_event_windows(on: date, label: str, src: str, t: Thresholds) -> list[
     """A hearing or appointment: high within ``high_hearing_days``, critical within
     ``critical_hearing_days`` and on the day itself."""
     critical_from = _days_before(on, t.critical_hearing_days)
+    high_from = _days_before(on, t.high_hearing_days)
     return [
-        _Window(Urgency.HIGH, _days_before(on, t.high_hearing_days), critical_from, label, src, on),
-        _Window(Urgency.CRITICAL, critical_from, _after(on), label, src, on),
+        _Window(Urgency.HIGH, high_from, critical_from, label, src, on, event=True),
+        _Window(Urgency.CRITICAL, critical_from, _after(on), label, src, on, event=True),
     ]
 
 
@@ -1117,8 +1135,9 @@ def _hearing_windows(facts: Facts, t: Thresholds) -> list[_Window]:
         )
         return [_Window(Urgency.HIGH, None, None, reason, SRC_HEARING)]
     windows = _dated_event_windows(facts.hearing_date, "Immigration court hearing", SRC_HEARING, t)
-    if facts.judge_decided == "no":
-        # Past the hearing with no decision reported: it may have been missed.
+    if facts.judge_decided != "yes":
+        # Past the hearing with no decision reported (or "not sure"): it may have been
+        # missed, and an order in absentia made.
         reason = (
             f"Court hearing date {_day(facts.hearing_date)} has passed: a missed hearing can "
             "mean a removal order in absentia — check at once."
@@ -1234,6 +1253,26 @@ class Escalation:
     def next_change(self, after: date) -> date | None:
         return next((d for d, _ in self.changes if d > after), None)
 
+    def encode(self) -> str:
+        """One short string for one column: "normal;2026-03-30=high;2026-05-15=critical".
+        It holds dates derived from personal answers (a hearing's date minus 60 days):
+        the app decides whether to encrypt it or to keep only the band and the next
+        change in plain columns."""
+        return ";".join(
+            [self.initial.value, *(f"{d.isoformat()}={b.value}" for d, b in self.changes)]
+        )
+
+    @classmethod
+    def decode(cls, text: str) -> Escalation:
+        initial, *rest = text.split(";")
+        changes = []
+        for item in rest:
+            day, band = item.split("=")
+            changes.append((date.fromisoformat(day), Urgency(band)))
+        if [d for d, _ in changes] != sorted({d for d, _ in changes}):
+            raise ValueError("escalation changes must be in strictly increasing order")
+        return cls(Urgency(initial), tuple(changes))
+
 
 def escalation_dates(facts: Facts, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Escalation:
     """The days the band changes. Between two window edges no window starts or ends,
@@ -1317,7 +1356,7 @@ def _order_flags(facts: Facts, today: date) -> list[Flag]:
             )
         )
     hearing = facts.hearing_date
-    if hearing is not None and hearing < today and facts.judge_decided == "no":
+    if hearing is not None and hearing < today and facts.judge_decided != "yes":
         flags.append(Flag(PAST_HEARING_FLAG, SRC_MISSED_HEARING))
     return flags
 
@@ -1378,7 +1417,7 @@ def possible_relief(facts: Facts) -> list[Relief]:
             else ""
         )
         found.append(Relief("asylum", f"Fears return{barred}.", "INA 208(a)(1), 208(b)(1)"))
-    if fear:
+    if fear and facts.in_us:  # both are decided in the US (INA 241(b)(3))
         found.append(Relief("withholding", "Fears return; no filing deadline.", "INA 241(b)(3)"))
         found.append(
             Relief(
@@ -1405,7 +1444,7 @@ def possible_relief(facts: Facts) -> list[Relief]:
                 "INA 204(a)(1)(A)(iii)-(iv), (B)(ii)-(iii)",
             )
         )
-    if facts.abused_by_parent_under_21:
+    if facts.abused_by_parent_under_21 and facts.in_us:
         found.append(
             Relief(
                 "sijs",
