@@ -124,7 +124,9 @@ def bring_row_up_to_date(row: HelpRequest, case: CaseFacts) -> bool:
     fell since, such as an appeal window that closed, is only applied here: the
     queue's read-time refresh applies the stored steps). Not when staff set the
     urgency by hand. Returns whether anything changed; the caller commits."""
-    if row.urgency_set_by_staff:
+    if row.urgency_set_by_staff or row.facts is None:
+        # A request sent before the facts were asked keeps its stored assessment
+        # until staff correct a fact: its facts are only what the old form asked.
         return False
     before = (row.urgency, row.urgency_steps, row.deadline_dates)
     live_urgency.store(row, case.ranked)
@@ -196,7 +198,9 @@ def _legacy_facts(row: HelpRequest) -> dict:
         "detained": row.detained,
         "hearing": row.hearing,
         "hearing_date": facts.to_iso(row.hearing_date),
-        "judge_decided": "not_sure",
+        # Not asked by the old form: read as "no", as the assessment made then
+        # did; staff who learn of an order correct the date of the decision.
+        "judge_decided": "no",
         "i589_filed": row.i589_filed,
         "last_arrival": arrival,
         "claim_types": (row.claim_types or "").split(),

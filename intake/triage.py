@@ -33,7 +33,14 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from . import audit, case_facts, casework, live_urgency, outbox
@@ -100,10 +107,19 @@ class FactForm(VersionedForm):
 
     fact = SelectField(
         "Fact to correct",
-        choices=[("", "Choose…"), *case_facts.CORRECTABLE.items()],
+        choices=[
+            SelectChoice(value, label)
+            for value, label in [("", "Choose…"), *case_facts.CORRECTABLE.items()]
+        ],
         validators=[DataRequired("Choose the fact to correct.")],
     )
-    month = SelectField("Month", choices=[("", "Month"), *case_facts.MONTH_CHOICES])
+    month = SelectField(
+        "Month",
+        choices=[
+            SelectChoice(value, label)
+            for value, label in [("", "Month"), *case_facts.MONTH_CHOICES]
+        ],
+    )
     day = StringField("Day (optional)", validators=[Length(max=2)])
     year = StringField("Year", validators=[Length(max=4)])
     reason = TextAreaField(
@@ -125,8 +141,8 @@ class FactForm(VersionedForm):
 class UrgencyForm(VersionedForm):
     urgency = SelectField(
         "Urgency",
-        choices=[("", "As the rules say")]
-        + [(u.value, casework.URGENCY_LABELS[u]) for u in Urgency],
+        choices=[SelectChoice("", "As the rules say")]
+        + [SelectChoice(u.value, casework.URGENCY_LABELS[u]) for u in Urgency],
         validators=[Optional()],
     )
     reason = TextAreaField(

@@ -1,0 +1,130 @@
+"""Issue 14 on the staff side through HTTP: the case page's deadlines with their
+sources, correcting a fact or the urgency (reason required, audited, right role),
+and the queue's "rose" marker."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from conftest import csrf_token
+
+from intake import timeutil
+from intake.db import db
+from intake.models import AuditEvent, HelpRequest
+from tests.test_facts_form import ANSWERS as VALID  # TEMP until tests/support lands
+
+TODAY = date(2026, 5, 1)
+ORDER = TODAY - timedelta(days=20)
+
+
+def submit_answers(client, **fields):
+    page = client.get("/help").get_data(as_text=True)
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    data = {**VALID, "form_token": token, **fields}
+    return client.post("/help/check", data=data), client.post("/help/submit", data=data)
+
+
+def post_case(client, reference, action, **data):
+    body = client.get(f"/staff/cases/{reference}").get_data(as_text=True)
+    version = re.search(r'name="version"[^>]*value="(\d+)"', body)
+    form = {"csrf_token": csrf_token(body), **data}
+    if version and "version" not in data:
+        form["version"] = version.group(1)
+    return client.post(f"/staff/cases/{reference}/{action}", data=form)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setattr(timeutil, "today", lambda: TODAY)
+
+
+@pytest.fixture
+def ordered(app):
+    """A request whose removal order was made 20 days ago, sent through the form."""
+    client = app.test_client()
+    submit_answers(
+        client,
+        decided="yes",
+        decision_day=str(ORDER.day),
+        decision_month=str(ORDER.month),
+        decision_year=str(ORDER.year),
+        in_absentia="no",
+        appealed="no",
+    )
+    with app.app_context():
+        return db.session.execute(db.select(HelpRequest.reference)).scalar_one()
+
+
+def test_case_page_shows_each_deadline_with_days_left_and_source(
+    app, client, make_staff, login_as, ordered
+):
+    login_as(client, make_staff("reviewer"))
+    page = client.get(f"/staff/cases/{ordered}").get_data(as_text=True)
+    assert "BIA appeal due in 10 days" in page
+    assert "8 CFR 1003.38(b)" in page
+    assert "Motion to reopen due in 70 days" in page
+    assert "Possibly" in page and "Withholding of removal" in page
+
+
+def test_correcting_the_order_date_needs_a_reason_and_moves_the_deadline(
+    app, client, make_staff, login_as, ordered
+):
+    login_as(client, make_staff("reviewer"))
+    refused = post_case(
+        client, ordered, "fact", fact="decision_date", month="4", day="1", year="2026", reason=""
+    )
+    assert refused.status_code == 400 and "Give a reason for correcting the fact." in refused.text
+    done = post_case(
+        client,
+        ordered,
+        "fact",
+        fact="decision_date",
+        month="4",
+        day="1",
+        year="2026",
+        reason="Order says 1 April",
+    )
+    assert done.status_code == 302
+    page = client.get(f"/staff/cases/{ordered}").get_data(as_text=True)
+    assert "BIA appeal passed" not in page and "BIA appeal due today" in page
+    with app.app_context():
+        event = db.session.execute(db.select(AuditEvent).filter_by(action="case.fact")).scalar_one()
+        assert event.detail.startswith("decision_date->") and "2026" not in event.detail
+
+
+def test_a_bad_corrected_date_is_refused_with_a_clear_error(client, make_staff, login_as, ordered):
+    login_as(client, make_staff("reviewer"))
+    refused = post_case(
+        client, ordered, "fact", fact="date_of_birth", month="2", day="30", year="2000", reason="x"
+    )
+    assert refused.status_code == 400 and "Enter a real date." in refused.text
+
+
+def test_setting_the_urgency_by_hand_is_audited(app, client, make_staff, login_as, ordered):
+    login_as(client, make_staff("reviewer"))
+    assert post_case(client, ordered, "urgency", urgency="normal", reason="").status_code == 400
+    assert (
+        post_case(
+            client, ordered, "urgency", urgency="normal", reason="Appeal filed today"
+        ).status_code
+        == 302
+    )
+    with app.app_context():
+        row = db.session.execute(db.select(HelpRequest).filter_by(reference=ordered)).scalar_one()
+        assert (row.urgency, row.urgency_set_by_staff) == ("normal", True)
+        assert db.session.execute(
+            db.select(AuditEvent).filter_by(action="case.urgency")
+        ).scalar_one()
+
+
+@pytest.mark.parametrize("action", ["fact", "urgency"])
+def test_a_volunteer_cannot_correct(app, client, make_staff, login_as, ordered, action):
+    volunteer = make_staff("volunteer")
+    with app.app_context():
+        db.session.execute(db.update(HelpRequest).values(assignee_id=volunteer.id))
+        db.session.commit()
+    login_as(client, volunteer)
+    response = post_case(
+        client, ordered, action, fact="date_of_birth", urgency="normal", reason="x"
+    )
+    assert response.status_code == 403
