@@ -476,7 +476,10 @@ class HelpForm(Form):
         # Required only of someone in the United States (validate_state).
         validators=[
             Optional(),
-            AnyOf([c for c, _ in choices.US_STATES], _l("Choose from the list.")),
+            AnyOf(
+                [c for c, _ in choices.US_STATES],
+                _l("Choose the state or territory where you live."),
+            ),
         ],
     )
     phone = _text(
