@@ -306,7 +306,7 @@ class HelpForm(Form):
         description=_l("Optional."),
     )
     helper_contact = _text(
-        _l("Your phone number or email address"),
+        _l("Your phone or email address"),
         254,
         description=_l("Optional. We may contact you to reach the person."),
     )
