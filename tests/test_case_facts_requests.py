@@ -3,7 +3,7 @@ sources, correcting a fact or the urgency (reason required, audited, right role)
 and the queue's "rose" marker."""
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from conftest import csrf_token
@@ -128,3 +128,35 @@ def test_a_volunteer_cannot_correct(app, client, make_staff, login_as, ordered, 
         client, ordered, action, fact="date_of_birth", urgency="normal", reason="x"
     )
     assert response.status_code == 403
+
+
+def test_queue_marks_urgency_that_rose_since_you_last_looked(
+    app, client, make_staff, login_as, monkeypatch
+):
+    def set_day(day):
+        monkeypatch.setattr(timeutil, "today", lambda: day)
+        monkeypatch.setattr(timeutil, "utcnow", lambda: datetime(day.year, day.month, day.day, 9))
+
+    set_day(TODAY)
+    hearing = TODAY + timedelta(days=80)
+    submit_answers(
+        app.test_client(),
+        hearing="yes",
+        i589_filed="yes",
+        hearing_day=str(hearing.day),
+        hearing_month=str(hearing.month),
+        hearing_year=str(hearing.year),
+    )
+    reviewer = make_staff("reviewer")
+    login_as(client, reviewer)
+    with app.app_context():
+        reference = db.session.execute(db.select(HelpRequest.reference)).scalar_one()
+    client.get(f"/staff/cases/{reference}")  # seen while normal
+    assert "rose since you last saw it" not in client.get("/staff/").get_data(as_text=True)
+    set_day(TODAY + timedelta(days=70))  # critical since day 66; a new day, a new login
+    client = app.test_client()
+    login_as(client, reviewer)
+    queue = client.get("/staff/").get_data(as_text=True)
+    assert "Critical" in queue and "rose since you last saw it" in queue
+    client.get(f"/staff/cases/{reference}")
+    assert "rose since you last saw it" not in client.get("/staff/").get_data(as_text=True)
