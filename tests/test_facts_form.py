@@ -439,3 +439,21 @@ def test_rose_marker_follows_what_this_staff_member_saw(app, make_staff, monkeyp
             audit.record("case.view", "request", reference, actor_id=seen_by.id)
         db.session.commit()
         assert live_urgency.rose_since_seen(rows, seen_by.id) == set()
+
+
+def test_send_digest_command_mails_once_a_day(app, runner, monkeypatch):
+    from intake import outbox
+
+    sent = []
+    monkeypatch.setattr(outbox, "smtp_send", sent.append)
+    app.config.update(STAFF_NOTIFY_EMAIL="team@org.example", PUBLIC_BASE_URL="https://x.example")
+    with app.app_context():
+        store(app, **hearing_in(3))
+    first = runner.invoke(args=["send-digest"])
+    again = runner.invoke(args=["send-digest"])
+    assert first.exit_code == 0 and "queued" in first.output
+    assert "not queued" in again.output
+    digests = [m for m in sent if m["Subject"].startswith("Daily digest")]
+    assert len(digests) == 1
+    body = digests[0].get_content()
+    assert "critical: 1" in body and "https://x.example/staff/" in body and "Amal" not in body
