@@ -17,11 +17,11 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
-from . import live_urgency, timeutil
-from .db import db
-from .models import HelpRequest, OutgoingMail
-from .models.help_request import OPEN_STATUSES
-from .rules import Urgency
+from intake import live_urgency, timeutil
+from intake.db import db
+from intake.models import HelpRequest, OutgoingMail
+from intake.models.help_request import OPEN_STATUSES
+from intake.rules import Urgency
 
 DAILY_DIGEST = "daily_digest"
 
@@ -86,7 +86,7 @@ def init_app(app: Flask) -> None:
     @app.cli.command("send-digest")
     def send_digest_command():
         """Queue and send today's digest of deadlines (run once a day)."""
-        from .outbox import deliver_due  # noqa: PLC0415 - outbox imports notify, which imports us
+        from intake.outbox import deliver_due  # noqa: PLC0415 - outbox imports notify, which imports us
 
         queued = queue_digest(timeutil.utcnow())
         sent, failed = deliver_due()

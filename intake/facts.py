@@ -14,7 +14,7 @@ Dates are stored as ISO text: "2026-03" when only the month and year were given
 import json
 from datetime import date
 
-from .rules import Facts, PartialDate
+from intake.rules import Facts, PartialDate
 
 # Facts the rules do not read but staff need.
 HELPER_KEYS = ("helper_name", "helper_relationship", "helper_contact")

@@ -29,10 +29,10 @@ from datetime import date
 from flask import Flask, current_app
 from sqlalchemy import and_, select, update
 
-from . import rules, timeutil
-from .db import db
-from .models import AuditEvent, HelpRequest
-from .rules import Facts, Thresholds, Urgency
+from intake import rules, timeutil
+from intake.db import db
+from intake.models import AuditEvent, HelpRequest
+from intake.rules import Facts, Thresholds, Urgency
 
 BATCH = 500
 

@@ -1,12 +1,12 @@
 """Typed models, one module per domain; importing this package registers every table."""
 
-from .audit import AuditEvent
-from .casework import Note, StatusChange
-from .help_request import HelpRequest
-from .outbox import OutgoingMail
-from .partner import Partner
-from .release import Release
-from .staff import ROLES, Invitation, StaffUser
+from intake.models.audit import AuditEvent
+from intake.models.casework import Note, StatusChange
+from intake.models.help_request import HelpRequest
+from intake.models.outbox import OutgoingMail
+from intake.models.partner import Partner
+from intake.models.release import Release
+from intake.models.staff import ROLES, Invitation, StaffUser
 
 __all__ = [
     "ROLES",
