@@ -72,7 +72,10 @@ def marked_answers() -> dict:
         "arrival_month": "6",
         "arrival_year": "2025",
         "i589_filed": "no",
-        "asker": "self",
+        "asker": "family",
+        "helper_name": f"{marker} Helper",
+        "helper_contact": f"{marker}-helper@example.org",
+        "a_number": digits[:9],
         "in_us": "yes",
         "decided": "no",
         "birth_month": "4",
@@ -98,7 +101,19 @@ def personal_values(answers: dict) -> list[str]:
     from intake.public.screening_form import parse_income
     from intake.rules import annual_income
 
-    typed = [answers[f] for f in ("name", "detention_facility", "summary", "phone", "email")]
+    typed = [
+        answers[f]
+        for f in (
+            "name",
+            "detention_facility",
+            "summary",
+            "phone",
+            "email",
+            "helper_name",
+            "helper_contact",
+            "a_number",
+        )
+    ]
     income = answers["monthly_income"]
     annual = annual_income(parse_income(income))
     return [
