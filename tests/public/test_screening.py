@@ -137,7 +137,7 @@ INVALID = [
     ("detention_facility", "x" * 121, "detention_facility", "120 characters"),
     ("hearing", None, "hearing", "court hearing"),
     ("i589_filed", None, "i589_filed", "I-589"),
-    ("birth_month", None, "birth_month", "month and year of birth"),
+    ("birth_month", None, "birth_month", "Choose the month"),
     ("name", "", "name", "Enter a name"),
     ("name", "n" * 101, "name", "100 characters"),
     ("summary", "line\x1bescape", "summary", "unusual characters"),  # NUL itself is a 400
