@@ -21,6 +21,7 @@ TEST_KEY = "su20xohi1vgeHqJtSnqpew6O-qSJPQwF8JwHKiMrqNQ="  # a fixed key for a s
 def load_app(uri: str):
     os.environ.update(
         INTAKE_PRODUCTION="true",
+        INTAKE_HELPLINE_PHONE="none",
         INTAKE_SECRET_KEY="profile-" + "x" * 24,
         INTAKE_ENCRYPTION_KEYS=TEST_KEY,
         INTAKE_LOOKUP_KEY="profile-lookup-key",

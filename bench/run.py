@@ -409,6 +409,7 @@ def measure_database(dbs, args, report: Report, run_dir: Path) -> None:
     app_env = {
         **KEYS,
         "INTAKE_PRODUCTION": "true",
+        "INTAKE_HELPLINE_PHONE": "none",
         "INTAKE_AUTO_MIGRATE": "false",
         "INTAKE_SQLALCHEMY_DATABASE_URI": dbs.app_uri,
         "INTAKE_HELP_RATE_LIMIT": HELP_RATE_LIMIT,

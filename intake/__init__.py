@@ -13,6 +13,7 @@ from intake import (
     crypto,
     db,
     demo,
+    digest,
     errors,
     hardening,
     health,
@@ -76,6 +77,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     keys.init_app(app)
     retention.init_app(app)
     outbox.init_app(app)
+    digest.init_app(app)
     demo.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:

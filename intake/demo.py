@@ -23,7 +23,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, insert, select
 
-from intake import timeutil
+from intake import facts, live_urgency, timeutil
 from intake.db import db
 from intake.models import HelpRequest, Release, StaffUser
 from intake.models.help_request import STATUSES
@@ -304,6 +304,43 @@ class Generator:
         return _pick(self.rng, STATUS_WEIGHTS_RECENT if recent else STATUS_WEIGHTS_OLDER)
 
 
+def demo_urgency(answers: Answers, today: date, thresholds) -> dict:
+    """The facts and live-urgency columns of a demo request, ranked for today (as
+    if every step since it was sent had been applied), so the queue of a fresh
+    demo database has its steps ahead of it like a real one."""
+    stored = {
+        "asking_for": "self",
+        "in_us": True,
+        "detained": answers.detained,
+        "hearing": answers.hearing,
+        "hearing_date": facts.to_iso(answers.hearing_date),
+        "judge_decided": "no",
+        "i589_filed": answers.i589_filed,
+        "last_arrival": facts.to_iso(answers.last_arrival),
+        "claim_types": sorted(answers.claim_types),
+        "harms": ["afraid_to_return"]
+        if answers.claim_types & {"asylum", "withholding", "cat"}
+        else [],
+    }
+    row = HelpRequest()
+    live_urgency.store(row, live_urgency.rank(facts.to_rules(stored), today, thresholds))
+    return {
+        "facts": facts.dumps(stored),
+        **{
+            name: getattr(row, name)
+            for name in (
+                "urgency",
+                "urgency_rank",
+                "urgency_steps",
+                "urgency_changes_on",
+                "urgency_set_by_staff",
+                "deadline_dates",
+                "filing_deadline",
+            )
+        },
+    }
+
+
 def demo_count() -> int:
     return db.session.execute(
         select(func.count(HelpRequest.id)).where(HelpRequest.submission_key.startswith(KEY_PREFIX))
@@ -340,6 +377,7 @@ def seed_demo(app: Flask, count: int, *, append: bool = False, seed: int = 8) ->
         assessment = assess(answers, created.date(), thresholds)
         status = generator.status(created)
         row = columns_for(answers, assessment, **other)
+        row.update(demo_urgency(answers, now.date(), thresholds))
         row.update(
             reference=new_reference(),
             submission_key=f"{KEY_PREFIX}{start + offset}",

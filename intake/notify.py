@@ -15,7 +15,7 @@ from email.message import EmailMessage
 
 from flask import current_app, has_request_context, request
 
-from intake import timeutil
+from intake import digest, timeutil
 from intake.db import db
 from intake.models import HelpRequest, OutgoingMail
 from intake.rules import Urgency
@@ -57,7 +57,13 @@ def message_for(kind: str, base: str) -> EmailMessage | None:
     one to send it to any more (STAFF_NOTIFY_EMAIL emptied) or the kind is unknown."""
     cfg = current_app.config
     recipient = cfg.get("STAFF_NOTIFY_EMAIL")
-    if kind != CRITICAL_REQUEST or not recipient:
+    if not recipient:
+        return None
+    if kind == digest.DAILY_DIGEST:
+        return digest.message(
+            cfg["MAIL_FROM"], recipient, queue_url(base), timeutil.today(), cfg["DIGEST_DAYS"]
+        )
+    if kind != CRITICAL_REQUEST:
         return None
     return critical_message(cfg["MAIL_FROM"], recipient, queue_url(base))
 

@@ -105,6 +105,12 @@ URGENCY_HIGH_HEARING_DAYS = 60
 URGENCY_CRITICAL_DEADLINE_DAYS = 30
 URGENCY_HIGH_DEADLINE_DAYS = 90
 INCOME_LIMIT_PERCENT = 200
+# A deadline passed at most this many days ago still ranks high; older, it is a
+# flag ("exception needed"). SIJS turns critical this many days before the 21st
+# birthday; "turning 18" is flagged this many days ahead (intake.rules).
+URGENCY_PASSED_DEADLINE_GRACE_DAYS = 30
+URGENCY_SIJS_CRITICAL_DAYS = 180
+URGENCY_TURNING_18_FLAG_DAYS = 365
 
 # How long a form token stays valid, in seconds. Generous: someone may leave the
 # form open for hours; an expired token keeps the answers and asks again.
@@ -114,16 +120,20 @@ FORM_TOKEN_MAX_AGE = 24 * 60 * 60
 HELP_RATE_LIMIT = "10 per hour"
 
 # The organisation's intake line, shown on the confirmation to people who need
-# help at once (detained, hearing soon). None hides it: a wrong number is worse
-# than none, so each deployment sets its own.
+# help at once (detained, hearing soon). A wrong number is worse than none, so
+# each deployment sets its own; production refuses to start without it, unless
+# it is set to "none" on purpose (then no number is shown).
 HELPLINE_PHONE = None  # e.g. "+1 212 555 0100"
 HELPLINE_HOURS = None  # e.g. "Monday to Friday, 9 am to 5 pm Eastern Time"
 # When staff reply, in working days: "what happens next" on the confirmation.
 REPLY_WITHIN_DAYS = 5
 
 # Triage
-# Where to email "a critical request is waiting" (no personal data); empty: off.
+# Where to email "a critical request is waiting" and the daily digest (counts per
+# urgency of open requests with a deadline within DIGEST_DAYS; no personal
+# data); empty: off.
 STAFF_NOTIFY_EMAIL = ""
+DIGEST_DAYS = 7
 MAIL_SERVER = "localhost"
 MAIL_PORT = 25
 MAIL_USE_TLS = False
@@ -180,6 +190,13 @@ def finish(app: Flask) -> None:
         )
     if cfg["PRODUCTION"]:
         cfg["SESSION_COOKIE_SECURE"] = True
+        if not str(cfg.get("HELPLINE_PHONE") or "").strip():
+            # An urgent applicant is told not to wait for a reply: they need a
+            # number to call. "none" says the organisation has none, on purpose.
+            raise RuntimeError(
+                "INTAKE_HELPLINE_PHONE is not set. Urgent applicants are told to call "
+                "it; set it, or set it to 'none' if there is no helpline; refusing to start."
+            )
         if cfg.get("STAFF_NOTIFY_EMAIL") and not cfg.get("PUBLIC_BASE_URL"):
             # The staff email links to the queue: from the Host header, anyone
             # submitting a critical request could point that link at their own
@@ -190,6 +207,8 @@ def finish(app: Flask) -> None:
                 "The staff email's link to the queue must come from configuration, "
                 "not from a visitor's Host header; refusing to start."
             )
+    if str(cfg.get("HELPLINE_PHONE") or "").strip().lower() == "none":
+        cfg["HELPLINE_PHONE"] = None  # none on purpose: no number is shown
 
 
 def _development_secret(path: Path) -> str:

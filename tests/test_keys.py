@@ -18,7 +18,7 @@ from tests.support.form import marked_answers, personal_values, submit_help
 KEY_A = Fernet.generate_key().decode()
 KEY_B = Fernet.generate_key().decode()
 PERSONAL = ("name", "nationality", "phone", "email", "monthly_income", "detention_facility")
-ANSWERS = (*PERSONAL, "summary")
+ANSWERS = (*PERSONAL, "summary", "facts")
 
 
 def markers() -> dict:

@@ -3,6 +3,12 @@
 Personal answers are ``Encrypted`` columns; what staff sort and filter on
 (status, urgency, dates, claim types, language) stays plain, and duplicates are
 found through keyed hashes of the normalised phone and email.
+
+Urgency follows the calendar without a scheduled job: the rules give the days
+on which a request's band changes (``urgency_steps``), stored plain; every read
+of the queue first brings ``urgency_rank`` up to date for the rows whose
+``urgency_changes_on`` has come (``intake.live_urgency``), so the queue keeps
+ordering on its index. SECURITY.md says what these plain dates reveal.
 """
 
 from datetime import date, datetime
@@ -86,6 +92,26 @@ class HelpRequest(db.Model):
     guideline_year: Mapped[int | None]
     filing_deadline: Mapped[date | None]
     hearing_date: Mapped[date | None]
+    # Live urgency (plain, see the module docstring): the days on which the
+    # rules' band changes after the day it was last brought up to date, as JSON
+    # [["2027-01-15", 0], ...] (date, rank); the first of them (indexed: the
+    # read-time refresh finds due rows through it); the last day the band rose
+    # by itself (for "urgency rose since you last saw it").
+    urgency_steps: Mapped[str] = mapped_column(Text, default="[]")
+    urgency_changes_on: Mapped[date | None] = mapped_column(index=True)
+    urgency_rose_on: Mapped[date | None]
+    # The last days of the deadlines the rules computed (appeal, motions, filing,
+    # SIJS...), as a JSON list of ISO dates, for the daily digest's count of
+    # requests with a deadline in the next days (read without decrypting).
+    deadline_dates: Mapped[str] = mapped_column(Text, default="[]")
+    # Urgency set by hand by staff (with a reason, in the case history); the
+    # rules' later steps may still raise it, never lower it.
+    urgency_set_by_staff: Mapped[bool] = mapped_column(default=False)
+    # Who is asking: self / family / detained / organisation (a category only).
+    asker: Mapped[str] = mapped_column(String(20), default="self")
+    # Consent, asked as its own question, to share the request with another legal
+    # organisation that could help (the privacy notice promises nothing more).
+    share_consent: Mapped[bool] = mapped_column(default=False)
 
     # Answers used by the rules (plain: no one is identified by them)
     represented: Mapped[str] = mapped_column(String(10))
@@ -117,6 +143,11 @@ class HelpRequest(db.Model):
     monthly_income: Mapped[str | None] = mapped_column(Encrypted)
     detention_facility: Mapped[str | None] = mapped_column(Encrypted)
     summary: Mapped[str | None] = mapped_column(Encrypted)
+    # The facts the law turns on (dates of birth, orders, interviews, status,
+    # fear and harm; the helper's name and contact; the A-number), as one
+    # encrypted JSON object: one decryption per case page, and a new fact needs
+    # no migration. Keys: intake.facts.FACT_KEYS.
+    facts: Mapped[str | None] = mapped_column(Encrypted)
 
     # Keyed hashes (HMAC) of the normalised phone and email, for duplicates.
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)

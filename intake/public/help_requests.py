@@ -7,15 +7,17 @@ a retried submission find the request it already made.
 
 import json
 import secrets
+from datetime import date
 
 from flask import Flask
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from intake import crypto, notify, phone_email, timeutil
+from intake import crypto, facts, live_urgency, notify, phone_email, timeutil
 from intake.db import db
+from intake.live_urgency import thresholds_from
 from intake.models import HelpRequest, Release
 from intake.public.screening_form import HelpForm, parse_income
-from intake.rules import Answers, Assessment, Thresholds, assess
+from intake.rules import Answers, Assessment, PartialDate, assess, screen_request
 
 # Crockford's base32: no I, L, O or U, so a reference read aloud or copied by hand
 # is not misread.
@@ -34,17 +36,6 @@ def format_reference(reference: str) -> str:
     return "-".join(reference[i : i + 4] for i in range(0, len(reference), 4))
 
 
-def thresholds_from(app: Flask) -> Thresholds:
-    cfg = app.config
-    return Thresholds(
-        critical_hearing_days=cfg["URGENCY_CRITICAL_HEARING_DAYS"],
-        high_hearing_days=cfg["URGENCY_HIGH_HEARING_DAYS"],
-        critical_deadline_days=cfg["URGENCY_CRITICAL_DEADLINE_DAYS"],
-        high_deadline_days=cfg["URGENCY_HIGH_DEADLINE_DAYS"],
-        income_limit_percent=cfg["INCOME_LIMIT_PERCENT"],
-    )
-
-
 def source_for(slug: str | None) -> str:
     """The release the person came from, if it exists; otherwise the form itself.
     Never echoes an arbitrary value into the stored request."""
@@ -57,8 +48,25 @@ def source_for(slug: str | None) -> str:
     return DEFAULT_SOURCE
 
 
+def under_18(birth: PartialDate | None, today: date) -> bool:
+    """Under 18 on the latest reading of a month-only birth date (the last day of
+    the month): a person who may still be a child is treated as one."""
+    if birth is None:
+        return False
+    if birth.day is None:
+        following = date(birth.year + birth.month // 12, birth.month % 12 + 1, 1)
+        latest = date.fromordinal(following.toordinal() - 1)
+    else:
+        latest = birth.earliest()
+    try:
+        eighteenth = latest.replace(year=latest.year + 18)
+    except ValueError:  # 29 February: the later reading, 1 March
+        eighteenth = date(latest.year + 18, 3, 1)
+    return today < eighteenth
+
+
 def answers_from(form: HelpForm) -> Answers:
-    """The rules' inputs from a validated form."""
+    """The screen's inputs from a validated form (urgency comes from the facts)."""
     hearing_date = form.date_value("hearing")
     return Answers(
         represented=form.represented.data,
@@ -72,7 +80,7 @@ def answers_from(form: HelpForm) -> Answers:
         hearing_date=hearing_date.earliest() if hearing_date else None,
         last_arrival=form.date_value("arrival"),
         i589_filed=form.i589_filed.data,
-        minor=form.minor.data == "yes",
+        minor=under_18(form.date_value("birth"), timeutil.today()),
     )
 
 
@@ -99,9 +107,12 @@ def create_request(
     crypto.KeyUnavailable (no encryption key) after rolling back.
     """
     answers = answers_from(form)
-    assessment = assess(answers, timeutil.today(), thresholds_from(app))
+    today, thresholds = timeutil.today(), thresholds_from(app)
+    assessment = assess(answers, today, thresholds)
+    stored_facts = facts.from_form(form)
+    ranked = live_urgency.rank(facts.to_rules(stored_facts), today, thresholds)
     for _attempt in range(5):
-        row = _build(form, answers, assessment)
+        row = _build(form, answers, assessment, stored_facts, ranked)
         row.reference = new_reference()
         row.submission_key = submission_key
         row.source = source
@@ -143,8 +154,14 @@ def _commit_keeping_values() -> None:
         session.expire_on_commit = expire
 
 
-def _build(form: HelpForm, answers: Answers, assessment: Assessment) -> HelpRequest:
-    return HelpRequest(
+def _build(
+    form: HelpForm,
+    answers: Answers,
+    assessment: Assessment,
+    stored_facts: dict,
+    ranked: live_urgency.Ranked,
+) -> HelpRequest:
+    row = HelpRequest(
         **columns_for(
             answers,
             assessment,
@@ -156,8 +173,18 @@ def _build(form: HelpForm, answers: Answers, assessment: Assessment) -> HelpRequ
             email=form.email.data or None,
             detention_facility=form.detention_facility.data or None,
             summary=form.summary.data or None,
-        )
+        ),
+        asker=form.asker.data,
+        share_consent=form.share_consent.data == "yes",
+        facts=facts.dumps(stored_facts),
     )
+    live_urgency.store(row, ranked)
+    # What staff read first: the screen, then why the request ranks as it does
+    # today (the case page works the reasons out again for the day it is read).
+    screen_reasons = screen_request(answers, live_urgency.thresholds()).reasons
+    row.reasons = json.dumps([*screen_reasons, *(r.text for r in ranked.reasons)])
+    row.flags = json.dumps([f.text for f in ranked.flags])
+    return row
 
 
 def columns_for(

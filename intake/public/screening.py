@@ -14,7 +14,7 @@ from flask import Blueprint, abort, current_app, g, render_template, request
 from sqlalchemy.exc import DBAPIError
 from werkzeug.datastructures import MultiDict
 
-from intake import locales
+from intake import facts, locales
 from intake.crypto import KeyUnavailable
 from intake.errors import rollback_quietly
 from intake.hardening import csrf
@@ -29,7 +29,7 @@ from intake.public.help_requests import (
     format_reference,
     source_for,
 )
-from intake.public.screening_form import DATES, HelpForm, parse_income
+from intake.public.screening_form import DATES_BY_NAME, HelpForm, parse_income
 from intake.rules import Screen
 
 bp = Blueprint("screening", __name__)
@@ -223,7 +223,7 @@ def _render_form(answers, token, source, *, focus=None, expired=False, unavailab
         form=answers,
         token=token,
         source=source,
-        dates=DATES,
+        dates=DATES_BY_NAME,
         focus=focus if focus in fields else None,
         expired=expired,
         unavailable=unavailable,
@@ -250,11 +250,20 @@ def _carried(answers) -> MultiDict:
     return MultiDict([(f.name, value) for f in answers for value in (f.raw_data or [])])
 
 
+# Hotlines shown on the confirmation when the person ticked the fact they serve.
+HOTLINES = {
+    "hurt_by_citizen_or_resident_family": "domestic_violence",
+    "forced_labour_or_sex": "trafficking",
+}
+
+
 def _render_confirmation(help_request):
+    harms = facts.loads(help_request.facts).get("harms") or ()
     return render_template(
         "screening/confirmation.html",
         help_request=help_request,
         reference=format_reference(help_request.reference),
         screened_out=help_request.screen in SCREENED_OUT,
         urgent=help_request.urgency_rank == 0,
+        hotlines={HOTLINES[h] for h in harms if h in HOTLINES},
     )

@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, func, or_, select, true, tuple_, update
 from sqlalchemy.orm import load_only
 from sqlalchemy.orm.exc import StaleDataError
 
-from intake import audit, memo
+from intake import audit, live_urgency, memo
 from intake.db import db
 from intake.models import HelpRequest, Note, StaffUser, StatusChange
 from intake.models.help_request import (
@@ -156,11 +156,17 @@ QUEUE_COLUMNS = (
     HelpRequest.state,
     HelpRequest.filing_deadline,
     HelpRequest.hearing_date,
+    HelpRequest.urgency_rose_on,
+    HelpRequest.deadline_dates,
 )
 
 
 def queue_query(filters: QueueFilters, viewer: StaffUser):
-    """The filtered queue in queue order: most urgent first, then longest waiting."""
+    """The filtered queue in queue order: most urgent first, then longest waiting.
+
+    Urgency is brought up to date for today first (``intake.live_urgency``), so
+    the order on the stored rank is today's order."""
+    live_urgency.bring_up_to_date()
     query = select(HelpRequest).options(load_only(*QUEUE_COLUMNS)).where(visible_to(viewer))
     if filters.status == "open":
         query = query.where(HelpRequest.status.in_(OPEN_STATUSES))
@@ -454,6 +460,7 @@ def take_next(user: StaffUser) -> HelpRequest | None:
     locked with FOR UPDATE SKIP LOCKED (a second taker skips to the next row);
     elsewhere a conditional UPDATE ... WHERE assignee_id IS NULL claims it, and
     a lost race (no row updated) tries the next candidate."""
+    live_urgency.bring_up_to_date()
     candidates = (
         select(HelpRequest.id)
         .where(HelpRequest.status.in_(OPEN_STATUSES), HelpRequest.assignee_id.is_(None))

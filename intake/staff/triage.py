@@ -11,6 +11,8 @@ permission for every page here; views translate HTTP to the functions in
     POST /staff/cases/<reference>/assign       staff.triage.assign      (cases.all)
     POST /staff/cases/<reference>/status       staff.triage.change_status
     POST /staff/cases/<reference>/screen       staff.triage.override_screen (cases.all)
+    POST /staff/cases/<reference>/fact         staff.triage.correct_fact (cases.all)
+    POST /staff/cases/<reference>/urgency      staff.triage.set_urgency (cases.all)
 """
 
 from datetime import datetime
@@ -26,15 +28,22 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from intake import outbox
+from intake import live_urgency, outbox
 from intake.db import db
 from intake.models import HelpRequest, StaffUser
 from intake.models.help_request import STATUS_LABELS, TRANSITIONS
-from intake.rules import CLAIM_LABELS, CLAIM_TYPES
-from intake.staff import casework
+from intake.rules import CLAIM_LABELS, CLAIM_TYPES, Urgency
+from intake.staff import case_facts, casework
 from intake.staff.casework import CaseworkError, QueueFilters, StaleCase
 from intake.staff.roles import can, requires
 from intake.timeutil import today, utcnow
@@ -82,6 +91,58 @@ class ScreenForm(VersionedForm):
     )
 
 
+class FactForm(VersionedForm):
+    """Correct one fact; an empty date clears it."""
+
+    fact = SelectField(
+        "Fact to correct",
+        choices=[
+            SelectChoice(value, label)
+            for value, label in [("", "Choose…"), *case_facts.CORRECTABLE.items()]
+        ],
+        validators=[DataRequired("Choose the fact to correct.")],
+    )
+    month = SelectField(
+        "Month",
+        choices=[
+            SelectChoice(value, label)
+            for value, label in [("", "Month"), *case_facts.MONTH_CHOICES]
+        ],
+    )
+    day = StringField("Day (optional)", validators=[Length(max=2)])
+    year = StringField("Year", validators=[Length(max=4)])
+    reason = TextAreaField(
+        "Reason",
+        description="Required: where the right date comes from (a notice, a call...).",
+        validators=[
+            DataRequired("Give a reason for correcting the fact."),
+            Length(max=casework.REASON_MAX),
+        ],
+    )
+
+    def validate_month(self, field):
+        try:
+            self.value = case_facts.date_from_parts(self.day.data, field.data, self.year.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class UrgencyForm(VersionedForm):
+    urgency = SelectField(
+        "Urgency",
+        choices=[SelectChoice("", "As the rules say")]
+        + [SelectChoice(u.value, casework.URGENCY_LABELS[u]) for u in Urgency],
+        validators=[Optional()],
+    )
+    reason = TextAreaField(
+        "Reason for setting the urgency",
+        validators=[
+            DataRequired("Give a reason for changing the urgency."),
+            Length(max=casework.REASON_MAX),
+        ],
+    )
+
+
 class ActionForm(FlaskForm):
     """A button that only needs CSRF protection (take the next case)."""
 
@@ -98,11 +159,13 @@ def queue():
         if after is None:
             abort(400)
     rows, next_cursor = casework.queue_page(filters, current_user, after)
+    rose = live_urgency.rose_since_seen(rows, current_user.id)
     staff = {s.id: s for s in casework.case_staff()} if casework.sees_all(current_user) else {}
     return render_template(
         "triage/queue.html",
         filters=filters,
         rows=rows,
+        rose=rose,
         next_url=url_for(".queue", after=next_cursor.encode(), **filters.as_args())
         if next_cursor
         else None,
@@ -146,12 +209,29 @@ def load_case(reference: str) -> HelpRequest:
 @bp.get("/cases/<reference>")
 def case(reference: str):
     help_request = load_case(reference)
-    casework.record_view(help_request)
-    return render_case(help_request)
+    # Today's reading of the facts; a band that fell since (an appeal window
+    # closed) is stored here, as the queue's steps only carry it so far.
+    facts_today = case_facts.read(help_request)
+    case_facts.bring_row_up_to_date(help_request, facts_today)
+    casework.record_view(help_request)  # commits both
+    return render_case(help_request, facts_today=facts_today)
 
 
-def render_case(help_request: HelpRequest, status_code: int = 200, stale: bool = False, **forms):
+def render_case(
+    help_request: HelpRequest,
+    status_code: int = 200,
+    stale: bool = False,
+    facts_today: case_facts.CaseFacts | None = None,
+    **forms,
+):
     version = help_request.version
+    facts_today = facts_today or case_facts.read(help_request)
+    fact_form = forms.get("fact_form") or FactForm(formdata=None, version=version)
+    urgency_form = forms.get("urgency_form") or UrgencyForm(
+        formdata=None,
+        version=version,
+        urgency=help_request.urgency if help_request.urgency_set_by_staff else "",
+    )
     note_form = forms.get("note_form") or NoteForm(formdata=None)
     assign_form = forms.get("assign_form") or AssignForm(
         formdata=None, version=version, assignee=str(help_request.assignee_id or "")
@@ -161,7 +241,7 @@ def render_case(help_request: HelpRequest, status_code: int = 200, stale: bool =
         formdata=None, version=version, screen=help_request.screen_override or ""
     )
     _fill_choices(help_request, assign_form, status_form, screen_form)
-    for form in (assign_form, status_form, screen_form):
+    for form in (assign_form, status_form, screen_form, fact_form, urgency_form):
         if stale or form.version.data is None:
             form.version.data = version
     prefixed = (
@@ -169,6 +249,8 @@ def render_case(help_request: HelpRequest, status_code: int = 200, stale: bool =
         ("assign-", assign_form),
         ("status-", status_form),
         ("screen-", screen_form),
+        ("fact-", fact_form),
+        ("urgency-", urgency_form),
     )
     errors = [
         (prefix + form[name].id, message)
@@ -190,6 +272,11 @@ def render_case(help_request: HelpRequest, status_code: int = 200, stale: bool =
             assign_form=assign_form,
             status_form=status_form,
             screen_form=screen_form,
+            fact_form=fact_form,
+            urgency_form=urgency_form,
+            facts=facts_today,
+            asker_labels=case_facts.ASKER_LABELS,
+            relief_labels=case_facts.RELIEF_LABELS,
             duplicates=casework.find_duplicates(help_request, current_user),
             notes=casework.notes_of(help_request),
             history=casework.history_of(help_request),
@@ -311,6 +398,43 @@ def override_screen(reference: str):
     )
 
 
+@bp.post("/cases/<reference>/fact")
+@requires("cases.all")
+def correct_fact(reference: str):
+    help_request = load_case(reference)
+    form = FactForm()
+    return _change_case(
+        help_request,
+        form,
+        lambda: case_facts.correct_fact(
+            help_request,
+            form.fact.data,
+            form.value,
+            form.reason.data,
+            current_user,
+            form.version.data,
+        ),
+        "fact_form",
+        "Fact corrected; the urgency follows it.",
+    )
+
+
+@bp.post("/cases/<reference>/urgency")
+@requires("cases.all")
+def set_urgency(reference: str):
+    help_request = load_case(reference)
+    form = UrgencyForm()
+    return _change_case(
+        help_request,
+        form,
+        lambda: case_facts.set_urgency(
+            help_request, form.urgency.data or "", form.reason.data, current_user, form.version.data
+        ),
+        "urgency_form",
+        "Urgency saved.",
+    )
+
+
 # --- helpers for templates -----------------------------------------------------------
 
 
@@ -346,6 +470,18 @@ def days_left(day) -> str:
     if days == 0:
         return "today"
     return f"{days} d left"
+
+
+@bp.app_template_filter("next_deadline")
+def next_deadline(deadline_dates: str):
+    """The nearest deadline still ahead (today included), from the plain dates."""
+    ahead = [d for d in case_facts.deadline_days(deadline_dates) if d >= today()]
+    return min(ahead, default=None)
+
+
+@bp.app_template_filter("harm_label")
+def harm_label(code: str) -> str:
+    return case_facts.HARM_LABELS.get(code, code)
 
 
 @bp.app_template_filter("claim_list")

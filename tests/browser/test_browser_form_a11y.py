@@ -33,14 +33,29 @@ def fill_by_name(page, person: str):
         ("detained", "no"),
         ("hearing", "no"),
         ("i589_filed", "no"),
-        ("minor", "no"),
         ("safe_to_message", "no"),
+        # The longer form of issue 14: someone asking for a relative with an order.
+        ("asker", "family"),
+        ("in_us", "yes"),
+        ("decided", "yes"),
+        ("in_absentia", "no"),
+        ("appealed", "not_sure"),
+        ("fear_interview", "no"),
+        ("status_kind", "none"),
+        ("came_as_child_alone", "no"),
+        ("harms", "afraid_to_return"),
+        ("share_consent", "no"),
     ):
         pick(page, name, value)
+    page.fill("#helper_name", "Rosa")
     page.fill("#household_size", "2")
     page.fill("#monthly_income", "900")
-    page.fill("#arrival_month", "8")
+    page.select_option("#decision_month", "3")  # months are chosen by name, posted as numbers
+    page.fill("#decision_year", "2026")
+    page.select_option("#arrival_month", "8")
     page.fill("#arrival_year", "2025")
+    page.select_option("#birth_month", "2")
+    page.fill("#birth_year", "1996")
     page.fill("#name", person)
     page.select_option("#nationality", "AF")
     page.select_option("#preferred_language", "prs")

@@ -85,31 +85,40 @@ def tab_to(page, element_id: str):
 
 def test_keyboard_only_a_person_fills_reviews_changes_and_sends(page, app):
     page.goto(page.base + "/help")
-    tab_to(page, "represented")  # first radio of the group; arrows move and choose
-    page.keyboard.press("ArrowDown")  # No
-    tab_to(page, "can_pay")
-    page.keyboard.press("ArrowDown")
-    tab_to(page, "household_size")
-    page.keyboard.type("2")
-    tab_to(page, "claim_types")
-    page.keyboard.press("Space")  # Asylum
+    tab_to(page, "asker")  # first radio of the group; Space chooses it, arrows move and choose
+    page.keyboard.press("Space")  # For myself
     tab_to(page, "detained")
     page.keyboard.press("ArrowRight")  # No (two answers side by side)
+    tab_to(page, "in_us")
+    page.keyboard.press("Space")  # Yes
     tab_to(page, "hearing")
     page.keyboard.press("Space")  # Yes: the date follows in the tab order
     tab_to(page, "hearing_day")
     page.keyboard.type("10")
     page.keyboard.press("Tab")
-    page.keyboard.type("5")
+    page.keyboard.type("May")  # the month is a list of names: typing picks one
     page.keyboard.press("Tab")
     page.keyboard.type("2026")
+    tab_to(page, "decided")
+    page.keyboard.press("ArrowDown")  # No
     tab_to(page, "arrival_month")
-    page.keyboard.type("8")
+    page.keyboard.type("August")
     page.keyboard.press("Tab")
     page.keyboard.type("2025")
-    for group in ("i589_filed", "minor"):
-        tab_to(page, group)
-        page.keyboard.press("ArrowDown")
+    tab_to(page, "i589_filed")
+    page.keyboard.press("ArrowDown")
+    tab_to(page, "represented")
+    page.keyboard.press("ArrowDown")  # No
+    tab_to(page, "can_pay")
+    page.keyboard.press("ArrowDown")
+    tab_to(page, "household_size")
+    page.keyboard.type("2")
+    tab_to(page, "birth_month")
+    page.keyboard.type("April")
+    page.keyboard.press("Tab")
+    page.keyboard.type("1990")
+    tab_to(page, "claim_types")
+    page.keyboard.press("Space")  # Asylum
     tab_to(page, "name")
     page.keyboard.type("Mariam")
     tab_to(page, "nationality")
@@ -124,6 +133,8 @@ def test_keyboard_only_a_person_fills_reviews_changes_and_sends(page, app):
     tab_to(page, "safe_to_message")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")  # Not sure
+    tab_to(page, "share_consent")
+    page.keyboard.press("ArrowRight")  # No
     tab_to(page, "consent")
     page.keyboard.press("Space")
     tab_until(page, "el.textContent === 'Continue'")

@@ -46,7 +46,7 @@ def test_each_language_asks_the_questions_in_its_own_words(app, client, code):
     prefix = "/" + code.replace("_", "-").lower()
     page = text_of(client.get(f"{prefix}/help"))
     for msgid in (
-        "What protection are you seeking?",
+        "If you know: what protection are you seeking?",
         "Withholding of removal",
         "Protection under the Convention Against Torture (CAT)",
         "Have you already filed an asylum application (Form I-589)?",

@@ -76,6 +76,11 @@ ROWS = [
     ("POST", "/staff/cases/{reference}/status", expect(302, 400, 400, 404, 403)),
     ("GET", "/staff/cases/{reference}/screen", NOBODY),
     ("POST", "/staff/cases/{reference}/screen", expect(302, 400, 400, 403, 403)),
+    # Correcting a fact or the urgency: admins and reviewers (issue 14).
+    ("GET", "/staff/cases/{reference}/fact", NOBODY),
+    ("POST", "/staff/cases/{reference}/fact", expect(302, 400, 400, 403, 403)),
+    ("GET", "/staff/cases/{reference}/urgency", NOBODY),
+    ("POST", "/staff/cases/{reference}/urgency", expect(302, 400, 400, 403, 403)),
     # Releases: editors and admins.
     ("GET", "/staff/releases/", expect(302, 200, 403, 403, 200)),
     ("POST", "/staff/releases/", NOBODY),

@@ -709,3 +709,4 @@ def test_search_finds_a_form_reference_as_the_applicant_reads_it(
         page = client.get("/staff/", query_string={"reference": typed, "status": "all"}).text
         assert f'/staff/cases/{case.reference}"' in page, typed
         assert "K7QM-4XPD-2H" in page
+

@@ -47,22 +47,28 @@ def choose(page, question: str, answer: str):
 
 def fill_with_pointer(page):
     """Answer every question the ordinary way (mouse and typing)."""
+    choose(page, "Who are you asking for?", "For myself")
+    choose(page, "in the United States now", "Yes")
+    choose(page, "decided your case or ordered you removed", "No")
+    page.locator("#birth_month").select_option("4")
+    page.locator("#birth_year").fill("1990")
+    choose(page, "another free legal organisation", "No")
     choose(page, "lawyer or accredited representative", "No")
     choose(page, "Could you pay a private immigration lawyer?", "No")
     page.get_by_label("How many people live in your household").fill("2")
     page.get_by_label("Asylum", exact=True).check()
     choose(page, "immigration detention", "No")
     choose(page, "court hearing scheduled", "Yes")
-    dates = {"hearing_day": "10", "hearing_month": "5", "hearing_year": "2026"}
-    dates |= {"arrival_month": "8", "arrival_year": "2025"}
-    for part, value in dates.items():
-        page.locator(f"#{part}").fill(value)
+    page.locator("#hearing_day").fill("10")
+    page.locator("#hearing_month").select_option(label="May")  # months are chosen by name
+    page.locator("#hearing_year").fill("2026")
+    page.locator("#arrival_month").select_option(label="August")
+    page.locator("#arrival_year").fill("2025")
     choose(page, "Form I-589", "No")
-    choose(page, "under 18", "No")
     page.get_by_label("What name should we use for you?").fill("Mariam")
     page.get_by_label("Country of nationality").select_option("AF")
     page.get_by_label("Which language do you prefer?").select_option("prs")
     page.get_by_label("Which US state or territory do you live in?").select_option("CA")
-    page.get_by_label("Phone number").fill("+1 415 555 0100")
+    page.get_by_label("Phone number", exact=True).fill("+1 415 555 0100")
     choose(page, "voicemail", "Not sure")
     page.get_by_label("I have read the privacy notice above").check()

@@ -23,7 +23,12 @@ VALID = {
     "arrival_month": "6",
     "arrival_year": "2025",
     "i589_filed": "no",
-    "minor": "no",
+    "asker": "self",
+    "in_us": "yes",
+    "decided": "no",
+    "birth_month": "4",
+    "birth_year": "1990",
+    "share_consent": "no",
     "name": "Amal",
     "nationality": "SY",
     "preferred_language": "ar",
@@ -34,6 +39,15 @@ VALID = {
     "summary": "I need help with my asylum case.",
     "consent": "y",
 }
+
+
+def dated(name: str, day) -> dict:
+    """The three answers of one date question (``hearing``, ``decision``...)."""
+    return {
+        f"{name}_day": str(day.day),
+        f"{name}_month": str(day.month),
+        f"{name}_year": str(day.year),
+    }
 
 
 def marked_answers() -> dict:
@@ -58,7 +72,15 @@ def marked_answers() -> dict:
         "arrival_month": "6",
         "arrival_year": "2025",
         "i589_filed": "no",
-        "minor": "no",
+        "asker": "family",
+        "helper_name": f"{marker} Helper",
+        "helper_contact": f"{marker}-helper@example.org",
+        "a_number": digits[:9],
+        "in_us": "yes",
+        "decided": "no",
+        "birth_month": "4",
+        "birth_year": "1990",
+        "share_consent": "no",
         "name": f"{marker} Name",
         "nationality": "ER",
         "preferred_language": "ti",
@@ -79,7 +101,19 @@ def personal_values(answers: dict) -> list[str]:
     from intake.public.screening_form import parse_income
     from intake.rules import annual_income
 
-    typed = [answers[f] for f in ("name", "detention_facility", "summary", "phone", "email")]
+    typed = [
+        answers[f]
+        for f in (
+            "name",
+            "detention_facility",
+            "summary",
+            "phone",
+            "email",
+            "helper_name",
+            "helper_contact",
+            "a_number",
+        )
+    ]
     income = answers["monthly_income"]
     annual = annual_income(parse_income(income))
     return [
@@ -142,3 +176,36 @@ def only_request(app) -> HelpRequest:
         (row,) = db.session.execute(db.select(HelpRequest)).scalars().all()
         db.session.expunge(row)
         return row
+
+
+def form_with(app, **changes):
+    """A validated ``HelpForm`` of the valid answers changed by ``changes`` (None
+    leaves an answer out), as the form would see them in English."""
+    from werkzeug.datastructures import MultiDict
+
+    from intake.public.screening_form import HelpForm
+
+    answers = {k: v for k, v in {**VALID, **changes}.items() if v is not None}
+    data = MultiDict(
+        [(k, x) for k, v in answers.items() for x in (v if isinstance(v, list) else [v])]
+    )
+    with app.test_request_context("/help"):
+        form = HelpForm(data)
+        form.validate()
+    return form
+
+
+def store_answers(app, **changes) -> HelpRequest:
+    """Store the valid answers changed by ``changes`` as the form's submit does
+    (needs an app context); returns the stored row, read back."""
+    import secrets
+
+    from intake.public.help_requests import create_request
+
+    form = form_with(app, **changes)
+    assert not form.errors, form.errors
+    with app.test_request_context("/help"):
+        row = create_request(
+            form, submission_key=secrets.token_hex(8), source="help", language="en", app=app
+        )
+        return db.session.get(HelpRequest, row.id)

@@ -122,6 +122,7 @@ def production_env(database_uri: str, **settings) -> dict[str, str]:
     env.update(
         {
             "INTAKE_PRODUCTION": "true",
+            "INTAKE_HELPLINE_PHONE": "none",
             "INTAKE_AUTO_MIGRATE": "false",
             "INTAKE_SQLALCHEMY_DATABASE_URI": database_uri,
             "INTAKE_LOG_LEVEL": "WARNING",

@@ -1,0 +1,96 @@
+"""The daily digest: how many open requests have a deadline or hearing in the
+next DIGEST_DAYS days, per urgency band, and a link to the queue.
+
+No personal data and no reference: the mail crosses servers we do not control.
+``flask --app intake send-digest`` (run once a day by a timer, see the README)
+queues one digest a day in the outbox; ``send-mail`` (or the command itself)
+delivers it, retrying like every staff mail. The counts are worked out when the
+mail is sent, from plain columns only (``deadline_dates``, ``hearing_date``):
+nothing is decrypted.
+"""
+
+import json
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import func, select
+
+from intake import live_urgency, timeutil
+from intake.db import db
+from intake.models import HelpRequest, OutgoingMail
+from intake.models.help_request import OPEN_STATUSES
+from intake.rules import Urgency
+
+DAILY_DIGEST = "daily_digest"
+
+
+def counts(today: date, days: int) -> dict[Urgency, int]:
+    """Open requests with a deadline or a hearing from today to ``days`` days
+    ahead (both included), per band as of today."""
+    live_urgency.bring_up_to_date(today)
+    last = today + timedelta(days=days)
+    query = select(
+        HelpRequest.urgency_rank, HelpRequest.deadline_dates, HelpRequest.hearing_date
+    ).where(HelpRequest.status.in_(OPEN_STATUSES))
+    found = dict.fromkeys(Urgency, 0)
+    by_rank = {u.rank: u for u in Urgency}
+    for rank, deadline_dates, hearing in db.session.execute(query):
+        days_due = [date.fromisoformat(d) for d in json.loads(deadline_dates or "[]")]
+        if hearing is not None:
+            days_due.append(hearing)
+        if any(today <= d <= last for d in days_due):
+            found[by_rank[rank]] += 1
+    return found
+
+
+def queue_digest(now: datetime) -> OutgoingMail | None:
+    """Queue today's digest unless one was queued today already (a timer that
+    runs twice sends one mail) or there is no one to send it to."""
+    if not current_app.config.get("STAFF_NOTIFY_EMAIL"):
+        return None
+    midnight = datetime.combine(now.date(), datetime.min.time())
+    already = db.session.execute(
+        select(func.count(OutgoingMail.id)).where(
+            OutgoingMail.kind == DAILY_DIGEST, OutgoingMail.created_at >= midnight
+        )
+    ).scalar_one()
+    if already:
+        return None
+    mail = OutgoingMail(kind=DAILY_DIGEST, created_at=now, next_attempt_at=now)
+    db.session.add(mail)
+    db.session.commit()
+    return mail
+
+
+def message(sender: str, recipient: str, link: str, today: date, days: int) -> EmailMessage:
+    found = counts(today, days)
+    total = sum(found.values())
+    mail = EmailMessage()
+    mail["Subject"] = f"Daily digest: {total} open requests with a deadline within {days} days"
+    mail["From"] = sender
+    mail["To"] = recipient
+    lines = "\n".join(f"  {band.value}: {found[band]}" for band in Urgency)
+    mail.set_content(
+        f"Open requests with a deadline or a hearing in the next {days} days "
+        f"({today.isoformat()} to {(today + timedelta(days=days)).isoformat()}), "
+        f"by urgency today:\n\n{lines}\n\n"
+        f"Open the queue (staff login required):\n{link}\n\n"
+        "This message deliberately contains no details of any request.\n"
+    )
+    return mail
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("send-digest")
+    def send_digest_command():
+        """Queue and send today's digest of deadlines (run once a day)."""
+        from intake.outbox import deliver_due  # noqa: PLC0415 - outbox imports notify, which imports us
+
+        queued = queue_digest(timeutil.utcnow())
+        sent, failed = deliver_due()
+        click.echo(
+            f"Digest {'queued' if queued else 'not queued (sent today already, or no recipient)'}; "
+            f"sent {sent}, failed {failed}."
+        )

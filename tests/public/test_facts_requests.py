@@ -1,0 +1,137 @@
+"""Issue 14 through HTTP: the form's new questions and their errors, what the
+applicant is told, and the facts stored on submit."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from intake import facts, timeutil
+from intake.db import db
+from intake.models import HelpRequest
+from tests.support.form import VALID, submit_answers
+
+TODAY = date(2026, 5, 1)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setattr(timeutil, "today", lambda: TODAY)
+
+
+def only_request(app) -> HelpRequest:
+    with app.app_context():
+        row = db.session.execute(db.select(HelpRequest)).scalar_one()
+        stored = facts.loads(row.facts)
+        db.session.expunge(row)
+    row.stored_facts = stored
+    return row
+
+
+def test_the_form_asks_what_decides_urgency_first(client):
+    page = client.get("/help").get_data(as_text=True)
+    order = [
+        page.index('name="asker"'),
+        page.index('name="detained"'),
+        page.index('name="hearing"'),
+        page.index('name="decided"'),
+        page.index('name="fear_interview"'),
+        page.index('name="represented"'),
+        page.index('name="can_pay"'),
+        page.index('name="birth_year"'),
+        page.index('name="name"'),
+    ]
+    assert order == sorted(order)
+    assert 'name="minor"' not in page
+
+
+def test_months_are_chosen_by_name_in_the_visitors_language(client):
+    english = client.get("/help").get_data(as_text=True)
+    assert re.search(r'<select[^>]*name="hearing_month"', english)
+    assert '<option value="3">March</option>' in english
+    arabic = client.get("/ar/help").get_data(as_text=True)
+    assert '<option value="3">مارس</option>' in arabic
+
+
+def test_the_form_and_confirmation_say_what_asking_does_not_do(client):
+    page = client.get("/help").get_data(as_text=True)
+    for words in ("does not make us your lawyer", "keep running", "notarios", "court order"):
+        assert words in page
+    assert 'name="share_consent"' in page
+    _check, done = submit_answers(client)
+    for words in ("does not make us your lawyer", "keep running", "notarios"):
+        assert words in done.text
+
+
+@pytest.mark.parametrize(
+    ("harm", "hotline", "absent"),
+    [
+        ("hurt_by_citizen_or_resident_family", "1-800-799-7233", "1-888-373-7888"),
+        ("forced_labour_or_sex", "1-888-373-7888", "1-800-799-7233"),
+        ("afraid_to_return", None, "1-800-799-7233"),
+    ],
+)
+def test_hotlines_follow_the_facts_given(client, harm, hotline, absent):
+    _check, done = submit_answers(client, harms=[harm])
+    assert done.status_code == 200
+    if hotline:
+        assert hotline in done.text
+    assert absent not in done.text
+
+
+@pytest.mark.parametrize(
+    ("fields", "field_id", "message"),
+    [
+        ({"asker": "family"}, "helper_name", "Enter your name"),
+        ({"decided": ""}, "decided", "decided your case"),
+        ({"birth_month": "", "birth_year": ""}, "birth_month", "month and year of birth"),
+        ({"decision_month": "13", "decision_year": "2026"}, "decision_month", "Choose the month"),
+        ({"a_number": "A12"}, "a_number", "8 or 9 digits"),
+        ({"share_consent": ""}, "share_consent", "another legal organisation"),
+    ],
+)
+def test_errors_link_to_their_question_and_keep_every_answer(
+    client, app, fields, field_id, message
+):
+    check, _done = submit_answers(client, **fields)
+    page = check.get_data(as_text=True)
+    assert check.status_code == 200 and "There is a problem" in page
+    start = page.index('id="error-summary"')
+    summary = page[start : page.index("</ul>", start)]
+    assert f'href="#{field_id}"' in summary and message in summary
+    assert 'value="Amal"' in page  # nothing typed is lost
+    with app.app_context():
+        assert db.session.execute(db.select(HelpRequest)).first() is None
+
+
+def test_a_family_member_asks_for_a_detained_relative_with_an_order(client, app):
+    order = TODAY - timedelta(days=20)
+    _check, done = submit_answers(
+        client,
+        asker="family",
+        helper_name="Rosa",
+        helper_relationship="sister",
+        detained="yes",
+        decided="yes",
+        decision_day=str(order.day),
+        decision_month=str(order.month),
+        decision_year=str(order.year),
+        in_absentia="no",
+        appealed="no",
+        share_consent="yes",
+    )
+    assert done.status_code == 200
+    row = only_request(app)
+    assert (row.asker, row.urgency, row.share_consent) == ("family", "critical", True)
+    assert row.stored_facts["decision_date"] == order.isoformat()
+    assert row.stored_facts["helper_name"] == "Rosa"
+
+
+def test_someone_abroad_is_not_asked_for_an_arrival_date(client, app):
+    _check, done = submit_answers(client, in_us="no", arrival_month="", arrival_year="", state="")
+    assert done.status_code == 200
+    assert only_request(app).stored_facts["in_us"] is False
+
+
+def test_valid_answers_match_the_shared_helper():
+    assert {"asker", "in_us", "decided", "birth_month", "share_consent"} <= VALID.keys()

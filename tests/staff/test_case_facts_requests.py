@@ -1,0 +1,145 @@
+"""Issue 14 on the staff side through HTTP: the case page's deadlines with their
+sources, correcting a fact or the urgency (reason required, audited, right role),
+and the queue's "rose" marker."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from intake import timeutil
+from intake.db import db
+from intake.models import AuditEvent, HelpRequest
+from tests.support.form import submit_answers
+from tests.support.staff import post_case
+
+TODAY = date(2026, 5, 1)
+ORDER = TODAY - timedelta(days=20)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setattr(timeutil, "today", lambda: TODAY)
+
+
+@pytest.fixture
+def ordered(app):
+    """A request whose removal order was made 20 days ago, sent through the form."""
+    client = app.test_client()
+    submit_answers(
+        client,
+        decided="yes",
+        decision_day=str(ORDER.day),
+        decision_month=str(ORDER.month),
+        decision_year=str(ORDER.year),
+        in_absentia="no",
+        appealed="no",
+    )
+    with app.app_context():
+        return db.session.execute(db.select(HelpRequest.reference)).scalar_one()
+
+
+def test_case_page_shows_each_deadline_with_days_left_and_source(
+    app, client, make_staff, login_as, ordered
+):
+    login_as(client, make_staff("reviewer"))
+    page = client.get(f"/staff/cases/{ordered}").get_data(as_text=True)
+    assert "BIA appeal due in 10 days" in page
+    assert "8 CFR 1003.38(b)" in page
+    assert "Motion to reopen due in 70 days" in page
+    assert "Possibly" in page and "Withholding of removal" in page
+
+
+def test_correcting_the_order_date_needs_a_reason_and_moves_the_deadline(
+    app, client, make_staff, login_as, ordered
+):
+    login_as(client, make_staff("reviewer"))
+    refused = post_case(
+        client, ordered, "fact", fact="decision_date", month="4", day="1", year="2026", reason=""
+    )
+    assert refused.status_code == 400 and "Give a reason for correcting the fact." in refused.text
+    done = post_case(
+        client,
+        ordered,
+        "fact",
+        fact="decision_date",
+        month="4",
+        day="1",
+        year="2026",
+        reason="Order says 1 April",
+    )
+    assert done.status_code == 302
+    page = client.get(f"/staff/cases/{ordered}").get_data(as_text=True)
+    assert "BIA appeal passed" not in page and "BIA appeal due today" in page
+    with app.app_context():
+        event = db.session.execute(db.select(AuditEvent).filter_by(action="case.fact")).scalar_one()
+        assert event.detail.startswith("decision_date->") and "2026" not in event.detail
+
+
+def test_a_bad_corrected_date_is_refused_with_a_clear_error(client, make_staff, login_as, ordered):
+    login_as(client, make_staff("reviewer"))
+    refused = post_case(
+        client, ordered, "fact", fact="date_of_birth", month="2", day="30", year="2000", reason="x"
+    )
+    assert refused.status_code == 400 and "Enter a real date." in refused.text
+
+
+def test_setting_the_urgency_by_hand_is_audited(app, client, make_staff, login_as, ordered):
+    login_as(client, make_staff("reviewer"))
+    assert post_case(client, ordered, "urgency", urgency="normal", reason="").status_code == 400
+    assert (
+        post_case(
+            client, ordered, "urgency", urgency="normal", reason="Appeal filed today"
+        ).status_code
+        == 302
+    )
+    with app.app_context():
+        row = db.session.execute(db.select(HelpRequest).filter_by(reference=ordered)).scalar_one()
+        assert (row.urgency, row.urgency_set_by_staff) == ("normal", True)
+        assert db.session.execute(
+            db.select(AuditEvent).filter_by(action="case.urgency")
+        ).scalar_one()
+
+
+@pytest.mark.parametrize("action", ["fact", "urgency"])
+def test_a_volunteer_cannot_correct(app, client, make_staff, login_as, ordered, action):
+    volunteer = make_staff("volunteer")
+    with app.app_context():
+        db.session.execute(db.update(HelpRequest).values(assignee_id=volunteer.id))
+        db.session.commit()
+    login_as(client, volunteer)
+    response = post_case(
+        client, ordered, action, fact="date_of_birth", urgency="normal", reason="x"
+    )
+    assert response.status_code == 403
+
+
+def test_queue_marks_urgency_that_rose_since_you_last_looked(
+    app, client, make_staff, login_as, monkeypatch
+):
+    def set_day(day):
+        monkeypatch.setattr(timeutil, "today", lambda: day)
+        monkeypatch.setattr(timeutil, "utcnow", lambda: datetime(day.year, day.month, day.day, 9))
+
+    set_day(TODAY)
+    hearing = TODAY + timedelta(days=80)
+    submit_answers(
+        app.test_client(),
+        hearing="yes",
+        i589_filed="yes",
+        hearing_day=str(hearing.day),
+        hearing_month=str(hearing.month),
+        hearing_year=str(hearing.year),
+    )
+    reviewer = make_staff("reviewer")
+    login_as(client, reviewer)
+    with app.app_context():
+        reference = db.session.execute(db.select(HelpRequest.reference)).scalar_one()
+    client.get(f"/staff/cases/{reference}")  # seen while normal
+    assert "rose since you last saw it" not in client.get("/staff/").get_data(as_text=True)
+    set_day(TODAY + timedelta(days=70))  # critical since day 66; a new day, a new login
+    client = app.test_client()
+    login_as(client, reviewer)
+    queue = client.get("/staff/").get_data(as_text=True)
+    assert "Critical" in queue and "rose since you last saw it" in queue
+    client.get(f"/staff/cases/{reference}")
+    assert "rose since you last saw it" not in client.get("/staff/").get_data(as_text=True)
