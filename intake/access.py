@@ -17,10 +17,22 @@ login_manager.session_protection = "strong"
 
 # What each role may do; views ask ``can(permission)`` or use ``requires``.
 PERMISSIONS = {
-    "admin": {"cases", "cases.all", "cases.export", "releases", "staff", "partners", "audit"},
+    "admin": {
+        "cases",
+        "cases.all",
+        "cases.export",
+        "releases",
+        "staff",
+        "partners",
+        "audit",
+        "reports",
+        "funders",
+    },
     "reviewer": {"cases", "cases.all", "cases.export"},
     "volunteer": {"cases"},  # only the queue and cases assigned to them
     "editor": {"releases"},
+    # Aggregates only: no page this permission opens shows a person's data.
+    "analyst": {"reports"},
 }
 
 

@@ -11,7 +11,7 @@ import secrets
 from flask import Flask
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from . import contact, crypto, notify, timeutil
+from . import contact, crypto, funding, notify, timeutil
 from .db import db
 from .models import HelpRequest, Release
 from .rules import Answers, Assessment, Thresholds, assess
@@ -110,6 +110,8 @@ def create_request(
         db.session.add(row)
         notify.queue_if_critical(row)  # same transaction: stored ⇒ staff will be told
         try:
+            db.session.flush()  # the id, for the funders it counts for
+            funding.link_new_request(row)
             _commit_keeping_values()
             return row
         except IntegrityError:
@@ -205,6 +207,7 @@ def columns_for(
         safe_to_message=safe_to_message,
         name=name,
         nationality=nationality,
+        nationality_code=nationality[:16],  # a code from the list, plain for the reports
         phone=phone,
         email=email,
         monthly_income=None if income is None else str(income),

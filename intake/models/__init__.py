@@ -2,8 +2,10 @@
 
 from .audit import AuditEvent
 from .casework import Note, StatusChange
+from .funder import Funder, request_funder
 from .help_request import HelpRequest
 from .outbox import OutgoingMail
+from .outcome import CaseOutcome, Disposition, Outcome
 from .partner import Partner
 from .release import Release
 from .staff import ROLES, Invitation, StaffUser
@@ -11,12 +13,17 @@ from .staff import ROLES, Invitation, StaffUser
 __all__ = [
     "ROLES",
     "AuditEvent",
+    "CaseOutcome",
+    "Disposition",
+    "Funder",
     "HelpRequest",
     "Invitation",
     "Note",
     "OutgoingMail",
+    "Outcome",
     "Partner",
     "Release",
     "StaffUser",
     "StatusChange",
+    "request_funder",
 ]

@@ -34,6 +34,10 @@ class HelpRequest(db.Model):
     # Triage (plain)
     status: Mapped[str] = mapped_column(String(20), default="new")
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    # How it ended (an intake.models.outcome.Disposition code) and when: set when
+    # it is closed, cleared when it is reopened (the history keeps the old ones).
+    disposition: Mapped[str | None] = mapped_column(String(32))
+    closed_at: Mapped[datetime | None]
     screen: Mapped[str] = mapped_column(String(32))  # computed by intake.rules on submit
     screen_override: Mapped[str | None] = mapped_column(String(32))  # set by staff, with a reason
     urgency: Mapped[str] = mapped_column(String(10))
@@ -62,6 +66,11 @@ class HelpRequest(db.Model):
     safe_to_message: Mapped[str] = mapped_column(String(10), default="not_sure")
     interface_language: Mapped[str] = mapped_column(String(10), default="en")
     source: Mapped[str] = mapped_column(String(160), default="")  # release slug or page
+    # The country code of the nationality answer, plain for the reports (counted
+    # in the database, by country, with small counts suppressed); the answer as
+    # given stays encrypted with the rest. A code alone, like the state and the
+    # language beside it, names nobody.
+    nationality_code: Mapped[str] = mapped_column(String(16), default="")
     # The partner site whose frame the request came through (None: our own pages).
     # Only which partner, never anything about the host page or its visitor.
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"), index=True)
@@ -84,6 +93,8 @@ class HelpRequest(db.Model):
     __table_args__ = (
         Index("ix_help_request_queue", "status", "urgency_rank", "created_at", "id"),
         Index("ix_help_request_queue_all", "urgency_rank", "created_at", "id"),
+        # Reports select a date range first, then count.
+        Index("ix_help_request_created_at", "created_at"),
         # The language filter is the one staff use most after status.
         Index(
             "ix_help_request_queue_language",

@@ -11,7 +11,8 @@ from ..crypto import Encrypted
 from ..db import db
 from ..timeutil import column_now
 
-ROLES = ("admin", "reviewer", "volunteer", "editor")
+# analyst: the reports only, never a person (no name, contact, free text or reference).
+ROLES = ("admin", "reviewer", "volunteer", "editor", "analyst")
 
 
 class StaffUser(UserMixin, db.Model):

@@ -1,0 +1,179 @@
+"""A report: the database's counts (``report_queries``) named, ordered and
+suppressed (``reporting``), ready for the page, the charts and the CSV alike —
+all three read the same ``Cell`` objects, so a count hidden in one is hidden in
+all.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from . import choices, report_queries
+from .casework import SCREEN_LABELS, URGENCY_LABELS
+from .models import HelpRequest, Outcome
+from .models.outcome import DISPOSITION_LABELS, OUTCOME_LABELS
+from .report_queries import CLOSED_UNRECORDED, Scope
+from .reporting import (
+    Cell,
+    Duration,
+    period_label,
+    periods,
+    suppress,
+    top_n,
+    total_cell,
+    working_days_before,
+)
+from .rules import CLAIM_TYPES, Urgency
+
+FIXED_LABELS = {
+    "urgency": {u.value: label for u, label in URGENCY_LABELS.items()},
+    "detention": {"detained": "Detained", "not_detained": "Not detained"},
+    "channel": {"partner": "Through a partner's site", "direct": "Directly on our site"},
+    "screen": {s.value: label for s, label in SCREEN_LABELS.items()},
+    "relief": {code: label[:1].upper() + label[1:] for code, label in CLAIM_TYPES},
+    "disposition": {
+        **{d.value: label for d, label in DISPOSITION_LABELS.items()},
+        CLOSED_UNRECORDED: "Closed, no disposition recorded",
+        "open": "Still open",
+    },
+}
+TITLES = {
+    "urgency": "Requests received by urgency",
+    "language": "Preferred language",
+    "nationality": "Nationality",
+    "state": "US state",
+    "relief": "Relief sought (a request may seek several)",
+    "detention": "Detention",
+    "channel": "Partner site or direct",
+    "partner": "Requests by partner site",
+    "screen": "Screen results",
+    "disposition": "Dispositions",
+    "outcome": "Outcomes of accepted cases",
+}
+# Figures whose cells do not add up to the requests counted (multiple answers,
+# or only some requests): no total is shown, so none can give a cell away.
+NO_TOTAL = frozenset({"relief", "outcome", "partner"})
+
+
+@dataclass(frozen=True)
+class Figure:
+    slug: str
+    title: str
+    cells: list[Cell]
+    total: Cell | None
+
+    @property
+    def empty(self) -> bool:
+        return all(c.count == 0 for c in self.cells)
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    label: str
+    start: date
+    cells: list[Cell]  # one per urgency
+    total: Cell
+
+
+@dataclass(frozen=True)
+class Report:
+    scope: Scope
+    threshold: int
+    total: Cell
+    received: list[PeriodRow]
+    figures: list[Figure]
+    closing: Duration
+    overdue: Cell
+    reply_within_days: int
+
+
+def _figure(slug: str, counts: list[tuple[str, str, int]], total: int, threshold: int) -> Figure:
+    shown_total = slug not in NO_TOTAL
+    return Figure(
+        slug,
+        TITLES[slug],
+        suppress(counts, threshold, total_shown=shown_total),
+        total_cell("Total", total, threshold) if shown_total else None,
+    )
+
+
+def _named(counts: dict[str, int], names: dict[str, str]) -> list[tuple[str, str, int]]:
+    return [(code, str(names.get(code) or code or "Not given"), n) for code, n in counts.items()]
+
+
+def build_report(
+    scope: Scope,
+    *,
+    threshold: int,
+    top: int,
+    today: date,
+    reply_within_days: int,
+) -> Report:
+    total, fixed = report_queries.count_fixed(scope)
+
+    def fixed_figure(slug: str) -> Figure:
+        labels = FIXED_LABELS[slug]
+        counts = [(code, labels[code], fixed[slug][code]) for code in labels]
+        return _figure(slug, counts, total, threshold)
+
+    languages = _named(report_queries.count_by(scope, HelpRequest.preferred_language), _languages())
+    nationalities = _named(
+        report_queries.count_by(scope, HelpRequest.nationality_code), _nationalities()
+    )
+    states = _named(report_queries.count_by(scope, HelpRequest.state), dict(choices.US_STATES))
+    partners = [
+        (name, name, n) for name, n in sorted(report_queries.count_by_partner(scope).items())
+    ]
+    outcome_counts = report_queries.outcomes(scope)
+    outcomes = [(o.value, OUTCOME_LABELS[o], outcome_counts.get(o.value, 0)) for o in Outcome]
+
+    figures = [
+        fixed_figure("urgency"),
+        _figure("language", top_n(languages, top), total, threshold),
+        _figure("nationality", top_n(nationalities, top), total, threshold),
+        _figure("state", top_n(states, top), total, threshold),
+        fixed_figure("relief"),
+        fixed_figure("detention"),
+        fixed_figure("channel"),
+        _figure("partner", partners, total, threshold),
+        fixed_figure("screen"),
+        fixed_figure("disposition"),
+        _figure("outcome", outcomes, total, threshold),
+    ]
+    count, median, p90 = report_queries.time_to_closing(scope)
+    reply_by = working_days_before(today, reply_within_days)
+    return Report(
+        scope=scope,
+        threshold=threshold,
+        total=total_cell("Requests received", total, threshold),
+        received=_received(scope, threshold),
+        figures=figures,
+        closing=Duration("Time from request to closing", count, median, p90, threshold),
+        overdue=total_cell("Overdue", report_queries.overdue(scope, reply_by), threshold),
+        reply_within_days=reply_within_days,
+    )
+
+
+def _received(scope: Scope, threshold: int) -> list[PeriodRow]:
+    counts = report_queries.received_by_period(scope)
+    rows = []
+    for start in periods(scope.date_range):
+        key = start.isoformat()
+        cells = [(u.value, URGENCY_LABELS[u], counts.get((key, u.value), 0)) for u in Urgency]
+        period_total = sum(n for _code, _label, n in cells)
+        rows.append(
+            PeriodRow(
+                period_label(start, scope.date_range.by),
+                start,
+                suppress(cells, threshold),
+                total_cell("Total", period_total, threshold),
+            )
+        )
+    return rows
+
+
+def _languages() -> dict[str, str]:
+    return {code: str(label) for code, label in choices.LANGUAGES}
+
+
+def _nationalities() -> dict[str, str]:
+    return {code: str(label) for code, label in choices.NATIONALITY_CHOICES}
