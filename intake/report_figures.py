@@ -16,6 +16,7 @@ from .reporting import (
     Cell,
     Duration,
     period_label,
+    period_start,
     periods,
     suppress,
     top_n,
@@ -108,7 +109,8 @@ def build_report(
     today: date,
     reply_within_days: int,
 ) -> Report:
-    total, fixed = report_queries.count_fixed(scope)
+    daily = report_queries.count_fixed(scope)
+    total, fixed = daily.total, daily.counts
 
     def fixed_figure(slug: str) -> Figure:
         labels = FIXED_LABELS[slug]
@@ -145,7 +147,7 @@ def build_report(
         scope=scope,
         threshold=threshold,
         total=total_cell("Requests received", total, threshold),
-        received=_received(scope, threshold),
+        received=_received(scope, daily.days, threshold),
         figures=figures,
         closing=Duration("Time from request to closing", count, median, p90, threshold),
         overdue=total_cell("Overdue", report_queries.overdue(scope, reply_by), threshold),
@@ -153,12 +155,17 @@ def build_report(
     )
 
 
-def _received(scope: Scope, threshold: int) -> list[PeriodRow]:
-    counts = report_queries.received_by_period(scope)
+def _received(scope: Scope, days: dict[str, dict[str, int]], threshold: int) -> list[PeriodRow]:
+    """Days folded into the range's weeks or months, by urgency."""
+    by = scope.date_range.by
+    counts: dict[tuple[date, str], int] = {}
+    for day, by_urgency in days.items():
+        start = period_start(date.fromisoformat(day), by)
+        for urgency, n in by_urgency.items():
+            counts[start, urgency] = counts.get((start, urgency), 0) + n
     rows = []
     for start in periods(scope.date_range):
-        key = start.isoformat()
-        cells = [(u.value, URGENCY_LABELS[u], counts.get((key, u.value), 0)) for u in Urgency]
+        cells = [(u.value, URGENCY_LABELS[u], counts.get((start, u.value), 0)) for u in Urgency]
         period_total = sum(n for _code, _label, n in cells)
         rows.append(
             PeriodRow(

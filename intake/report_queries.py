@@ -13,14 +13,14 @@ sought, disposition) are one pass over the range's rows; the open-ended ones
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import Float, and_, case, func, select
+from sqlalchemy import Integer, and_, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 
 from .db import db
 from .models import CaseOutcome, Disposition, HelpRequest, Outcome, Partner, request_funder
 from .models.help_request import OPEN_STATUSES
-from .reporting import DateRange, Period, nearest_rank
+from .reporting import DateRange, percentile_hours
 from .rules import CLAIM_TYPES, Screen, Urgency
 
 CLOSED_UNRECORDED = "not_recorded"
@@ -29,38 +29,34 @@ CLOSED_UNRECORDED = "not_recorded"
 # --- dialect-specific expressions ----------------------------------------------
 
 
-class PeriodStart(ColumnElement):
-    """The first day of the week (Monday) or month of a timestamp, as 'YYYY-MM-DD'."""
+class Day(ColumnElement):
+    """The day of a timestamp as 'YYYY-MM-DD'. Grouping by it follows the report
+    index's order (created_at first), so the database needs no sort; weeks and
+    months are then folded from at most a few hundred days."""
 
     inherit_cache = True
     type = db.String()
 
-    def __init__(self, column, by: Period):
+    def __init__(self, column):
         self.column = column
-        self.by = by
 
 
-@compiles(PeriodStart)
-def _period_sqlite(element, compiler, **kw):
-    column = compiler.process(element.column, **kw)
-    if element.by is Period.WEEK:
-        # To the coming Sunday (itself when it is one), then back six days.
-        return f"date({column}, 'weekday 0', '-6 days')"
-    return f"strftime('%Y-%m-01', {column})"
+@compiles(Day)
+def _day_sqlite(element, compiler, **kw):
+    # SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff': the day is its first ten characters.
+    return f"substr({compiler.process(element.column, **kw)}, 1, 10)"
 
 
-@compiles(PeriodStart, "postgresql")
-def _period_postgresql(element, compiler, **kw):
-    column = compiler.process(element.column, **kw)
-    unit = "week" if element.by is Period.WEEK else "month"  # ISO weeks start on Monday
-    return f"to_char(date_trunc('{unit}', {column}), 'YYYY-MM-DD')"
+@compiles(Day, "postgresql")
+def _day_postgresql(element, compiler, **kw):
+    return f"to_char({compiler.process(element.column, **kw)}, 'YYYY-MM-DD')"
 
 
 class HoursBetween(ColumnElement):
-    """Hours from one timestamp to another, as a float."""
+    """Whole hours from one timestamp to another (rounded down)."""
 
     inherit_cache = True
-    type = Float()
+    type = Integer()
 
     def __init__(self, start, end):
         self.start = start
@@ -70,13 +66,14 @@ class HoursBetween(ColumnElement):
 @compiles(HoursBetween)
 def _hours_sqlite(element, compiler, **kw):
     start, end = compiler.process(element.start, **kw), compiler.process(element.end, **kw)
-    return f"((julianday({end}) - julianday({start})) * 24.0)"
+    # CAST truncates toward zero: the floor, for a duration that is not negative.
+    return f"CAST((julianday({end}) - julianday({start})) * 24 AS INTEGER)"
 
 
 @compiles(HoursBetween, "postgresql")
 def _hours_postgresql(element, compiler, **kw):
     start, end = compiler.process(element.start, **kw), compiler.process(element.end, **kw)
-    return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 3600.0)"
+    return f"CAST(FLOOR(EXTRACT(EPOCH FROM ({end} - {start})) / 3600) AS INTEGER)"
 
 
 # --- the scope ------------------------------------------------------------------
@@ -104,7 +101,8 @@ class Scope:
 
 
 def _count_if(condition) -> ColumnElement:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    # FILTER (SQLite 3.30+, PostgreSQL) skips the rows instead of summing CASEs.
+    return func.count().filter(condition)
 
 
 def _effective_screen():
@@ -139,18 +137,31 @@ def fixed_breakdowns() -> dict[str, dict[str, ColumnElement]]:
     }
 
 
-def count_fixed(scope: Scope) -> tuple[int, dict[str, dict[str, int]]]:
-    """The total and every fixed breakdown, in one query."""
+@dataclass(frozen=True)
+class Daily:
+    """The total and every fixed breakdown, for the whole range and per day."""
+
+    total: int
+    counts: dict[str, dict[str, int]]  # figure → code → requests
+    days: dict[str, dict[str, int]]  # 'YYYY-MM-DD' → urgency → requests
+
+
+def count_fixed(scope: Scope) -> Daily:
+    """Every fixed breakdown, per day, in one pass over the report index; the
+    range's totals are the sums of a few hundred days, not of rows."""
     figures = fixed_breakdowns()
-    columns = [func.count().label("total")]
-    for figure, conditions in figures.items():
-        columns += [_count_if(cond).label(f"{figure}__{code}") for code, cond in conditions.items()]
-    row = db.session.execute(select(*columns).where(*scope.where())).one()._mapping
-    counts = {
-        figure: {code: int(row[f"{figure}__{code}"]) for code in conditions}
-        for figure, conditions in figures.items()
-    }
-    return int(row["total"]), counts
+    day = Day(HelpRequest.created_at)
+    names = [(figure, code) for figure, conditions in figures.items() for code in conditions]
+    columns = [_count_if(figures[figure][code]) for figure, code in names]
+    query = select(day, func.count(), *columns).where(*scope.where()).group_by(day)
+    counts = {figure: dict.fromkeys(conditions, 0) for figure, conditions in figures.items()}
+    days, total = {}, 0
+    for row in db.session.execute(query):
+        total += row[1]
+        for (figure, code), n in zip(names, row[2:], strict=True):
+            counts[figure][code] += n
+        days[row[0]] = {u.value: row[2 + names.index(("urgency", u.value))] for u in Urgency}
+    return Daily(total, counts, days)
 
 
 # --- GROUP BY: the open-ended breakdowns ---------------------------------------------
@@ -171,17 +182,6 @@ def count_by_partner(scope: Scope) -> dict[str, int]:
         .group_by(Partner.id, Partner.name)
     )
     return {name: n for name, n in db.session.execute(query)}
-
-
-def received_by_period(scope: Scope) -> dict[tuple[str, str], int]:
-    """(period start 'YYYY-MM-DD', urgency) → requests received."""
-    period = PeriodStart(HelpRequest.created_at, scope.date_range.by)
-    query = (
-        select(period, HelpRequest.urgency, func.count())
-        .where(*scope.where())
-        .group_by(period, HelpRequest.urgency)
-    )
-    return {(start, urgency): n for start, urgency, n in db.session.execute(query)}
 
 
 def outcomes(scope: Scope) -> dict[str, int]:
@@ -210,36 +210,23 @@ def overdue(scope: Scope, reply_by: date) -> int:
 # --- percentiles ---------------------------------------------------------------------
 
 
-PERCENTILES = ((1, 2), (9, 10))  # the median and the 90th percentile, as fractions
-
-
 def duration_percentiles(scope: Scope, end_column) -> tuple[int, float | None, float | None]:
     """How many requests in scope have ``end_column`` set, and the median and
-    90th percentile of the hours from receipt to it (nearest rank).
+    90th percentile of the whole hours from receipt to it.
 
-    The database numbers the sorted durations (ROW_NUMBER, a window function both
-    SQLite and PostgreSQL have) and returns only the rows at the two ranks."""
+    The database counts requests per whole hour of waiting (a GROUP BY, at most
+    a few thousand rows back); the percentiles are read off those counts by
+    nearest rank (``reporting.percentile_hours``), exact to the hour."""
     hours = HoursBetween(HelpRequest.created_at, end_column)
-    ranked = (
-        select(
-            hours.label("hours"),
-            func.row_number().over(order_by=hours).label("rank"),
-            func.count().over().label("n"),
-        )
+    query = (
+        select(hours, func.count())
         .where(*scope.where(), end_column.is_not(None))
-        .subquery()
+        .group_by(hours)
+        .order_by(hours)
     )
-    rank, n = ranked.c.rank, ranked.c.n
-    # ceil(a/b * n) in integers, as reporting.nearest_rank computes it.
-    wanted = [rank == (a * n + b - 1) // b for a, b in PERCENTILES]
-    query = select(ranked.c.hours, rank, n).where(wanted[0] | wanted[1])
-    rows = db.session.execute(query).all()
-    if not rows:
-        return 0, None, None
-    count = int(rows[0].n)
-    by_rank = {int(r.rank): float(r.hours) for r in rows}
-    median, p90 = (by_rank.get(nearest_rank(a, b, count)) for a, b in PERCENTILES)
-    return count, median, p90
+    histogram = [(int(h), n) for h, n in db.session.execute(query)]
+    count = sum(n for _h, n in histogram)
+    return count, percentile_hours(histogram, 1, 2), percentile_hours(histogram, 9, 10)
 
 
 def time_to_closing(scope: Scope) -> tuple[int, float | None, float | None]:

@@ -203,9 +203,22 @@ def top_n(
 
 def nearest_rank(numerator: int, denominator: int, n: int) -> int:
     """The 1-based rank of the p-th percentile (p = numerator/denominator) of n
-    sorted values by the nearest-rank method: ceil(p * n), at least 1. Integer
-    arithmetic, so the database computes the same rank (``report_queries``)."""
+    sorted values by the nearest-rank method: ceil(p * n), at least 1."""
     return max(1, (numerator * n + denominator - 1) // denominator)
+
+
+def percentile_hours(histogram: list[tuple[int, int]], numerator: int, denominator: int):
+    """The p-th percentile (p = numerator/denominator) by nearest rank from
+    (hours, requests) pairs sorted by hours; None when there are none."""
+    n = sum(count for _hours, count in histogram)
+    if n == 0:
+        return None
+    rank, seen = nearest_rank(numerator, denominator, n), 0
+    for hours, count in histogram:
+        seen += count
+        if seen >= rank:
+            return float(hours)
+    return float(histogram[-1][0])
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from intake.reporting import (
     Duration,
     Period,
     nearest_rank,
+    percentile_hours,
     period_start,
     periods,
     suppress,
@@ -139,6 +140,14 @@ def test_top_n_sums_the_rest_as_other_before_suppression():
 )
 def test_nearest_rank(a, b, n, rank):
     assert nearest_rank(a, b, n) == rank
+
+
+def test_percentile_from_hour_counts():
+    histogram = [(1, 4), (2, 1), (7, 4), (30, 1)]  # ten requests
+    assert percentile_hours(histogram, 1, 2) == 2.0  # the 5th
+    assert percentile_hours(histogram, 9, 10) == 7.0  # the 9th
+    assert percentile_hours([(3, 1)], 9, 10) == 3.0
+    assert percentile_hours([], 1, 2) is None
 
 
 def test_durations_under_the_threshold_are_hidden():
