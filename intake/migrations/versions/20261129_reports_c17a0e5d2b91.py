@@ -74,13 +74,16 @@ def upgrade():
     with op.batch_alter_table('request_funder', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_request_funder_funder_id'), ['funder_id'], unique=False)
 
-    with op.batch_alter_table('help_request', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('disposition', sa.String(length=32), nullable=True))
-        batch_op.add_column(sa.Column('closed_at', sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column('nationality_code', sa.String(length=16), nullable=False, server_default=''))
-        batch_op.create_index('ix_help_request_report', list(REPORT_COLUMNS), unique=False)
-    with op.batch_alter_table('help_request', schema=None) as batch_op:
-        batch_op.alter_column('nationality_code', server_default=None)
+    # Plain ALTER TABLE ADD COLUMN, not batch mode: on SQLite batch mode copies
+    # the table and drops the old one, and with foreign keys on that drop would
+    # cascade to every row that points at a request (notes, history, outcomes).
+    op.add_column('help_request', sa.Column('disposition', sa.String(length=32), nullable=True))
+    op.add_column('help_request', sa.Column('closed_at', sa.DateTime(), nullable=True))
+    op.add_column(
+        'help_request',
+        sa.Column('nationality_code', sa.String(length=16), nullable=False, server_default=''),
+    )
+    op.create_index('ix_help_request_report', 'help_request', list(REPORT_COLUMNS), unique=False)
 
     _closing_dates()
     _nationality_codes()
@@ -129,8 +132,10 @@ def _nationality_codes():
 
 
 def downgrade():
+    # Dropping columns on SQLite copies the table: only safe with foreign keys
+    # off (PRAGMA foreign_keys=OFF before the upgrade command), as Alembic says.
+    op.drop_index('ix_help_request_report', table_name='help_request')
     with op.batch_alter_table('help_request', schema=None) as batch_op:
-        batch_op.drop_index('ix_help_request_report')
         batch_op.drop_column('nationality_code')
         batch_op.drop_column('closed_at')
         batch_op.drop_column('disposition')
