@@ -30,6 +30,7 @@ from . import (
     partners,
     press,
     releases,
+    reports,
     retention,
     screening,
     security,
@@ -80,6 +81,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     embed.init_app(app)
     app.register_blueprint(triage.bp)
     app.register_blueprint(editorial.bp)
+    app.register_blueprint(reports.bp)
     staff.init_app(app)
     releases.init_app(app)
     backup.init_app(app)

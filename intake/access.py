@@ -42,6 +42,7 @@ NAV = (
     ("Queue", "triage.queue", "cases"),
     ("Releases", "editorial.releases", "releases"),
     ("Partners", "partners.index", "partners"),
+    ("Reports", "reports.index", "reports"),
     ("Staff", "staff.users", "staff"),
     ("Audit log", "staff.audit_log", "audit"),
 )

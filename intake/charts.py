@@ -22,6 +22,7 @@ from .reporting import Cell
 WIDTH = 400  # SVG units; scaled to the column (see static/css: .chart svg)
 BAR_ROW = 26
 LINE_HEIGHT = 260
+MAX_X_TICKS = 4  # period names under the line chart, so they never overlap
 # Okabe–Ito colours: told apart with every common colour-vision deficiency.
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00")
 DASHES = ("none", "6 3", "2 3")  # and a line style each, for print and forced colours
@@ -66,16 +67,24 @@ def bar_chart(cells: list[Cell], title: str) -> Markup:
     return _inline(chart, height, title)
 
 
-def line_chart(series: dict[str, list[tuple[int, int]]], title: str) -> Markup:
-    """One line per series over numbered periods (1, 2, …), with a legend."""
+def line_chart(labels: list[str], series: dict[str, list[Cell]], title: str) -> Markup:
+    """One line per series over the periods ``labels`` (in order), with a
+    legend; the x axis names a few periods, the table names them all."""
     chart = leather.Chart()
-    for index, (name, points) in enumerate(series.items()):
+    positions = list(range(len(labels)))
+    for index, (name, cells) in enumerate(series.items()):
         chart.add_line(
-            points,
+            [(x, cell.plotted) for x, cell in zip(positions, cells, strict=True)],
             name=name,
             stroke_color=COLOURS[index % len(COLOURS)],
             stroke_dasharray=DASHES[index % len(DASHES)],
         )
+    step = max(1, -(-len(labels) // MAX_X_TICKS))  # ceiling division
+    chart.add_x_scale(0, max(1, len(labels) - 1))
+    chart.add_x_axis(
+        ticks=positions[::step] or [0],
+        tick_formatter=lambda x, _i, _n: labels[int(x)] if 0 <= int(x) < len(labels) else "",
+    )
     return _inline(chart, LINE_HEIGHT, title)
 
 

@@ -184,3 +184,32 @@ def _languages() -> dict[str, str]:
 
 def _nationalities() -> dict[str, str]:
     return {code: str(label) for code, label in choices.NATIONALITY_CHOICES}
+
+
+def csv_rows(report: Report, scope_name: str):
+    """The report as CSV rows: what the page shows, with the same "fewer than"
+    text in place of every suppressed count (never the count)."""
+    r = report.scope.date_range
+    yield ("report", scope_name)
+    yield ("received from", r.start.isoformat())
+    yield ("received to", r.end.isoformat())
+    yield (
+        "small counts",
+        f"counts from 1 to {report.threshold - 1} shown as “fewer than {report.threshold}”",
+    )
+    yield ()
+    yield ("figure", "category", "requests")
+    yield ("Requests received", "Total", report.total.text)
+    yield ("Overdue", f"open past {report.reply_within_days} working days", report.overdue.text)
+    closing = report.closing
+    yield (closing.label, "median", closing.text(closing.median_hours))
+    yield (closing.label, "90th percentile", closing.text(closing.p90_hours))
+    for row in report.received:
+        for cell in row.cells:
+            yield (f"Received, {row.label}", cell.label, cell.text)
+        yield (f"Received, {row.label}", "Total", row.total.text)
+    for figure in report.figures:
+        for cell in figure.cells:
+            yield (figure.title, cell.label, cell.text)
+        if figure.total is not None:
+            yield (figure.title, "Total", figure.total.text)

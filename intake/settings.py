@@ -134,6 +134,12 @@ EXPORT_RECENT_LOGIN_MINUTES = 15
 # for this many seconds (its own changes show at once).
 QUEUE_COUNTS_SECONDS = 10
 
+# Reports (/staff/reports): counts from 1 to this number minus one are shown as
+# "fewer than N" in charts, tables and CSV, so no one can be picked out.
+REPORT_SMALL_COUNT_THRESHOLD = 5
+# Nationalities, languages and states: this many largest, the rest as "Other".
+REPORT_TOP_N = 10
+
 # Staff accounts
 # A staff session ends after this long without a request, and this long after login.
 STAFF_IDLE_MINUTES = 30

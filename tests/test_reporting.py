@@ -205,5 +205,8 @@ def test_chart_is_inline_svg_without_style_script_or_external_reference():
         assert banned not in svg
     assert "Tigrinya (&lt;5)" in svg  # the suppressed bar says so
     assert "&lt;b&gt;x&lt;/b&gt;" in svg  # labels escaped
-    line = str(line_chart({"Critical": [(1, 0), (2, 7)], "High": [(1, 9), (2, 12)]}, "By month"))
+    months = ["Jan 2026", "Feb 2026"]
+    critical, high = suppress(counts(0, 7), 5, False), suppress(counts(9, 12), 5, False)
+    line = str(line_chart(months, {"Critical": critical, "High": high}, "By month"))
+    assert "Jan 2026" in line
     assert "style" not in line and "<script" not in line
