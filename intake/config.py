@@ -23,7 +23,9 @@ def finish(app: Flask) -> None:
     threshold = cfg["REPORT_SMALL_COUNT_THRESHOLD"]
     if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 2:
         # Below 2 nothing would be suppressed: a report could single a person out.
-        raise RuntimeError("INTAKE_REPORT_SMALL_COUNT_THRESHOLD must be a whole number of 2 or more.")
+        raise RuntimeError(
+            "INTAKE_REPORT_SMALL_COUNT_THRESHOLD must be a whole number of 2 or more."
+        )
     if cfg["PRODUCTION"]:
         cfg["SESSION_COOKIE_SECURE"] = True
         if cfg.get("STAFF_NOTIFY_EMAIL") and not cfg.get("PUBLIC_BASE_URL"):

@@ -268,7 +268,9 @@ def landing_url() -> str:
     views = current_app.view_functions
     if current_user.role == "editor" and "editorial.releases" in views:
         return url_for("editorial.releases")
-    if current_user.role != "editor" and "triage.queue" in views:
+    if current_user.role == "analyst" and "reports.index" in views:
+        return url_for("reports.index")  # the queue would show people
+    if current_user.role not in ("editor", "analyst") and "triage.queue" in views:
         return url_for("triage.queue")
     return url_for("staff.account")
 
