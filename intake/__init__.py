@@ -18,6 +18,7 @@ from . import (
     editorial,
     embed,
     errors,
+    funders,
     health,
     help_requests,
     html,
@@ -82,6 +83,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(triage.bp)
     app.register_blueprint(editorial.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(funders.bp)
     staff.init_app(app)
     releases.init_app(app)
     backup.init_app(app)

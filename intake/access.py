@@ -43,6 +43,7 @@ NAV = (
     ("Releases", "editorial.releases", "releases"),
     ("Partners", "partners.index", "partners"),
     ("Reports", "reports.index", "reports"),
+    ("Funders", "funders.index", "funders"),
     ("Staff", "staff.users", "staff"),
     ("Audit log", "staff.audit_log", "audit"),
 )
