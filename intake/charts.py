@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from .reporting import Cell
 
-WIDTH = 400  # SVG units; scaled to the column (see static/css: .chart svg)
+WIDTH = 360  # SVG units; scaled to the column (static/css/reports.css: .chart svg)
 BAR_ROW = 26
 LINE_HEIGHT = 260
 MAX_X_TICKS = 4  # period names under the line chart, so they never overlap
@@ -32,7 +32,7 @@ def _theme() -> None:
     """Leather's theme is module state; set once for every chart of ours."""
     theme = leather.theme
     theme.background_color = "#ffffff"
-    theme.margin = 0.02
+    theme.margin = 0.05  # room for the last tick label at the right edge
     for part in ("title", "legend", "axis_title", "tick"):
         setattr(theme, f"{part}_font_family", "system-ui, sans-serif")
     theme.title_color = theme.legend_color = theme.axis_title_color = "#1a1a1a"
@@ -59,9 +59,8 @@ def bar_label(cell: Cell) -> str:
 def bar_chart(cells: list[Cell], title: str) -> Markup:
     """Horizontal bars, largest list first as given, one per cell."""
     chart = leather.Chart()
-    # Leather draws the first category at the bottom: reversed, the chart reads
-    # top to bottom in the table's order.
-    data = [(cell.plotted, bar_label(cell)) for cell in reversed(cells)]
+    # Leather draws the first category at the top: the chart reads in the table's order.
+    data = [(cell.plotted, bar_label(cell)) for cell in cells]
     chart.add_bars(data, fill_color=COLOURS[0])
     height = 60 + BAR_ROW * max(1, len(cells))
     return _inline(chart, height, title)
