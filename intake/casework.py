@@ -18,11 +18,12 @@ from sqlalchemy import and_, case, func, or_, select, true, tuple_, update
 from sqlalchemy.orm import load_only
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit
+from . import audit, timeutil
 from .access import PERMISSIONS
 from .db import db
-from .models import HelpRequest, Note, StaffUser, StatusChange
+from .models import CaseOutcome, Disposition, HelpRequest, Note, Outcome, StaffUser, StatusChange
 from .models.help_request import OPEN_STATUSES, STATUSES
+from .models.outcome import dispositions_for
 from .rules import CLAIM_TYPES, Screen, Urgency
 
 CLOSED_STATUSES = ("accepted", "referred", "declined", "withdrawn")
@@ -426,8 +427,16 @@ def assign(
 
 
 def change_status(
-    help_request: HelpRequest, new_status: str, reason: str, actor: StaffUser, seen_version: int
+    help_request: HelpRequest,
+    new_status: str,
+    reason: str,
+    actor: StaffUser,
+    seen_version: int,
+    disposition: str = "",
 ) -> None:
+    """Move the case to ``new_status``. Closing it needs a disposition from the
+    fixed list that belongs to that status, and keeps the closing time;
+    reopening clears both (the history keeps what they were)."""
     _check_version(help_request, seen_version)
     old = help_request.status
     if new_status not in TRANSITIONS.get(old, ()):
@@ -435,11 +444,51 @@ def change_status(
             f"A case cannot go from {STATUS_LABELS.get(old, old)} "
             f"to {STATUS_LABELS.get(new_status, new_status)}."
         )
+    closing = new_status in CLOSED_STATUSES
+    if closing and disposition not in dispositions_for(new_status):
+        raise CaseworkError(
+            f"Choose how the request ended (its disposition) to close it as "
+            f"“{STATUS_LABELS[new_status]}”."
+        )
     moving_back = STATUSES.index(new_status) < STATUSES.index(old)
-    required = new_status in CLOSED_STATUSES or moving_back
+    required = closing or moving_back
     reason = _reason(reason, required, f"“{STATUS_LABELS[new_status]}”")
     help_request.status = new_status
-    _record_change(help_request, actor, "status", old, new_status, reason)
+    help_request.disposition = disposition if closing else None
+    help_request.closed_at = timeutil.utcnow() if closing else None
+    detail = f" disposition={disposition}" if closing else ""
+    _record_change(help_request, actor, "status", old, new_status, reason, detail)
+
+
+def record_outcome(help_request: HelpRequest, kind: str, happened_on, actor: StaffUser) -> None:
+    """What became of an accepted case, on the day it happened (not in the
+    future, not before the request came in)."""
+    if help_request.disposition != Disposition.ACCEPTED:
+        raise CaseworkError("Outcomes are recorded for cases accepted for representation.")
+    if kind not in {o.value for o in Outcome}:
+        raise CaseworkError("Choose an outcome from the list.")
+    if happened_on is None:
+        raise CaseworkError("Give the date it happened.")
+    if happened_on > timeutil.today():
+        raise CaseworkError("The date cannot be in the future.")
+    if happened_on < help_request.created_at.date():
+        raise CaseworkError("The date cannot be before the request came in.")
+    db.session.add(
+        CaseOutcome(
+            request_id=help_request.id, kind=kind, happened_on=happened_on, actor_id=actor.id
+        )
+    )
+    audit.record("case.outcome", "request", help_request.reference, kind, actor.id)
+    _commit()
+
+
+def outcomes_of(help_request: HelpRequest) -> list[CaseOutcome]:
+    query = (
+        select(CaseOutcome)
+        .where(CaseOutcome.request_id == help_request.id)
+        .order_by(CaseOutcome.happened_on, CaseOutcome.id)
+    )
+    return list(db.session.execute(query).scalars())
 
 
 def override_screen(
@@ -456,7 +505,9 @@ def override_screen(
     _record_change(help_request, actor, "screen", old, new, reason)
 
 
-def _record_change(help_request, actor, kind: str, old: str, new: str, reason: str) -> None:
+def _record_change(
+    help_request, actor, kind: str, old: str, new: str, reason: str, detail: str = ""
+) -> None:
     """History (with the reason, encrypted) and audit (codes only), then commit."""
     db.session.add(
         StatusChange(
@@ -468,7 +519,9 @@ def _record_change(help_request, actor, kind: str, old: str, new: str, reason: s
             reason=reason or None,
         )
     )
-    audit.record(f"case.{kind}", "request", help_request.reference, f"{old}->{new}", actor.id)
+    audit.record(
+        f"case.{kind}", "request", help_request.reference, f"{old}->{new}{detail}", actor.id
+    )
     _commit()
 
 

@@ -31,7 +31,8 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from . import audit, casework, outbox
@@ -39,7 +40,8 @@ from . import export as csv_export
 from .access import can, protect, requires
 from .casework import CaseworkError, QueueFilters, StaleCase
 from .db import db
-from .models import HelpRequest, StaffUser
+from .models import HelpRequest, Outcome, StaffUser
+from .models.outcome import DISPOSITION_LABELS, OUTCOME_LABELS, dispositions_for
 from .rules import CLAIM_LABELS, CLAIM_TYPES
 from .timeutil import today, utcnow
 
@@ -75,10 +77,27 @@ class AssignForm(VersionedForm):
 
 class StatusForm(VersionedForm):
     status = SelectField("New status", validators=[DataRequired("Choose a status.")])
+    disposition = SelectField(
+        "How the request ended",
+        description="Needed to accept, refer, decline or withdraw: choose one that "
+        "matches the new status.",
+        validators=[Optional()],
+    )
     reason = TextAreaField(
         "Reason",
         description="Required to accept, refer, decline, withdraw or move a case back.",
         validators=[Length(max=casework.REASON_MAX)],
+    )
+
+
+class OutcomeForm(FlaskForm):
+    kind = SelectField(
+        "Outcome",
+        choices=[SelectChoice("", "Choose…")] + [SelectChoice(o.value, o.label) for o in Outcome],
+        validators=[DataRequired("Choose an outcome.")],
+    )
+    happened_on = DateField(
+        "Date it happened", validators=[DataRequired("Give the date it happened (YYYY-MM-DD).")]
     )
 
 
@@ -214,6 +233,7 @@ def render_case(help_request: HelpRequest, status_code: int = 200, stale: bool =
         formdata=None, version=version, assignee=str(help_request.assignee_id or "")
     )
     status_form = forms.get("status_form") or StatusForm(formdata=None, version=version)
+    outcome_form = forms.get("outcome_form") or OutcomeForm(formdata=None)
     screen_form = forms.get("screen_form") or ScreenForm(
         formdata=None, version=version, screen=help_request.screen_override or ""
     )
@@ -226,6 +246,7 @@ def render_case(help_request: HelpRequest, status_code: int = 200, stale: bool =
         ("assign-", assign_form),
         ("status-", status_form),
         ("screen-", screen_form),
+        ("outcome-", outcome_form),
     )
     errors = [
         (prefix + form[name].id, message)
@@ -234,7 +255,10 @@ def render_case(help_request: HelpRequest, status_code: int = 200, stale: bool =
         if name not in ("csrf_token", "version")
         for message in messages
     ]
-    if any(form.csrf_token.errors or form.version.errors for _, form in prefixed[1:]):
+    if any(
+        form.csrf_token.errors or ("version" in form and form.version.errors)
+        for _, form in prefixed[1:]
+    ):
         errors.append(("main", "The form had expired or was incomplete: try again."))
     staff = {s.id: s for s in db.session.execute(db.select(StaffUser)).scalars()}
     return (
@@ -247,6 +271,8 @@ def render_case(help_request: HelpRequest, status_code: int = 200, stale: bool =
             assign_form=assign_form,
             status_form=status_form,
             screen_form=screen_form,
+            outcome_form=outcome_form,
+            outcomes=casework.outcomes_of(help_request),
             duplicates=casework.find_duplicates(help_request, current_user),
             notes=casework.notes_of(help_request),
             history=casework.history_of(help_request),
@@ -263,8 +289,12 @@ def _fill_choices(help_request, assign_form, status_form, screen_form) -> None:
     assign_form.assignee.choices = [("", "Nobody")] + [
         (str(s.id), f"{s.email} ({s.role})") for s in casework.case_staff()
     ]
+    next_statuses = casework.TRANSITIONS[help_request.status]
     status_form.status.choices = [("", "Choose…")] + [
-        (s, casework.STATUS_LABELS[s]) for s in casework.TRANSITIONS[help_request.status]
+        (s, casework.STATUS_LABELS[s]) for s in next_statuses
+    ]
+    status_form.disposition.choices = [("", "Choose when closing…")] + [
+        (d.value, d.label) for s in next_statuses for d in dispositions_for(s)
     ]
     screen_form.screen.choices = [("", "As computed")] + [
         (str(value), label) for value, label in casework.SCREEN_LABELS.items()
@@ -344,10 +374,30 @@ def change_status(reference: str):
         help_request,
         form,
         lambda: casework.change_status(
-            help_request, form.status.data, form.reason.data, current_user, form.version.data
+            help_request,
+            form.status.data,
+            form.reason.data,
+            current_user,
+            form.version.data,
+            form.disposition.data or "",
         ),
         "status_form",
         "Status changed.",
+    )
+
+
+@bp.post("/cases/<reference>/outcomes")
+def record_outcome(reference: str):
+    help_request = load_case(reference)
+    form = OutcomeForm()
+    return _apply(
+        help_request,
+        form,
+        lambda: casework.record_outcome(
+            help_request, form.kind.data, form.happened_on.data, current_user
+        ),
+        "outcome_form",
+        "Outcome recorded.",
     )
 
 
@@ -374,6 +424,8 @@ def override_screen(reference: str):
 def _labels() -> dict:
     return {
         "status_labels": casework.STATUS_LABELS,
+        "disposition_labels": DISPOSITION_LABELS,
+        "outcome_labels": OUTCOME_LABELS,
         "screen_labels": casework.SCREEN_LABELS,
         "urgency_labels": casework.URGENCY_LABELS,
         "claim_labels": CLAIM_LABELS,
