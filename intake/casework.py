@@ -21,7 +21,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from . import audit, timeutil
 from .access import PERMISSIONS
 from .db import db
-from .models import CaseOutcome, Disposition, HelpRequest, Note, Outcome, StaffUser, StatusChange
+from .models import (
+    CaseOutcome,
+    Disposition,
+    HelpRequest,
+    Note,
+    Outcome,
+    Partner,
+    StaffUser,
+    StatusChange,
+)
 from .models.help_request import OPEN_STATUSES, STATUSES
 from .models.outcome import dispositions_for
 from .rules import CLAIM_TYPES, Screen, Urgency
@@ -97,6 +106,7 @@ class QueueFilters:
     claim: str = ""
     language: str = ""
     assignee: str = ""  # "", "none" or a staff id
+    partner: str = ""  # "", "direct" (our own pages) or a partner id
     mine: bool = False
     reference: str = ""
     errors: tuple[str, ...] = field(default=(), compare=False)
@@ -116,12 +126,17 @@ class QueueFilters:
         if assignee and assignee != "none" and not assignee.isdigit():
             errors.append("Unknown assignee: ignored.")
             assignee = ""
+        partner = (args.get("partner") or "").strip()
+        if partner and partner != "direct" and not partner.isdigit():
+            errors.append("Unknown partner: ignored.")
+            partner = ""
         return cls(
             status=pick("status", {"open", "all", *STATUSES}, "open"),
             screen=pick("screen", {s.value for s in Screen}),
             claim=pick("claim", CLAIM_CODES),
             language=(args.get("language") or "").strip()[:40],
             assignee=assignee,
+            partner=partner[:18],
             mine=args.get("mine") == "1",
             reference=(args.get("reference") or "").strip()[:40],
             errors=tuple(errors),
@@ -135,6 +150,7 @@ class QueueFilters:
             "claim": self.claim,
             "language": self.language,
             "assignee": self.assignee,
+            "partner": self.partner,
             "mine": "1" if self.mine else "",
             "reference": self.reference,
         }
@@ -171,6 +187,10 @@ QUEUE_COLUMNS = (
     HelpRequest.state,
     HelpRequest.filing_deadline,
     HelpRequest.hearing_date,
+    HelpRequest.partner_id,
+    HelpRequest.nationality_code,
+    HelpRequest.disposition,
+    HelpRequest.closed_at,
 )
 
 
@@ -193,6 +213,10 @@ def queue_query(filters: QueueFilters, viewer: StaffUser):
         query = query.where(HelpRequest.assignee_id.is_(None))
     elif filters.assignee:
         query = query.where(HelpRequest.assignee_id == int(filters.assignee))
+    if filters.partner == "direct":
+        query = query.where(HelpRequest.partner_id.is_(None))
+    elif filters.partner:
+        query = query.where(HelpRequest.partner_id == int(filters.partner))
     if filters.reference:
         # References are stored bare; an unreadable search matches nothing.
         query = query.where(HelpRequest.reference == normalise_reference(filters.reference))
@@ -302,6 +326,12 @@ def languages_in_use() -> list[str]:
         return [lang for lang in db.session.execute(query).scalars() if lang]
 
     return _cached("languages", distinct, LANGUAGES_CACHE_SECONDS)
+
+
+def partner_names() -> dict[int, str]:
+    """Every partner by id (few rows), for the queue's filter and column."""
+    query = select(Partner.id, Partner.name).order_by(Partner.name, Partner.id)
+    return dict(db.session.execute(query).all())
 
 
 def case_staff() -> list[StaffUser]:

@@ -13,6 +13,7 @@ from datetime import date
 
 from .casework import SCREEN_LABELS, STATUS_LABELS, URGENCY_LABELS
 from .models import HelpRequest
+from .models.outcome import DISPOSITION_LABELS
 from .rules import CLAIM_LABELS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,6 +32,10 @@ HEADER = (
     "hearing date",
     "hearing days left",
     "assignee",
+    "nationality",
+    "came through",
+    "disposition",
+    "closed (UTC)",
 )
 
 
@@ -49,8 +54,12 @@ def _days(day: date | None, today: date) -> int | str:
 
 
 def queue_rows(
-    requests: Iterable[HelpRequest], staff_emails: dict[int, str], today: date
+    requests: Iterable[HelpRequest],
+    staff_emails: dict[int, str],
+    today: date,
+    partners: dict[int, str] | None = None,
 ) -> Iterator[tuple]:
+    partners = partners or {}
     yield HEADER
     for r in requests:
         screen = r.screen_override or r.screen
@@ -69,6 +78,10 @@ def queue_rows(
             r.hearing_date.isoformat() if r.hearing_date else "",
             _days(r.hearing_date, today),
             staff_emails.get(r.assignee_id, "") if r.assignee_id else "",
+            r.nationality_code,
+            partners.get(r.partner_id, f"partner #{r.partner_id}") if r.partner_id else "our site",
+            DISPOSITION_LABELS.get(r.disposition, r.disposition or ""),
+            r.closed_at.strftime("%Y-%m-%d %H:%M") if r.closed_at else "",
         )
 
 

@@ -140,6 +140,7 @@ def queue():
         counts=casework.status_counts(current_user),
         staff=staff,
         languages=casework.languages_in_use(),
+        partners=casework.partner_names(),
         claim_types=CLAIM_TYPES,
         take_form=ActionForm(),
         # Admins look after the mail settings: they see notifications not delivered.
@@ -178,12 +179,14 @@ def export():
     audit.record("export.csv", "queue", "", f"rows={count} {filters.describe()}")
     db.session.commit()
     staff = {s.id: s.email for s in db.session.execute(db.select(StaffUser)).scalars()}
+    partners = casework.partner_names()
 
     def lines():
         # Rows are read in batches while the response is sent, not held in memory.
         result = db.session.execute(query.execution_options(yield_per=500)).scalars()
         try:
-            yield from csv_export.csv_lines(csv_export.queue_rows(result, staff, today()))
+            rows = csv_export.queue_rows(result, staff, today(), partners)
+            yield from csv_export.csv_lines(rows)
         finally:  # also when the download is abandoned: free the server-side cursor
             result.close()
 

@@ -838,3 +838,41 @@ def test_search_finds_a_form_reference_as_the_applicant_reads_it(
         page = client.get("/staff/", query_string={"reference": typed, "status": "all"}).text
         assert f'/staff/cases/{case.reference}"' in page, typed
         assert "K7QM-4XPD-2H" in page
+
+
+def test_partner_filter_and_column(client, staff, make_request, make_partner):
+    partner = make_partner(name="Río Grande <Legal> Press")
+    framed = make_request(partner_id=partner.id)
+    direct = make_request()
+    staff("reviewer")
+    everything = client.get("/staff/")
+    assert set(queue_refs(everything)) == {
+        framed.reference,
+        direct.reference,
+    }
+    assert "Río Grande &lt;Legal&gt; Press</td>" in page(everything)
+    assert "Our site</td>" in page(everything)
+    through = client.get("/staff/", query_string={"partner": partner.id})
+    assert queue_refs(through) == [framed.reference]
+    ours = client.get("/staff/", query_string={"partner": "direct"})
+    assert queue_refs(ours) == [direct.reference]
+    odd = client.get("/staff/", query_string={"partner": "1 OR 1=1"})
+    assert "Unknown partner: ignored." in page(odd) and len(queue_refs(odd)) == 2
+
+
+def test_export_has_nationality_channel_disposition_and_closing(
+    client, app, staff, make_request, make_partner, login_as
+):
+    partner = make_partner(name="Press site")
+    make_request(
+        status="declined",
+        disposition="declined_over_income",
+        closed_at=utcnow().replace(year=2026, month=3, day=2, hour=9, minute=5),
+        nationality_code="HT",
+        partner_id=partner.id,
+    )
+    staff("reviewer")
+    csv = client.get("/staff/export.csv", query_string={"status": "all"}).get_data(as_text=True)
+    header, row = csv.splitlines()[:2]
+    assert header.endswith("nationality,came through,disposition,closed (UTC)")
+    assert row.endswith("HT,Press site,Declined: over income,2026-03-02 09:05")
