@@ -13,10 +13,10 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, delete, insert, or_, select, true
 
-from . import audit
-from .db import db
-from .models import Funder, HelpRequest, request_funder
-from .rules import CLAIM_TYPES
+from intake import audit
+from intake.db import db
+from intake.models import Funder, HelpRequest, request_funder
+from intake.rules import CLAIM_TYPES
 
 NAME_MAX = 120
 

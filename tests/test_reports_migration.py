@@ -4,12 +4,12 @@ answer; dispositions stay unrecorded rather than guessed."""
 
 from datetime import datetime
 
-from conftest import TEST_KEYS
 from flask_migrate import upgrade
 from sqlalchemy import text
 
 from intake import create_app, crypto
 from intake.db import MIGRATIONS, _migrations, db
+from tests.support.apps import TEST_KEYS
 
 BEFORE = "ea7c903137cc"
 

@@ -1,14 +1,14 @@
 """Typed models, one module per domain; importing this package registers every table."""
 
-from .audit import AuditEvent
-from .casework import Note, StatusChange
-from .funder import Funder, request_funder
-from .help_request import HelpRequest
-from .outbox import OutgoingMail
-from .outcome import CaseOutcome, Disposition, Outcome
-from .partner import Partner
-from .release import Release
-from .staff import ROLES, Invitation, StaffUser
+from intake.models.audit import AuditEvent
+from intake.models.casework import Note, StatusChange
+from intake.models.funder import Funder, request_funder
+from intake.models.help_request import HelpRequest
+from intake.models.outbox import OutgoingMail
+from intake.models.outcome import CaseOutcome, Disposition, Outcome
+from intake.models.partner import Partner
+from intake.models.release import Release
+from intake.models.staff import ROLES, Invitation, StaffUser
 
 __all__ = [
     "ROLES",

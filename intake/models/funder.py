@@ -12,8 +12,8 @@ from datetime import date, datetime
 from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import db
-from ..timeutil import column_now
+from intake.db import db
+from intake.timeutil import column_now
 
 request_funder = Table(
     "request_funder",

@@ -11,8 +11,9 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import db
-from ..timeutil import column_now
+from intake.db import db
+from intake.models.help_request import Status
+from intake.timeutil import column_now
 
 
 class Disposition(StrEnum):
@@ -34,13 +35,13 @@ class Disposition(StrEnum):
         return DISPOSITION_LABELS[self]
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         """The closed case status this disposition closes a request with."""
         if self in (Disposition.ACCEPTED, Disposition.REFERRED, Disposition.WITHDRAWN):
-            return self.value
+            return Status(self.value)
         # Could not reach and duplicate close a request the office did not take,
         # as a decline does; the disposition keeps the real reason apart.
-        return "declined"
+        return Status.DECLINED
 
 
 DISPOSITION_LABELS = {
