@@ -22,7 +22,12 @@ NAME_MAX = 120
 
 
 class FundingError(ValueError):
-    """A funder the rules refuse; the message is shown to the admin."""
+    """A funder the rules refuse; the message is shown to the admin beside
+    ``field``, the form field it is about."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -112,11 +117,11 @@ def all_funders() -> list[Funder]:
 CLAIM_CODES = frozenset(code for code, _label in CLAIM_TYPES)
 
 
-def clean_codes(values, allowed: frozenset[str], what: str) -> str:
+def clean_codes(values, allowed: frozenset[str], what: str, field: str) -> str:
     chosen = {v for v in values if v}
     unknown = chosen - allowed
     if unknown:
-        raise FundingError(f"Unknown {what}: choose from the list.")
+        raise FundingError(f"Unknown {what}: choose from the list.", field)
     return " ".join(sorted(chosen))
 
 
@@ -136,25 +141,25 @@ def save_funder(
     """Create or change a funder, apply it to every request, audit, commit."""
     name = " ".join((name or "").split())
     if not name:
-        raise FundingError("Give the funder a name.")
+        raise FundingError("Give the funder a name.", "name")
     if len(name) > NAME_MAX:
-        raise FundingError(f"The name is too long (at most {NAME_MAX} characters).")
+        raise FundingError(f"The name is too long (at most {NAME_MAX} characters).", "name")
     if active_from is None:
-        raise FundingError("Give the date the funding starts.")
+        raise FundingError("Give the date the funding starts.", "active_from")
     if active_until is not None and active_until < active_from:
-        raise FundingError("The funding cannot end before it starts.")
+        raise FundingError("The funding cannot end before it starts.", "active_until")
     same_name = db.session.execute(select(Funder.id).where(Funder.name == name)).scalar()
     if same_name is not None and (funder is None or same_name != funder.id):
-        raise FundingError("Another funder already has that name.")
+        raise FundingError("Another funder already has that name.", "name")
     if funder is None:
         funder = Funder(name=name, active_from=active_from)
         db.session.add(funder)
     funder.name = name
     funder.active_from = active_from
     funder.active_until = active_until
-    funder.states = clean_codes(states, allowed_states, "state")
-    funder.claim_types = clean_codes(claim_types, CLAIM_CODES, "relief")
-    funder.languages = clean_codes(languages, allowed_languages, "language")
+    funder.states = clean_codes(states, allowed_states, "state", "states")
+    funder.claim_types = clean_codes(claim_types, CLAIM_CODES, "relief", "claim_types")
+    funder.languages = clean_codes(languages, allowed_languages, "language", "languages")
     db.session.flush()
     count = apply_funder(funder)
     audit.record("funder.save", "funder", str(funder.id), f"requests={count}", actor_id)

@@ -6,7 +6,6 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectMultipleField, StringField
 from wtforms.validators import Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from intake.db import db
 from intake.funding import NAME_MAX, FundingError, all_funders, save_funder
@@ -19,13 +18,6 @@ from intake.staff.reports import forget_reports
 bp = Blueprint("funders", __name__, url_prefix="/funders")
 
 
-class CheckboxList(SelectMultipleField):
-    """Several choices as checkboxes (short lists: relief sought)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class FunderForm(FlaskForm):
     name = StringField("Name", render_kw={"maxlength": NAME_MAX, "autocomplete": "off"})
     active_from = DateField("Funding starts", validators=[Optional()])
@@ -34,18 +26,17 @@ class FunderForm(FlaskForm):
         validators=[Optional()],
         description="Leave empty while the funding runs.",
     )
+    # Checked against the lists by intake.funding, which says which is unknown.
     states = SelectMultipleField(
-        "US states covered",
-        description="None chosen: every state. Hold Ctrl (or ⌘) to choose several.",
-        validate_choice=False,
-        render_kw={"size": 8},
+        "US states covered", description="None chosen: every state.", validate_choice=False
     )
-    claim_types = CheckboxList("Relief sought covered", validate_choice=False)
+    claim_types = SelectMultipleField(
+        "Relief sought covered", description="None chosen: any relief.", validate_choice=False
+    )
     languages = SelectMultipleField(
         "Preferred languages covered",
         description="None chosen: every language.",
         validate_choice=False,
-        render_kw={"size": 8},
     )
 
     def __init__(self, *args, **kwargs):
@@ -71,7 +62,7 @@ def _save(funder: Funder | None, form: FunderForm) -> Funder | None:
         )
     except FundingError as error:
         db.session.rollback()
-        form.form_errors.append(str(error))
+        form[error.field].errors = [*form[error.field].errors, str(error)]
         return None
     finally:
         forget_reports()

@@ -66,20 +66,32 @@ def test_admin_adds_a_funder_and_it_counts_existing_requests(app, client, admin,
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "message", "field"),
     [
-        ({"name": "", "active_from": "2026-01-01"}, "Give the funder a name."),
-        ({"name": "F", "active_from": ""}, "Give the date the funding starts."),
-        ({"name": "F", "active_from": "2026-02-01", "active_until": "2026-01-01"}, "cannot end"),
-        ({"name": "F", "active_from": "2026-01-01", "states": ["ZZ"]}, "Unknown state"),
-        ({"name": "F" * 121, "active_from": "2026-01-01"}, "too long"),
-        ({"name": "<script>x</script>", "active_from": "2026-13-01"}, "Not a valid date"),
+        ({"name": "", "active_from": "2026-01-01"}, "Give the funder a name.", "name"),
+        ({"name": "F", "active_from": ""}, "Give the date the funding starts.", "active_from"),
+        (
+            {"name": "F", "active_from": "2026-02-01", "active_until": "2026-01-01"},
+            "cannot end",
+            "active_until",
+        ),
+        ({"name": "F", "active_from": "2026-01-01", "states": ["ZZ"]}, "Unknown state", "states"),
+        ({"name": "F" * 121, "active_from": "2026-01-01"}, "too long", "name"),
+        (
+            {"name": "<script>x</script>", "active_from": "2026-13-01"},
+            "Not a valid date",
+            "active_from",
+        ),
     ],
 )
-def test_mistakes_are_shown_and_nothing_is_saved(app, client, admin, data, message):
+def test_mistakes_are_shown_beside_the_field_and_nothing_is_saved(
+    app, client, admin, data, message, field
+):
     response = post_form(client, "/staff/funders/new", **data)
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and message in body
+    assert f'href="#{field}"' in body  # the error summary links to the field
+    assert f'id="{field}-error"' in body
     assert "<script>x" not in body
     assert funders(app) == []
 
