@@ -13,6 +13,7 @@ a suppressed count is drawn as nothing and its label says "fewer than 5".
 """
 
 import xml.etree.ElementTree as ET  # noqa: S405 - builds our own SVG, parses nothing
+from decimal import Decimal
 
 import leather
 from markupsafe import Markup
@@ -22,7 +23,7 @@ from intake.staff.reporting import Cell
 WIDTH = 360  # SVG units; scaled to the column (static/css/reports.css: .chart svg)
 BAR_ROW = 26
 LINE_HEIGHT = 260
-MAX_X_TICKS = 4  # period names under the line chart, so they never overlap
+MAX_X_TICKS = 3  # period names under the line chart, so they never overlap
 # Okabe–Ito colours: told apart with every common colour-vision deficiency.
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00")
 DASHES = ("none", "6 3", "2 3")  # and a line style each, for print and forced colours
@@ -46,6 +47,7 @@ def _theme() -> None:
 _theme()
 
 
+NOTHING_TO_DRAW = Markup('<p class="hint">Every count here is small: see the table.</p>')
 LABEL_MAX = 18  # characters: longer labels are cut, the table has them whole
 
 
@@ -71,20 +73,39 @@ def line_chart(labels: list[str], series: dict[str, list[Cell]], title: str) -> 
     legend; the x axis names a few periods, the table names them all."""
     chart = leather.Chart()
     positions = list(range(len(labels)))
+    drawn = 0
     for index, (name, cells) in enumerate(series.items()):
+        if all(cell.count is None for cell in cells):
+            continue  # nothing to draw (its table column says "fewer than")
+        drawn += 1
         chart.add_line(
-            [(x, cell.plotted) for x, cell in zip(positions, cells, strict=True)],
+            # A suppressed count leaves a gap in its line: drawn as zero it
+            # would claim a fall that may not have happened.
+            [(x, cell.count) for x, cell in zip(positions, cells, strict=True)],
             name=name,
             stroke_color=COLOURS[index % len(COLOURS)],
             stroke_dasharray=DASHES[index % len(DASHES)],
         )
+    if drawn == 0:  # every count was suppressed
+        return NOTHING_TO_DRAW
     step = max(1, -(-len(labels) // MAX_X_TICKS))  # ceiling division
-    chart.add_x_scale(0, max(1, len(labels) - 1))
+    chart.set_x_scale(PeriodScale(0, max(1, len(labels) - 1)))
     chart.add_x_axis(
         ticks=positions[::step] or [0],
         tick_formatter=lambda x, _i, _n: labels[int(x)] if 0 <= int(x) < len(labels) else "",
     )
     return _inline(chart, LINE_HEIGHT, title)
+
+
+class PeriodScale(leather.Linear):
+    """Leather's linear scale rounds its ends out to "nice" numbers (11 periods
+    become 0 to 14), which leaves the lines short of the right edge; periods
+    are drawn from the first to the last, edge to edge."""
+
+    def project(self, value, range_min, range_max):
+        low, high = self._data_min, self._data_max
+        share = (Decimal(value) - low) / (high - low)
+        return (Decimal(range_max) - Decimal(range_min)) * share + Decimal(range_min)
 
 
 def _inline(chart: leather.Chart, height: int, title: str) -> Markup:

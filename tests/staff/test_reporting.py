@@ -210,3 +210,12 @@ def test_chart_is_inline_svg_without_style_script_or_external_reference():
     line = str(line_chart(months, {"Critical": critical, "High": high}, "By month"))
     assert "Jan 2026" in line
     assert "style" not in line and "<script" not in line
+
+
+def test_a_suppressed_count_leaves_a_gap_in_its_line_never_a_zero():
+    months = ["Jan 2026", "Feb 2026", "Mar 2026"]
+    high = suppress(counts(9, 3, 12), 5, False)
+    line = str(line_chart(months, {"High": high}, "By month"))
+    assert line.count("<path") == 2  # two pieces: before and after the gap
+    hidden = suppress(counts(3, 2, 1), 5, False)
+    assert "see the table" in str(line_chart(months, {"High": hidden}, "By month"))
