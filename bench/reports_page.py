@@ -74,6 +74,8 @@ def main() -> None:
     pages.append(
         ("a year by month, cached", logged_in_client(cached, user), f"/staff/reports/?{year}")
     )
+    dialect = sa.make_url(args.uri).get_backend_name()
+    print(f"\n{args.n} requests on {dialect}; {args.requests} timed GETs per row\n")
     print(f"{'page':32} {'median ms':>10} {'p95 ms':>8}")
     for name, page_client, url in pages:
         median, p95 = measure(page_client, url, args.requests)

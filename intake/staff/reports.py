@@ -79,6 +79,13 @@ def forget_reports() -> None:
 
 
 def _charts(report: Report) -> dict[str, Markup]:
+    """The report's charts, drawn once per computed report (kept with it)."""
+    seconds = current_app.config["REPORT_CACHE_SECONDS"]
+    key = ("charts", id(report), report.computed_at)
+    return memo.remembered(REPORTS_STORE, key, lambda: _draw(report), seconds, 64)
+
+
+def _draw(report: Report) -> dict[str, Markup]:
     drawn = {f.slug: charts.bar_chart(f.cells, f.title) for f in report.figures if f.cells}
     rows = report.received
     series = {
