@@ -54,7 +54,12 @@ PER_PAGE = 50
 
 
 class CaseworkError(ValueError):
-    """A change that the rules refuse; the message is shown to the staff member."""
+    """A change that the rules refuse; the message is shown to the staff member,
+    beside ``field`` when it names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class StaleCase(Exception):
@@ -453,7 +458,8 @@ def change_status(
     if closing and disposition not in dispositions_for(new_status):
         raise CaseworkError(
             f"Choose how the request ended (its disposition) to close it as "
-            f"“{STATUS_LABELS[new_status]}”."
+            f"“{STATUS_LABELS[new_status]}”.",
+            "disposition",
         )
     moving_back = STATUSES.index(new_status) < STATUSES.index(old)
     required = closing or moving_back
@@ -473,11 +479,11 @@ def record_outcome(help_request: HelpRequest, kind: str, happened_on, actor: Sta
     if kind not in {o.value for o in Outcome}:
         raise CaseworkError("Choose an outcome from the list.")
     if happened_on is None:
-        raise CaseworkError("Give the date it happened.")
+        raise CaseworkError("Give the date it happened.", "happened_on")
     if happened_on > timeutil.today():
-        raise CaseworkError("The date cannot be in the future.")
+        raise CaseworkError("The date cannot be in the future.", "happened_on")
     if happened_on < help_request.created_at.date():
-        raise CaseworkError("The date cannot be before the request came in.")
+        raise CaseworkError("The date cannot be before the request came in.", "happened_on")
     db.session.add(
         CaseOutcome(
             request_id=help_request.id, kind=kind, happened_on=happened_on, actor_id=actor.id

@@ -263,7 +263,7 @@ def _change_case(help_request: HelpRequest, form: FlaskForm, change, form_name: 
         except CaseworkError as exc:
             db.session.rollback()
             # Shown next to the form's main field and in the error summary.
-            form[_error_field(form)].errors.append(str(exc))
+            form[exc.field or _error_field(form)].errors.append(str(exc))
             return render_case(help_request, 400, **{form_name: form})
         flash(done, "success")
         return redirect(url_for(".case", reference=help_request.reference))

@@ -386,6 +386,7 @@ def test_closing_needs_a_disposition_of_that_status(
     assert refused.status_code == 400
     # An unknown code is refused by the form, the others by the casework rule.
     assert "Choose how the request ended" in page(refused) or disposition == "x"
+    assert 'href="#status-disposition"' in page(refused)  # the summary links to the field
     assert stored(app, case.reference).status == "in_review"
 
 
