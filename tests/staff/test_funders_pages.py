@@ -1,13 +1,14 @@
 """/staff/funders: admins define funders; every other role is refused."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from intake.db import db
-from intake.models import Funder
+from intake.models import Funder, request_funder
 from intake.timeutil import utcnow
+from tests.support.form import VALID, only_request, submit_answers
 from tests.support.tokens import csrf_token
 
 
@@ -104,3 +105,25 @@ def test_post_without_csrf_is_refused(app, client, admin):
 
 def test_unknown_funder_is_404(client, admin):
     assert client.get("/staff/funders/999").status_code == 404
+
+
+def test_a_request_sent_through_the_form_counts_for_the_funders_covering_it(app, client):
+    """The screening form links a new request to the funders whose dates and
+    coverage it falls in, and keeps its nationality code for the reports."""
+    with app.app_context():
+        today = utcnow().date()
+        covering = Funder(name="Covers it", active_from=today, states=VALID["state"])
+        elsewhere = Funder(name="Elsewhere", active_from=today, states="ZZ")
+        ended = Funder(name="Ended", active_from=date(2020, 1, 1), active_until=date(2020, 12, 31))
+        db.session.add_all([covering, elsewhere, ended])
+        db.session.commit()
+        covering_id = covering.id
+    _check, done = submit_answers(client)
+    assert done.status_code == 200
+    stored = only_request(app)
+    assert stored.nationality_code == VALID["nationality"]
+    with app.app_context():
+        links = db.session.execute(
+            db.select(request_funder.c.funder_id).where(request_funder.c.request_id == stored.id)
+        ).scalars()
+        assert list(links) == [covering_id]
