@@ -23,7 +23,7 @@ from intake import create_app
 from intake.db import db
 from intake.demo import seed_demo
 from intake.models import HelpRequest, StaffUser
-from intake.staff.roles import login_manager
+from intake.staff.sessions import login_manager
 
 BENCH_KEYS = {
     "SECRET_KEY": "bench-secret-key",

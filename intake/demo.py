@@ -25,8 +25,10 @@ from sqlalchemy import func, insert, select
 
 from intake import facts, live_urgency, timeutil
 from intake.db import db
-from intake.models import HelpRequest, Release, StaffUser
-from intake.models.help_request import STATUSES
+from intake.funding import apply_funder
+from intake.models import CaseOutcome, Funder, HelpRequest, Outcome, Release, StaffUser
+from intake.models.help_request import OPEN_STATUSES, STATUSES
+from intake.models.outcome import dispositions_for
 from intake.public import choice_lists
 from intake.public.help_requests import (
     DEFAULT_SOURCE,
@@ -378,14 +380,18 @@ def seed_demo(app: Flask, count: int, *, append: bool = False, seed: int = 8) ->
         status = generator.status(created)
         row = columns_for(answers, assessment, **other)
         row.update(demo_urgency(answers, now.date(), thresholds))
+        # Staff touched it after it came in, unless it is still new.
+        touched = (
+            created if status == "new" else min(now, created + timedelta(hours=rng.randint(2, 480)))
+        )
+        closed = status not in OPEN_STATUSES
         row.update(
             reference=new_reference(),
             submission_key=f"{KEY_PREFIX}{start + offset}",
             created_at=created,
-            # Staff touched it after it came in, unless it is still new.
-            updated_at=created
-            if status == "new"
-            else min(now, created + timedelta(days=rng.randint(0, 20))),
+            updated_at=touched,
+            disposition=rng.choice(dispositions_for(status)).value if closed else None,
+            closed_at=touched if closed else None,
             version=1,
             status=status,
             assignee_id=rng.choice(staff)
@@ -402,8 +408,74 @@ def seed_demo(app: Flask, count: int, *, append: bool = False, seed: int = 8) ->
             batch = []
     if batch:
         db.session.execute(insert(table), batch)
+    _outcomes(rng, now)
+    _funders()
     db.session.commit()
     return todo
+
+
+OUTCOME_PATHS = (
+    (Outcome.FILED,),
+    (Outcome.FILED, Outcome.GRANTED),
+    (Outcome.FILED, Outcome.DENIED),
+    (Outcome.FILED, Outcome.DENIED, Outcome.APPEALED),
+    (Outcome.TRANSFERRED,),
+    (Outcome.WITHDRAWN,),
+)
+
+
+def _outcomes(rng: random.Random, now: datetime) -> None:
+    """What became of most accepted demo cases without one yet: a filing, then
+    perhaps a decision, each some weeks after the last step."""
+    has_outcome = select(CaseOutcome.request_id)
+    accepted = db.session.execute(
+        select(HelpRequest.id, HelpRequest.closed_at).where(
+            HelpRequest.submission_key.startswith(KEY_PREFIX),
+            HelpRequest.disposition == "accepted",
+            HelpRequest.id.not_in(has_outcome),
+        )
+    ).all()
+    rows = []
+    for request_id, closed_at in accepted:
+        if rng.random() < 0.2:
+            continue  # nothing yet
+        day = (closed_at or now).date()
+        for kind in rng.choice(OUTCOME_PATHS):
+            day += timedelta(days=rng.randint(7, 120))
+            if day > now.date():
+                break
+            rows.append(
+                {
+                    "request_id": request_id,
+                    "kind": kind.value,
+                    "happened_on": day,
+                    "recorded_at": now,
+                }
+            )
+    for start in range(0, len(rows), BATCH):
+        db.session.execute(insert(CaseOutcome.__table__), rows[start : start + BATCH])
+
+
+DEMO_FUNDERS = (
+    # name, states, relief, languages (fictional funders)
+    ("Demo: Empire State Immigrant Defense Fund", "NY", "", ""),
+    ("Demo: Protection Claims Fund", "", "asylum withholding cat", ""),
+    ("Demo: Haitian Creole Access Grant", "", "", "ht"),
+)
+
+
+def _funders() -> None:
+    """Three fictional funders, when none is defined, applied to every request."""
+    if db.session.execute(select(func.count(Funder.id))).scalar_one():
+        return
+    start = timeutil.today() - timedelta(days=SPREAD_DAYS + 30)
+    for name, states, relief, languages in DEMO_FUNDERS:
+        funder = Funder(
+            name=name, active_from=start, states=states, claim_types=relief, languages=languages
+        )
+        db.session.add(funder)
+        db.session.flush()
+        apply_funder(funder)
 
 
 @click.command("seed-demo")

@@ -90,6 +90,9 @@ def delete_rows(table: Table, ids: list) -> None:
     for child, column, nullify in references_to(table):
         if nullify:
             db.session.execute(update(child).where(column.in_(ids)).values({column.name: None}))
+        elif len(child.primary_key.columns) > 1:
+            # A link table (request_funder): nothing depends on its rows.
+            db.session.execute(delete(child).where(column.in_(ids)))
         else:
             (child_pk,) = child.primary_key.columns
             child_ids = list(db.session.execute(select(child_pk).where(column.in_(ids))).scalars())

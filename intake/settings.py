@@ -153,6 +153,15 @@ EXPORT_RECENT_LOGIN_MINUTES = 15
 # for this many seconds (its own changes show at once).
 QUEUE_COUNTS_SECONDS = 10
 
+# Reports (/staff/reports): counts from 1 to this number minus one are shown as
+# "fewer than N" in charts, tables and CSV, so no one can be picked out.
+REPORT_SMALL_COUNT_THRESHOLD = 5
+# Nationalities, languages and states: this many largest, the rest as "Other".
+REPORT_TOP_N = 10
+# Each process computes a report (a range, a funder) at most once per this many
+# seconds and shows it with the time it was computed; 0: every time.
+REPORT_CACHE_SECONDS = 300
+
 # Staff accounts
 # A staff session ends after this long without a request, and this long after login.
 STAFF_IDLE_MINUTES = 30
@@ -187,6 +196,12 @@ def finish(app: Flask) -> None:
     if not cfg.get("SQLALCHEMY_DATABASE_URI"):
         cfg["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
             Path(app.instance_path) / "intake.sqlite3"
+        )
+    threshold = cfg["REPORT_SMALL_COUNT_THRESHOLD"]
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 2:
+        # Below 2 nothing would be suppressed: a report could single a person out.
+        raise RuntimeError(
+            "INTAKE_REPORT_SMALL_COUNT_THRESHOLD must be a whole number of 2 or more."
         )
     if cfg["PRODUCTION"]:
         cfg["SESSION_COOKIE_SECURE"] = True

@@ -121,3 +121,19 @@ def test_the_request_profiler_times_and_profiles_a_path():
     )
     assert "/healthz: 200 OK" in done.stdout and "ms per request" in done.stdout
     assert "function calls" in done.stdout  # cProfile's table follows
+
+
+def test_the_reports_benchmark_runs_on_a_small_database(tmp_path):
+    """bench.reports_page end to end on 200 requests (the real run is 100,000)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.reports_page"]
+        + ["--uri", f"sqlite:///{tmp_path}/r.sqlite3", "-n", "200", "--requests", "2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    for row in ("a year by month", "a year by week", "a year, one funder", "a year as CSV"):
+        assert row in done.stdout
+    assert "200 requests on sqlite" in done.stdout

@@ -87,11 +87,11 @@ def test_a_request_closed_long_ago_then_reopened_is_kept(app, frozen, request_ag
     staff = make_staff()
     case = request_aged("declined", 3000)
 
-    def move(status, reason):
+    def move(status, reason, disposition=""):
         with app.app_context():
             row = db.session.get(HelpRequest, case.id)
             actor = db.session.get(StaffUser, staff.id)
-            casework.change_status(row, status, reason, actor, row.version)
+            casework.change_status(row, status, reason, actor, row.version, disposition)
 
     def purge_now():
         with app.app_context():
@@ -101,7 +101,7 @@ def test_a_request_closed_long_ago_then_reopened_is_kept(app, frozen, request_ag
     assert purge_now() == 0
     frozen.now = NOW + timedelta(days=2000)  # open cases are never purged, however old
     assert purge_now() == 0
-    move("declined", "No longer eligible")
+    move("declined", "No longer eligible", "declined_no_claim")
     frozen.now += timedelta(days=app.config["RETENTION_DAYS"])
     assert purge_now() == 0
     frozen.now += timedelta(seconds=1)

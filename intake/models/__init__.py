@@ -2,8 +2,10 @@
 
 from intake.models.audit import AuditEvent
 from intake.models.casework import Note, StatusChange
+from intake.models.funder import Funder, request_funder
 from intake.models.help_request import HelpRequest
 from intake.models.outbox import OutgoingMail
+from intake.models.outcome import CaseOutcome, Disposition, Outcome
 from intake.models.partner import Partner
 from intake.models.release import Release
 from intake.models.staff import ROLES, Invitation, StaffUser
@@ -11,12 +13,17 @@ from intake.models.staff import ROLES, Invitation, StaffUser
 __all__ = [
     "ROLES",
     "AuditEvent",
+    "CaseOutcome",
+    "Disposition",
+    "Funder",
     "HelpRequest",
     "Invitation",
     "Note",
     "OutgoingMail",
+    "Outcome",
     "Partner",
     "Release",
     "StaffUser",
     "StatusChange",
+    "request_funder",
 ]

@@ -11,7 +11,8 @@ from intake.crypto import Encrypted
 from intake.db import db
 from intake.timeutil import column_now
 
-ROLES = ("admin", "reviewer", "volunteer", "editor")
+# analyst: the reports only, never a person (no name, contact, free text or reference).
+ROLES = ("admin", "reviewer", "volunteer", "editor", "analyst")
 
 
 class StaffUser(UserMixin, db.Model):

@@ -12,7 +12,7 @@ from datetime import date
 from flask import Flask
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from intake import crypto, facts, live_urgency, notify, phone_email, timeutil
+from intake import crypto, facts, funding, live_urgency, notify, phone_email, timeutil
 from intake.db import db
 from intake.live_urgency import thresholds_from
 from intake.models import HelpRequest, Release
@@ -121,6 +121,8 @@ def create_request(
         db.session.add(row)
         notify.queue_if_critical(row)  # same transaction: stored ⇒ staff will be told
         try:
+            db.session.flush()  # the id, for the funders it counts for
+            funding.link_new_request(row)
             _commit_keeping_values()
             return row
         except IntegrityError:
@@ -232,6 +234,7 @@ def columns_for(
         safe_to_message=safe_to_message,
         name=name,
         nationality=nationality,
+        nationality_code=nationality[:16],  # a code from the list, plain for the reports
         phone=phone,
         email=email,
         monthly_income=None if income is None else str(income),

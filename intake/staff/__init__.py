@@ -16,7 +16,17 @@ from flask import Blueprint, Flask, abort, flash, redirect, request, session, ur
 from flask_login import current_user
 
 from intake import timeutil
-from intake.staff import audit_log, editorial, export, login, partners, triage, users
+from intake.staff import (
+    audit_log,
+    editorial,
+    export,
+    funders,
+    login,
+    partners,
+    reports,
+    triage,
+    users,
+)
 from intake.staff.roles import can
 from intake.staff.sessions import end_session, login_manager, session_expired
 
@@ -32,6 +42,8 @@ CHILDREN = (
     (export.bp, "cases.export"),
     (partners.bp, "partners"),
     (editorial.bp, "releases"),
+    (reports.bp, "reports"),
+    (funders.bp, "funders"),
 )
 PERMISSION_OF = {f"{bp.name}.{child.name}": permission for child, permission in CHILDREN}
 

@@ -17,9 +17,18 @@ from sqlalchemy import and_, case, func, or_, select, true, tuple_, update
 from sqlalchemy.orm import load_only
 from sqlalchemy.orm.exc import StaleDataError
 
-from intake import audit, live_urgency, memo
+from intake import audit, live_urgency, memo, timeutil
 from intake.db import db
-from intake.models import HelpRequest, Note, StaffUser, StatusChange
+from intake.models import (
+    CaseOutcome,
+    Disposition,
+    HelpRequest,
+    Note,
+    Outcome,
+    Partner,
+    StaffUser,
+    StatusChange,
+)
 from intake.models.help_request import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -27,6 +36,7 @@ from intake.models.help_request import (
     STATUSES,
     TRANSITIONS,
 )
+from intake.models.outcome import dispositions_for
 from intake.rules import CLAIM_TYPES, Screen, Urgency
 from intake.staff.roles import PERMISSIONS
 
@@ -44,7 +54,12 @@ PER_PAGE = 50
 
 
 class CaseworkError(ValueError):
-    """A change that the rules refuse; the message is shown to the staff member."""
+    """A change that the rules refuse; the message is shown to the staff member,
+    beside ``field`` when it names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class StaleCase(Exception):
@@ -82,6 +97,7 @@ class QueueFilters:
     claim: str = ""
     language: str = ""
     assignee: str = ""  # "", "none" or a staff id
+    partner: str = ""  # "", "direct" (our own pages) or a partner id
     mine: bool = False
     reference: str = ""
     errors: tuple[str, ...] = field(default=(), compare=False)
@@ -101,12 +117,17 @@ class QueueFilters:
         if assignee and assignee != "none" and not assignee.isdigit():
             errors.append("Unknown assignee: ignored.")
             assignee = ""
+        partner = (args.get("partner") or "").strip()
+        if partner and partner != "direct" and not partner.isdigit():
+            errors.append("Unknown partner: ignored.")
+            partner = ""
         return cls(
             status=pick("status", {"open", "all", *STATUSES}, "open"),
             screen=pick("screen", {s.value for s in Screen}),
             claim=pick("claim", CLAIM_CODES),
             language=(args.get("language") or "").strip()[:40],
             assignee=assignee,
+            partner=partner[:18],
             mine=args.get("mine") == "1",
             reference=(args.get("reference") or "").strip()[:40],
             errors=tuple(errors),
@@ -120,6 +141,7 @@ class QueueFilters:
             "claim": self.claim,
             "language": self.language,
             "assignee": self.assignee,
+            "partner": self.partner,
             "mine": "1" if self.mine else "",
             "reference": self.reference,
         }
@@ -158,6 +180,10 @@ QUEUE_COLUMNS = (
     HelpRequest.hearing_date,
     HelpRequest.urgency_rose_on,
     HelpRequest.deadline_dates,
+    HelpRequest.partner_id,
+    HelpRequest.nationality_code,
+    HelpRequest.disposition,
+    HelpRequest.closed_at,
 )
 
 
@@ -184,6 +210,10 @@ def queue_query(filters: QueueFilters, viewer: StaffUser):
         query = query.where(HelpRequest.assignee_id.is_(None))
     elif filters.assignee:
         query = query.where(HelpRequest.assignee_id == int(filters.assignee))
+    if filters.partner == "direct":
+        query = query.where(HelpRequest.partner_id.is_(None))
+    elif filters.partner:
+        query = query.where(HelpRequest.partner_id == int(filters.partner))
     if filters.reference:
         # References are stored bare; an unreadable search matches nothing.
         query = query.where(HelpRequest.reference == normalise_reference(filters.reference))
@@ -282,6 +312,12 @@ def languages_in_use() -> list[str]:
         return [lang for lang in db.session.execute(query).scalars() if lang]
 
     return memo.remembered(QUEUE_STORE, "languages", distinct, LANGUAGES_CACHE_SECONDS)
+
+
+def partner_names() -> dict[int, str]:
+    """Every partner by id (few rows), for the queue's filter and column."""
+    query = select(Partner.id, Partner.name).order_by(Partner.name, Partner.id)
+    return dict(db.session.execute(query).all())
 
 
 def case_staff() -> list[StaffUser]:
@@ -407,8 +443,16 @@ def assign(
 
 
 def change_status(
-    help_request: HelpRequest, new_status: str, reason: str, actor: StaffUser, seen_version: int
+    help_request: HelpRequest,
+    new_status: str,
+    reason: str,
+    actor: StaffUser,
+    seen_version: int,
+    disposition: str = "",
 ) -> None:
+    """Move the case to ``new_status``. Closing it needs a disposition from the
+    fixed list that belongs to that status, and keeps the closing time;
+    reopening clears both (the history keeps what they were)."""
     _check_version(help_request, seen_version)
     old = help_request.status
     if new_status not in TRANSITIONS.get(old, ()):
@@ -416,11 +460,52 @@ def change_status(
             f"A case cannot go from {STATUS_LABELS.get(old, old)} "
             f"to {STATUS_LABELS.get(new_status, new_status)}."
         )
+    closing = new_status in CLOSED_STATUSES
+    if closing and disposition not in dispositions_for(new_status):
+        raise CaseworkError(
+            f"Choose how the request ended (its disposition) to close it as "
+            f"“{STATUS_LABELS[new_status]}”.",
+            "disposition",
+        )
     moving_back = STATUSES.index(new_status) < STATUSES.index(old)
-    required = new_status in CLOSED_STATUSES or moving_back
+    required = closing or moving_back
     reason = _reason(reason, required, f"“{STATUS_LABELS[new_status]}”")
     help_request.status = new_status
-    _record_change(help_request, actor, "status", old, new_status, reason)
+    help_request.disposition = disposition if closing else None
+    help_request.closed_at = timeutil.utcnow() if closing else None
+    detail = f" disposition={disposition}" if closing else ""
+    _record_change(help_request, actor, "status", old, new_status, reason, detail)
+
+
+def record_outcome(help_request: HelpRequest, kind: str, happened_on, actor: StaffUser) -> None:
+    """What became of an accepted case, on the day it happened (not in the
+    future, not before the request came in)."""
+    if help_request.disposition != Disposition.ACCEPTED:
+        raise CaseworkError("Outcomes are recorded for cases accepted for representation.")
+    if kind not in {o.value for o in Outcome}:
+        raise CaseworkError("Choose an outcome from the list.")
+    if happened_on is None:
+        raise CaseworkError("Give the date it happened.", "happened_on")
+    if happened_on > timeutil.today():
+        raise CaseworkError("The date cannot be in the future.", "happened_on")
+    if happened_on < help_request.created_at.date():
+        raise CaseworkError("The date cannot be before the request came in.", "happened_on")
+    db.session.add(
+        CaseOutcome(
+            request_id=help_request.id, kind=kind, happened_on=happened_on, actor_id=actor.id
+        )
+    )
+    audit.record("case.outcome", "request", help_request.reference, kind, actor.id)
+    _commit()
+
+
+def outcomes_of(help_request: HelpRequest) -> list[CaseOutcome]:
+    query = (
+        select(CaseOutcome)
+        .where(CaseOutcome.request_id == help_request.id)
+        .order_by(CaseOutcome.happened_on, CaseOutcome.id)
+    )
+    return list(db.session.execute(query).scalars())
 
 
 def override_screen(
@@ -437,7 +522,9 @@ def override_screen(
     _record_change(help_request, actor, "screen", old, new, reason)
 
 
-def _record_change(help_request, actor, kind: str, old: str, new: str, reason: str) -> None:
+def _record_change(
+    help_request, actor, kind: str, old: str, new: str, reason: str, detail: str = ""
+) -> None:
     """History (with the reason, encrypted) and audit (codes only), then commit."""
     db.session.add(
         StatusChange(
@@ -449,7 +536,9 @@ def _record_change(help_request, actor, kind: str, old: str, new: str, reason: s
             reason=reason or None,
         )
     )
-    audit.record(f"case.{kind}", "request", help_request.reference, f"{old}->{new}", actor.id)
+    audit.record(
+        f"case.{kind}", "request", help_request.reference, f"{old}->{new}{detail}", actor.id
+    )
     _commit()
 
 

@@ -29,6 +29,7 @@ from intake import audit
 from intake.db import db
 from intake.models import HelpRequest, StaffUser
 from intake.models.help_request import STATUS_LABELS
+from intake.models.outcome import DISPOSITION_LABELS
 from intake.rules import CLAIM_LABELS
 from intake.staff import casework
 from intake.staff.casework import SCREEN_LABELS, URGENCY_LABELS, QueueFilters
@@ -52,6 +53,10 @@ HEADER = (
     "hearing date",
     "hearing days left",
     "assignee",
+    "nationality",
+    "came through",
+    "disposition",
+    "closed (UTC)",
 )
 
 
@@ -70,8 +75,12 @@ def _days(day: date | None, today: date) -> int | str:
 
 
 def queue_rows(
-    requests: Iterable[HelpRequest], staff_emails: dict[int, str], today: date
+    requests: Iterable[HelpRequest],
+    staff_emails: dict[int, str],
+    today: date,
+    partners: dict[int, str] | None = None,
 ) -> Iterator[tuple]:
+    partners = partners or {}
     yield HEADER
     for r in requests:
         screen = r.screen_override or r.screen
@@ -90,6 +99,10 @@ def queue_rows(
             r.hearing_date.isoformat() if r.hearing_date else "",
             _days(r.hearing_date, today),
             staff_emails.get(r.assignee_id, "") if r.assignee_id else "",
+            r.nationality_code,
+            partners.get(r.partner_id, f"partner #{r.partner_id}") if r.partner_id else "our site",
+            DISPOSITION_LABELS.get(r.disposition, r.disposition or ""),
+            r.closed_at.strftime("%Y-%m-%d %H:%M") if r.closed_at else "",
         )
 
 
@@ -119,12 +132,13 @@ def download():
     audit.record("export.csv", "queue", "", f"rows={count} {filters.describe()}")
     db.session.commit()
     staff = {s.id: s.email for s in db.session.execute(db.select(StaffUser)).scalars()}
+    partners = casework.partner_names()
 
     def lines():
         # Rows are read in batches while the response is sent, not held in memory.
         result = db.session.execute(query.execution_options(yield_per=500)).scalars()
         try:
-            yield from csv_lines(queue_rows(result, staff, today()))
+            yield from csv_lines(queue_rows(result, staff, today(), partners))
         finally:  # also when the download is abandoned: free the server-side cursor
             result.close()
 

@@ -20,10 +20,14 @@ PERMISSIONS = {
         "staff",
         "partners",
         "audit",
+        "reports",
+        "funders",
     },
     "reviewer": {"account", "cases", "cases.all", "cases.export"},
     "volunteer": {"account", "cases"},  # only the queue and cases assigned to them
     "editor": {"account", "releases"},
+    # Aggregates only: no page this permission opens shows a person's data.
+    "analyst": {"account", "reports"},
 }
 
 
@@ -33,6 +37,8 @@ NAV = (
     ("Queue", "staff.triage.queue", "cases"),
     ("Releases", "staff.editorial.releases", "releases"),
     ("Partners", "staff.partners.index", "partners"),
+    ("Reports", "staff.reports.index", "reports"),
+    ("Funders", "staff.funders.index", "funders"),
     ("Staff", "staff.users.index", "staff"),
     ("Audit log", "staff.audit_log.index", "audit"),
 )

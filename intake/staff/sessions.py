@@ -47,7 +47,9 @@ def landing_url() -> str:
     views = current_app.view_functions
     if current_user.role == "editor" and "staff.editorial.releases" in views:
         return url_for("staff.editorial.releases")
-    if current_user.role != "editor" and "staff.triage.queue" in views:
+    if current_user.role == "analyst" and "staff.reports.index" in views:
+        return url_for("staff.reports.index")  # the queue would show people
+    if current_user.role not in ("editor", "analyst") and "staff.triage.queue" in views:
         return url_for("staff.triage.queue")
     return url_for("staff.login.account")
 

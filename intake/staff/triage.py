@@ -29,6 +29,7 @@ from flask import (
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import (
+    DateField,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -40,8 +41,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from intake import live_urgency, outbox
 from intake.db import db
-from intake.models import HelpRequest, StaffUser
+from intake.models import HelpRequest, Outcome, StaffUser
 from intake.models.help_request import STATUS_LABELS, TRANSITIONS
+from intake.models.outcome import DISPOSITION_LABELS, OUTCOME_LABELS, dispositions_for
 from intake.rules import CLAIM_LABELS, CLAIM_TYPES, Urgency
 from intake.staff import case_facts, casework
 from intake.staff.casework import CaseworkError, QueueFilters, StaleCase
@@ -73,10 +75,27 @@ class AssignForm(VersionedForm):
 
 class StatusForm(VersionedForm):
     status = SelectField("New status", validators=[DataRequired("Choose a status.")])
+    disposition = SelectField(
+        "How the request ended",
+        description="Needed to accept, refer, decline or withdraw: choose one that "
+        "matches the new status.",
+        validators=[Optional()],
+    )
     reason = TextAreaField(
         "Reason",
         description="Required to accept, refer, decline, withdraw or move a case back.",
         validators=[Length(max=casework.REASON_MAX)],
+    )
+
+
+class OutcomeForm(FlaskForm):
+    kind = SelectField(
+        "Outcome",
+        choices=[SelectChoice("", "Choose…")] + [SelectChoice(o.value, o.label) for o in Outcome],
+        validators=[DataRequired("Choose an outcome.")],
+    )
+    happened_on = DateField(
+        "Date it happened", validators=[DataRequired("Give the date it happened (YYYY-MM-DD).")]
     )
 
 
@@ -173,6 +192,7 @@ def queue():
         counts=casework.status_counts(current_user),
         staff=staff,
         languages=casework.languages_in_use(),
+        partners=casework.partner_names(),
         claim_types=CLAIM_TYPES,
         take_form=ActionForm(),
         # Admins look after the mail settings: they see notifications not delivered.
@@ -237,6 +257,7 @@ def render_case(
         formdata=None, version=version, assignee=str(help_request.assignee_id or "")
     )
     status_form = forms.get("status_form") or StatusForm(formdata=None, version=version)
+    outcome_form = forms.get("outcome_form") or OutcomeForm(formdata=None)
     screen_form = forms.get("screen_form") or ScreenForm(
         formdata=None, version=version, screen=help_request.screen_override or ""
     )
@@ -251,6 +272,7 @@ def render_case(
         ("screen-", screen_form),
         ("fact-", fact_form),
         ("urgency-", urgency_form),
+        ("outcome-", outcome_form),
     )
     errors = [
         (prefix + form[name].id, message)
@@ -259,7 +281,10 @@ def render_case(
         if name not in ("csrf_token", "version")
         for message in messages
     ]
-    if any(form.csrf_token.errors or form.version.errors for _, form in prefixed[1:]):
+    if any(
+        form.csrf_token.errors or ("version" in form and form.version.errors)
+        for _, form in prefixed[1:]
+    ):
         errors.append(("main", "The form had expired or was incomplete: try again."))
     staff = {s.id: s for s in db.session.execute(db.select(StaffUser)).scalars()}
     return (
@@ -277,6 +302,8 @@ def render_case(
             facts=facts_today,
             asker_labels=case_facts.ASKER_LABELS,
             relief_labels=case_facts.RELIEF_LABELS,
+            outcome_form=outcome_form,
+            outcomes=casework.outcomes_of(help_request),
             duplicates=casework.find_duplicates(help_request, current_user),
             notes=casework.notes_of(help_request),
             history=casework.history_of(help_request),
@@ -293,8 +320,10 @@ def _fill_choices(help_request, assign_form, status_form, screen_form) -> None:
     assign_form.assignee.choices = [("", "Nobody")] + [
         (str(s.id), f"{s.email} ({s.role})") for s in casework.case_staff()
     ]
-    status_form.status.choices = [("", "Choose…")] + [
-        (s, STATUS_LABELS[s]) for s in TRANSITIONS[help_request.status]
+    next_statuses = TRANSITIONS[help_request.status]
+    status_form.status.choices = [("", "Choose…")] + [(s, STATUS_LABELS[s]) for s in next_statuses]
+    status_form.disposition.choices = [("", "Choose when closing…")] + [
+        (d.value, d.label) for s in next_statuses for d in dispositions_for(s)
     ]
     screen_form.screen.choices = [("", "As computed")] + [
         (str(value), label) for value, label in casework.SCREEN_LABELS.items()
@@ -321,7 +350,7 @@ def _change_case(help_request: HelpRequest, form: FlaskForm, change, form_name: 
         except CaseworkError as exc:
             db.session.rollback()
             # Shown next to the form's main field and in the error summary.
-            form[_error_field(form)].errors.append(str(exc))
+            form[exc.field or _error_field(form)].errors.append(str(exc))
             return render_case(help_request, 400, **{form_name: form})
         flash(done, "success")
         return redirect(url_for(".case", reference=help_request.reference))
@@ -374,10 +403,30 @@ def change_status(reference: str):
         help_request,
         form,
         lambda: casework.change_status(
-            help_request, form.status.data, form.reason.data, current_user, form.version.data
+            help_request,
+            form.status.data,
+            form.reason.data,
+            current_user,
+            form.version.data,
+            form.disposition.data or "",
         ),
         "status_form",
         "Status changed.",
+    )
+
+
+@bp.post("/cases/<reference>/outcomes")
+def record_outcome(reference: str):
+    help_request = load_case(reference)
+    form = OutcomeForm()
+    return _change_case(
+        help_request,
+        form,
+        lambda: casework.record_outcome(
+            help_request, form.kind.data, form.happened_on.data, current_user
+        ),
+        "outcome_form",
+        "Outcome recorded.",
     )
 
 
@@ -441,6 +490,8 @@ def set_urgency(reference: str):
 def _labels() -> dict:
     return {
         "status_labels": STATUS_LABELS,
+        "disposition_labels": DISPOSITION_LABELS,
+        "outcome_labels": OUTCOME_LABELS,
         "screen_labels": casework.SCREEN_LABELS,
         "urgency_labels": casework.URGENCY_LABELS,
         "claim_labels": CLAIM_LABELS,

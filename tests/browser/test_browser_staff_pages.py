@@ -14,14 +14,14 @@ import pytest
 
 from intake import demo
 from intake.db import db
-from intake.models import HelpRequest, Release, StaffUser
+from intake.models import Funder, HelpRequest, Release, StaffUser
 from intake.staff import accounts, casework
 from tests.support.a11y import report, violations
 from tests.support.staff import STAFF_PASSWORD, next_totp_code, post_login
 
 pytestmark = pytest.mark.browser
 
-ROLES = ("admin", "reviewer", "volunteer", "editor")
+ROLES = ("admin", "reviewer", "volunteer", "editor", "analyst")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -71,6 +71,8 @@ def world(app, make_staff, make_partner, make_release):
                 db.select(Release.id).filter_by(slug=slug)
             ).scalar_one(),
             "token": token,
+            # seed-demo defines demo funders when there are none.
+            "funder_id": db.session.execute(db.select(Funder.id)).scalars().first(),
         }
     return people, values
 

@@ -10,7 +10,7 @@ from intake.db import db
 from intake.models import AuditEvent, HelpRequest
 from intake.public.help_requests import format_reference
 from intake.timeutil import utcnow
-from tests.support.browser import browser_login
+from tests.support.browser import assert_focused, browser_login
 
 pytestmark = pytest.mark.browser
 
@@ -50,8 +50,14 @@ def test_reviewer_finds_opens_notes_and_accepts_a_request(page, app, make_staff,
     page.get_by_label("New status").select_option("in_review")
     page.get_by_role("button", name="Change status").click()
     page.wait_for_url(f"**/staff/cases/{wanted.reference}")
-    # Accepting needs a reason: without one the page says so next to the field.
+    # Accepting needs how it ended and a reason: without them the page says so
+    # next to each field.
     page.get_by_label("New status").select_option("accepted")
+    page.get_by_role("button", name="Change status").click()
+    summary = page.get_by_role("alert")
+    summary.get_by_role("link", name="Choose how the request ended").click()
+    assert_focused(page, "status-disposition")
+    page.get_by_label("How the request ended").select_option("accepted")
     page.get_by_role("button", name="Change status").click()
     assert page.get_by_role("alert").get_by_role("link", name="Give a reason").is_visible()
     page.get_by_label("Reason", exact=True).fill("Eligible; detained; we have capacity.")
@@ -78,7 +84,10 @@ def test_reviewer_finds_opens_notes_and_accepts_a_request(page, app, make_staff,
             )
         ).scalar_one()
     assert [a for a, _ in trail] == ["case.note", "case.status", "case.status"]
-    assert [d for a, d in trail if a == "case.status"] == ["new->in_review", "in_review->accepted"]
+    assert [d for a, d in trail if a == "case.status"] == [
+        "new->in_review",
+        "in_review->accepted disposition=accepted",
+    ]
     assert views >= 4
     own = urlsplit(page.base).netloc
     assert {urlsplit(u).netloc for u in page.requested if not u.startswith("data:")} == {own}

@@ -8,19 +8,23 @@ a row fails the completeness test. To add one: append rows to ROWS
 (``{placeholder}`` values come from ``targets``; add a key there if needed)."""
 
 import re
+from datetime import date
 
 import pytest
 
 from intake.db import db
-from intake.models import Release
+from intake.models import Funder, Release
 from intake.staff import accounts
 from tests.support.tokens import csrf_token
 
-ROLES = ("anonymous", "admin", "reviewer", "volunteer", "editor")
+ROLES = ("anonymous", "admin", "reviewer", "volunteer", "editor", "analyst")
 
 
-def expect(anonymous, admin, reviewer, volunteer, editor):
-    return dict(zip(ROLES, (anonymous, admin, reviewer, volunteer, editor), strict=True))
+def expect(anonymous, admin, reviewer, volunteer, editor, analyst=None):
+    """An analyst (reports only) is refused what an editor is, unless told."""
+    analyst = editor if analyst is None else analyst
+    values = (anonymous, admin, reviewer, volunteer, editor, analyst)
+    return dict(zip(ROLES, values, strict=True))
 
 
 # Anonymous requests to guarded pages go to the login page (302); a role without
@@ -74,6 +78,8 @@ ROWS = [
     ("POST", "/staff/cases/{reference}/assign", expect(302, 400, 400, 403, 403)),
     ("GET", "/staff/cases/{reference}/status", NOBODY),
     ("POST", "/staff/cases/{reference}/status", expect(302, 400, 400, 404, 403)),
+    ("GET", "/staff/cases/{reference}/outcomes", NOBODY),
+    ("POST", "/staff/cases/{reference}/outcomes", expect(302, 400, 400, 404, 403)),
     ("GET", "/staff/cases/{reference}/screen", NOBODY),
     ("POST", "/staff/cases/{reference}/screen", expect(302, 400, 400, 403, 403)),
     # Correcting a fact or the urgency: admins and reviewers (issue 14).
@@ -82,16 +88,20 @@ ROWS = [
     ("GET", "/staff/cases/{reference}/urgency", NOBODY),
     ("POST", "/staff/cases/{reference}/urgency", expect(302, 400, 400, 403, 403)),
     # Releases: editors and admins.
-    ("GET", "/staff/releases/", expect(302, 200, 403, 403, 200)),
+    ("GET", "/staff/releases/", expect(302, 200, 403, 403, 200, analyst=403)),
     ("POST", "/staff/releases/", NOBODY),
-    ("GET", "/staff/releases/new", expect(302, 200, 403, 403, 200)),
-    ("POST", "/staff/releases/new", expect(302, 400, 403, 403, 400)),
-    ("GET", "/staff/releases/{release_id}/edit", expect(302, 200, 403, 403, 200)),
-    ("POST", "/staff/releases/{release_id}/edit", expect(302, 400, 403, 403, 400)),
+    ("GET", "/staff/releases/new", expect(302, 200, 403, 403, 200, analyst=403)),
+    ("POST", "/staff/releases/new", expect(302, 400, 403, 403, 400, analyst=403)),
+    ("GET", "/staff/releases/{release_id}/edit", expect(302, 200, 403, 403, 200, analyst=403)),
+    ("POST", "/staff/releases/{release_id}/edit", expect(302, 400, 403, 403, 400, analyst=403)),
     ("GET", "/staff/releases/{release_id}/publish", NOBODY),
-    ("POST", "/staff/releases/{release_id}/publish", expect(302, 302, 403, 403, 302)),
+    ("POST", "/staff/releases/{release_id}/publish", expect(302, 302, 403, 403, 302, analyst=403)),
     ("GET", "/staff/releases/{release_id}/unpublish", NOBODY),
-    ("POST", "/staff/releases/{release_id}/unpublish", expect(302, 302, 403, 403, 302)),
+    (
+        "POST",
+        "/staff/releases/{release_id}/unpublish",
+        expect(302, 302, 403, 403, 302, analyst=403),
+    ),
     # Partner sites: admins only. An empty new partner form is shown again (200).
     ("GET", "/staff/partners/", ADMIN_ONLY),
     ("POST", "/staff/partners/", NOBODY),
@@ -104,6 +114,20 @@ ROWS = [
     ("POST", "/staff/partners/{partner_id}/active", expect(302, 302, 403, 403, 403)),
     ("GET", "/staff/partners/{partner_id}/wordpress-plugin.zip", ADMIN_ONLY),
     ("POST", "/staff/partners/{partner_id}/wordpress-plugin.zip", NOBODY),
+    # Reports: admins and analysts, read only.
+    ("GET", "/staff/reports/", expect(302, 200, 403, 403, 403, analyst=200)),
+    ("POST", "/staff/reports/", NOBODY),
+    ("GET", "/staff/reports/export.csv", expect(302, 200, 403, 403, 403, analyst=200)),
+    ("POST", "/staff/reports/export.csv", NOBODY),
+    ("GET", "/staff/reports/funders/{funder_id}", expect(302, 200, 403, 403, 403, analyst=200)),
+    ("POST", "/staff/reports/funders/{funder_id}", NOBODY),
+    # Funders: admins only. A form without a name is shown again (200).
+    ("GET", "/staff/funders/", ADMIN_ONLY),
+    ("POST", "/staff/funders/", NOBODY),
+    ("GET", "/staff/funders/new", ADMIN_ONLY),
+    ("POST", "/staff/funders/new", ADMIN_ONLY),
+    ("GET", "/staff/funders/{funder_id}", ADMIN_ONLY),
+    ("POST", "/staff/funders/{funder_id}", ADMIN_ONLY),
 ]
 
 
@@ -122,12 +146,17 @@ def targets(app, make_staff, make_request, make_release, make_partner):
             release_id = db.session.execute(
                 db.select(Release.id).filter_by(slug=make_release())
             ).scalar_one()
+            funder = Funder(name=f"Fund {token[:8]}", active_from=date(2026, 1, 1))
+            db.session.add(funder)
+            db.session.commit()
+            funder_id = funder.id
         return {
             "user_id": other.id,
             "token": token,
             "reference": make_request().reference,
             "release_id": release_id,
             "partner_id": make_partner().id,
+            "funder_id": funder_id,
         }
 
     return make

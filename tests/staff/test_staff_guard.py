@@ -36,12 +36,12 @@ def _app_with(parent: Blueprint, *extra: Blueprint) -> Flask:
 
 
 def test_check_catches_a_staff_route_without_a_role():
-    unlisted = Blueprint("reports", __name__)  # not in staff.CHILDREN: no permission
-    unlisted.add_url_rule("/reports", "index", _view)
+    unlisted = Blueprint("unlisted", __name__)  # not in staff.CHILDREN: no permission
+    unlisted.add_url_rule("/unlisted", "index", _view)
     problems = unguarded_routes(
         _app_with(Blueprint("staff", __name__, url_prefix="/staff"), unlisted)
     )
-    assert problems == ["/staff/reports (staff.reports.index) has no role"]
+    assert problems == ["/staff/unlisted (staff.unlisted.index) has no role"]
 
 
 @pytest.mark.parametrize(
@@ -71,18 +71,18 @@ def test_a_route_without_a_role_is_refused_at_request_time(monkeypatch):
     on a page whose blueprint names no permission, and sends a visitor to log in."""
     parent = Blueprint("staff", __name__, url_prefix="/staff")
     parent.before_request(staff.guard)
-    unlisted = Blueprint("reports", __name__)
-    unlisted.add_url_rule("/reports", "index", _view)
+    unlisted = Blueprint("unlisted", __name__)
+    unlisted.add_url_rule("/unlisted", "index", _view)
     listed = staff.CHILDREN[1][0]  # users: the "staff" permission
     flask_app = _app_with(parent, unlisted)
     client = flask_app.test_client()
 
     monkeypatch.setattr(staff, "current_user", SimpleNamespace(is_authenticated=False))
-    response = client.get("/staff/reports")
+    response = client.get("/staff/unlisted")
     assert response.status_code == 302 and response.location.endswith("/staff/login")
 
     admin = SimpleNamespace(is_authenticated=True, role="admin")
     monkeypatch.setattr(staff, "current_user", admin)
     monkeypatch.setattr(roles, "current_user", admin)
-    assert client.get("/staff/reports").status_code == 403
+    assert client.get("/staff/unlisted").status_code == 403
     assert permission_for(f"staff.{listed.name}.index") == "staff"

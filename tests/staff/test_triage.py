@@ -8,7 +8,15 @@ from datetime import timedelta
 import pytest
 
 from intake.db import db
-from intake.models import HelpRequest, Note, StatusChange
+from intake.models import (
+    CaseOutcome,
+    Disposition,
+    HelpRequest,
+    Note,
+    Outcome,
+    StatusChange,
+)
+from intake.models.outcome import dispositions_for
 from intake.public.help_requests import format_reference
 from intake.timeutil import today, utcnow
 from tests.support.staff import events, post_case
@@ -323,14 +331,26 @@ def test_status_to_in_review_needs_no_reason(client, app, staff, make_request):
 def test_closing_needs_a_reason(client, app, staff, make_request, closing):
     case = make_request(status="in_review")
     staff("reviewer")
-    refused = post_case(client, case.reference, "status", status=closing, reason="   ")
+    disposition = dispositions_for(closing)[0].value
+    refused = post_case(
+        client, case.reference, "status", status=closing, disposition=disposition, reason="   "
+    )
     assert refused.status_code == 400
     assert "Give a reason" in page(refused)
     assert 'href="#status-reason"' in page(refused)  # the error summary links to the field
     assert stored(app, case.reference).status == "in_review"
-    done = post_case(client, case.reference, "status", status=closing, reason="Met criteria.")
+    done = post_case(
+        client,
+        case.reference,
+        "status",
+        status=closing,
+        disposition=disposition,
+        reason="Met criteria.",
+    )
     assert done.status_code == 302
-    assert stored(app, case.reference).status == closing
+    closed = stored(app, case.reference)
+    assert (closed.status, closed.disposition) == (closing, disposition)
+    assert closed.closed_at is not None
     with app.app_context():
         change = db.session.execute(db.select(StatusChange)).scalar_one()
         assert (change.from_value, change.to_value, change.reason) == (
@@ -338,8 +358,93 @@ def test_closing_needs_a_reason(client, app, staff, make_request, closing):
             closing,
             "Met criteria.",
         )
-    assert [e.detail for e in events(app, "case.status")] == [f"in_review->{closing}"]
-    assert "Met criteria." in text_of(client.get(f"/staff/cases/{case.reference}"))
+    assert [e.detail for e in events(app, "case.status")] == [
+        f"in_review->{closing} disposition={disposition}"
+    ]
+    shown = text_of(client.get(f"/staff/cases/{case.reference}"))
+    assert "Met criteria." in shown
+    assert f"How it ended {dispositions_for(closing)[0].label}" in shown
+
+
+@pytest.mark.parametrize(
+    ("closing", "disposition"),
+    [
+        ("accepted", ""),
+        ("declined", "accepted"),
+        ("referred", "declined_capacity"),
+        ("declined", "x"),
+    ],
+)
+def test_closing_needs_a_disposition_of_that_status(
+    client, app, staff, make_request, closing, disposition
+):
+    case = make_request(status="in_review")
+    staff("reviewer")
+    refused = post_case(
+        client, case.reference, "status", status=closing, disposition=disposition, reason="Why."
+    )
+    assert refused.status_code == 400
+    # An unknown code is refused by the form, the others by the casework rule.
+    assert "Choose how the request ended" in page(refused) or disposition == "x"
+    assert 'href="#status-disposition"' in page(refused)  # the summary links to the field
+    assert stored(app, case.reference).status == "in_review"
+
+
+@pytest.mark.parametrize("disposition", list(Disposition))
+def test_every_disposition_closes_a_case_and_reopening_clears_it(
+    client, app, staff, make_request, disposition
+):
+    case = make_request(status="in_review")
+    staff("reviewer")
+    closing = disposition.status
+    done = post_case(
+        client, case.reference, "status", status=closing, disposition=disposition, reason="Why."
+    )
+    assert done.status_code == 302
+    assert stored(app, case.reference).disposition == disposition
+    reopened = post_case(client, case.reference, "status", status="in_review", reason="Again.")
+    assert reopened.status_code == 302
+    row = stored(app, case.reference)
+    assert (row.status, row.disposition, row.closed_at) == ("in_review", None, None)
+
+
+@pytest.mark.parametrize("outcome", list(Outcome))
+def test_every_outcome_is_recorded_for_an_accepted_case(client, app, staff, make_request, outcome):
+    case = make_request(status="accepted", disposition="accepted", closed_at=utcnow())
+    staff("reviewer")
+    day = utcnow().date().isoformat()
+    done = post_case(client, case.reference, "outcomes", kind=outcome.value, happened_on=day)
+    assert done.status_code == 302
+    shown = text_of(client.get(f"/staff/cases/{case.reference}"))
+    assert re.search(rf"Outcomes {day} ?: {outcome.label}", shown)
+    assert [e.detail for e in events(app, "case.outcome")] == [outcome.value]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"kind": "won", "happened_on": "2026-01-01"}, "Not a valid choice"),
+        ({"kind": "filed", "happened_on": ""}, "Give the date it happened"),
+        ({"kind": "filed", "happened_on": "2999-01-01"}, "cannot be in the future"),
+        ({"kind": "filed", "happened_on": "2000-01-01"}, "before the request came in"),
+    ],
+)
+def test_outcome_mistakes_are_refused(client, app, staff, make_request, fields, message):
+    case = make_request(status="accepted", disposition="accepted", closed_at=utcnow())
+    staff("reviewer")
+    refused = post_case(client, case.reference, "outcomes", **fields)
+    assert refused.status_code == 400 and message in page(refused)
+    with app.app_context():
+        assert db.session.execute(db.select(CaseOutcome)).first() is None
+
+
+def test_outcomes_only_for_accepted_cases(client, app, staff, make_request):
+    case = make_request(status="declined", disposition="declined_capacity", closed_at=utcnow())
+    staff("reviewer")
+    refused = post_case(
+        client, case.reference, "outcomes", kind="filed", happened_on=utcnow().date().isoformat()
+    )
+    assert refused.status_code == 400 and "accepted for representation" in page(refused)
 
 
 def test_moving_back_needs_a_reason(client, app, staff, make_request):
@@ -642,7 +747,7 @@ def test_concurrent_flush_is_caught_as_stale(app, make_staff, make_request):
                 .values(status="withdrawn", version=HelpRequest.version + 1)
             )
         with pytest.raises(casework.StaleCase):
-            casework.change_status(mine, "accepted", "ok", user, seen)
+            casework.change_status(mine, "accepted", "ok", user, seen, "accepted")
     assert stored(app, case.reference).status == "withdrawn"
 
 
@@ -694,7 +799,14 @@ def test_counts_are_reused_briefly_and_refreshed_by_own_changes(client, staff, m
     make_request()  # as if another process stored it: shown within QUEUE_COUNTS_SECONDS
     response = client.get("/staff/")
     assert "Open 1" in text_of(response) and len(queue_refs(response)) == 2
-    post_case(client, case.reference, "status", status="withdrawn", reason="Asked to.")
+    post_case(
+        client,
+        case.reference,
+        "status",
+        status="withdrawn",
+        disposition="withdrawn",
+        reason="Asked to.",
+    )
     text = text_of(client.get("/staff/"))
     assert "Open 1" in text and "Withdrawn 1" in text and "All 2" in text
 
@@ -710,3 +822,40 @@ def test_search_finds_a_form_reference_as_the_applicant_reads_it(
         assert f'/staff/cases/{case.reference}"' in page, typed
         assert "K7QM-4XPD-2H" in page
 
+
+def test_partner_filter_and_column(client, staff, make_request, make_partner):
+    partner = make_partner(name="Río Grande <Legal> Press")
+    framed = make_request(partner_id=partner.id)
+    direct = make_request()
+    staff("reviewer")
+    everything = client.get("/staff/")
+    assert set(queue_refs(everything)) == {
+        framed.reference,
+        direct.reference,
+    }
+    assert "Río Grande &lt;Legal&gt; Press</td>" in page(everything)
+    assert "Our site</td>" in page(everything)
+    through = client.get("/staff/", query_string={"partner": partner.id})
+    assert queue_refs(through) == [framed.reference]
+    ours = client.get("/staff/", query_string={"partner": "direct"})
+    assert queue_refs(ours) == [direct.reference]
+    odd = client.get("/staff/", query_string={"partner": "1 OR 1=1"})
+    assert "Unknown partner: ignored." in page(odd) and len(queue_refs(odd)) == 2
+
+
+def test_export_has_nationality_channel_disposition_and_closing(
+    client, app, staff, make_request, make_partner, login_as
+):
+    partner = make_partner(name="Press site")
+    make_request(
+        status="declined",
+        disposition="declined_over_income",
+        closed_at=utcnow().replace(year=2026, month=3, day=2, hour=9, minute=5),
+        nationality_code="HT",
+        partner_id=partner.id,
+    )
+    staff("reviewer")
+    csv = client.get("/staff/export.csv", query_string={"status": "all"}).get_data(as_text=True)
+    header, row = csv.splitlines()[:2]
+    assert header.endswith("nationality,came through,disposition,closed (UTC)")
+    assert row.endswith("HT,Press site,Declined: over income,2026-03-02 09:05")

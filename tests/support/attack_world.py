@@ -1,13 +1,16 @@
 """The attack suite's staff world: one of everything a staff POST route can
 change, a valid body for each route, and a snapshot of the whole database."""
 
+from datetime import date
+
 from flask import url_for
 from sqlalchemy import select
 
 from intake import create_app
 from intake.db import db
-from intake.models import Invitation, Release, StaffUser
+from intake.models import Funder, Invitation, Release, StaffUser
 from intake.staff import accounts, second_factor
+from intake.timeutil import utcnow
 
 from .apps import TEST_KEYS
 from .staff import next_totp_code
@@ -73,6 +76,9 @@ VALID = {
         "reason": "Called them.",
         "version": "1",
     },
+    "staff.triage.record_outcome": lambda w: {"kind": "filed", "happened_on": w.today},
+    "staff.funders.new": lambda w: {"name": "New fund", "active_from": "2026-01-01"},
+    "staff.funders.edit": lambda w: {"name": "Renamed fund", "active_from": "2026-01-01"},
     "staff.partners.new": lambda w: {"name": "New", "origins": "https://new.example.org"},
     "staff.partners.show": lambda w: {"name": "Renamed", "origins": "https://press.example.org"},
     "staff.partners.toggle_active": lambda w: {"active": "0"},
@@ -114,6 +120,13 @@ class World:
             db.session.commit()
         self.release_id = self._release_id(make_release(is_published=False))
         self.partner = make_partner()
+        self.today = utcnow().date().isoformat()
+        self.accepted = make_request(status="accepted", disposition="accepted", closed_at=utcnow())
+        with app.app_context():
+            funder = Funder(name="A fund", active_from=date(2026, 1, 1))
+            db.session.add(funder)
+            db.session.commit()
+            self.funder_id = funder.id
         self.client = app.test_client()
         self.other_client = app.test_client()
         login_as(self.client, self.admin)
@@ -131,7 +144,10 @@ class World:
 
     def url(self, endpoint: str) -> str:
         values = {
-            "reference": self.case.reference,
+            "reference": (
+                self.accepted if endpoint == "staff.triage.record_outcome" else self.case
+            ).reference,
+            "funder_id": self.funder_id,
             "release_id": self.release_id,
             "partner_id": self.partner.id,
             "user_id": (self.inactive if endpoint == "staff.users.reactivate" else self.target).id,

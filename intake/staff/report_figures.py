@@ -1,0 +1,219 @@
+"""A report: the database's counts (``report_queries``) named, ordered and
+suppressed (``reporting``), ready for the page, the charts and the CSV alike —
+all three read the same ``Cell`` objects, so a count hidden in one is hidden in
+all.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from intake import timeutil
+from intake.models import HelpRequest, Outcome
+from intake.models.outcome import DISPOSITION_LABELS, OUTCOME_LABELS
+from intake.public import choice_lists
+from intake.rules import CLAIM_TYPES, Urgency
+from intake.staff import report_queries
+from intake.staff.casework import SCREEN_LABELS, URGENCY_LABELS
+from intake.staff.report_queries import CLOSED_UNRECORDED, Scope
+from intake.staff.reporting import (
+    Cell,
+    Duration,
+    period_label,
+    period_start,
+    periods,
+    suppress,
+    top_n,
+    total_cell,
+    working_days_before,
+)
+
+FIXED_LABELS = {
+    "urgency": {u.value: label for u, label in URGENCY_LABELS.items()},
+    "detention": {"detained": "Detained", "not_detained": "Not detained"},
+    "channel": {"partner": "Through a partner's site", "direct": "Directly on our site"},
+    "screen": {s.value: label for s, label in SCREEN_LABELS.items()},
+    "relief": {code: label[:1].upper() + label[1:] for code, label in CLAIM_TYPES},
+    "disposition": {
+        **{d.value: label for d, label in DISPOSITION_LABELS.items()},
+        CLOSED_UNRECORDED: "Closed, no disposition recorded",
+        "open": "Still open",
+    },
+}
+TITLES = {
+    "urgency": "Requests received by urgency",
+    "language": "Preferred language",
+    "nationality": "Nationality",
+    "state": "US state",
+    "relief": "Relief sought (a request may seek several)",
+    "detention": "Detention",
+    "channel": "Partner site or direct",
+    "partner": "Requests by partner site",
+    "screen": "Screen results",
+    "disposition": "Dispositions",
+    "outcome": "Outcomes of accepted cases",
+}
+# Figures whose cells do not add up to the requests counted (multiple answers,
+# or only some requests): no total is shown, so none can give a cell away.
+NO_TOTAL = frozenset({"relief", "outcome", "partner"})
+
+
+@dataclass(frozen=True)
+class Figure:
+    slug: str
+    title: str
+    cells: list[Cell]
+    total: Cell | None
+
+    @property
+    def empty(self) -> bool:
+        return all(c.count == 0 for c in self.cells)
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    label: str
+    start: date
+    cells: list[Cell]  # one per urgency
+    total: Cell
+
+
+@dataclass(frozen=True)
+class Report:
+    scope: Scope
+    threshold: int
+    total: Cell
+    received: list[PeriodRow]
+    figures: list[Figure]
+    closing: Duration
+    overdue: Cell
+    reply_within_days: int
+    computed_at: datetime
+
+
+def _figure(slug: str, counts: list[tuple[str, str, int]], total: int, threshold: int) -> Figure:
+    shown_total = slug not in NO_TOTAL
+    return Figure(
+        slug,
+        TITLES[slug],
+        suppress(counts, threshold, total_shown=shown_total),
+        total_cell("Total", total, threshold) if shown_total else None,
+    )
+
+
+def _named(counts: dict[str, int], names: dict[str, str]) -> list[tuple[str, str, int]]:
+    return [(code, str(names.get(code) or code or "Not given"), n) for code, n in counts.items()]
+
+
+def build_report(
+    scope: Scope,
+    *,
+    threshold: int,
+    top: int,
+    today: date,
+    reply_within_days: int,
+) -> Report:
+    daily = report_queries.count_fixed(scope)
+    total, fixed = daily.total, daily.counts
+
+    def fixed_figure(slug: str) -> Figure:
+        labels = FIXED_LABELS[slug]
+        counts = [(code, labels[code], fixed[slug][code]) for code in labels]
+        return _figure(slug, counts, total, threshold)
+
+    languages = _named(report_queries.count_by(scope, HelpRequest.preferred_language), _languages())
+    nationalities = _named(
+        report_queries.count_by(scope, HelpRequest.nationality_code), _nationalities()
+    )
+    states = _named(report_queries.count_by(scope, HelpRequest.state), dict(choice_lists.US_STATES))
+    partners = [
+        (name, name, n) for name, n in sorted(report_queries.count_by_partner(scope).items())
+    ]
+    outcome_counts = report_queries.outcomes(scope)
+    outcomes = [(o.value, OUTCOME_LABELS[o], outcome_counts.get(o.value, 0)) for o in Outcome]
+
+    figures = [
+        fixed_figure("urgency"),
+        _figure("language", top_n(languages, top), total, threshold),
+        _figure("nationality", top_n(nationalities, top), total, threshold),
+        _figure("state", top_n(states, top), total, threshold),
+        fixed_figure("relief"),
+        fixed_figure("detention"),
+        fixed_figure("channel"),
+        _figure("partner", partners, total, threshold),
+        fixed_figure("screen"),
+        fixed_figure("disposition"),
+        _figure("outcome", outcomes, total, threshold),
+    ]
+    count, median, p90 = report_queries.time_to_closing(scope)
+    reply_by = working_days_before(today, reply_within_days)
+    return Report(
+        scope=scope,
+        threshold=threshold,
+        total=total_cell("Requests received", total, threshold),
+        received=_received(scope, daily.days, threshold),
+        figures=figures,
+        closing=Duration("Time from request to closing", count, median, p90, threshold),
+        overdue=total_cell("Overdue", report_queries.overdue(scope, reply_by), threshold),
+        reply_within_days=reply_within_days,
+        computed_at=timeutil.utcnow(),
+    )
+
+
+def _received(scope: Scope, days: dict[str, dict[str, int]], threshold: int) -> list[PeriodRow]:
+    """Days folded into the range's weeks or months, by urgency."""
+    by = scope.date_range.by
+    counts: dict[tuple[date, str], int] = {}
+    for day, by_urgency in days.items():
+        start = period_start(date.fromisoformat(day), by)
+        for urgency, n in by_urgency.items():
+            counts[start, urgency] = counts.get((start, urgency), 0) + n
+    rows = []
+    for start in periods(scope.date_range):
+        cells = [(u.value, URGENCY_LABELS[u], counts.get((start, u.value), 0)) for u in Urgency]
+        period_total = sum(n for _code, _label, n in cells)
+        rows.append(
+            PeriodRow(
+                period_label(start, scope.date_range.by),
+                start,
+                suppress(cells, threshold),
+                total_cell("Total", period_total, threshold),
+            )
+        )
+    return rows
+
+
+def _languages() -> dict[str, str]:
+    return {code: str(label) for code, label in choice_lists.LANGUAGES}
+
+
+def _nationalities() -> dict[str, str]:
+    return {code: str(label) for code, label in choice_lists.NATIONALITY_CHOICES}
+
+
+def csv_rows(report: Report, scope_name: str):
+    """The report as CSV rows: what the page shows, with the same "fewer than"
+    text in place of every suppressed count (never the count)."""
+    r = report.scope.date_range
+    yield ("report", scope_name)
+    yield ("received from", r.start.isoformat())
+    yield ("received to", r.end.isoformat())
+    yield (
+        "small counts",
+        f"counts from 1 to {report.threshold - 1} shown as “fewer than {report.threshold}”",
+    )
+    yield ()
+    yield ("figure", "category", "requests")
+    yield ("Requests received", "Total", report.total.text)
+    yield ("Overdue", f"open past {report.reply_within_days} working days", report.overdue.text)
+    closing = report.closing
+    yield (closing.label, "median", closing.text(closing.median_hours))
+    yield (closing.label, "90th percentile", closing.text(closing.p90_hours))
+    for row in report.received:
+        for cell in row.cells:
+            yield (f"Received, {row.label}", cell.label, cell.text)
+        yield (f"Received, {row.label}", "Total", row.total.text)
+    for figure in report.figures:
+        for cell in figure.cells:
+            yield (figure.title, cell.label, cell.text)
+        if figure.total is not None:
+            yield (figure.title, "Total", figure.total.text)

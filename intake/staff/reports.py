@@ -1,0 +1,172 @@
+"""``/staff/reports``: figures, charts and CSV for admins and analysts.
+
+Nothing here reads a person: the figures are aggregates the database computes
+(``report_queries``), small counts suppressed (``reporting``), so the
+``analyst`` role — reports only — never meets a name, contact, free text or
+reference. Charts are SVG drawn here (``charts``): no script reaches the browser.
+"""
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from markupsafe import Markup
+
+from intake import audit, memo, timeutil
+from intake.db import db
+from intake.funding import Coverage, all_funders
+from intake.models import Funder
+from intake.public import choice_lists
+from intake.rules import CLAIM_LABELS
+from intake.staff import charts
+from intake.staff.export import csv_lines
+from intake.staff.report_figures import Report, build_report, csv_rows
+from intake.staff.report_queries import Scope
+from intake.staff.reporting import DateRange
+
+# A child of the /staff parent (intake.staff): login, the "reports" permission
+# (admins and analysts) and no-store come from there.
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+# Figures the issue asks for whose data the app does not record yet.
+NOT_REPORTED = (
+    "Time from request to first contact attempt: contact attempts are not recorded yet.",
+    "Referral outcomes by organisation: referrals are not recorded yet.",
+)
+
+
+def _scope(funder_id: int | None = None) -> tuple[Scope, str | None]:
+    """The range from the query string; the funder from it (or the URL)."""
+    date_range = DateRange.from_args(request.args, timeutil.today())
+    error = None
+    if funder_id is None:
+        text = (request.args.get("funder") or "").strip()
+        if text:
+            if text.isdigit() and db.session.get(Funder, int(text)) is not None:
+                funder_id = int(text)
+            else:
+                error = "Unknown funder: all requests are shown."
+    return Scope(date_range, funder_id), error
+
+
+REPORTS_STORE = "reports"
+
+
+def _report(scope: Scope) -> Report:
+    """The report for ``scope``, computed at most once per REPORT_CACHE_SECONDS
+    in each process (a figure for a quarter does not change by the second)."""
+    config = current_app.config
+    today = timeutil.today()
+    settings = (
+        config["REPORT_SMALL_COUNT_THRESHOLD"],
+        config["REPORT_TOP_N"],
+        config["REPLY_WITHIN_DAYS"],
+    )
+
+    def compute() -> Report:
+        return build_report(
+            scope,
+            threshold=settings[0],
+            top=settings[1],
+            today=today,
+            reply_within_days=settings[2],
+        )
+
+    seconds = config["REPORT_CACHE_SECONDS"]
+    return memo.remembered(REPORTS_STORE, (scope, settings, today), compute, seconds, 64)
+
+
+def forget_reports() -> None:
+    """After a change here that the figures must show at once (a funder saved)."""
+    memo.forget(REPORTS_STORE)
+
+
+def _charts(report: Report) -> dict[str, Markup]:
+    """The report's charts, drawn once per computed report (kept with it)."""
+    seconds = current_app.config["REPORT_CACHE_SECONDS"]
+    key = ("charts", id(report), report.computed_at)
+    return memo.remembered(REPORTS_STORE, key, lambda: _draw(report), seconds, 64)
+
+
+def _draw(report: Report) -> dict[str, Markup]:
+    drawn = {f.slug: charts.bar_chart(f.cells, f.title) for f in report.figures if f.cells}
+    rows = report.received
+    series = {
+        cell.label: [row.cells[index] for row in rows] for index, cell in enumerate(rows[0].cells)
+    }
+    drawn["received"] = charts.line_chart(
+        [row.label for row in rows], series, "Requests received by urgency"
+    )
+    return drawn
+
+
+def _scope_name(scope: Scope) -> str:
+    if scope.funder_id is None:
+        return "All requests"
+    return f"Requests counting for {db.session.get(Funder, scope.funder_id).name}"
+
+
+@bp.route("/")
+def index():
+    scope, funder_error = _scope()
+    report = _report(scope)
+    range_args = scope.date_range.as_args()
+    args = {**range_args, **({"funder": scope.funder_id} if scope.funder_id else {})}
+    return render_template(
+        "reports/index.html",
+        report=report,
+        charts=_charts(report),
+        funders=all_funders(),
+        funder_error=funder_error,
+        scope_name=_scope_name(scope),
+        args=args,
+        range_args=range_args,
+        not_reported=NOT_REPORTED,
+    )
+
+
+@bp.route("/export.csv")
+def export():
+    scope, _error = _scope()
+    report = _report(scope)
+    r = scope.date_range
+    audit.record(
+        "reports.csv", "funder", str(scope.funder_id or ""), f"{r.start}..{r.end} by {r.by}"
+    )
+    db.session.commit()
+    name = f"report-{r.start}-{r.end}" + (f"-funder-{scope.funder_id}" if scope.funder_id else "")
+    return Response(
+        "".join(csv_lines(csv_rows(report, _scope_name(scope)))),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+@bp.route("/funders/<int:funder_id>")
+def funder_report(funder_id: int):
+    funder = db.session.get(Funder, funder_id) or abort(404)
+    scope, _error = _scope(funder_id)
+    report = _report(scope)
+    return render_template(
+        "reports/funder.html",
+        funder=funder,
+        coverage=describe_coverage(funder),
+        report=report,
+        charts=_charts(report),
+        range_args=scope.date_range.as_args(),
+        prepared=timeutil.today(),
+        not_reported=NOT_REPORTED,
+    )
+
+
+def describe_coverage(funder: Funder) -> str:
+    terms = Coverage.of(funder)
+    until = f" to {terms.active_until:%-d %B %Y}" if terms.active_until else ", still running"
+    parts = [f"funded from {terms.active_from:%-d %B %Y}{until}"]
+    states = dict(choice_lists.US_STATES)
+    languages = {code: str(label) for code, label in choice_lists.LANGUAGES}
+    for codes, names, what in (
+        (terms.states, states, "in"),
+        (terms.claim_types, CLAIM_LABELS, "seeking"),
+        (terms.languages, languages, "speaking"),
+    ):
+        if codes:
+            parts.append(f"{what} " + ", ".join(sorted(str(names.get(c, c)) for c in codes)))
+    return "; ".join(parts)

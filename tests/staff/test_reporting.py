@@ -1,0 +1,221 @@
+"""The rules every published figure follows: ranges, periods, suppression,
+percentile ranks, and the dispositions and outcomes lists."""
+
+from datetime import date, datetime
+
+import pytest
+
+from intake.models import Disposition, Outcome
+from intake.models.outcome import dispositions_for
+from intake.staff.charts import bar_chart, line_chart
+from intake.staff.reporting import (
+    DateRange,
+    Duration,
+    Period,
+    nearest_rank,
+    percentile_hours,
+    period_start,
+    periods,
+    suppress,
+    top_n,
+    total_cell,
+    working_days_before,
+)
+
+TODAY = date(2026, 11, 29)  # a Sunday
+
+
+# --- ranges and periods ------------------------------------------------------------
+
+
+def test_default_range_is_the_last_twelve_months_by_month():
+    default = DateRange.from_args({}, TODAY)
+    assert (default.start, default.end, default.by) == (date(2025, 12, 1), TODAY, Period.MONTH)
+    assert default.errors == ()
+
+
+def test_range_edges_include_both_days():
+    r = DateRange.from_args({"from": "2026-01-01", "to": "2026-01-31", "by": "week"}, TODAY)
+    assert r.since == datetime(2026, 1, 1, 0, 0)
+    assert r.before == datetime(2026, 2, 1, 0, 0)  # compared with <: all of the 31st is in
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"from": "2026-02-30"}, "is not a date"),
+        ({"from": "yesterday"}, "is not a date"),
+        ({"to": "2026-1-5"}, "is not a date"),
+        ({"by": "day"}, "week or month"),
+        ({"from": "2026-05-01", "to": "2026-04-01"}, "swapped"),
+        ({"from": "1990-01-01", "to": "2026-01-01"}, "ten years"),
+    ],
+)
+def test_unreadable_range_falls_back_and_says_so(args, message):
+    r = DateRange.from_args(args, TODAY)
+    assert any(message in e for e in r.errors)
+    assert r.start <= r.end
+
+
+def test_swapped_dates_are_swapped_back():
+    r = DateRange.from_args({"from": "2026-05-01", "to": "2026-04-01"}, TODAY)
+    assert (r.start, r.end) == (date(2026, 4, 1), date(2026, 5, 1))
+
+
+def test_weeks_start_on_monday_and_months_on_the_first():
+    assert period_start(date(2026, 11, 29), Period.WEEK) == date(2026, 11, 23)  # Sunday
+    assert period_start(date(2026, 11, 23), Period.WEEK) == date(2026, 11, 23)  # Monday
+    assert period_start(date(2026, 11, 29), Period.MONTH) == date(2026, 11, 1)
+
+
+def test_periods_cover_the_range_across_a_year_end():
+    r = DateRange(date(2025, 11, 15), date(2026, 2, 1), Period.MONTH)
+    assert periods(r) == [date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]
+    weeks = periods(DateRange(date(2026, 11, 29), date(2026, 11, 30), Period.WEEK))
+    assert weeks == [date(2026, 11, 23), date(2026, 11, 30)]
+
+
+def test_working_days_skip_weekends():
+    assert working_days_before(date(2026, 11, 30), 1) == date(2026, 11, 27)  # Mon → Fri
+    assert working_days_before(date(2026, 11, 27), 5) == date(2026, 11, 20)
+    assert working_days_before(date(2026, 11, 27), 0) == date(2026, 11, 27)
+
+
+# --- suppression ---------------------------------------------------------------------
+
+
+def counts(*numbers):
+    return [(f"k{i}", f"Label {i}", n) for i, n in enumerate(numbers)]
+
+
+@pytest.mark.parametrize("small", [1, 2, 3, 4])
+def test_counts_under_the_threshold_are_never_shown(small):
+    cells = suppress(counts(small, 50, 60, 70), threshold=5)
+    assert cells[0].count is None and cells[0].text == "fewer than 5"
+    assert cells[0].plotted == 0
+    assert all(str(small) != c.text for c in cells)
+
+
+def test_the_threshold_itself_and_zero_are_shown():
+    cells = suppress(counts(5, 0, 12), threshold=5, total_shown=False)
+    assert [c.text for c in cells] == ["5", "0", "12"]
+
+
+def test_one_hidden_cell_with_a_total_hides_the_next_smallest_too():
+    # 3 + 8 + 40 = 51: with the total and 8 and 40 shown, 3 could be worked out.
+    cells = suppress(counts(3, 8, 40), threshold=5)
+    assert [c.suppressed for c in cells] == [True, True, False]
+
+
+def test_two_hidden_cells_need_no_more():
+    cells = suppress(counts(3, 2, 40, 9), threshold=5)
+    assert [c.suppressed for c in cells] == [True, True, False, False]
+
+
+def test_without_a_total_only_small_cells_are_hidden():
+    cells = suppress(counts(3, 8, 40), threshold=5, total_shown=False)
+    assert [c.suppressed for c in cells] == [True, False, False]
+
+
+def test_a_configured_threshold_is_used_in_the_text():
+    cells = suppress(counts(9, 10, 30), threshold=10)
+    assert cells[0].text == "fewer than 10"
+    assert total_cell("Total", 7, 10).text == "fewer than 10"
+    assert total_cell("Total", 1234, 10).text == "1,234"
+
+
+def test_top_n_sums_the_rest_as_other_before_suppression():
+    rows = top_n(counts(1, 50, 2, 30, 2), n=2)
+    assert rows == [("k1", "Label 1", 50), ("k3", "Label 3", 30), ("other_rest", "Other", 5)]
+    assert [c.text for c in suppress(rows, 5)] == ["50", "30", "5"]
+    assert top_n(counts(4, 3), n=5) == [("k0", "Label 0", 4), ("k1", "Label 1", 3)]
+
+
+# --- percentiles ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "n", "rank"),
+    [(1, 2, 1, 1), (1, 2, 2, 1), (1, 2, 3, 2), (1, 2, 10, 5), (9, 10, 10, 9), (9, 10, 11, 10)],
+)
+def test_nearest_rank(a, b, n, rank):
+    assert nearest_rank(a, b, n) == rank
+
+
+def test_percentile_from_hour_counts():
+    histogram = [(1, 4), (2, 1), (7, 4), (30, 1)]  # ten requests
+    assert percentile_hours(histogram, 1, 2) == 2.0  # the 5th
+    assert percentile_hours(histogram, 9, 10) == 7.0  # the 9th
+    assert percentile_hours([(3, 1)], 9, 10) == 3.0
+    assert percentile_hours([], 1, 2) is None
+
+
+def test_durations_under_the_threshold_are_hidden():
+    few = Duration("Closing", 3, 10.0, 20.0, threshold=5)
+    assert few.text(few.median_hours) == "fewer than 5 requests"
+    enough = Duration("Closing", 5, 10.0, 72.0, threshold=5)
+    assert enough.text(enough.median_hours) == "10.0 hours"
+    assert enough.text(enough.p90_hours) == "3.0 days"
+    assert Duration("Closing", 0, None, None, 5).text(None) == "no requests"
+
+
+# --- dispositions and outcomes -----------------------------------------------------
+
+
+def test_every_disposition_has_a_label_and_closes_with_one_status():
+    assert {d.value for d in Disposition} == {
+        "accepted",
+        "referred",
+        "declined_outside_area",
+        "declined_over_income",
+        "declined_represented",
+        "declined_no_claim",
+        "declined_capacity",
+        "not_reached",
+        "withdrawn",
+        "duplicate",
+    }
+    for d in Disposition:
+        assert d.label and d.status in {"accepted", "referred", "declined", "withdrawn"}
+    assert dispositions_for("accepted") == (Disposition.ACCEPTED,)
+    assert Disposition.NOT_REACHED in dispositions_for("declined")
+    assert dispositions_for("new") == ()
+
+
+def test_every_outcome_has_a_label():
+    assert [o.value for o in Outcome] == [
+        "filed",
+        "granted",
+        "denied",
+        "appealed",
+        "transferred",
+        "withdrawn",
+    ]
+    assert all(o.label for o in Outcome)
+
+
+# --- charts ------------------------------------------------------------------------------
+
+
+def test_chart_is_inline_svg_without_style_script_or_external_reference():
+    cells = suppress([("a", "Spanish", 120), ("b", "Tigrinya", 3), ("c", "<b>x</b>", 40)], 5)
+    svg = str(bar_chart(cells, "Language"))
+    assert svg.startswith("<svg") and 'role="img"' in svg and "<title>" in svg
+    for banned in ("style", "<script", "href", "url(", "javascript:"):
+        assert banned not in svg
+    assert "Tigrinya (&lt;5)" in svg  # the suppressed bar says so
+    assert "&lt;b&gt;x&lt;/b&gt;" in svg  # labels escaped
+    months = ["Jan 2026", "Feb 2026"]
+    critical, high = suppress(counts(0, 7), 5, False), suppress(counts(9, 12), 5, False)
+    line = str(line_chart(months, {"Critical": critical, "High": high}, "By month"))
+    assert "Jan 2026" in line
+    assert "style" not in line and "<script" not in line
+
+
+def test_a_suppressed_count_leaves_a_gap_in_its_line_never_a_zero():
+    months = ["Jan 2026", "Feb 2026", "Mar 2026"]
+    high = suppress(counts(9, 3, 12), 5, False)
+    line = str(line_chart(months, {"High": high}, "By month"))
+    assert line.count("<path") == 2  # two pieces: before and after the gap
+    hidden = suppress(counts(3, 2, 1), 5, False)
+    assert "see the table" in str(line_chart(months, {"High": hidden}, "By month"))
