@@ -35,6 +35,15 @@ from intake.models import AuditEvent, HelpRequest
 from intake.rules import Facts, Thresholds, Urgency
 
 BATCH = 500
+# What applying a row's steps reads (no personal answer, nothing to decrypt).
+STEP_COLUMNS = (
+    HelpRequest.id,
+    HelpRequest.urgency_rank,
+    HelpRequest.urgency_steps,
+    HelpRequest.urgency_changes_on,
+    HelpRequest.urgency_rose_on,
+    HelpRequest.urgency_set_by_staff,
+)
 
 
 def thresholds_from(app: Flask) -> Thresholds:
@@ -100,18 +109,7 @@ def bring_up_to_date(today: date | None = None) -> int:
     if its ``urgency_changes_on`` is still the one read (a correction in between
     wins)."""
     today = today or timeutil.today()
-    due = (
-        select(
-            HelpRequest.id,
-            HelpRequest.urgency_rank,
-            HelpRequest.urgency_steps,
-            HelpRequest.urgency_changes_on,
-            HelpRequest.urgency_rose_on,
-            HelpRequest.urgency_set_by_staff,
-        )
-        .where(HelpRequest.urgency_changes_on <= today)
-        .limit(BATCH)
-    )
+    due = select(*STEP_COLUMNS).where(HelpRequest.urgency_changes_on <= today).limit(BATCH)
     changed = 0
     while rows := db.session.execute(due).all():
         for row in rows:

@@ -131,7 +131,7 @@ class FactForm(VersionedForm):
     day = StringField("Day (optional)", validators=[Length(max=2)])
     year = StringField("Year", validators=[Length(max=4)])
     reason = TextAreaField(
-        "Reason",
+        "Reason for the correction",
         description="Required: where the right date comes from (a notice, a call...).",
         validators=[
             DataRequired("Give a reason for correcting the fact."),

@@ -13,7 +13,7 @@ from intake.db import db
 from intake.public.help_requests import under_18
 from intake.public.screening_form import HelpForm
 from intake.rules import PartialDate
-from tests.support.form import form_with, store_answers
+from tests.support.form import dated, form_with, store_answers
 
 TODAY = date(2026, 5, 1)
 
@@ -141,9 +141,7 @@ def test_removal_order_20_days_ago_is_critical_with_appeal_deadline(app):
             decided="yes",
             appealed="no",
             in_absentia="no",
-            decision_day=str(order.day),
-            decision_month=str(order.month),
-            decision_year=str(order.year),
+            **dated("decision", order),
         )
         assert row.urgency == "critical"
         assert (order + timedelta(days=30)).isoformat() in json.loads(row.deadline_dates)

@@ -9,7 +9,7 @@ import pytest
 from intake import facts, timeutil
 from intake.db import db
 from intake.models import HelpRequest
-from tests.support.form import VALID, submit_answers
+from tests.support.form import VALID, dated, submit_answers
 
 TODAY = date(2026, 5, 1)
 
@@ -113,9 +113,7 @@ def test_a_family_member_asks_for_a_detained_relative_with_an_order(client, app)
         helper_relationship="sister",
         detained="yes",
         decided="yes",
-        decision_day=str(order.day),
-        decision_month=str(order.month),
-        decision_year=str(order.year),
+        **dated("decision", order),
         in_absentia="no",
         appealed="no",
         share_consent="yes",

@@ -9,7 +9,7 @@ import pytest
 from intake import timeutil
 from intake.db import db
 from intake.models import AuditEvent, HelpRequest
-from tests.support.form import submit_answers
+from tests.support.form import dated, submit_answers
 from tests.support.staff import post_case
 
 TODAY = date(2026, 5, 1)
@@ -28,9 +28,7 @@ def ordered(app):
     submit_answers(
         client,
         decided="yes",
-        decision_day=str(ORDER.day),
-        decision_month=str(ORDER.month),
-        decision_year=str(ORDER.year),
+        **dated("decision", ORDER),
         in_absentia="no",
         appealed="no",
     )
@@ -126,9 +124,7 @@ def test_queue_marks_urgency_that_rose_since_you_last_looked(
         app.test_client(),
         hearing="yes",
         i589_filed="yes",
-        hearing_day=str(hearing.day),
-        hearing_month=str(hearing.month),
-        hearing_year=str(hearing.year),
+        **dated("hearing", hearing),
     )
     reviewer = make_staff("reviewer")
     login_as(client, reviewer)

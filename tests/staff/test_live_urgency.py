@@ -11,7 +11,7 @@ from intake import facts, live_urgency, timeutil
 from intake.db import db
 from intake.models import HelpRequest
 from intake.rules import PartialDate
-from tests.support.form import store_answers
+from tests.support.form import dated, store_answers
 
 TODAY = date(2026, 5, 1)
 TODAY_NOON = datetime(2026, 5, 1, 12)
@@ -34,9 +34,7 @@ def test_hearing_80_days_out_rises_on_its_own(app, monkeypatch):
             app,
             hearing="yes",
             i589_filed="yes",  # no one-year deadline in the way
-            hearing_day=str(hearing.day),
-            hearing_month=str(hearing.month),
-            hearing_year=str(hearing.year),
+            **dated("hearing", hearing),
         )
         assert (row.urgency, row.urgency_rose_on) == ("normal", None)
         steps = json.loads(row.urgency_steps)
@@ -120,9 +118,7 @@ def test_urgency_set_by_hand_is_raised_by_the_rules_never_lowered(
             app,
             hearing="yes",
             i589_filed="yes",
-            hearing_day=str(hearing.day),
-            hearing_month=str(hearing.month),
-            hearing_year=str(hearing.year),
+            **dated("hearing", hearing),
         )
         case_facts.set_urgency(row, by_hand, "Called them", staff, row.version)
         row = db.session.get(HelpRequest, row.id)
@@ -148,9 +144,7 @@ def test_case_page_facts_carry_reasons_and_sources(app):
             decided="yes",
             appealed="no",
             in_absentia="no",
-            decision_day=str(order.day),
-            decision_month=str(order.month),
-            decision_year=str(order.year),
+            **dated("decision", order),
         )
         case = case_facts.read(row)
     appeal = next(d for d in case.ranked.deadlines if d.kind == "bia_appeal")
@@ -173,16 +167,12 @@ def test_digest_counts_per_band_without_personal_data(app, monkeypatch):
         store(
             app,
             hearing="yes",
-            hearing_day=str(hearing.day),
-            hearing_month=str(hearing.month),
-            hearing_year=str(hearing.year),
+            **dated("hearing", hearing),
         )
         store(
             app,
             hearing="yes",
-            hearing_day=str(far.day),
-            hearing_month=str(far.month),
-            hearing_year=str(far.year),
+            **dated("hearing", far),
             name="Other",
         )
         found = digest.counts(TODAY, 7)
@@ -213,16 +203,7 @@ def test_a_correction_made_meanwhile_is_not_overwritten_by_the_refresh(app, monk
     """The refresh writes a row only if its next step is still the one it read."""
     with app.app_context():
         row = store(app, **hearing_in(80))
-        due = db.session.execute(
-            db.select(
-                HelpRequest.id,
-                HelpRequest.urgency_rank,
-                HelpRequest.urgency_steps,
-                HelpRequest.urgency_changes_on,
-                HelpRequest.urgency_rose_on,
-                HelpRequest.urgency_set_by_staff,
-            ).filter_by(id=row.id)
-        ).one()
+        due = db.session.execute(db.select(*live_urgency.STEP_COLUMNS).filter_by(id=row.id)).one()
         db.session.execute(
             db.update(HelpRequest).filter_by(id=row.id).values(urgency_changes_on=None)
         )
