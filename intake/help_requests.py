@@ -11,7 +11,7 @@ import secrets
 from flask import Flask
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from . import contact, crypto, notify, timeutil
+from . import conflicts, contact, crypto, notify, timeutil
 from .db import db
 from .models import HelpRequest, Release
 from .rules import Answers, Assessment, Thresholds, assess
@@ -109,6 +109,7 @@ def create_request(
         row.partner_id = partner_id  # the partner's frame it came through, if any
         db.session.add(row)
         notify.queue_if_critical(row)  # same transaction: stored ⇒ staff will be told
+        conflicts.index_request(row)  # and in the conflict index, which outlives it
         try:
             _commit_keeping_values()
             return row

@@ -7,7 +7,7 @@ found through keyed hashes of the normalised phone and email.
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..crypto import Encrypted
@@ -60,6 +60,13 @@ class HelpRequest(db.Model):
     state: Mapped[str] = mapped_column(String(2), default="")
     preferred_language: Mapped[str] = mapped_column(String(40), default="")
     safe_to_message: Mapped[str] = mapped_column(String(10), default="not_sure")
+    # May we share the request with another legal organisation? Asked as its own
+    # question; None on requests made before the form asked it (treated as no).
+    share_consent: Mapped[str | None] = mapped_column(String(10))
+    # Staff have reached the person or left them a message (intake.outreach):
+    # the promised reply is kept. Part of the queue's order: within an urgency
+    # band, people nobody has reached yet come first, oldest (so overdue) first.
+    contacted: Mapped[bool] = mapped_column(default=False, server_default=false())
     interface_language: Mapped[str] = mapped_column(String(10), default="en")
     source: Mapped[str] = mapped_column(String(160), default="")  # release slug or page
     # The partner site whose frame the request came through (None: our own pages).
@@ -82,13 +89,14 @@ class HelpRequest(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
-        Index("ix_help_request_queue", "status", "urgency_rank", "created_at", "id"),
-        Index("ix_help_request_queue_all", "urgency_rank", "created_at", "id"),
+        Index("ix_help_request_queue", "status", "urgency_rank", "contacted", "created_at", "id"),
+        Index("ix_help_request_queue_all", "urgency_rank", "contacted", "created_at", "id"),
         # The language filter is the one staff use most after status.
         Index(
             "ix_help_request_queue_language",
             "preferred_language",
             "urgency_rank",
+            "contacted",
             "created_at",
             "id",
         ),

@@ -1,0 +1,241 @@
+"""Conflict of interest: is the person in a new request someone the office has
+acted for, or against, before?
+
+Every applicant (and every adverse party staff record on a case) goes into the
+conflict index as keyed hashes (HMAC under ``LOOKUP_KEY``) of their normalised
+name and, when known, date of birth, with the reference of the request. A case
+page looks its people up in the index; the index holds no clear text, so a copy
+of it names nobody. ``purge`` deletes requests but keeps their index entries (the
+link to the request is cut, the reference stays): a conflict of interest does not
+end when the file is deleted. SECURITY.md says what that keeps and why.
+
+A match is only "possible": names repeat, spellings differ, and a person judges
+it. Normalising catches the differences that say nothing about who someone is
+(case, accents, punctuation, spacing, word order); a missing date of birth never
+rules a match out, and a different one only lowers it in the list.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import exists, select
+
+from . import audit
+from .crypto import keyring
+from .db import db
+from .input_hygiene import clean_name
+from .models import AdverseParty, ConflictKey, HelpRequest, StaffUser
+
+RELATIONSHIPS = {
+    "abuser": "Abuser (VAWA, U visa)",
+    "trafficker": "Trafficker (T visa)",
+    "parent": "Parent (SIJS)",
+    "perpetrator": "Perpetrator of a crime (U visa)",
+    "other": "Other adverse party",
+}
+KINDS = {"applicant": "applicant", "helper": "helper", "adverse_party": "adverse party"}
+NAME_MAX = 100
+_NOT_LETTER = re.compile(r"[^\w]+|_")
+
+
+class ConflictError(ValueError):
+    """Input the rules refuse; the message is shown to the staff member."""
+
+
+# --- rules (pure) -------------------------------------------------------------------
+
+
+def normalise_name(name: str) -> str:
+    """A name reduced to what identifies it: compatibility-normalised, accents
+    and other combining marks dropped, case folded, punctuation to spaces, words
+    sorted (so "García-López, María" and "maria lopez garcia" agree)."""
+    decomposed = unicodedata.normalize("NFKD", clean_name(name))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(sorted(_NOT_LETTER.sub(" ", bare).split()))
+
+
+def name_key(name: str) -> str:
+    return "conflict-name:" + normalise_name(name)
+
+
+def dob_key(day: date) -> str:
+    return "conflict-dob:" + day.isoformat()
+
+
+@dataclass(frozen=True)
+class Keys:
+    name_hash: str
+    dob_hash: str | None
+
+
+def keys_for(ring, name: str, born: date | None) -> Keys | None:
+    """The keyed hashes of a person, or None when the name has no letters."""
+    if not normalise_name(name):
+        return None
+    return Keys(
+        ring.lookup_hash(name_key(name)), ring.lookup_hash(dob_key(born)) if born else None
+    )
+
+
+def strength(mine: str | None, theirs: str | None) -> str:
+    """How far a name match goes: "name and date of birth", "name" (a date
+    missing on either side), or "name, different date of birth"."""
+    if mine and theirs:
+        return "name and date of birth" if mine == theirs else "name, different date of birth"
+    return "name"
+
+
+STRENGTH_ORDER = {"name and date of birth": 0, "name": 1, "name, different date of birth": 2}
+
+
+# --- the index ------------------------------------------------------------------------
+
+
+def _add_key(kind: str, keys: Keys | None, help_request: HelpRequest, party_id=None) -> None:
+    if keys is not None:
+        db.session.add(
+            ConflictKey(
+                kind=kind,
+                name_hash=keys.name_hash,
+                dob_hash=keys.dob_hash,
+                reference=help_request.reference,
+                request=help_request,
+                adverse_party_id=party_id,
+            )
+        )
+
+
+def index_request(help_request: HelpRequest) -> None:
+    """Put the applicant in the index, once (the caller commits). A new request
+    is not flushed here: the form stores it and its key in one transaction. The
+    form does not ask for a date of birth yet, so applicants are indexed by name."""
+    if help_request.id is not None and db.session.execute(
+        select(
+            exists().where(
+                ConflictKey.request_id == help_request.id, ConflictKey.kind == "applicant"
+            )
+        )
+    ).scalar():
+        return
+    _add_key("applicant", keys_for(keyring(), help_request.name, None), help_request)
+
+
+def index_unindexed(request_ids: list[int]) -> int:
+    """Index the applicants among ``request_ids`` who are not in the index yet
+    (requests made before it existed); ``purge`` calls this before deleting, so
+    nobody leaves the office's files without leaving their keys. Returns how many."""
+    if not request_ids:
+        return 0
+    indexed = select(ConflictKey.request_id).where(
+        ConflictKey.kind == "applicant", ConflictKey.request_id.in_(request_ids)
+    )
+    query = select(HelpRequest).where(
+        HelpRequest.id.in_(request_ids), HelpRequest.id.not_in(indexed)
+    )
+    rows = list(db.session.execute(query).scalars())
+    ring = keyring()
+    for row in rows:
+        _add_key("applicant", keys_for(ring, row.name, None), row)
+    db.session.flush()
+    return len(rows)
+
+
+def add_adverse_party(
+    help_request: HelpRequest,
+    actor: StaffUser,
+    *,
+    relationship: str,
+    name: str,
+    born: date | None = None,
+) -> AdverseParty:
+    """Record an adverse party on a case and put them in the index."""
+    if relationship not in RELATIONSHIPS:
+        raise ConflictError("Choose who this person is to the applicant.")
+    name = clean_name(name)
+    if not normalise_name(name):
+        raise ConflictError("Enter the person's name.")
+    if len(name) > NAME_MAX:
+        raise ConflictError(f"The name is too long (at most {NAME_MAX} characters).")
+    party = AdverseParty(
+        request_id=help_request.id,
+        relationship=relationship,
+        name=name,
+        date_of_birth=born.isoformat() if born else None,
+        added_by_id=actor.id,
+    )
+    db.session.add(party)
+    db.session.flush()
+    keys = keys_for(keyring(), name, born)
+    _add_key("adverse_party", keys, help_request, party.id)
+    audit.record(
+        "case.adverse_party",
+        "request",
+        help_request.reference,
+        f"party={party.id} relationship={relationship}",
+        actor.id,
+    )
+    db.session.commit()
+    return party
+
+
+def adverse_parties_of(help_request: HelpRequest) -> list[AdverseParty]:
+    query = (
+        select(AdverseParty)
+        .where(AdverseParty.request_id == help_request.id)
+        .order_by(AdverseParty.added_at, AdverseParty.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+# --- the check ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PossibleConflict:
+    ours: str  # who in this case: "applicant" or "adverse party: <relationship label>"
+    theirs: str  # who they were elsewhere: a KINDS value
+    reference: str  # the other request (it may have been purged)
+    purged: bool
+    strength: str
+
+    @property
+    def adverse(self) -> bool:
+        """One side is an adverse party and the other is not: the office may be
+        acting against someone it acts for (the conflicts that matter most)."""
+        return self.ours.startswith("adverse") != (self.theirs == "adverse party")
+
+
+def conflicts_for(help_request: HelpRequest) -> list[PossibleConflict]:
+    """Possible conflicts of this case's people with every other request's, found
+    by keyed hash (nothing is decrypted but this case's own people). Adverse
+    matches first, then by strength."""
+    ring = keyring()
+    people = [("applicant", keys_for(ring, help_request.name, None))]
+    for party in adverse_parties_of(help_request):
+        born = date.fromisoformat(party.date_of_birth) if party.date_of_birth else None
+        label = RELATIONSHIPS.get(party.relationship, party.relationship)
+        people.append((f"adverse party: {label}", keys_for(ring, party.name, born)))
+    people = [(who, keys) for who, keys in people if keys is not None]
+    if not people:
+        return []
+    hashes = {keys.name_hash for _who, keys in people}
+    query = select(ConflictKey).where(
+        ConflictKey.name_hash.in_(hashes), ConflictKey.reference != help_request.reference
+    )
+    found = []
+    for row in db.session.execute(query.order_by(ConflictKey.created_at)).scalars():
+        for who, keys in people:
+            if keys.name_hash == row.name_hash:
+                found.append(
+                    PossibleConflict(
+                        ours=who,
+                        theirs=KINDS.get(row.kind, row.kind),
+                        reference=row.reference,
+                        purged=row.request_id is None,
+                        strength=strength(keys.dob_hash, row.dob_hash),
+                    )
+                )
+    found.sort(key=lambda c: (not c.adverse, STRENGTH_ORDER[c.strength], c.reference))
+    return found
