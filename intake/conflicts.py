@@ -74,9 +74,7 @@ def keys_for(ring, name: str, born: date | None) -> Keys | None:
     """The keyed hashes of a person, or None when the name has no letters."""
     if not normalise_name(name):
         return None
-    return Keys(
-        ring.lookup_hash(name_key(name)), ring.lookup_hash(dob_key(born)) if born else None
-    )
+    return Keys(ring.lookup_hash(name_key(name)), ring.lookup_hash(dob_key(born)) if born else None)
 
 
 def strength(mine: str | None, theirs: str | None) -> str:
@@ -111,13 +109,16 @@ def index_request(help_request: HelpRequest) -> None:
     """Put the applicant in the index, once (the caller commits). A new request
     is not flushed here: the form stores it and its key in one transaction. The
     form does not ask for a date of birth yet, so applicants are indexed by name."""
-    if help_request.id is not None and db.session.execute(
-        select(
-            exists().where(
-                ConflictKey.request_id == help_request.id, ConflictKey.kind == "applicant"
+    if (
+        help_request.id is not None
+        and db.session.execute(
+            select(
+                exists().where(
+                    ConflictKey.request_id == help_request.id, ConflictKey.kind == "applicant"
+                )
             )
-        )
-    ).scalar():
+        ).scalar()
+    ):
         return
     _add_key("applicant", keys_for(keyring(), help_request.name, None), help_request)
 

@@ -116,9 +116,7 @@ class OfficeCalendar:
 
     def is_overdue(self, created_at: datetime, today: date | None = None) -> bool:
         sent_on = working_days.office_date(created_at, self.zone)
-        return working_days.is_overdue(
-            sent_on, today or self.today(), self.reply_days, self.closed
-        )
+        return working_days.is_overdue(sent_on, today or self.today(), self.reply_days, self.closed)
 
     def overdue_before(self, today: date | None = None) -> datetime:
         """Requests created before this stored time are overdue (when open and

@@ -45,7 +45,7 @@ class ReferralError(ValueError):
 
 
 def codes(stored: str) -> frozenset[str]:
-    """" es fr " as {"es", "fr"}."""
+    """ " es fr " as {"es", "fr"}."""
     return frozenset((stored or "").split())
 
 

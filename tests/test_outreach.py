@@ -92,9 +92,7 @@ def test_a_message_against_the_safe_contact_answer_is_refused_without_a_reason(
         assert attempt.override_reason.startswith("Hearing tomorrow")
         actions = db.session.execute(db.select(AuditEvent.action)).scalars().all()
         assert actions == ["case.contact", "case.contact_override"]
-        assert "Hearing" not in " ".join(
-            db.session.execute(db.select(AuditEvent.detail)).scalars()
-        )
+        assert "Hearing" not in " ".join(db.session.execute(db.select(AuditEvent.detail)).scalars())
 
 
 def test_an_override_reason_is_not_kept_where_nothing_was_overridden(

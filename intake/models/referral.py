@@ -43,9 +43,7 @@ class Referral(db.Model):
     request_id: Mapped[int] = mapped_column(
         ForeignKey("help_request.id", ondelete="CASCADE"), index=True
     )
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("referral_organisation.id"), index=True
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("referral_organisation.id"), index=True)
     made_on: Mapped[date]
     made_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     made_at: Mapped[datetime] = mapped_column(default=column_now)
