@@ -15,9 +15,11 @@ from . import (
     crypto,
     db,
     demo,
+    directory,
     editorial,
     embed,
     errors,
+    followup,
     health,
     help_requests,
     html,
@@ -79,6 +81,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(partners.bp)
     embed.init_app(app)
     app.register_blueprint(triage.bp)
+    app.register_blueprint(followup.bp)
+    app.register_blueprint(directory.bp)
     app.register_blueprint(editorial.bp)
     staff.init_app(app)
     releases.init_app(app)

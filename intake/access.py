@@ -17,7 +17,16 @@ login_manager.session_protection = "strong"
 
 # What each role may do; views ask ``can(permission)`` or use ``requires``.
 PERMISSIONS = {
-    "admin": {"cases", "cases.all", "cases.export", "releases", "staff", "partners", "audit"},
+    "admin": {
+        "cases",
+        "cases.all",
+        "cases.export",
+        "releases",
+        "staff",
+        "partners",
+        "referrals",
+        "audit",
+    },
     "reviewer": {"cases", "cases.all", "cases.export"},
     "volunteer": {"cases"},  # only the queue and cases assigned to them
     "editor": {"releases"},
@@ -28,6 +37,8 @@ PERMISSIONS = {
 # exists and the person's role has the permission.
 NAV = (
     ("Queue", "triage.queue", "cases"),
+    ("My callbacks", "followup.my_callbacks", "cases"),
+    ("Referral directory", "directory.index", "referrals"),
     ("Releases", "editorial.releases", "releases"),
     ("Partners", "partners.index", "partners"),
     ("Staff", "staff.users", "staff"),

@@ -68,6 +68,13 @@ def needs_override(safe_to_message: str | None, outcome: str) -> bool:
     return outcome == "left_message" and not message_is_safe(safe_to_message)
 
 
+def contact_person(asker: str) -> str:
+    """Who staff contact: the helper, when someone asked for the person (a
+    relative of someone detained, an organisation); otherwise the applicant.
+    The form's phone and email are then the helper's way to reach them."""
+    return "applicant" if asker == "self" else "helper"
+
+
 @dataclass(frozen=True)
 class Attempt:
     """What the could-not-reach rule reads of an attempt."""

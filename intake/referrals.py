@@ -128,14 +128,14 @@ def rank(organisations: Iterable[ReferralOrganisation], case: CaseFacts) -> list
     return [explained for _key, explained in scored]
 
 
-def consent_basis(share_consent: str | None, staff_confirms: bool) -> str | None:
+def consent_basis(share_consent: bool, staff_confirms: bool) -> str | None:
     """How the applicant agreed to share their request, or None: they said yes on
-    the form, or they told a staff member (who confirms it when referring). A
-    "no" or no answer on the form is not consent; staff may still record that the
-    person agreed since, for instance on a call."""
+    the form, or they told a staff member (who confirms it when referring). No
+    on the form is not consent; staff may still record that the person agreed
+    since, for instance on a call."""
     if staff_confirms:
         return "told_staff"
-    if share_consent == "yes":
+    if share_consent:
         return "form"
     return None
 

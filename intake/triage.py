@@ -34,12 +34,13 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from . import audit, casework, outbox
+from . import audit, casework, conflicts, followup_forms, outbox, outreach
 from . import export as csv_export
 from .access import can, protect, requires
 from .casework import CaseworkError, QueueFilters, StaleCase
 from .db import db
 from .models import HelpRequest, StaffUser
+from .models.help_request import OPEN_STATUSES
 from .rules import CLAIM_LABELS, CLAIM_TYPES
 from .timeutil import today, utcnow
 
@@ -127,6 +128,8 @@ def queue():
         mail_backlog=outbox.backlog() if can("staff") else None,
         # One url_for for the page, not one per row (each costs the language hooks).
         case_base=url_for(".case", reference="_")[:-1],
+        overdue_before=outreach.office_calendar().overdue_before(),
+        open_statuses=OPEN_STATUSES,
         **_labels(),
     )
 
@@ -203,6 +206,7 @@ def load_case(reference: str) -> HelpRequest:
 @bp.get("/cases/<reference>")
 def case(reference: str):
     help_request = load_case(reference)
+    conflicts.index_request(help_request)  # requests older than the index join it
     casework.record_view(help_request)
     return render_case(help_request)
 
@@ -227,6 +231,10 @@ def render_case(help_request: HelpRequest, status_code: int = 200, stale: bool =
         ("status-", status_form),
         ("screen-", screen_form),
     )
+    followup = followup_forms.case_sections(help_request, forms)
+    prefixed += tuple(
+        (prefix, followup[name]) for name, prefix in followup_forms.FORM_PREFIXES.items()
+    ) + ((f"outcome-{followup['outcome_for']}-", followup["outcome_form"]),)
     errors = [
         (prefix + form[name].id, message)
         for prefix, form in prefixed
@@ -234,7 +242,10 @@ def render_case(help_request: HelpRequest, status_code: int = 200, stale: bool =
         if name not in ("csrf_token", "version")
         for message in messages
     ]
-    if any(form.csrf_token.errors or form.version.errors for _, form in prefixed[1:]):
+    if any(
+        form.csrf_token.errors or ("version" in form and form.version.errors)
+        for _, form in prefixed[1:]
+    ):
         errors.append(("main", "The form had expired or was incomplete: try again."))
     staff = {s.id: s for s in db.session.execute(db.select(StaffUser)).scalars()}
     return (
@@ -253,6 +264,7 @@ def render_case(help_request: HelpRequest, status_code: int = 200, stale: bool =
             reasons=casework.json_list(help_request.reasons),
             flags=casework.json_list(help_request.flags),
             staff=staff,
+            **followup,
             **_labels(),
         ),
         status_code,

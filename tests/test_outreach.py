@@ -30,6 +30,19 @@ def test_a_message_needs_an_override_unless_the_applicant_said_it_is_safe(safe, 
     assert outreach.needs_override(safe, outcome) is needed
 
 
+@pytest.mark.parametrize(
+    ("asker", "contact"),
+    [
+        ("self", "applicant"),
+        ("family", "helper"),
+        ("detained_person", "helper"),
+        ("organisation", "helper"),
+    ],
+)
+def test_the_helper_is_the_contact_when_a_helper_asked(asker, contact):
+    assert outreach.contact_person(asker) == contact
+
+
 def attempts(*spec):
     return [Attempt(DAY + timedelta(days=d), outcome) for d, outcome in spec]
 

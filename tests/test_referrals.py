@@ -95,12 +95,10 @@ def test_every_organisation_speaks_english():
 @pytest.mark.parametrize(
     ("answer", "staff_confirms", "basis"),
     [
-        ("yes", False, "form"),
-        ("yes", True, "told_staff"),
-        ("no", True, "told_staff"),
-        ("no", False, None),
-        (None, False, None),  # asked before the form had the question
-        ("not_sure", False, None),
+        (True, False, "form"),
+        (True, True, "told_staff"),
+        (False, True, "told_staff"),
+        (False, False, None),
     ],
 )
 def test_consent_to_share(answer, staff_confirms, basis):
@@ -161,7 +159,7 @@ def test_the_directory_stores_codes_and_refuses_what_is_not_on_the_lists(app, ad
 
 
 def test_a_referral_needs_the_applicants_consent(app, make_request, admin):
-    said_no, said_yes = make_request(share_consent="no"), make_request(share_consent="yes")
+    said_no, said_yes = make_request(share_consent=False), make_request(share_consent=True)
     with app.app_context():
         actor = db.session.get(StaffUser, admin.id)
         organisation = referrals.create_organisation(FIELDS, actor)
@@ -192,7 +190,7 @@ def test_a_referral_needs_the_applicants_consent(app, make_request, admin):
 
 
 def test_referral_input_is_checked(app, make_request, admin):
-    case = make_request(share_consent="yes")
+    case = make_request(share_consent=True)
     with app.app_context():
         actor = db.session.get(StaffUser, admin.id)
         organisation = referrals.create_organisation(FIELDS, actor)
@@ -217,7 +215,7 @@ def test_referral_input_is_checked(app, make_request, admin):
 
 
 def test_an_outcome_with_its_follow_up(app, make_request, admin):
-    case = make_request(share_consent="yes")
+    case = make_request(share_consent=True)
     with app.app_context():
         actor = db.session.get(StaffUser, admin.id)
         organisation = referrals.create_organisation(FIELDS, actor)

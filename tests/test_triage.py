@@ -208,7 +208,7 @@ def test_pagination_with_a_cursor_visits_every_case_once(client, staff, make_req
         found = re.search(r'<a href="([^"]+)" rel="next">', page(response))
         url = html.unescape(found.group(1)) if found else None
         if url:
-            assert re.fullmatch(r"/staff/\?after=\d\.\d{8}T\d{12}\.\d+", url)
+            assert re.fullmatch(r"/staff/\?after=\d\.[01]\.\d{8}T\d{12}\.\d+", url)
     assert pages == 4
     assert len(seen) == len(set(seen)) == 23
     expected = sorted(made, key=lambda r: (r.urgency_rank, r.created_at, r.id))
@@ -339,7 +339,9 @@ def test_status_to_in_review_needs_no_reason(client, app, staff, make_request):
 @pytest.mark.parametrize("closing", ["accepted", "referred", "declined", "withdrawn"])
 def test_closing_needs_a_reason(client, app, staff, make_request, closing):
     case = make_request(status="in_review")
-    staff("reviewer")
+    user = staff("reviewer")
+    if closing == "referred":  # "Referred" needs a referral record (tests/test_followup.py)
+        refer_with_consent(app, case, user)
     refused = post_case(client, case.reference, "status", status=closing, reason="   ")
     assert refused.status_code == 400
     assert "Give a reason" in page(refused)
@@ -357,6 +359,27 @@ def test_closing_needs_a_reason(client, app, staff, make_request, closing):
         )
     assert [e.detail for e in events(app, "case.status")] == [f"in_review->{closing}"]
     assert "Met criteria." in text_of(client.get(f"/staff/cases/{case.reference}"))
+
+
+def refer_with_consent(app, case, user) -> None:
+    from datetime import date
+
+    from intake import referrals
+    from intake.models import StaffUser
+
+    with app.app_context():
+        actor = db.session.get(StaffUser, user.id)
+        org = referrals.create_organisation(
+            referrals.OrganisationFields(name="Org", how_to_refer="+1 212 555 0100"), actor
+        )
+        referrals.refer(
+            db.session.get(HelpRequest, case.id),
+            actor,
+            organisation=org,
+            method="phone",
+            made_on=date(2026, 12, 1),
+            staff_confirms_consent=True,
+        )
 
 
 def test_moving_back_needs_a_reason(client, app, staff, make_request):

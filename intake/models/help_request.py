@@ -14,7 +14,15 @@ from ..crypto import Encrypted
 from ..db import db
 from ..timeutil import column_now
 
-STATUSES = ("new", "in_review", "accepted", "referred", "declined", "withdrawn")
+STATUSES = (
+    "new",
+    "in_review",
+    "accepted",
+    "referred",
+    "declined",
+    "withdrawn",
+    "could_not_reach",
+)
 OPEN_STATUSES = ("new", "in_review")
 
 
@@ -60,9 +68,12 @@ class HelpRequest(db.Model):
     state: Mapped[str] = mapped_column(String(2), default="")
     preferred_language: Mapped[str] = mapped_column(String(40), default="")
     safe_to_message: Mapped[str] = mapped_column(String(10), default="not_sure")
-    # May we share the request with another legal organisation? Asked as its own
-    # question; None on requests made before the form asked it (treated as no).
-    share_consent: Mapped[str | None] = mapped_column(String(10))
+    # Who is asking: self / family / detained_person / organisation (a category
+    # only). Anyone but "self" is a helper, and the helper is the contact.
+    asker: Mapped[str] = mapped_column(String(20), default="self")
+    # Consent, asked as its own question, to share the request with another legal
+    # organisation that could help (the privacy notice promises nothing more).
+    share_consent: Mapped[bool] = mapped_column(default=False)
     # Staff have reached the person or left them a message (intake.outreach):
     # the promised reply is kept. Part of the queue's order: within an urgency
     # band, people nobody has reached yet come first, oldest (so overdue) first.

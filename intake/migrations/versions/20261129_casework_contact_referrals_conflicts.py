@@ -126,8 +126,14 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_conflict_key_reference'), ['reference'], unique=False)
         batch_op.create_index(batch_op.f('ix_conflict_key_request_id'), ['request_id'], unique=False)
 
+    # Issue 14's migration adds the same two columns (who is asking, consent to
+    # share): whichever of the two runs second finds them there.
+    present = {c['name'] for c in sa.inspect(op.get_bind()).get_columns('help_request')}
     with op.batch_alter_table('help_request', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('share_consent', sa.String(length=10), nullable=True))
+        if 'asker' not in present:
+            batch_op.add_column(sa.Column('asker', sa.String(length=20), server_default='self', nullable=False))
+        if 'share_consent' not in present:
+            batch_op.add_column(sa.Column('share_consent', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('contacted', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.drop_index(batch_op.f('ix_help_request_queue'))
         batch_op.create_index('ix_help_request_queue', ['status', 'urgency_rank', 'contacted', 'created_at', 'id'], unique=False)
@@ -149,7 +155,6 @@ def downgrade():
         batch_op.drop_index('ix_help_request_queue')
         batch_op.create_index(batch_op.f('ix_help_request_queue'), ['status', 'urgency_rank', 'created_at', 'id'], unique=False)
         batch_op.drop_column('contacted')
-        batch_op.drop_column('share_consent')
 
     with op.batch_alter_table('conflict_key', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_conflict_key_request_id'))
