@@ -2,12 +2,13 @@
 acted for, or against, before?
 
 Every applicant (and every adverse party staff record on a case) goes into the
-conflict index as keyed hashes (HMAC under ``LOOKUP_KEY``) of their normalised
-name and, when known, date of birth, with the reference of the request. A case
-page looks its people up in the index; the index holds no clear text, so a copy
-of it names nobody. ``purge`` deletes requests but keeps their index entries (the
-link to the request is cut, the reference stays): a conflict of interest does not
-end when the file is deleted. SECURITY.md says what that keeps and why.
+conflict index as keyed hashes (HMAC under ``CONFLICT_KEY``, else ``LOOKUP_KEY``)
+of their normalised name and, when known, date of birth, with the reference of
+the request. A case page looks its people up in the index; the index holds no
+clear text, so a copy of it names nobody. ``purge`` deletes requests but keeps
+their index entries (the link to the request is cut, the reference stays): a
+conflict of interest does not end when the file is deleted. SECURITY.md says
+what that keeps and why.
 
 A match is only "possible": names repeat, spellings differ, and a person judges
 it. Normalising catches the differences that say nothing about who someone is
@@ -15,11 +16,14 @@ it. Normalising catches the differences that say nothing about who someone is
 rules a match out, and a different one only lowers it in the list.
 """
 
+import hashlib
+import hmac
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import exists, select
 
 from . import audit
@@ -70,8 +74,28 @@ class Keys:
     dob_hash: str | None
 
 
+class ConflictHasher:
+    """HMAC-SHA256 under ``CONFLICT_KEY``, or under ``LOOKUP_KEY`` when that is not
+    set. A key of its own lets the lookup key be rotated without orphaning the
+    entries of purged requests, which nothing remains to hash again."""
+
+    def __init__(self, key: str | None, fallback):
+        self.key = key.encode() if key else None
+        self.fallback = fallback
+
+    def lookup_hash(self, normalised: str) -> str:
+        if self.key is None:
+            return self.fallback.lookup_hash(normalised)
+        return hmac.new(self.key, normalised.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def hasher() -> ConflictHasher:
+    return ConflictHasher(current_app.config.get("CONFLICT_KEY"), keyring())
+
+
 def keys_for(ring, name: str, born: date | None) -> Keys | None:
-    """The keyed hashes of a person, or None when the name has no letters."""
+    """The keyed hashes of a person (``ring``: anything with ``lookup_hash``), or
+    None when the name has no letters."""
     if not normalise_name(name):
         return None
     return Keys(ring.lookup_hash(name_key(name)), ring.lookup_hash(dob_key(born)) if born else None)
@@ -120,7 +144,7 @@ def index_request(help_request: HelpRequest) -> None:
         ).scalar()
     ):
         return
-    _add_key("applicant", keys_for(keyring(), help_request.name, None), help_request)
+    _add_key("applicant", keys_for(hasher(), help_request.name, None), help_request)
 
 
 def index_unindexed(request_ids: list[int]) -> int:
@@ -136,7 +160,7 @@ def index_unindexed(request_ids: list[int]) -> int:
         HelpRequest.id.in_(request_ids), HelpRequest.id.not_in(indexed)
     )
     rows = list(db.session.execute(query).scalars())
-    ring = keyring()
+    ring = hasher()
     for row in rows:
         _add_key("applicant", keys_for(ring, row.name, None), row)
     db.session.flush()
@@ -168,7 +192,7 @@ def add_adverse_party(
     )
     db.session.add(party)
     db.session.flush()
-    keys = keys_for(keyring(), name, born)
+    keys = keys_for(hasher(), name, born)
     _add_key("adverse_party", keys, help_request, party.id)
     audit.record(
         "case.adverse_party",
@@ -212,7 +236,7 @@ def conflicts_for(help_request: HelpRequest) -> list[PossibleConflict]:
     """Possible conflicts of this case's people with every other request's, found
     by keyed hash (nothing is decrypted but this case's own people). Adverse
     matches first, then by strength."""
-    ring = keyring()
+    ring = hasher()
     people = [("applicant", keys_for(ring, help_request.name, None))]
     for party in adverse_parties_of(help_request):
         born = date.fromisoformat(party.date_of_birth) if party.date_of_birth else None

@@ -13,6 +13,10 @@ SECRET_KEY = None
 # the HMAC key of the duplicate lookups (intake.crypto). None: as SECRET_KEY.
 ENCRYPTION_KEYS = None
 LOOKUP_KEY = None
+# The HMAC key of the conflict-of-interest index (intake.conflicts). None: as
+# LOOKUP_KEY. Set it to rotate LOOKUP_KEY without losing conflicts with purged
+# requests (their entries cannot be hashed again: nothing of them remains).
+CONFLICT_KEY = None
 
 # None means: SQLite in instance/intake.sqlite3.
 SQLALCHEMY_DATABASE_URI = None

@@ -197,6 +197,21 @@ def test_a_request_from_the_form_is_in_the_index(app, client):
         assert key.name_hash == crypto.keyring().lookup_hash(conflicts.name_key(answers["name"]))
 
 
+def test_a_conflict_key_of_its_own_survives_a_lookup_key_change(app_factory, make_request):
+    first = app_factory(CONFLICT_KEY="conflict-key", LOOKUP_KEY="lookup-one")
+    second = app_factory(CONFLICT_KEY="conflict-key", LOOKUP_KEY="lookup-two")
+    other = app_factory(LOOKUP_KEY="lookup-two")
+    old, new = make_request(name="Same Person"), make_request(name="same  PERSON")
+    with first.app_context():
+        conflicts.index_request(db.session.get(HelpRequest, old.id))
+        db.session.commit()
+    with second.app_context():
+        found = conflicts.conflicts_for(db.session.get(HelpRequest, new.id))
+        assert [c.reference for c in found] == [old.reference]
+    with other.app_context():  # without it, the lookup key is the conflict key
+        assert conflicts.conflicts_for(db.session.get(HelpRequest, new.id)) == []
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
