@@ -214,6 +214,32 @@ def adverse_parties_of(help_request: HelpRequest) -> list[AdverseParty]:
     return list(db.session.execute(query).scalars())
 
 
+def rehash_index() -> int:
+    """Recompute the index entries whose person still exists (applicants of
+    requests kept, adverse parties) under the current conflict key; ``rotate-keys``
+    runs it. Entries of purged requests keep their old hashes: nothing remains
+    to hash them from (hence ``CONFLICT_KEY``). Returns the entries changed."""
+    ring, changed = hasher(), 0
+    query = select(ConflictKey).where(ConflictKey.request_id.is_not(None))
+    for entry in db.session.execute(query).scalars():
+        if entry.adverse_party_id is not None:
+            party = db.session.get(AdverseParty, entry.adverse_party_id)
+            born = date.fromisoformat(party.date_of_birth) if party.date_of_birth else None
+            keys = keys_for(ring, party.name, born)
+        elif entry.kind == "applicant":
+            keys = keys_for(ring, entry.request.name, None)
+        else:
+            continue
+        if keys is not None and (keys.name_hash, keys.dob_hash) != (
+            entry.name_hash,
+            entry.dob_hash,
+        ):
+            entry.name_hash, entry.dob_hash = keys.name_hash, keys.dob_hash
+            changed += 1
+    db.session.commit()
+    return changed
+
+
 # --- the check ------------------------------------------------------------------------------
 
 

@@ -228,3 +228,28 @@ def test_bad_adverse_parties_are_refused(app, make_request, reviewer, fields, me
             db.session.get(StaffUser, reviewer.id),
             **fields,
         )
+
+
+def test_rotate_keys_rehashes_the_entries_of_people_still_on_file(
+    app_factory, make_request, reviewer, runner
+):
+    old_app = app_factory(LOOKUP_KEY="lookup-one")
+    new_app = app_factory(LOOKUP_KEY="lookup-two")
+    victim, abuser = make_request(name="Kept Victim"), make_request(name="Kept Abuser")
+    with old_app.app_context():
+        conflicts.index_request(db.session.get(HelpRequest, victim.id))
+        conflicts.add_adverse_party(
+            db.session.get(HelpRequest, victim.id),
+            db.session.get(StaffUser, reviewer.id),
+            relationship="abuser",
+            name="Kept Abuser",
+            born=date(1980, 1, 1),
+        )
+    with new_app.app_context():
+        assert conflicts.conflicts_for(db.session.get(HelpRequest, abuser.id)) == []
+    result = new_app.test_cli_runner().invoke(args=["rotate-keys"])
+    assert result.exit_code == 0, result.output
+    assert "conflict_key: 2 entries with new hashes" in result.output
+    with new_app.app_context():
+        found = conflicts.conflicts_for(db.session.get(HelpRequest, abuser.id))
+        assert [(c.theirs, c.reference) for c in found] == [("adverse party", victim.reference)]
