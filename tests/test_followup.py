@@ -362,3 +362,22 @@ def test_admins_manage_the_directory(app, client, signed_in):
 def test_only_admins_see_the_directory(client, signed_in):
     signed_in("reviewer")
     assert client.get("/staff/referrals").status_code == 403
+
+
+def test_when_a_helper_asked_the_helper_is_the_contact(app, client, signed_in, make_request):
+    signed_in()
+    case = make_request(asker="detained_person", safe_to_message="yes")
+    page = client.get(f"/staff/cases/{case.reference}")
+    assert "The helper who asked for them" in text_of(page)
+    assert 'name="contact" type="radio" value="helper"' in page.text or re.search(
+        r'<input[^>]*name="contact"[^>]*value="helper"[^>]*checked', page.text
+    )
+    done = post(
+        client,
+        f"/staff/cases/{case.reference}/contacts",
+        {"channel": "helper", "outcome": "reached"},
+    )
+    assert done.status_code == 302
+    assert rows(app, ContactAttempt)[0].contact == "helper"
+    own = make_request(asker="self")
+    assert "The helper who asked" not in text_of(client.get(f"/staff/cases/{own.reference}"))
