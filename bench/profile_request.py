@@ -2,8 +2,8 @@
 (``intake.wsgi``, production settings), one path called through WSGI many times,
 then cProfile's top functions. Used to find the fixed cost per response.
 
-    python bench/profile_request.py /healthz
-    python bench/profile_request.py /press/<slug> --uri postgresql+psycopg://…/db
+    python -m bench.profile_request /healthz
+    python -m bench.profile_request /press/<slug> --uri postgresql+psycopg://…/db
 """
 
 import argparse
@@ -12,12 +12,8 @@ import cProfile
 import io
 import os
 import pstats
-import sys
 import tempfile
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 TEST_KEY = "su20xohi1vgeHqJtSnqpew6O-qSJPQwF8JwHKiMrqNQ="  # a fixed key for a scratch database
 

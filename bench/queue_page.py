@@ -5,9 +5,9 @@ then times the queue page through the
 Flask test client, logged in, for several pages and filters, and prints median
 and 95th percentile latency.
 
-    python bench/queue_page.py --uri sqlite:////tmp/bench.sqlite3
+    python -m bench.queue_page --uri sqlite:////tmp/bench.sqlite3
     createdb -h 127.0.0.1 -U postgres intake_bench
-    python bench/queue_page.py --uri postgresql+psycopg://postgres@127.0.0.1:5432/intake_bench
+    python -m bench.queue_page --uri postgresql+psycopg://postgres@127.0.0.1:5432/intake_bench
 
 The database is emptied and refilled unless it already holds exactly N requests
 (use --fresh to force). Never point it at a real database.
@@ -15,19 +15,15 @@ The database is emptied and refilled unless it already holds exactly N requests
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import sqlalchemy as sa
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from intake import create_app  # noqa: E402
-from intake.access import login_manager  # noqa: E402
-from intake.db import db  # noqa: E402
-from intake.demo import seed_demo  # noqa: E402
-from intake.models import HelpRequest, StaffUser  # noqa: E402
+from intake import create_app
+from intake.db import db
+from intake.demo import seed_demo
+from intake.models import HelpRequest, StaffUser
+from intake.staff.roles import login_manager
 
 BENCH_KEYS = {
     "SECRET_KEY": "bench-secret-key",
@@ -87,7 +83,7 @@ def logged_in_client(app, user_id: int):
 
 def deep_cursor(app, position: int, **where) -> str:
     """The cursor of the row at ``position`` in queue order (as a "next" link has it)."""
-    from intake.casework import Cursor
+    from intake.staff.casework import Cursor
 
     with app.app_context():
         query = sa.select(HelpRequest).order_by(

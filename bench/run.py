@@ -1,17 +1,21 @@
 """The benchmark, in one command: the app against the framework's floor, on
 SQLite and on PostgreSQL, under gunicorn, driven by wrk.
 
-    python bench/run.py                 # both databases, 10 s per wrk run (~5 min)
-    python bench/run.py --quick         # 3 s per run
-    python bench/run.py --no-postgres   # SQLite only
-    python bench/run.py --rebuild       # re-seed the cached 100,000-request databases
+    python -m bench.run                 # both databases, 10 s per wrk run (~5 min)
+    python -m bench.run --quick         # 3 s per run
+    python -m bench.run --no-postgres   # SQLite only
+    python -m bench.run --rebuild       # re-seed the cached 100,000-request databases
+
+(from the repository root: it starts its servers with the test suite's
+launcher, tests/support/servers.py).
 
 For each database it copies a cached seeded database (the bundled release, a
 reviewer with a known password and TOTP secret, and ``seed-demo`` requests;
 built on first use), starts the app (``intake.wsgi``) and the floor
-(``bench/floor.py``) with the repository's gunicorn.conf.py and the same
-worker count, in production mode with benchmark keys and the per-client form
-limit raised (wrk's connections share one address), then runs wrk against:
+(``bench/floor.py``) with the test suite's launcher (``Gunicorn``: the
+repository's gunicorn.conf.py) and the same worker count, in production mode
+with benchmark keys and the per-client form limit raised (wrk's connections
+share one address), then runs wrk against:
 the release page and the form (against the floor's GET), a full submission
 (``bench/submit.lua``: GET the form, POST it with its token; against the floor's
 one-INSERT POST), and the staff queue logged in through the real login. It
@@ -22,26 +26,23 @@ a table and a PASS/MISS line per target of issue 8, and exits 1 on a MISS.
 """
 
 import argparse
-import http.client
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT / "bench"
-sys.path.insert(0, str(ROOT))
+from bench.floor import create_table
+from bench.weight import weigh
+from tests.support import ROOT
+from tests.support.servers import Gunicorn, get, post
+from tests.support.tokens import csrf_token
 
-from bench.floor import create_table  # noqa: E402
-from bench.weight import weigh  # noqa: E402
+BENCH = ROOT / "bench"
 
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 KEYS = {  # benchmark-only keys: never use them for real data
@@ -150,12 +151,6 @@ def run_wrk(
 # --- servers ------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def children(pid: int) -> list[int]:
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
@@ -175,48 +170,27 @@ def vm_kb(pid: int, name: str, file: str = "status") -> int | None:
     return None
 
 
-class Server:
-    """gunicorn with the repository's config, and a sampler of its workers' peak RSS."""
+class Server(Gunicorn):
+    """The test suite's gunicorn (the repository's gunicorn.conf.py, a port of its
+    own), with a sampler of its workers' peak RSS while it runs."""
 
     def __init__(self, name: str, app: str, env: dict, workers: int, log_dir: Path):
-        self.name, self.port = name, free_port()
+        log = log_dir / f"{name}.log"
+        log.unlink(missing_ok=True)  # this run's output only
+        environment = {**os.environ, **env, "PYTHONPATH": str(ROOT)}
+        super().__init__(environment, log, workers=workers, app=app)
+        self.name = name
         self.peak_kb: dict[int, int] = {}  # worker pid -> VmHWM
         self.rss_kb: dict[int, int] = {}  # worker pid -> VmRSS when last seen
         self.pss_kb: dict[int, int] = {}  # worker pid -> Pss (shared pages split) last seen
         self.final_mb = (0.0, 0.0, 0.0)
-        environment = {
-            **os.environ,
-            **env,
-            "INTAKE_BIND": f"127.0.0.1:{self.port}",
-            "INTAKE_WORKERS": str(workers),
-            "PYTHONPATH": str(ROOT),
-        }
-        self.log = (log_dir / f"{name}.log").open("w")
-        command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app]
-        self.process = subprocess.Popen(  # noqa: S603 - our own command line
-            command, cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT
-        )
         self._stop = threading.Event()
         self._sampler = threading.Thread(target=self._sample, daemon=True)
+
+    def start(self, ready_path: str = RELEASE_PATH, timeout: float = 60) -> "Server":
+        super().start(ready_path, timeout)
         self._sampler.start()
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def wait_ready(self, path: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited; see {self.log.name}")
-            try:
-                status, _, _ = http_get(self.port, path)
-                if status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"{self.name} did not answer {path}; see {self.log.name}")
+        return self
 
     def _sample(self) -> None:
         while not self._stop.is_set():
@@ -232,16 +206,11 @@ class Server:
                 self.pss_kb[pid] = vm_kb(pid, "Pss", "smaps_rollup") or 0
 
     def stop(self) -> None:
-        self.sample()
-        self.final_mb = self.memory_mb()
+        if self.process is not None:
+            self.sample()
+            self.final_mb = self.memory_mb()
         self._stop.set()
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
+        super().stop()
 
     def memory_mb(self) -> tuple[float, float, float]:
         """(largest resident size of a worker at the end of the run, its
@@ -254,58 +223,35 @@ class Server:
         return rss / 1024, pss / 1024, max(self.peak_kb.values(), default=0) / 1024
 
 
-def http_get(port: int, path: str, cookie: str | None = None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-        response = conn.getresponse()
-        return response.status, response.getheaders(), response.read()
-    finally:
-        conn.close()
-
-
-def session_cookie(headers) -> str:
-    for name, value in headers:
-        if name.lower() == "set-cookie" and value.startswith("session="):
+def session_cookie(response) -> str:
+    for value in response.headers.get("set-cookie", "").split("\n"):
+        if value.startswith("session="):
             return value.split(";", 1)[0]
     raise RuntimeError("no session cookie")
 
 
-def staff_login(port: int) -> str:
+def staff_login(base: str) -> str:
     """Log the benchmark reviewer in through /staff/login; returns the Cookie header."""
-    from intake import second_factor
+    from intake.staff import second_factor
 
-    status, headers, body = http_get(port, "/staff/login")
-    cookie = session_cookie(headers)
-    token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', body) or re.search(
-        rb'name="csrf_token"[^>]*value="([^"]+)"', body
-    )
-    form = urllib.parse.urlencode(
+    form = get(base + "/staff/login")
+    cookie = session_cookie(form)
+    response = post(
+        base + "/staff/login",
         {
-            "csrf_token": token[1].decode(),
+            "csrf_token": csrf_token(form.text),
             "email": STAFF_EMAIL,
             "password": STAFF_PASSWORD,
             "code": second_factor.code_for(STAFF_TOTP, second_factor.current_step()),
-        }
+        },
+        headers={"Cookie": cookie},
     )
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request(
-            "POST",
-            "/staff/login",
-            body=form,
-            headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
-        )
-        response = conn.getresponse()
-        response.read()
-        if response.status != 302:
-            raise RuntimeError(f"staff login failed: {response.status}")
-        cookie = session_cookie(response.getheaders())
-    finally:
-        conn.close()
-    status, _, body = http_get(port, "/staff/", cookie)
-    if status != 200 or b"queue" not in body.lower():
-        raise RuntimeError(f"staff queue not reachable after login: {status}")
+    if response.status != 302:
+        raise RuntimeError(f"staff login failed: {response.status}")
+    cookie = session_cookie(response)
+    queue = get(base + "/staff/", headers={"Cookie": cookie})
+    if queue.status != 200 or "queue" not in queue.text.lower():
+        raise RuntimeError(f"staff queue not reachable after login: {queue.status}")
     return cookie
 
 
@@ -325,9 +271,10 @@ def build_seed(uri: str, count: int) -> None:
         env=seed_env(uri),
         check=True,
     )
-    from intake import create_app, passwords
+    from intake import create_app
     from intake.db import db
     from intake.models import StaffUser
+    from intake.staff import passwords
 
     app = create_app(
         {
@@ -474,44 +421,44 @@ def measure_database(dbs, args, report: Report, run_dir: Path) -> None:
     floor = Server(f"floor-{engine}", "bench.floor:create_app()", floor_env, args.workers, logs)
     servers = (app, floor)
     try:
-        app.wait_ready(RELEASE_PATH)
-        floor.wait_ready(RELEASE_PATH)
-        cookie = staff_login(app.port)
+        app.start()
+        floor.start()
+        cookie = staff_login(app.url)
         if engine == "sqlite" or not report.weights:
             weigh_pages(app, cookie, report)
         before = count_rows(dbs.app_uri, SUBMITTED_SQL)
         wrk = dict(duration=args.duration, connections=args.connections)
         warm = dict(duration=1, connections=args.connections)
         for server, path in ((floor, RELEASE_PATH), (app, RELEASE_PATH), (app, "/help")):
-            run_wrk(server.base + path, **warm)  # workers up, caches filled
+            run_wrk(server.url + path, **warm)  # workers up, caches filled
         plan = [
-            ("floor GET (bare Flask)", None, lambda: run_wrk(floor.base + RELEASE_PATH, **wrk)),
+            ("floor GET (bare Flask)", None, lambda: run_wrk(floor.url + RELEASE_PATH, **wrk)),
             # The app's fixed cost per request (hooks, limiter, log, headers), no page.
             (
                 "app /healthz (no page)",
                 "floor GET (bare Flask)",
-                lambda: run_wrk(app.base + "/healthz", **wrk),
+                lambda: run_wrk(app.url + "/healthz", **wrk),
             ),
             (
                 "release page",
                 "floor GET (bare Flask)",
-                lambda: run_wrk(app.base + RELEASE_PATH, **wrk),
+                lambda: run_wrk(app.url + RELEASE_PATH, **wrk),
             ),
             (
                 "form GET /help",
                 "floor GET (bare Flask)",
-                lambda: run_wrk(app.base + "/help", **wrk),
+                lambda: run_wrk(app.url + "/help", **wrk),
             ),
             (
                 "storage floor POST",
                 None,
-                lambda: run_wrk(floor.base + "/floor/insert", script=BENCH / "post.lua", **wrk),
+                lambda: run_wrk(floor.url + "/floor/insert", script=BENCH / "post.lua", **wrk),
             ),
             (
                 "full submission",
                 "storage floor POST",
                 lambda: run_wrk(
-                    app.base + "/help",
+                    app.url + "/help",
                     script=BENCH / "submit.lua",
                     script_args=("check",) if args.with_check else (),
                     **wrk,
@@ -521,7 +468,7 @@ def measure_database(dbs, args, report: Report, run_dir: Path) -> None:
                 f"staff queue ({args.requests:,})",
                 None,
                 lambda: run_wrk(
-                    app.base + "/staff/",
+                    app.url + "/staff/",
                     duration=args.duration,
                     connections=args.queue_connections,
                     headers=(f"Cookie: {cookie}",),
@@ -571,10 +518,10 @@ SUBMITTED_SQL = "SELECT count(*) FROM help_request WHERE submission_key NOT LIKE
 
 def weigh_pages(app: Server, cookie: str, report: Report) -> None:
     def fetch(path: str, cookie: str | None = None) -> bytes:
-        status, _, body = http_get(app.port, path, cookie)
-        if status != 200:
-            raise RuntimeError(f"{path}: {status}")
-        return body
+        response = get(app.url + path, headers={"Cookie": cookie} if cookie else None)
+        if response.status != 200:
+            raise RuntimeError(f"{path}: {response.status}")
+        return response.body
 
     report.weights["release page"] = weigh(fetch, RELEASE_PATH)[2]
     report.weights["form /help"] = weigh(fetch, "/help")[2]

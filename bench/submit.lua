@@ -32,11 +32,11 @@ end
 function request()
   local token = table.remove(to_submit)
   if token then
-    return wrk.format("POST", "/help/submit", post_headers, answers .. "&form_token=" .. token)
+    return wrk.format("POST", "/help/submit", post_headers, answers .. "&csrf_token=" .. token)
   end
   token = table.remove(to_check)
   if token then
-    return wrk.format("POST", "/help/check", post_headers, answers .. "&form_token=" .. token)
+    return wrk.format("POST", "/help/check", post_headers, answers .. "&csrf_token=" .. token)
   end
   return wrk.format("GET", "/help")
 end
@@ -51,7 +51,7 @@ function response(status, headers, body)
     submitted = submitted + 1
     return
   end
-  local token = body:match('name="form_token" value="([^"]+)"')
+  local token = body:match('name="csrf_token" value="([^"]+)"')
   if not token then
     failed = failed + 1
   elseif body:find('action="/help/submit"', 1, true) or not with_check then

@@ -1,17 +1,14 @@
 """Page weight: gzipped bytes of each public page plus the CSS and scripts it loads.
 
-python bench/weight.py            # prints a table; exits 1 over the budgets
+python -m bench.weight            # prints a table; exits 1 over the budgets
 """
 
 import gzip
 import re
 import sys
 import tempfile
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from intake import create_app  # noqa: E402
+from intake import create_app
 
 SLUG = "russian-delegation-visit-to-syria-viewed-with-skepticism"
 # Budgets from the issues: release page ≤ 14 KB, form page ≤ 20 KB (HTML + CSS + JS, gzipped).

@@ -8,37 +8,27 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import (
-    access,
+from intake import (
     backup,
-    config,
     crypto,
     db,
     demo,
-    directory,
-    editorial,
-    embed,
     errors,
-    followup,
+    hardening,
     health,
-    help_requests,
-    html,
     input_hygiene,
     keys,
     limits,
     locales,
     logs,
     outbox,
-    partners,
-    press,
-    releases,
     retention,
-    screening,
-    security,
+    safe_html,
     settings,
     staff,
-    triage,
 )
+from intake.public import choice_lists, embed, help_requests, press, releases, screening
+from intake.staff import roles
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,32 +48,28 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     if test_config:
         app.config.from_mapping(test_config)
 
-    config.finish(app)
+    settings.finish(app)
     logs.init_app(app)
     db.init_app(app)
     crypto.init_app(app)
     locales.init_app(app)
     input_hygiene.init_app(app)  # before anything that reads the body
-    security.init_app(app)
+    hardening.init_app(app)
     limits.init_app(app)
-    access.login_manager.init_app(app)
-    app.add_template_global(access.staff_nav, "staff_nav")
-    app.add_template_global(access.can, "can")
+    app.add_template_global(roles.staff_nav, "staff_nav")
+    app.add_template_global(roles.can, "can")
     app.add_template_global(lambda endpoint: endpoint in app.view_functions, "has_endpoint")
     errors.init_app(app)
-    app.add_template_filter(html.render_body, "render_body")
-    app.add_template_filter(html.linkify_note, "linkify_note")
+    app.add_template_filter(safe_html.render_body, "render_body")
+    app.add_template_filter(safe_html.linkify_note, "linkify_note")
     app.add_template_filter(help_requests.format_reference, "reference")
+    for name_of in (choice_lists.country_name, choice_lists.language_name, choice_lists.state_name):
+        app.add_template_filter(name_of)
     app.register_blueprint(health.bp)
     app.register_blueprint(press.bp)
     app.register_blueprint(screening.bp)
     app.register_blueprint(embed.bp)
-    app.register_blueprint(partners.bp)
     embed.init_app(app)
-    app.register_blueprint(triage.bp)
-    app.register_blueprint(followup.bp)
-    app.register_blueprint(directory.bp)
-    app.register_blueprint(editorial.bp)
     staff.init_app(app)
     releases.init_app(app)
     backup.init_app(app)

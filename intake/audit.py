@@ -3,8 +3,8 @@ change it describes, so a change is never committed without its record."""
 
 from flask_login import current_user
 
-from .db import db
-from .models import AuditEvent
+from intake.db import db
+from intake.models import AuditEvent
 
 
 def record(

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import create_engine, func, select
 
-from .db import db
+from intake.db import db
 
 
 def table_counts(engine) -> dict[str, int]:

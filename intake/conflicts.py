@@ -26,11 +26,11 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import exists, select
 
-from . import audit
-from .crypto import keyring
-from .db import db
-from .input_hygiene import clean_name
-from .models import AdverseParty, ConflictKey, HelpRequest, StaffUser
+from intake import audit
+from intake.crypto import keyring
+from intake.db import db
+from intake.input_hygiene import clean_name
+from intake.models import AdverseParty, ConflictKey, HelpRequest, StaffUser
 
 RELATIONSHIPS = {
     "abuser": "Abuser (VAWA, U visa)",

@@ -64,7 +64,7 @@ def migration_commands(directory, x_arg):
 
 
 def init_app(app: Flask) -> None:
-    from . import models  # noqa: F401  (register every table on the metadata)
+    from intake import models  # noqa: F401  (register every table on the metadata)
 
     _bound_connect_wait(app)
     db.init_app(app)

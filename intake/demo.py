@@ -23,12 +23,18 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, insert, select
 
-from . import choices, timeutil
-from .db import db
-from .help_requests import DEFAULT_SOURCE, columns_for, new_reference, thresholds_from
-from .models import HelpRequest, Release, StaffUser
-from .models.help_request import STATUSES
-from .rules import CLAIM_TYPES, Answers, PartialDate, assess
+from intake import timeutil
+from intake.db import db
+from intake.models import HelpRequest, Release, StaffUser
+from intake.models.help_request import STATUSES
+from intake.public import choice_lists
+from intake.public.help_requests import (
+    DEFAULT_SOURCE,
+    columns_for,
+    new_reference,
+    thresholds_from,
+)
+from intake.rules import CLAIM_TYPES, Answers, PartialDate, assess
 
 KEY_PREFIX = "demo:"
 BATCH = 2000
@@ -132,9 +138,9 @@ PROFILES = (
         7,
     ),
 )
-ALL_LANGUAGES = tuple(code for code, _label in choices.LANGUAGES)
+ALL_LANGUAGES = tuple(code for code, _label in choice_lists.LANGUAGES)
 assert set(ALL_LANGUAGES) == {lang for p in PROFILES for lang in p.languages}
-NATIONALITY_CODES = frozenset(code for code, _label in choices.NATIONALITY_CHOICES)
+NATIONALITY_CODES = frozenset(code for code, _label in choice_lists.NATIONALITY_CHOICES)
 assert {n for p in PROFILES for n in p.nationalities} <= NATIONALITY_CODES
 # The interface language someone would have used, where it is offered.
 INTERFACE = {"es": "es", "fr": "fr", "ht": "ht", "pt": "pt_BR", "ar": "ar", "prs": "fa_AF"}
@@ -155,7 +161,7 @@ CLAIM_WEIGHTS = {
 assert CLAIM_WEIGHTS.keys() == {code for code, _ in CLAIM_TYPES}
 STATE_WEIGHTS = {"NY": 18, "CA": 14, "TX": 12, "FL": 10, "NJ": 6, "IL": 5, "MA": 5}
 STATE_WEIGHTS |= {"MD": 4, "VA": 4, "GA": 3, "WA": 3, "AK": 1, "HI": 1, "PR": 1}
-STATES = tuple(code for code, _ in choices.US_STATES)
+STATES = tuple(code for code, _ in choice_lists.US_STATES)
 FACILITIES = (
     "Riverbend Processing Center",
     "North Fork Detention Facility",

@@ -10,8 +10,8 @@ from flask import Flask, render_template
 from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .crypto import KeyUnavailable
-from .db import db
+from intake.crypto import KeyUnavailable
+from intake.db import db
 
 # Status codes with a page of their own; anything else uses the generic page.
 PAGES = {400, 403, 404, 405, 413, 429, 500, 503}

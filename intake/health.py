@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from .db import database_answers
+from intake.db import database_answers
 
 bp = Blueprint("health", __name__)
 

@@ -37,10 +37,13 @@ class UnreadableInput(BadRequest):
     description = "The request holds a NUL byte or bytes that are not UTF-8."
 
 
-def normalise_text(value: str | None) -> str:
+def normalise_text(value: str | None) -> str | None:
     """NFC (one code point sequence per visible text, so equal-looking answers
-    compare equal) and no surrounding whitespace."""
-    return unicodedata.normalize("NFC", value or "").strip()
+    compare, store and hash one way) and no surrounding whitespace. None (a
+    field that was not sent) stays None: a form filter must not invent an answer."""
+    if value is None:
+        return None
+    return unicodedata.normalize("NFC", value).strip()
 
 
 def clean_name(value: str | None) -> str:

@@ -8,7 +8,7 @@ columns are found by their type (``Encrypted``) on the metadata.
 
 The same command then recomputes the duplicate-lookup hashes
 (``phone_hash``, ``email_hash``) under the current ``LOOKUP_KEY``, from the
-decrypted phone and email normalised by ``intake.contact``. There is only one
+decrypted phone and email normalised by ``intake.phone_email``. There is only one
 lookup key at a time: after it changes, requests stored before the change are
 not matched as duplicates of new ones until ``rotate-keys`` has run. Rows whose
 hashes are already right are not written, so running it after an encryption
@@ -22,11 +22,11 @@ from cryptography.fernet import Fernet
 from flask import Flask
 from sqlalchemy import Column, Table, Text, bindparam, select, type_coerce
 
-from . import conflicts
-from .contact import lookup_hashes
-from .crypto import Encrypted, KeyUnavailable, keyring
-from .db import db
-from .models import HelpRequest
+from intake import conflicts
+from intake.crypto import Encrypted, KeyUnavailable, keyring
+from intake.db import db
+from intake.models import HelpRequest
+from intake.phone_email import lookup_hashes
 
 BATCH_SIZE = 500
 

@@ -15,10 +15,10 @@ from email.message import EmailMessage
 
 from flask import current_app, has_request_context, request
 
-from . import timeutil
-from .db import db
-from .models import HelpRequest, OutgoingMail
-from .rules import Urgency
+from intake import timeutil
+from intake.db import db
+from intake.models import HelpRequest, OutgoingMail
+from intake.rules import Urgency
 
 CRITICAL_REQUEST = "critical_request"
 SUBJECT = "A critical request for legal help is waiting"
@@ -49,7 +49,7 @@ def base_url() -> str:
 
 
 def queue_url(base: str) -> str:
-    return base + current_app.url_map.bind("localhost").build("triage.queue")
+    return base + current_app.url_map.bind("localhost").build("staff.triage.queue")
 
 
 def message_for(kind: str, base: str) -> EmailMessage | None:

@@ -31,9 +31,9 @@ import click
 from flask import Flask, Response, current_app
 from sqlalchemy import delete, func, or_, select, update
 
-from . import notify, timeutil
-from .db import db
-from .models import OutgoingMail
+from intake import notify, timeutil
+from intake.db import db
+from intake.models import OutgoingMail
 
 log = logging.getLogger(__name__)
 

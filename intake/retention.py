@@ -35,12 +35,11 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import Table, delete, select, text, update
 
-from . import audit, conflicts, outbox, timeutil
-from .db import db
-from .models import HelpRequest
-from .models.help_request import OPEN_STATUSES, STATUSES
+from intake import audit, conflicts, outbox, timeutil
+from intake.db import db
+from intake.models import HelpRequest
+from intake.models.help_request import CLOSED_STATUSES
 
-CLOSED_STATUSES = tuple(s for s in STATUSES if s not in OPEN_STATUSES)
 CHUNK = 500
 
 

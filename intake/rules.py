@@ -53,19 +53,42 @@ URGENCY_RANK = MappingProxyType({Urgency.CRITICAL: 0, Urgency.HIGH: 1, Urgency.N
 Tri = Literal["yes", "no", "not_sure"]
 TRI_VALUES: tuple[str, ...] = get_args(Tri)
 
-CLAIM_TYPES: tuple[tuple[str, str], ...] = (
-    ("asylum", "asylum"),
-    ("withholding", "withholding of removal"),
-    ("cat", "protection under the Convention Against Torture"),
-    ("tps", "Temporary Protected Status"),
-    ("sijs", "Special Immigrant Juvenile Status"),
-    ("t_visa", "T visa (trafficking survivor)"),
-    ("u_visa", "U visa (crime survivor)"),
-    ("vawa", "VAWA self-petition"),
-    ("parole", "humanitarian parole"),
-    ("other", "other / not sure"),
+
+def _l(text: str) -> str:
+    """Marks the visitor's wording for pybabel (``-k _l``); the form translates it
+    when it renders, so these rules stay free of Flask."""
+    return text
+
+
+# The claim types, defined once: (code stored on a request, the label staff read,
+# the visitor's wording on the form).
+CLAIMS: tuple[tuple[str, str, str], ...] = (
+    ("asylum", "asylum", _l("Asylum")),
+    ("withholding", "withholding of removal", _l("Withholding of removal")),
+    (
+        "cat",
+        "protection under the Convention Against Torture",
+        _l("Protection under the Convention Against Torture (CAT)"),
+    ),
+    ("tps", "Temporary Protected Status", _l("Temporary Protected Status (TPS)")),
+    (
+        "sijs",
+        "Special Immigrant Juvenile Status",
+        _l("Special Immigrant Juvenile Status (for children)"),
+    ),
+    ("t_visa", "T visa (trafficking survivor)", _l("T visa (for survivors of trafficking)")),
+    ("u_visa", "U visa (crime survivor)", _l("U visa (for survivors of some crimes)")),
+    (
+        "vawa",
+        "VAWA self-petition",
+        _l("VAWA self-petition (for survivors of domestic violence)"),
+    ),
+    ("parole", "humanitarian parole", _l("Humanitarian parole")),
+    ("other", "other / not sure", _l("Something else, or I am not sure")),
 )
+CLAIM_TYPES: tuple[tuple[str, str], ...] = tuple((code, label) for code, label, _ in CLAIMS)
 CLAIM_LABELS = MappingProxyType(dict(CLAIM_TYPES))
+CLAIM_WORDING: tuple[tuple[str, str], ...] = tuple((code, words) for code, _, words in CLAIMS)
 
 MINOR_EXEMPTION_FLAG = "Under 18: an unaccompanied child is exempt from the one-year deadline"
 PAST_HEARING_FLAG = "hearing date passed — check for a removal order in absentia"

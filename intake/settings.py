@@ -1,7 +1,16 @@
-"""Default configuration. Every key can be overridden by ``instance/config.py``
-and then by an ``INTAKE_<KEY>`` environment variable (see the README)."""
+"""Every setting: its default, and the checks and derived values once the
+configuration is loaded (``finish``).
 
+Every key can be overridden by ``instance/config.py`` and then by an
+``INTAKE_<KEY>`` environment variable (see the README); ``create_app`` reads
+only the UPPERCASE names here.
+"""
+
+import secrets
 from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
 
 # Production turns on Secure cookies and HSTS and makes a missing SECRET_KEY an
 # error; ``intake.wsgi`` (the gunicorn entry point) switches it on.
@@ -34,7 +43,7 @@ AUTO_MIGRATE = True
 SEED_RELEASE = True
 
 # Public pages that are the same for everyone (a release, the empty form) are
-# rendered once per this many seconds in each process (intake.page_cache); an
+# rendered once per this many seconds in each process (intake.public.page_cache); an
 # edit shows at once in the process that made it, elsewhere within this time.
 # 0 renders every time.
 PUBLIC_PAGE_CACHE_SECONDS = 10
@@ -164,3 +173,42 @@ STAFF_ARGON2_PARAMETERS = {}
 # a partner's readers may share one address (an office, a mobile carrier).
 EMBED_RATE_LIMIT = "120 per minute"
 OEMBED_RATE_LIMIT = "60 per minute"
+
+
+# --- Checks and derived values, once configuration is loaded ---------------------
+
+
+def finish(app: Flask) -> None:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    cfg = app.config
+    if not cfg.get("SECRET_KEY"):
+        if cfg["PRODUCTION"]:
+            raise RuntimeError(
+                "INTAKE_SECRET_KEY is not set. In production the secret key must come "
+                "from the environment or instance/config.py; refusing to start."
+            )
+        cfg["SECRET_KEY"] = _development_secret(Path(app.instance_path) / "secret_key")
+    if not cfg.get("SQLALCHEMY_DATABASE_URI"):
+        cfg["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
+            Path(app.instance_path) / "intake.sqlite3"
+        )
+    if cfg["PRODUCTION"]:
+        cfg["SESSION_COOKIE_SECURE"] = True
+        if cfg.get("STAFF_NOTIFY_EMAIL") and not cfg.get("PUBLIC_BASE_URL"):
+            # The staff email links to the queue: from the Host header, anyone
+            # submitting a critical request could point that link at their own
+            # site (a phishing page for staff logins); from `flask send-mail`
+            # there is no request at all.
+            raise RuntimeError(
+                "INTAKE_STAFF_NOTIFY_EMAIL is set but INTAKE_PUBLIC_BASE_URL is not. "
+                "The staff email's link to the queue must come from configuration, "
+                "not from a visitor's Host header; refusing to start."
+            )
+
+
+def _development_secret(path: Path) -> str:
+    """A random key kept in instance/ so sessions survive a restart in development."""
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()

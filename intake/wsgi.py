@@ -6,7 +6,7 @@ secret key stops the server instead of falling back to a generated one.
 
 import os
 
-from . import create_app
+from intake import create_app
 
 os.environ.setdefault("INTAKE_PRODUCTION", "true")
 os.environ.setdefault("INTAKE_AUTO_MIGRATE", "false")

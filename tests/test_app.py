@@ -1,12 +1,12 @@
 """The app factory, configuration layers, security headers, errors and health."""
 
 import pytest
-from conftest import TEST_KEYS, make_test_app
 from flask import abort
 
 from intake import create_app
 from intake.db import db
-from intake.security import CONTENT_SECURITY_POLICY
+from intake.hardening import CONTENT_SECURITY_POLICY
+from tests.support.apps import TEST_KEYS, make_test_app
 
 
 def assert_security_headers(response):

@@ -9,7 +9,7 @@ from intake.db import db
 
 @pytest.fixture
 def sqlite_app(tmp_path):
-    from conftest import make_test_app
+    from tests.support.apps import make_test_app
 
     app = make_test_app(f"sqlite:///{tmp_path}/live.sqlite3")
     with app.app_context():
@@ -18,7 +18,7 @@ def sqlite_app(tmp_path):
 
 
 def test_backup_copies_and_verifies(sqlite_app, tmp_path):
-    from intake import releases
+    from intake.public import releases
 
     releases.seed(sqlite_app)
     target = tmp_path / "copy.sqlite3"
@@ -53,7 +53,7 @@ def test_backup_refuses_to_overwrite(sqlite_app, tmp_path):
 
 
 def test_backup_on_postgresql_points_to_pg_dump(tmp_path):
-    from conftest import make_test_app
+    from tests.support.apps import make_test_app
 
     app = make_test_app("postgresql+psycopg://postgres@127.0.0.1:5432/test")
     result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "x")])

@@ -1,16 +1,17 @@
 """The benchmark's pieces, cheaply: wrk output parsing, the submission script
 against a live app (a second of wrk), the floor app, and the verdicts. The full
-benchmark (gunicorn, 100,000 requests, minutes) is run by hand: bench/run.py."""
+benchmark (gunicorn, 100,000 requests, minutes) is run by hand: python -m bench.run."""
 
 import subprocess
 import sys
-from pathlib import Path
 
 import sqlalchemy as sa
 
 from bench import floor, run
 from intake.db import db
 from intake.models import HelpRequest
+from tests.support import ROOT
+from tests.support.servers import get
 
 WRK_OUTPUT = """\
 Running 3s test @ http://127.0.0.1:40000/help
@@ -79,8 +80,7 @@ def _stored(app) -> int:
 def test_submission_script_counts_what_is_stored(app, live_server):
     """bench/submit.lua with the check step: GET /help, POST check, POST submit;
     every confirmation it counts is a stored request."""
-    port = int(live_server.url.rsplit(":", 1)[1])
-    assert run.http_get(port, "/help")[0] == 200  # templates compiled before the clock runs
+    assert get(live_server.url + "/help").status == 200  # templates compiled before the clock runs
     result = run.run_wrk(
         live_server.url + "/help",
         duration=2,
@@ -110,9 +110,10 @@ def test_floor_answers_the_release_text_and_stores_one_row_per_post(seeded, tmp_
 
 
 def test_the_request_profiler_times_and_profiles_a_path():
-    script = Path(__file__).resolve().parent.parent / "bench" / "profile_request.py"
     done = subprocess.run(
-        [sys.executable, str(script), "/healthz", "--requests", "20", "--top", "5"],
+        [sys.executable, "-m", "bench.profile_request"]
+        + ["/healthz", "--requests", "20", "--top", "5"],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,

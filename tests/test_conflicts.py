@@ -4,7 +4,6 @@ across requests and across a purge, never stored in clear."""
 from datetime import date, datetime, timedelta
 
 import pytest
-from conftest import marked_answers, raw_engine, submit_help
 from sqlalchemy import select, text
 
 from intake import conflicts, crypto, timeutil
@@ -12,6 +11,8 @@ from intake.conflicts import ConflictError
 from intake.db import db
 from intake.models import AdverseParty, ConflictKey, HelpRequest, StaffUser
 from intake.retention import purge
+from tests.support.apps import raw_engine
+from tests.support.form import marked_answers, submit_help
 
 
 @pytest.mark.parametrize(

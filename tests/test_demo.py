@@ -6,13 +6,14 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from intake import choices, contact, crypto
-from intake.casework import find_duplicates
+from intake import crypto, phone_email
 from intake.db import db
 from intake.demo import KEY_PREFIX
-from intake.help_requests import thresholds_from
 from intake.models import HelpRequest
+from intake.public import choice_lists
+from intake.public.help_requests import thresholds_from
 from intake.rules import CLAIM_TYPES, Answers, PartialDate, Urgency, assess
+from intake.staff.casework import find_duplicates
 
 
 def _requests(app) -> list[HelpRequest]:
@@ -32,7 +33,7 @@ def test_seed_demo_covers_every_claim_urgency_and_language(app, runner):
     claims = Counter(c for r in rows for c in r.claim_types.split())
     assert set(claims) == {code for code, _ in CLAIM_TYPES}
     assert {r.urgency for r in rows} == {u.value for u in Urgency}
-    assert {r.preferred_language for r in rows} == {code for code, _ in choices.LANGUAGES}
+    assert {r.preferred_language for r in rows} == {code for code, _ in choice_lists.LANGUAGES}
     assert len({r.status for r in rows}) >= 5
     assert len({r.screen for r in rows}) == 4
     assert any(r.detained and r.detention_facility for r in rows)
@@ -57,10 +58,10 @@ def test_seed_demo_stores_what_the_form_would(app, runner):
         for row in rows:
             assert row.name and row.nationality
             if row.phone:
-                assert row.phone_hash == ring.lookup_hash(contact.normalise_phone(row.phone))
+                assert row.phone_hash == ring.lookup_hash(phone_email.normalise_phone(row.phone))
                 assert "555-01" in row.phone or "555 01" in row.phone or "555.01" in row.phone
             if row.email:
-                assert row.email_hash == ring.lookup_hash(contact.normalise_email(row.email))
+                assert row.email_hash == ring.lookup_hash(phone_email.normalise_email(row.email))
                 assert row.email.split("@")[1].startswith("example.")
             arrival = PartialDate(row.arrival_year, row.arrival_month, row.arrival_day)
             answers = Answers(

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from intake.html import clean_body
+from intake.safe_html import clean_body
 
 PAYLOADS = [
     "<script>alert(1)</script>",

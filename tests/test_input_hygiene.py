@@ -1,10 +1,10 @@
 """Unreadable input is refused with 400; names and text are normalised."""
 
 import pytest
-from conftest import csrf_token
 from flask import request
 
 from intake.input_hygiene import clean_name, normalise_text, readable
+from tests.support.tokens import csrf_token
 
 # --- Pure helpers -------------------------------------------------------------
 
@@ -12,7 +12,7 @@ from intake.input_hygiene import clean_name, normalise_text, readable
 def test_normalise_text_composes_and_strips():
     assert normalise_text("  Jose\u0301 \n") == "José"
     assert normalise_text("José") == normalise_text("Jose\u0301")
-    assert normalise_text(None) == ""
+    assert normalise_text(None) is None  # a field not sent: no answer invented
     assert normalise_text("line one\nline two") == "line one\nline two"
 
 

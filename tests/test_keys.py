@@ -5,7 +5,6 @@ import secrets
 from pathlib import Path
 
 import pytest
-from conftest import marked_answers, personal_values, raw_engine, submit_help
 from cryptography.fernet import Fernet
 from sqlalchemy import Column, Integer, MetaData, Table, func, select, text
 
@@ -13,6 +12,8 @@ from intake.crypto import Encrypted, KeyUnavailable
 from intake.db import db
 from intake.keys import encrypted_columns
 from intake.models import HelpRequest, Note, StaffUser, StatusChange
+from tests.support.apps import raw_engine
+from tests.support.form import marked_answers, personal_values, submit_help
 
 KEY_A = Fernet.generate_key().decode()
 KEY_B = Fernet.generate_key().decode()
@@ -110,7 +111,7 @@ def test_encrypted_columns_are_found_by_type_including_future_tables():
 
 
 def duplicates_of(app, request) -> list[str]:
-    from intake.casework import find_duplicates
+    from intake.staff.casework import find_duplicates
 
     with app.app_context():
         found = find_duplicates(db.session.get(HelpRequest, request.id))
@@ -295,7 +296,7 @@ def test_without_a_usable_key_the_form_refuses_with_503_keeps_the_answers_stores
 
 def test_without_a_key_any_other_page_that_needs_one_is_a_503(app, production_app, make_staff):
     """Staff login reads the encrypted TOTP secret: the app-wide handler answers."""
-    from conftest import next_totp_code, post_login
+    from tests.support.staff import next_totp_code, post_login
 
     user = make_staff()
     keyless = production_app(ENCRYPTION_KEYS="")

@@ -6,11 +6,11 @@ import urllib.error
 import urllib.request
 
 import pytest
-from conftest import LiveServer
 from flask import abort
 
 from intake.limits import limiter
 from intake.logs import redact
+from tests.support.servers import LiveServer
 
 MARKER = "MARKERzq81"
 

@@ -2,10 +2,10 @@
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from conftest import TEST_KEYS
 
 from intake import create_app
 from intake.db import db
+from tests.support.apps import TEST_KEYS
 
 
 def test_migrations_match_models(tmp_path):

@@ -24,9 +24,8 @@ def test_every_intake_variable_in_the_readme_is_read_somewhere():
     readme = (ROOT / "README.md").read_text()
     names = set(re.findall(r"\bINTAKE_([A-Z][A-Z0-9_]*[A-Z0-9])\b", readme))
     assert {"SECRET_KEY", "PROXY_FIX", "MAIL_MAX_ATTEMPTS"} <= names
-    readers = "".join(
-        (ROOT / path).read_text() for path in ("gunicorn.conf.py", "tests/conftest.py")
-    )
+    harness = [ROOT / "tests" / "conftest.py", *sorted((ROOT / "tests" / "support").glob("*.py"))]
+    readers = "".join(path.read_text() for path in [ROOT / "gunicorn.conf.py", *harness])
     unknown = {
         name for name in names if not hasattr(settings, name) and f'"INTAKE_{name}"' not in readers
     }

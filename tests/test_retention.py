@@ -7,10 +7,12 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import Column, ForeignKey, Integer, Table, func, select, text
 
-from intake import casework, timeutil
+from intake import timeutil
 from intake.db import db
 from intake.models import AuditEvent, HelpRequest, OutgoingMail, StaffUser
-from intake.retention import CLOSED_STATUSES, purge
+from intake.models.help_request import CLOSED_STATUSES
+from intake.retention import purge
+from intake.staff import casework
 
 NOW = datetime(2027, 6, 1, 9, 30)
 

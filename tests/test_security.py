@@ -10,7 +10,8 @@ import uuid
 import pytest
 import redis
 from flask import abort, redirect, request
-from hardening import assert_hardened
+
+from tests.support.hardening import assert_hardened
 
 REDIS_URI = os.environ.get("INTAKE_TEST_REDIS_URI", "redis://127.0.0.1:6379/15")
 
@@ -79,7 +80,7 @@ def test_static_files_keep_their_caching(client):
         assert "no-store" not in response.headers.get("Cache-Control", "")
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         # Loaded by the oEmbed card inside WordPress's sandbox (an opaque origin):
-        # see intake.embed.FRAME_ASSETS; other files stay same-origin (test_embed).
+        # see intake.public.embed.FRAME_ASSETS; other files stay same-origin (test_embed).
         assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
 
 
@@ -137,8 +138,7 @@ def test_proxy_fix_only_when_configured(app_factory, hops, expected):
 WORKER = textwrap.dedent(
     """
     import sys
-    sys.path[:0] = ["tests", "."]
-    from conftest import make_test_app
+    from tests.support.apps import make_test_app
     from intake.limits import limiter
 
     app = make_test_app(sys.argv[1], RATELIMIT_ENABLED=True,

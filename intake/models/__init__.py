@@ -1,15 +1,15 @@
 """Typed models, one module per domain; importing this package registers every table."""
 
-from .audit import AuditEvent
-from .casework import Note, StatusChange
-from .conflict import AdverseParty, ConflictKey
-from .help_request import HelpRequest
-from .outbox import OutgoingMail
-from .outreach import Callback, ContactAttempt
-from .partner import Partner
-from .referral import Referral, ReferralOrganisation
-from .release import Release
-from .staff import ROLES, Invitation, StaffUser
+from intake.models.audit import AuditEvent
+from intake.models.casework import Note, StatusChange
+from intake.models.conflict import AdverseParty, ConflictKey
+from intake.models.help_request import HelpRequest
+from intake.models.outbox import OutgoingMail
+from intake.models.outreach import Callback, ContactAttempt
+from intake.models.partner import Partner
+from intake.models.referral import Referral, ReferralOrganisation
+from intake.models.release import Release
+from intake.models.staff import ROLES, Invitation, StaffUser
 
 __all__ = [
     "ROLES",

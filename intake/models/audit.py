@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import db
-from ..timeutil import column_now
+from intake.db import db
+from intake.timeutil import column_now
 
 
 class AuditEvent(db.Model):

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..crypto import Encrypted
-from ..db import db
-from ..timeutil import column_now
+from intake.crypto import Encrypted
+from intake.db import db
+from intake.timeutil import column_now
 
 
 class Note(db.Model):

@@ -6,24 +6,62 @@ found through keyed hashes of the normalised phone and email.
 """
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..crypto import Encrypted
-from ..db import db
-from ..timeutil import column_now
+from intake.crypto import Encrypted
+from intake.db import db
+from intake.timeutil import column_now
 
-STATUSES = (
-    "new",
-    "in_review",
-    "accepted",
-    "referred",
-    "declined",
-    "withdrawn",
-    "could_not_reach",
-)
-OPEN_STATUSES = ("new", "in_review")
+
+class Status(StrEnum):
+    """A case's status, in workflow order: moving to an earlier one is moving back.
+
+    Open cases wait for staff (the queue shows them); closed ones are done, and
+    ``purge`` deletes them after ``RETENTION_DAYS``."""
+
+    NEW = "new"
+    IN_REVIEW = "in_review"
+    ACCEPTED = "accepted"
+    REFERRED = "referred"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    # Closed after the configured failed attempts (intake.staff.outreach).
+    COULD_NOT_REACH = "could_not_reach"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUSES = tuple(Status)
+OPEN_STATUSES = (Status.NEW, Status.IN_REVIEW)
+CLOSED_STATUSES = tuple(s for s in Status if s not in OPEN_STATUSES)
+# The workflow: new → in review → a closed status. Moving back (in review → new,
+# reopening a closed case) is allowed, with a reason.
+TRANSITIONS = {
+    Status.NEW: (Status.IN_REVIEW, Status.WITHDRAWN, Status.COULD_NOT_REACH),
+    Status.IN_REVIEW: (
+        Status.ACCEPTED,
+        Status.REFERRED,
+        Status.DECLINED,
+        Status.WITHDRAWN,
+        Status.COULD_NOT_REACH,
+        Status.NEW,
+    ),
+    **{closed: (Status.IN_REVIEW,) for closed in CLOSED_STATUSES},
+}
+STATUS_LABELS = {
+    Status.NEW: "New",
+    Status.IN_REVIEW: "In review",
+    Status.ACCEPTED: "Accepted",
+    Status.REFERRED: "Referred",
+    Status.DECLINED: "Declined",
+    Status.WITHDRAWN: "Withdrawn",
+    Status.COULD_NOT_REACH: "Could not reach",
+}
 
 
 class HelpRequest(db.Model):
@@ -40,7 +78,7 @@ class HelpRequest(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     # Triage (plain)
-    status: Mapped[str] = mapped_column(String(20), default="new")
+    status: Mapped[str] = mapped_column(String(20), default=Status.NEW.value)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
     screen: Mapped[str] = mapped_column(String(32))  # computed by intake.rules on submit
     screen_override: Mapped[str | None] = mapped_column(String(32))  # set by staff, with a reason

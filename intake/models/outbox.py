@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import db
+from intake.db import db
 
 
 class OutgoingMail(db.Model):

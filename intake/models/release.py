@@ -5,8 +5,8 @@ from datetime import date, datetime
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import db
-from ..timeutil import column_now
+from intake.db import db
+from intake.timeutil import column_now
 
 
 class Release(db.Model):
@@ -15,7 +15,7 @@ class Release(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(160), unique=True)
     title: Mapped[str] = mapped_column(String(300))
-    # Sanitised HTML (intake.html.clean_body), cleaned again when rendered.
+    # Sanitised HTML (intake.safe_html.clean_body), cleaned again when rendered.
     body_html: Mapped[str] = mapped_column(Text)
     section: Mapped[str] = mapped_column(String(60), default="Press")
     published_on: Mapped[date] = mapped_column(index=True)

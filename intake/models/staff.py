@@ -7,9 +7,9 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..crypto import Encrypted
-from ..db import db
-from ..timeutil import column_now
+from intake.crypto import Encrypted
+from intake.db import db
+from intake.timeutil import column_now
 
 ROLES = ("admin", "reviewer", "volunteer", "editor")
 

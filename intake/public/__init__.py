@@ -1,0 +1,1 @@
+"""Everything a visitor reaches: no login, no cookie."""

@@ -1,0 +1,216 @@
+"""Creating a request for help from validated screening answers.
+
+Plain functions the screening views call: the rules' inputs from the form, the
+assessment, the stored row with its random reference, and the lookup that makes
+a retried submission find the request it already made.
+"""
+
+import json
+import secrets
+
+from flask import Flask
+from sqlalchemy.exc import IntegrityError, StatementError
+
+from intake import conflicts, crypto, notify, phone_email, timeutil
+from intake.db import db
+from intake.models import HelpRequest, Release
+from intake.public.screening_form import HelpForm, parse_income
+from intake.rules import Answers, Assessment, Thresholds, assess
+
+# Crockford's base32: no I, L, O or U, so a reference read aloud or copied by hand
+# is not misread.
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_LENGTH = 10  # 50 random bits: not guessable, not sequential
+DEFAULT_SOURCE = "help"
+
+
+def new_reference() -> str:
+    # 32 symbols divide 256, so the low five bits of a random byte are uniform.
+    return "".join(CROCKFORD[b & 31] for b in secrets.token_bytes(REFERENCE_LENGTH))
+
+
+def format_reference(reference: str) -> str:
+    """ "K7QM4XPD2H" → "K7QM-4XPD-2H": easier to read out and copy."""
+    return "-".join(reference[i : i + 4] for i in range(0, len(reference), 4))
+
+
+def thresholds_from(app: Flask) -> Thresholds:
+    cfg = app.config
+    return Thresholds(
+        critical_hearing_days=cfg["URGENCY_CRITICAL_HEARING_DAYS"],
+        high_hearing_days=cfg["URGENCY_HIGH_HEARING_DAYS"],
+        critical_deadline_days=cfg["URGENCY_CRITICAL_DEADLINE_DAYS"],
+        high_deadline_days=cfg["URGENCY_HIGH_DEADLINE_DAYS"],
+        income_limit_percent=cfg["INCOME_LIMIT_PERCENT"],
+    )
+
+
+def source_for(slug: str | None) -> str:
+    """The release the person came from, if it exists; otherwise the form itself.
+    Never echoes an arbitrary value into the stored request."""
+    if slug and len(slug) <= 160:
+        found = db.session.execute(
+            db.select(Release.slug).filter_by(slug=slug, is_published=True)
+        ).scalar_one_or_none()
+        if found:
+            return found
+    return DEFAULT_SOURCE
+
+
+def answers_from(form: HelpForm) -> Answers:
+    """The rules' inputs from a validated form."""
+    hearing_date = form.date_value("hearing")
+    return Answers(
+        represented=form.represented.data,
+        can_pay=form.can_pay.data,
+        household_size=int(form.household_size.data),
+        monthly_income_usd=parse_income(form.monthly_income.data),
+        state=form.state.data,
+        claim_types=frozenset(form.claim_types.data),
+        detained=form.detained.data == "yes",
+        hearing=form.hearing.data,
+        hearing_date=hearing_date.earliest() if hearing_date else None,
+        last_arrival=form.date_value("arrival"),
+        i589_filed=form.i589_filed.data,
+        minor=form.minor.data == "yes",
+    )
+
+
+def find_by_submission_key(key: str) -> HelpRequest | None:
+    return db.session.execute(
+        db.select(HelpRequest).filter_by(submission_key=key)
+    ).scalar_one_or_none()
+
+
+def create_request(
+    form: HelpForm,
+    *,
+    submission_key: str,
+    source: str,
+    language: str,
+    app: Flask,
+    partner_id: int | None = None,
+) -> HelpRequest:
+    """Assess and store one request in one transaction, with the staff
+    notification it calls for; return it once committed.
+
+    If the same submission was stored meanwhile (a double click racing itself),
+    return that one. Raises OperationalError (database down) or
+    crypto.KeyUnavailable (no encryption key) after rolling back.
+    """
+    answers = answers_from(form)
+    assessment = assess(answers, timeutil.today(), thresholds_from(app))
+    for _attempt in range(5):
+        row = _build(form, answers, assessment)
+        row.reference = new_reference()
+        row.submission_key = submission_key
+        row.source = source
+        row.interface_language = language
+        row.partner_id = partner_id  # the partner's frame it came through, if any
+        db.session.add(row)
+        notify.queue_if_critical(row)  # same transaction: stored ⇒ staff will be told
+        conflicts.index_request(row)  # and in the conflict index, which outlives it
+        try:
+            _commit_keeping_values()
+            return row
+        except IntegrityError:
+            db.session.rollback()
+            existing = find_by_submission_key(submission_key)
+            if existing is not None:
+                return existing
+            # Otherwise the reference collided (about 1 in 10^15): draw another.
+        except StatementError as exc:
+            db.session.rollback()
+            # SQLAlchemy wraps what the Encrypted column raised while binding.
+            if isinstance(exc.orig, crypto.KeyUnavailable):
+                raise exc.orig from exc
+            raise
+        except BaseException:
+            db.session.rollback()
+            raise
+    raise RuntimeError("could not draw a unique reference")
+
+
+def _commit_keeping_values() -> None:
+    """Commit without expiring what was written: the new row's values are exactly
+    those just stored, and reloading them would read and decrypt every answer
+    again only to show the confirmation."""
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        db.session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
+def _build(form: HelpForm, answers: Answers, assessment: Assessment) -> HelpRequest:
+    return HelpRequest(
+        **columns_for(
+            answers,
+            assessment,
+            preferred_language=form.preferred_language.data,
+            safe_to_message=form.safe_to_message.data,
+            name=form.name.data,
+            nationality=form.nationality.data,
+            phone=form.phone.data or None,
+            email=form.email.data or None,
+            detention_facility=form.detention_facility.data or None,
+            summary=form.summary.data or None,
+        )
+    )
+
+
+def columns_for(
+    answers: Answers,
+    assessment: Assessment,
+    *,
+    preferred_language: str,
+    safe_to_message: str,
+    name: str,
+    nationality: str,
+    phone: str | None,
+    email: str | None,
+    detention_facility: str | None,
+    summary: str | None,
+) -> dict:
+    """The stored columns of a request (personal answers still plain: the
+    ``Encrypted`` columns encrypt them on write), as the form stores them. Also
+    used by ``intake.demo`` so synthetic requests are shaped exactly the same."""
+    arrival = answers.last_arrival
+    income = answers.monthly_income_usd
+    phone_hash, email_hash = phone_email.lookup_hashes(crypto.keyring(), phone, email)
+    return dict(
+        screen=assessment.screen.value,
+        urgency=assessment.urgency.value,
+        urgency_rank=assessment.urgency.rank,
+        reasons=json.dumps(list(assessment.reasons)),
+        flags=json.dumps(list(assessment.flags)),
+        income_percent=assessment.income_percent,
+        guideline_year=assessment.guideline_year,
+        filing_deadline=assessment.filing_deadline,
+        hearing_date=answers.hearing_date,
+        represented=answers.represented,
+        can_pay=answers.can_pay,
+        household_size=answers.household_size,
+        claim_types=" " + " ".join(sorted(answers.claim_types)) + " ",
+        detained=answers.detained,
+        hearing=answers.hearing,
+        arrival_year=arrival.year if arrival else None,
+        arrival_month=arrival.month if arrival else None,
+        arrival_day=arrival.day if arrival else None,
+        i589_filed=answers.i589_filed,
+        minor=answers.minor,
+        state=answers.state,
+        preferred_language=preferred_language,
+        safe_to_message=safe_to_message,
+        name=name,
+        nationality=nationality,
+        phone=phone,
+        email=email,
+        monthly_income=None if income is None else str(income),
+        detention_facility=detention_facility if answers.detained else None,
+        summary=summary,
+        phone_hash=phone_hash,
+        email_hash=email_hash,
+    )

@@ -1,0 +1,364 @@
+"""The staff triage queue and case pages.
+
+A child of the /staff parent, which requires a login and the "cases"
+permission for every page here; views translate HTTP to the functions in
+``intake.staff.casework`` and back.
+
+    GET  /staff/                               staff.triage.queue
+    POST /staff/take-next                      staff.triage.take_next
+    GET  /staff/cases/<reference>              staff.triage.case
+    POST /staff/cases/<reference>/notes        staff.triage.add_note
+    POST /staff/cases/<reference>/assign       staff.triage.assign      (cases.all)
+    POST /staff/cases/<reference>/status       staff.triage.change_status
+    POST /staff/cases/<reference>/screen       staff.triage.override_screen (cases.all)
+"""
+
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from intake import conflicts, outbox
+from intake.db import db
+from intake.models import HelpRequest, StaffUser
+from intake.models.help_request import OPEN_STATUSES, STATUS_LABELS, TRANSITIONS
+from intake.rules import CLAIM_LABELS, CLAIM_TYPES
+from intake.staff import casework, followup_forms, outreach
+from intake.staff.casework import CaseworkError, QueueFilters, StaleCase
+from intake.staff.roles import can, requires
+from intake.timeutil import today, utcnow
+
+bp = Blueprint("triage", __name__)
+
+
+# --- forms -----------------------------------------------------------------------
+
+
+class VersionedForm(FlaskForm):
+    # The version of the case the person saw: a change to an older version is refused.
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(
+        "Add a note",
+        description="Internal: only staff see notes. Web and email addresses become links.",
+        validators=[DataRequired("Write the note first."), Length(max=casework.NOTE_MAX)],
+    )
+
+
+class AssignForm(VersionedForm):
+    assignee = SelectField("Assign to", validators=[Optional()])
+
+
+class StatusForm(VersionedForm):
+    status = SelectField("New status", validators=[DataRequired("Choose a status.")])
+    reason = TextAreaField(
+        "Reason",
+        description="Required to accept, refer, decline, withdraw or move a case back.",
+        validators=[Length(max=casework.REASON_MAX)],
+    )
+
+
+class ScreenForm(VersionedForm):
+    screen = SelectField("Screen", validators=[Optional()])
+    reason = TextAreaField(
+        "Reason for the override",
+        validators=[
+            DataRequired("Give a reason for changing the screen."),
+            Length(max=casework.REASON_MAX),
+        ],
+    )
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs CSRF protection (take the next case)."""
+
+
+# --- the queue ------------------------------------------------------------------
+
+
+@bp.get("/")
+def queue():
+    filters = QueueFilters.from_args(request.args)
+    after = None
+    if request.args.get("after"):
+        after = casework.Cursor.decode(request.args["after"])
+        if after is None:
+            abort(400)
+    rows, next_cursor = casework.queue_page(filters, current_user, after)
+    staff = {s.id: s for s in casework.case_staff()} if casework.sees_all(current_user) else {}
+    return render_template(
+        "triage/queue.html",
+        filters=filters,
+        rows=rows,
+        next_url=url_for(".queue", after=next_cursor.encode(), **filters.as_args())
+        if next_cursor
+        else None,
+        first_url=url_for(".queue", **filters.as_args()) if after else None,
+        counts=casework.status_counts(current_user),
+        staff=staff,
+        languages=casework.languages_in_use(),
+        claim_types=CLAIM_TYPES,
+        take_form=ActionForm(),
+        # Admins look after the mail settings: they see notifications not delivered.
+        mail_backlog=outbox.backlog() if can("staff") else None,
+        # One url_for for the page, not one per row (each costs the language hooks).
+        case_base=url_for(".case", reference="_")[:-1],
+        overdue_before=outreach.office_calendar().overdue_before(),
+        open_statuses=OPEN_STATUSES,
+        **_labels(),
+    )
+
+
+@bp.post("/take-next")
+def take_next():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    taken = casework.take_next(current_user)
+    if taken is None:
+        flash("There is no unassigned open case.", "info")
+        return redirect(url_for(".queue"))
+    flash(f"Case {taken.reference} is now assigned to you.", "success")
+    return redirect(url_for(".case", reference=taken.reference))
+
+
+# --- one case ---------------------------------------------------------------------
+
+
+def load_case(reference: str) -> HelpRequest:
+    """The case, if this person may see it (a volunteer: only cases assigned to them)."""
+    help_request = casework.find_case(reference, current_user)
+    if help_request is None:
+        abort(404)
+    return help_request
+
+
+@bp.get("/cases/<reference>")
+def case(reference: str):
+    help_request = load_case(reference)
+    conflicts.index_request(help_request)  # requests older than the index join it
+    casework.record_view(help_request)
+    return render_case(help_request)
+
+
+def render_case(help_request: HelpRequest, status_code: int = 200, stale: bool = False, **forms):
+    version = help_request.version
+    note_form = forms.get("note_form") or NoteForm(formdata=None)
+    assign_form = forms.get("assign_form") or AssignForm(
+        formdata=None, version=version, assignee=str(help_request.assignee_id or "")
+    )
+    status_form = forms.get("status_form") or StatusForm(formdata=None, version=version)
+    screen_form = forms.get("screen_form") or ScreenForm(
+        formdata=None, version=version, screen=help_request.screen_override or ""
+    )
+    _fill_choices(help_request, assign_form, status_form, screen_form)
+    for form in (assign_form, status_form, screen_form):
+        if stale or form.version.data is None:
+            form.version.data = version
+    prefixed = (
+        ("note-", note_form),
+        ("assign-", assign_form),
+        ("status-", status_form),
+        ("screen-", screen_form),
+    )
+    followup = followup_forms.case_sections(help_request, forms)
+    prefixed += tuple(
+        (prefix, followup[name]) for name, prefix in followup_forms.FORM_PREFIXES.items()
+    ) + ((f"outcome-{followup['outcome_for']}-", followup["outcome_form"]),)
+    errors = [
+        (prefix + form[name].id, message)
+        for prefix, form in prefixed
+        for name, messages in form.errors.items()
+        if name not in ("csrf_token", "version")
+        for message in messages
+    ]
+    if any(
+        form.csrf_token.errors or ("version" in form and form.version.errors)
+        for _, form in prefixed[1:]
+    ):
+        errors.append(("main", "The form had expired or was incomplete: try again."))
+    staff = {s.id: s for s in db.session.execute(db.select(StaffUser)).scalars()}
+    return (
+        render_template(
+            "triage/case.html",
+            case=help_request,
+            stale=stale,
+            errors=errors,
+            note_form=note_form,
+            assign_form=assign_form,
+            status_form=status_form,
+            screen_form=screen_form,
+            duplicates=casework.find_duplicates(help_request, current_user),
+            notes=casework.notes_of(help_request),
+            history=casework.history_of(help_request),
+            reasons=casework.json_list(help_request.reasons),
+            flags=casework.json_list(help_request.flags),
+            staff=staff,
+            **followup,
+            **_labels(),
+        ),
+        status_code,
+    )
+
+
+def _fill_choices(help_request, assign_form, status_form, screen_form) -> None:
+    assign_form.assignee.choices = [("", "Nobody")] + [
+        (str(s.id), f"{s.email} ({s.role})") for s in casework.case_staff()
+    ]
+    status_form.status.choices = [("", "Choose…")] + [
+        (s, STATUS_LABELS[s]) for s in TRANSITIONS[help_request.status]
+    ]
+    screen_form.screen.choices = [("", "As computed")] + [
+        (str(value), label) for value, label in casework.SCREEN_LABELS.items()
+    ]
+
+
+def _change_case(help_request: HelpRequest, form: FlaskForm, change, form_name: str, done: str):
+    """Run ``change`` if the form is valid; re-show the page with the errors, or
+    with "someone else changed this case" (409) when the version is stale.
+    Staleness is checked first: the choices offered depend on the case as it is now."""
+    if (
+        "version" in form
+        and form.version.data is not None
+        and form.version.data != (help_request.version)
+    ):
+        return render_case(help_request, 409, stale=True)
+    if form.validate_on_submit():
+        try:
+            change()
+        except StaleCase:
+            db.session.rollback()
+            db.session.refresh(help_request)
+            return render_case(help_request, 409, stale=True)
+        except CaseworkError as exc:
+            db.session.rollback()
+            # Shown next to the form's main field and in the error summary.
+            form[_error_field(form)].errors.append(str(exc))
+            return render_case(help_request, 400, **{form_name: form})
+        flash(done, "success")
+        return redirect(url_for(".case", reference=help_request.reference))
+    return render_case(help_request, 400, **{form_name: form})
+
+
+def _error_field(form: FlaskForm) -> str:
+    return (
+        "reason"
+        if "reason" in form
+        else next(n for n in form._fields if n not in ("csrf_token", "version"))
+    )
+
+
+@bp.post("/cases/<reference>/notes")
+def add_note(reference: str):
+    help_request = load_case(reference)
+    form = NoteForm()
+    return _change_case(
+        help_request,
+        form,
+        lambda: casework.add_note(help_request, current_user, form.text.data),
+        "note_form",
+        "Note added.",
+    )
+
+
+@bp.post("/cases/<reference>/assign")
+@requires("cases.all")
+def assign(reference: str):
+    help_request = load_case(reference)
+    form = AssignForm()
+    _fill_choices(help_request, form, StatusForm(formdata=None), ScreenForm(formdata=None))
+
+    def change():
+        assignee = (
+            db.session.get(StaffUser, int(form.assignee.data)) if form.assignee.data else None
+        )
+        casework.assign(help_request, assignee, current_user, form.version.data)
+
+    return _change_case(help_request, form, change, "assign_form", "Assignment saved.")
+
+
+@bp.post("/cases/<reference>/status")
+def change_status(reference: str):
+    help_request = load_case(reference)
+    form = StatusForm()
+    _fill_choices(help_request, AssignForm(formdata=None), form, ScreenForm(formdata=None))
+    return _change_case(
+        help_request,
+        form,
+        lambda: casework.change_status(
+            help_request, form.status.data, form.reason.data, current_user, form.version.data
+        ),
+        "status_form",
+        "Status changed.",
+    )
+
+
+@bp.post("/cases/<reference>/screen")
+@requires("cases.all")
+def override_screen(reference: str):
+    help_request = load_case(reference)
+    form = ScreenForm()
+    _fill_choices(help_request, AssignForm(formdata=None), StatusForm(formdata=None), form)
+    return _change_case(
+        help_request,
+        form,
+        lambda: casework.override_screen(
+            help_request, form.screen.data or "", form.reason.data, current_user, form.version.data
+        ),
+        "screen_form",
+        "Screen saved.",
+    )
+
+
+# --- helpers for templates -----------------------------------------------------------
+
+
+def _labels() -> dict:
+    return {
+        "status_labels": STATUS_LABELS,
+        "screen_labels": casework.SCREEN_LABELS,
+        "urgency_labels": casework.URGENCY_LABELS,
+        "claim_labels": CLAIM_LABELS,
+        "now": utcnow(),
+        "today": today(),
+    }
+
+
+@bp.app_template_filter("waited")
+def waited(since: datetime) -> str:
+    """How long a request has waited, coarse: "3 d", "5 h", "12 min"."""
+    seconds = max(0, int((utcnow() - since).total_seconds()))
+    if seconds >= 86400:
+        return f"{seconds // 86400} d"
+    if seconds >= 3600:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 60} min"
+
+
+@bp.app_template_filter("days_left")
+def days_left(day) -> str:
+    if day is None:
+        return ""
+    days = (day - today()).days
+    if days < 0:
+        return f"passed {-days} d ago"
+    if days == 0:
+        return "today"
+    return f"{days} d left"
+
+
+@bp.app_template_filter("claim_list")
+def claim_list(claim_types: str) -> str:
+    return ", ".join(CLAIM_LABELS.get(code, code) for code in (claim_types or "").split())

@@ -1,0 +1,1 @@
+"""The attack suite: forged requests, hostile input, XSS, and what the logs keep."""

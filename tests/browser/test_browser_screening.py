@@ -1,0 +1,215 @@
+"""A person asks for help through the screening form (real Chromium)."""
+
+from datetime import date
+from urllib.parse import urlsplit
+
+import pytest
+
+from intake import timeutil
+from intake.public.help_requests import format_reference
+from tests.support.a11y import assert_no_axe_violations
+from tests.support.browser import REFERENCE, assert_focused, fill_with_pointer
+from tests.support.form import requests_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setattr(timeutil, "today", lambda: date(2026, 5, 1))
+
+
+def assert_stayed_on_site(page):
+    own = urlsplit(page.base).netloc
+    assert page.requested
+    assert {urlsplit(u).netloc for u in page.requested if not u.startswith("data:")} == {own}
+
+
+def change_name_and_send(page, app):
+    """On "check your answers": change the name, continue, send; return the reference."""
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your answers"
+    page.get_by_role("button", name="Change What name should we use for you?").click()
+    name = page.get_by_label("What name should we use for you?")
+    assert name.input_value() == "Mariam"
+    assert_focused(page, "name")
+    assert page.locator("#arrival_year").input_value() == "2025"  # nothing to retype
+    name.fill("Mariam K.")
+    page.get_by_role("button", name="Continue").click()
+    assert "Mariam K." in page.locator("main").inner_text()
+    page.get_by_role("button", name="Send my request").click()
+    reference = page.locator(".reference").inner_text()
+    assert REFERENCE.match(reference)
+    rows = requests_in(app)
+    assert len(rows) == 1 and rows[0].name == "Mariam K."
+    assert format_reference(rows[0].reference) == reference
+    assert rows[0].urgency == "critical"  # the hearing is 9 days away
+    return reference
+
+
+def test_with_javascript_off_a_person_fills_reviews_changes_and_sends(chromium, live_server, app):
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.requested = []
+    page.on("request", lambda request: page.requested.append(request.url))
+    page.base = live_server.url
+    try:
+        page.goto(page.base + "/help")
+        page.get_by_role("button", name="Continue").click()
+        assert page.title().startswith("Error: ")
+        assert page.get_by_role("alert").is_visible()
+        assert_focused(page, "error-summary")
+        page.get_by_role(
+            "link", name="Say whether you have a lawyer or representative now."
+        ).click()
+        assert urlsplit(page.url).fragment == "represented"
+        fill_with_pointer(page)
+        page.get_by_role("button", name="Continue").click()
+        change_name_and_send(page, app)
+        assert_stayed_on_site(page)
+    finally:
+        context.close()
+
+
+def tab_until(page, condition: str, limit: int = 120):
+    """Press Tab until the focused element satisfies a JS ``condition`` on ``el``."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(el => {condition})(document.activeElement)"):
+            return
+    raise AssertionError(f"Tab never reached {condition}")
+
+
+def tab_to(page, element_id: str):
+    tab_until(page, f"el.id === {element_id!r}")
+
+
+def test_keyboard_only_a_person_fills_reviews_changes_and_sends(page, app):
+    page.goto(page.base + "/help")
+    tab_to(page, "represented")  # first radio of the group; arrows move and choose
+    page.keyboard.press("ArrowDown")  # No
+    tab_to(page, "can_pay")
+    page.keyboard.press("ArrowDown")
+    tab_to(page, "household_size")
+    page.keyboard.type("2")
+    tab_to(page, "claim_types")
+    page.keyboard.press("Space")  # Asylum
+    tab_to(page, "detained")
+    page.keyboard.press("ArrowRight")  # No (two answers side by side)
+    tab_to(page, "hearing")
+    page.keyboard.press("Space")  # Yes: the date follows in the tab order
+    tab_to(page, "hearing_day")
+    page.keyboard.type("10")
+    page.keyboard.press("Tab")
+    page.keyboard.type("5")
+    page.keyboard.press("Tab")
+    page.keyboard.type("2026")
+    tab_to(page, "arrival_month")
+    page.keyboard.type("8")
+    page.keyboard.press("Tab")
+    page.keyboard.type("2025")
+    for group in ("i589_filed", "minor"):
+        tab_to(page, group)
+        page.keyboard.press("ArrowDown")
+    tab_to(page, "name")
+    page.keyboard.type("Mariam")
+    tab_to(page, "nationality")
+    page.keyboard.press("ArrowDown")  # Afghanistan, first after "Choose one"
+    page.keyboard.press("Tab")
+    for _ in range(7):  # English, Spanish, French, Haitian Creole, Portuguese, Arabic, Dari
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    page.keyboard.type("California")
+    tab_to(page, "phone")
+    page.keyboard.type("+1 415 555 0100")
+    tab_to(page, "safe_to_message")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # Not sure
+    tab_to(page, "consent")
+    page.keyboard.press("Space")
+    tab_until(page, "el.textContent === 'Continue'")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Check your answers")
+    assert "Dari" in page.locator("main").inner_text()
+
+    tab_until(page, "el.name === 'change' && el.value === 'name'")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/help#name")
+    assert_focused(page, "name")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Mariam K.")
+    tab_until(page, "el.textContent === 'Continue'")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Check your answers")
+    tab_until(page, "el.textContent === 'Send my request'")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".reference")
+    rows = requests_in(app)
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row.name, row.nationality, row.preferred_language, row.state) == (
+        "Mariam K.",
+        "AF",
+        "prs",
+        "CA",
+    )
+    assert row.safe_to_message == "not_sure" and row.claim_types == " asylum "
+    assert page.locator(".reference").inner_text() == format_reference(row.reference)
+    assert_stayed_on_site(page)
+
+
+def test_a_double_click_on_send_makes_one_request(page, app, monkeypatch):
+    """The second click lands while the first request is still being stored (a slow
+    server), so both reach the server and race; one row, one reference."""
+    import time
+
+    from intake.public import screening
+
+    real_create = screening.create_request
+    running = []
+
+    def slow_create(*args, **kwargs):
+        running.append(1)
+        try:
+            time.sleep(0.5)
+            return real_create(*args, **kwargs)
+        finally:
+            running.pop()
+
+    monkeypatch.setattr(screening, "create_request", slow_create)
+    page.goto(page.base + "/help")
+    page.get_by_role("button", name="Continue").click()
+    assert_no_axe_violations(page)  # the form with every error showing
+    fill_with_pointer(page)
+    page.get_by_role("button", name="Continue").click()
+    assert_no_axe_violations(page)  # check your answers
+    # The first request is on its way (and slow) when the impatient second click lands.
+    page.evaluate(
+        """() => {
+            const send = [...document.querySelectorAll("button")]
+                .find(b => b.textContent.trim() === "Send my request");
+            send.click();
+            setTimeout(() => send.click(), 150);
+        }"""
+    )
+    page.wait_for_selector(".reference")
+    assert sum(url.endswith("/help/submit") for url in page.requested) == 2  # both were sent
+    for _ in range(50):  # the browser dropped the first response; let the server finish it
+        if not running:
+            break
+        time.sleep(0.1)
+    rows = requests_in(app)
+    assert len(rows) == 1
+    assert page.locator(".reference").inner_text() == format_reference(rows[0].reference)
+    assert_no_axe_violations(page)
+    assert_stayed_on_site(page)
+
+
+def test_escape_twice_leaves_the_site_without_a_way_back(page, app):
+    app.config["QUICK_EXIT_URL"] = page.base + "/healthz"  # neutral, and on our server
+    page.goto(page.base + "/help")
+    page.wait_for_load_state("load")
+    entries = page.evaluate("history.length")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    page.wait_for_url("**/healthz")
+    assert page.evaluate("history.length") == entries  # replaced, not pushed

@@ -1,0 +1,1 @@
+"""Fault tests: the app under gunicorn killed, overloaded, or without its database."""

@@ -1,0 +1,1 @@
+"""Tests of what a visitor reaches: press pages, the screening form, embedding."""

@@ -1,0 +1,1 @@
+"""Tests of the staff area under /staff: login, accounts, triage, casework, partners."""

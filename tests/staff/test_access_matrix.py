@@ -1,0 +1,227 @@
+"""Who may do what in the staff area: one table, every staff route, GET and
+POST, anonymous and each role. Each case runs on a fresh client with fresh
+accounts, so actions that end sessions do not spill into other cases.
+
+The routes come from the URL map: every rule under /staff (whatever blueprint
+serves it) must have a row here for GET and POST, so a new staff route without
+a row fails the completeness test. To add one: append rows to ROWS
+(``{placeholder}`` values come from ``targets``; add a key there if needed)."""
+
+import re
+from datetime import date, datetime
+
+import pytest
+
+from intake.db import db
+from intake.models import HelpRequest, Release, StaffUser
+from intake.staff import accounts, outreach, referrals
+from tests.support.tokens import csrf_token
+
+ROLES = ("anonymous", "admin", "reviewer", "volunteer", "editor")
+
+
+def expect(anonymous, admin, reviewer, volunteer, editor):
+    return dict(zip(ROLES, (anonymous, admin, reviewer, volunteer, editor), strict=True))
+
+
+# Anonymous requests to guarded pages go to the login page (302); a role without
+# the permission gets 403; the wrong method is 405 for everyone. POSTs carry a
+# valid CSRF token (CSRF itself is tested elsewhere) and no other fields, so a
+# permitted POST usually answers 400 (form incomplete) without changing anything.
+ALL_LOGGED_IN_OK = expect(302, 200, 200, 200, 200)
+ADMIN_ONLY = expect(302, 200, 403, 403, 403)
+NOBODY = expect(405, 405, 405, 405, 405)
+# Methods the app never uses (PUT, DELETE, TRACE...) are refused before routing.
+UNUSED_METHOD = expect(501, 501, 501, 501, 501)
+ROWS = [
+    ("GET", "/staff/login", expect(200, 302, 302, 302, 302)),
+    ("POST", "/staff/login", expect(200, 302, 302, 302, 302)),
+    ("GET", "/staff/logout", NOBODY),
+    ("POST", "/staff/logout", expect(302, 302, 302, 302, 302)),
+    ("GET", "/staff/enrol/{token}", expect(200, 200, 200, 200, 200)),
+    ("POST", "/staff/enrol/{token}", expect(400, 400, 400, 400, 400)),
+    ("GET", "/staff/account", ALL_LOGGED_IN_OK),
+    ("POST", "/staff/account", expect(302, 400, 400, 400, 400)),
+    ("GET", "/staff/users", ADMIN_ONLY),
+    ("POST", "/staff/users", NOBODY),
+    ("GET", "/staff/users/invite", ADMIN_ONLY),
+    ("POST", "/staff/users/invite", expect(302, 400, 403, 403, 403)),
+    ("GET", "/staff/users/{user_id}", ADMIN_ONLY),
+    ("POST", "/staff/users/{user_id}", NOBODY),
+    ("GET", "/staff/users/{user_id}/role", NOBODY),
+    ("POST", "/staff/users/{user_id}/role", expect(302, 400, 403, 403, 403)),
+    ("GET", "/staff/users/{user_id}/deactivate", NOBODY),
+    ("POST", "/staff/users/{user_id}/deactivate", expect(302, 302, 403, 403, 403)),
+    ("GET", "/staff/users/{user_id}/reactivate", NOBODY),
+    ("POST", "/staff/users/{user_id}/reactivate", expect(302, 302, 403, 403, 403)),
+    ("GET", "/staff/users/{user_id}/reinvite", NOBODY),
+    ("POST", "/staff/users/{user_id}/reinvite", expect(302, 200, 403, 403, 403)),
+    ("GET", "/staff/audit", ADMIN_ONLY),
+    ("POST", "/staff/audit", NOBODY),
+    ("DELETE", "/staff/audit", UNUSED_METHOD),
+    # Triage: cases for admin, reviewer and volunteer (a volunteer only sees cases
+    # assigned to them: the target case is not, hence 404); editors are refused.
+    ("GET", "/staff/", expect(302, 200, 200, 200, 403)),
+    ("POST", "/staff/", NOBODY),
+    ("GET", "/staff/take-next", NOBODY),
+    ("POST", "/staff/take-next", expect(302, 302, 302, 302, 403)),
+    ("GET", "/staff/export.csv", expect(302, 200, 200, 403, 403)),
+    ("POST", "/staff/export.csv", NOBODY),
+    ("GET", "/staff/cases/{reference}", expect(302, 200, 200, 404, 403)),
+    ("POST", "/staff/cases/{reference}", NOBODY),
+    ("GET", "/staff/cases/{reference}/notes", NOBODY),
+    ("POST", "/staff/cases/{reference}/notes", expect(302, 400, 400, 404, 403)),
+    ("GET", "/staff/cases/{reference}/assign", NOBODY),
+    ("POST", "/staff/cases/{reference}/assign", expect(302, 400, 400, 403, 403)),
+    ("GET", "/staff/cases/{reference}/status", NOBODY),
+    ("POST", "/staff/cases/{reference}/status", expect(302, 400, 400, 404, 403)),
+    ("GET", "/staff/cases/{reference}/screen", NOBODY),
+    ("POST", "/staff/cases/{reference}/screen", expect(302, 400, 400, 403, 403)),
+    # Follow-up on a case: as the case page (a volunteer only on their own cases).
+    ("GET", "/staff/callbacks", expect(302, 200, 200, 200, 403)),
+    ("POST", "/staff/callbacks", NOBODY),
+    *[
+        row
+        for action in (
+            "contacts",
+            "callbacks",
+            "callbacks/{callback_id}",
+            "referrals",
+            "referrals/{referral_id}",
+            "adverse-parties",
+        )
+        for row in (
+            ("GET", f"/staff/cases/{{reference}}/{action}", NOBODY),
+            ("POST", f"/staff/cases/{{reference}}/{action}", expect(302, 400, 400, 404, 403)),
+        )
+    ],
+    # The referral directory: admins.
+    ("GET", "/staff/referrals", ADMIN_ONLY),
+    ("POST", "/staff/referrals", NOBODY),
+    ("GET", "/staff/referrals/new", ADMIN_ONLY),
+    ("POST", "/staff/referrals/new", expect(302, 400, 403, 403, 403)),
+    ("GET", "/staff/referrals/{org_id}", ADMIN_ONLY),
+    # (A field left out keeps its stored value: an admin's token-only post saves.)
+    ("POST", "/staff/referrals/{org_id}", expect(302, 302, 403, 403, 403)),
+    # Releases: editors and admins.
+    ("GET", "/staff/releases/", expect(302, 200, 403, 403, 200)),
+    ("POST", "/staff/releases/", NOBODY),
+    ("GET", "/staff/releases/new", expect(302, 200, 403, 403, 200)),
+    ("POST", "/staff/releases/new", expect(302, 400, 403, 403, 400)),
+    ("GET", "/staff/releases/{release_id}/edit", expect(302, 200, 403, 403, 200)),
+    ("POST", "/staff/releases/{release_id}/edit", expect(302, 400, 403, 403, 400)),
+    ("GET", "/staff/releases/{release_id}/publish", NOBODY),
+    ("POST", "/staff/releases/{release_id}/publish", expect(302, 302, 403, 403, 302)),
+    ("GET", "/staff/releases/{release_id}/unpublish", NOBODY),
+    ("POST", "/staff/releases/{release_id}/unpublish", expect(302, 302, 403, 403, 302)),
+    # Partner sites: admins only. An empty new partner form is shown again (200).
+    ("GET", "/staff/partners/", ADMIN_ONLY),
+    ("POST", "/staff/partners/", NOBODY),
+    ("GET", "/staff/partners/new", ADMIN_ONLY),
+    ("POST", "/staff/partners/new", ADMIN_ONLY),
+    ("GET", "/staff/partners/{partner_id}", ADMIN_ONLY),
+    # Fields left out keep the partner's values: saved unchanged, back to its page.
+    ("POST", "/staff/partners/{partner_id}", expect(302, 302, 403, 403, 403)),
+    ("GET", "/staff/partners/{partner_id}/active", NOBODY),
+    ("POST", "/staff/partners/{partner_id}/active", expect(302, 302, 403, 403, 403)),
+]
+
+
+@pytest.fixture
+def targets(app, make_staff, make_request, make_release, make_partner):
+    """Values for the placeholders: a fresh set for every case."""
+
+    emails = (f"invited{n}@staff.example" for n in range(1, 10_000))
+
+    def make() -> dict[str, object]:
+        other = make_staff("reviewer")
+        with app.app_context():
+            _, token = accounts.invite_staff(next(emails), "volunteer")
+            db.session.commit()
+        with app.app_context():
+            release_id = db.session.execute(
+                db.select(Release.id).filter_by(slug=make_release())
+            ).scalar_one()
+        case = make_request()
+        return {
+            "user_id": other.id,
+            "token": token,
+            "reference": case.reference,
+            "release_id": release_id,
+            "partner_id": make_partner().id,
+        }
+
+    return make
+
+
+def follow_up(app, case, user) -> dict[str, int]:
+    """A directory entry, and a callback and a referral on ``case``."""
+    with app.app_context():
+        actor = db.session.get(StaffUser, user.id)
+        row = db.session.get(HelpRequest, case.id)
+        org = referrals.create_organisation(
+            referrals.OrganisationFields(name="Org", how_to_refer="1"), actor
+        )
+        callback = outreach.book_callback(row, actor, owner=actor, due_at=datetime(2099, 1, 1))
+        referral = referrals.refer(
+            row,
+            actor,
+            organisation=org,
+            method="phone",
+            made_on=date(2026, 12, 1),
+            staff_confirms_consent=True,
+        )
+        return {"org_id": org.id, "callback_id": callback.id, "referral_id": referral.id}
+
+
+def run_case(app, make_staff, login_as, values, method, path, role) -> int:
+    client = app.test_client()
+    if role == "anonymous":
+        token = csrf_token(client.get("/staff/login").text)
+    else:
+        login_as(client, make_staff(role))
+        token = csrf_token(client.get("/staff/account").text)
+    data = {"csrf_token": token} if method != "GET" else None
+    response = client.open(path.format(**values), method=method, data=data)
+    if response.status_code == 302 and role == "anonymous":
+        assert response.location.endswith("/staff/login"), response.location
+    return response.status_code
+
+
+def test_role_route_matrix(app, make_staff, login_as, targets):
+    """One app for the whole table (an app per case would take minutes); every
+    mismatch is listed at the end rather than stopping at the first."""
+    mismatches = []
+    for method, path, expected in ROWS:
+        for role, status in expected.items():
+            got = run_case(app, make_staff, login_as, targets(), method, path, role)
+            if got != status:
+                mismatches.append(f"{method} {path} as {role}: expected {status}, got {got}")
+    assert mismatches == []
+
+
+def staff_rules(app):
+    """Every rule under /staff or served by a staff blueprint, from the URL map."""
+    return [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/staff/") or rule.endpoint.startswith("staff.")
+    ]
+
+
+def test_every_staff_route_is_in_the_matrix(app):
+    """GET and POST of every staff rule have a row: the allowed method says who
+    may use it, the other that nobody can (405)."""
+    covered = {(method, path) for method, path, _ in ROWS}
+    missing = []
+    rules = staff_rules(app)
+    for rule in rules:
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
+        for method in ("GET", "POST"):
+            if (method, path) not in covered:
+                missing.append(f"{method} {path}")
+    assert missing == []
+    # The partner pages were once left out of a hand-kept list of blueprints.
+    assert {"staff.partners.index", "staff.triage.queue", "staff.users.index"} <= {
+        rule.endpoint for rule in rules
+    }

@@ -1,0 +1,47 @@
+"""Apps on the test database, with test keys; what is really stored, seen from
+outside the app."""
+
+from sqlalchemy import create_engine
+
+from intake import create_app
+from intake.db import db
+
+TEST_KEYS = {
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "ENCRYPTION_KEYS": "su20xohi1vgeHqJtSnqpew6O-qSJPQwF8JwHKiMrqNQ=",
+    "LOOKUP_KEY": "test-lookup-key",
+}
+
+# Every app made here, for conftest's autouse fixture to dispose of its engine
+# after the test, so no connection outlives its test.
+apps_to_close = []
+
+
+def make_test_app(database_uri, **overrides):
+    config = {
+        "TESTING": True,
+        "AUTO_MIGRATE": False,
+        "SQLALCHEMY_DATABASE_URI": database_uri,
+        "RATELIMIT_ENABLED": False,
+        # Cheap Argon2id: tests log in often (the defaults take ~0.3 s per check).
+        "STAFF_ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+        **TEST_KEYS,
+        **overrides,
+    }
+    app = create_app(config)
+    apps_to_close.append(app)
+    return app
+
+
+def empty_tables(app):
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
+
+
+def raw_engine(uri):
+    """An engine outside the app, to look at what is really stored."""
+    return create_engine(uri)

@@ -1,0 +1,68 @@
+"""Chromium for the browser tests, and what a person does in it: log in, wait
+for focus, fill in the public form with the mouse."""
+
+import os
+import re
+
+CHROMIUM = os.environ.get("INTAKE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# A reference as the confirmation page shows it.
+REFERENCE = re.compile(r"^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}$")
+
+
+def browser_login(page, user) -> None:
+    """Log ``user`` in through the real login page in Chromium (password + TOTP)."""
+    import pyotp
+
+    page.goto(page.base + "/staff/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(user.password)
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(user.totp_secret).now())
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/staff/")
+
+
+def assert_focused(page, element_id: str) -> None:
+    """Focus moves after the page loads (autofocus, fragment): wait for it rather
+    than reading it once, which races the browser on a busy machine."""
+    page.wait_for_function(
+        "id => document.activeElement && document.activeElement.id === id", arg=element_id
+    )
+
+
+def choose(page, question: str, answer: str):
+    """Tick one answer of the radio group (fieldset) whose legend contains ``question``."""
+    group = page.get_by_role("group", name=re.compile(re.escape(question)))
+    group.get_by_label(answer, exact=True).check()
+
+
+def fill_with_pointer(page):
+    """Answer every question the ordinary way (mouse and typing)."""
+    choose(page, "lawyer or accredited representative", "No")
+    choose(page, "Could you pay a private immigration lawyer?", "No")
+    page.get_by_label("How many people live in your household").fill("2")
+    page.get_by_label("Asylum", exact=True).check()
+    choose(page, "immigration detention", "No")
+    choose(page, "court hearing scheduled", "Yes")
+    dates = {"hearing_day": "10", "hearing_month": "5", "hearing_year": "2026"}
+    dates |= {"arrival_month": "8", "arrival_year": "2025"}
+    for part, value in dates.items():
+        page.locator(f"#{part}").fill(value)
+    choose(page, "Form I-589", "No")
+    choose(page, "under 18", "No")
+    page.get_by_label("What name should we use for you?").fill("Mariam")
+    page.get_by_label("Country of nationality").select_option("AF")
+    page.get_by_label("Which language do you prefer?").select_option("prs")
+    page.get_by_label("Which US state or territory do you live in?").select_option("CA")
+    page.get_by_label("Phone number").fill("+1 415 555 0100")
+    choose(page, "voicemail", "Not sure")
+    page.get_by_label("I have read the privacy notice above").check()

@@ -1,0 +1,144 @@
+"""The public screening form as a visitor fills it: valid answers, marked
+answers to look for in stored bytes and logs, the journey GET /help → check →
+submit, and what the pages and the database show afterwards."""
+
+import html
+import re
+
+from intake.db import db
+from intake.models import HelpRequest
+
+from .tokens import form_token
+
+# Valid answers to every question (the form's own tests, the fault tests and
+# the benchmark's checks all start from these).
+VALID = {
+    "represented": "no",
+    "can_pay": "no",
+    "household_size": "3",
+    "monthly_income": "1,200",
+    "claim_types": ["asylum", "cat"],
+    "detained": "no",
+    "hearing": "no",
+    "arrival_month": "6",
+    "arrival_year": "2025",
+    "i589_filed": "no",
+    "minor": "no",
+    "name": "Amal",
+    "nationality": "SY",
+    "preferred_language": "ar",
+    "state": "NY",
+    "phone": "+1 (212) 555-0100",
+    "email": "Amal@Example.org",
+    "safe_to_message": "yes",
+    "summary": "I need help with my asylum case.",
+    "consent": "y",
+}
+
+
+def marked_answers() -> dict:
+    """Valid screening answers whose every personal field holds a value unique to
+    this call, to look for in stored bytes and logs: free text is a marker string,
+    the phone a random digit string, the email marker@example.org, the income a
+    random amount. Nationality is a choice: a country code cannot be a marker."""
+    import secrets
+
+    marker = "Mk" + secrets.token_hex(5)
+    digits = f"{secrets.randbelow(9 * 10**9) + 10**9}"
+    cents = secrets.randbelow(9 * 10**7) + 10**7  # 100,000.00 to 999,999.99
+    return {
+        "represented": "no",
+        "can_pay": "no",
+        "household_size": "3",
+        "monthly_income": f"{cents // 100:,}.{cents % 100:02d}",
+        "claim_types": ["asylum"],
+        "detained": "yes",
+        "detention_facility": f"{marker} Facility",
+        "hearing": "no",
+        "arrival_month": "6",
+        "arrival_year": "2025",
+        "i589_filed": "no",
+        "minor": "no",
+        "name": f"{marker} Name",
+        "nationality": "ER",
+        "preferred_language": "ti",
+        "state": "NY",
+        "phone": f"+1 ({digits[:3]}) {digits[3:6]}-{digits[6:]}",
+        "email": f"{marker}@example.org",
+        "safe_to_message": "no",
+        "summary": f"{marker} Summary of what happened",
+        "consent": "y",
+    }
+
+
+def personal_values(answers: dict) -> list[str]:
+    """Every form of a marked answer that must never be seen outside its
+    encrypted column: as typed, as normalised for the lookup hashes, as stored,
+    and the income as a year (what the income rule works with)."""
+    from intake.phone_email import normalise_email, normalise_phone
+    from intake.public.screening_form import parse_income
+    from intake.rules import annual_income
+
+    typed = [answers[f] for f in ("name", "detention_facility", "summary", "phone", "email")]
+    income = answers["monthly_income"]
+    annual = annual_income(parse_income(income))
+    return [
+        *typed,
+        normalise_phone(answers["phone"]),
+        normalise_email(answers["email"]),
+        income,
+        str(parse_income(income)),
+        f"{annual:,.2f}",
+        f"{annual:.2f}",
+    ]
+
+
+def submit_help(client, answers: dict):
+    """Fill in the public form as a visitor does: GET /help, check, submit, each
+    step posting every answer with the page's token. Returns (check, submit)."""
+    page = client.get("/help").get_data(as_text=True)
+    data = {**answers, "csrf_token": form_token(page)}
+    check = client.post("/help/check", data=data)
+    assert check.status_code == 200 and "Check your answers" in check.text, "answers refused"
+    return check, client.post("/help/submit", data=data)
+
+
+def submit_answers(client, **fields):
+    """GET /help → POST check → POST submit, as a browser would, with the valid
+    answers changed by ``fields`` (whether or not the form accepts them); returns
+    the check page and the confirmation."""
+    data = {**VALID, "csrf_token": form_token(client.get("/help").get_data(as_text=True))}
+    data.update(fields)
+    check = client.post("/help/check", data=data)
+    done = client.post("/help/submit", data=data)
+    done.close()  # as the WSGI server does once the page is sent: queued mail goes then
+    return check, done
+
+
+def reference_in(page: str) -> str:
+    """The reference on a confirmation page, as shown (with its dashes)."""
+    match = re.search(r'class="reference">([0-9A-Z-]+)<', page)
+    assert match, "no reference on the page"
+    return match.group(1)
+
+
+def visible_words(response) -> str:
+    """The page's words as a reader sees them: tags dropped, entities decoded,
+    white space folded."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
+
+
+def requests_in(app) -> list[HelpRequest]:
+    """Every stored help request, detached."""
+    with app.app_context():
+        rows = db.session.execute(db.select(HelpRequest)).scalars().all()
+        db.session.expunge_all()
+        return rows
+
+
+def only_request(app) -> HelpRequest:
+    """The one stored help request, detached (fails if there is not exactly one)."""
+    with app.app_context():
+        (row,) = db.session.execute(db.select(HelpRequest)).scalars().all()
+        db.session.expunge(row)
+        return row
