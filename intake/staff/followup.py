@@ -1,16 +1,16 @@
 """After the queue: the case page's follow-up forms, and "my callbacks today".
 
-Views translate HTTP to the functions in ``intake.outreach``, ``intake.referrals``
+Views translate HTTP to the functions in ``intake.staff.outreach``, ``intake.staff.referrals``
 and ``intake.conflicts`` and back; a refused change re-shows the case page (400)
 with the message beside its field and everything typed kept.
 
-    POST /staff/cases/<reference>/contacts                     followup.record_contact
-    POST /staff/cases/<reference>/callbacks                    followup.book_callback
-    POST /staff/cases/<reference>/callbacks/<id>               followup.close_callback
-    POST /staff/cases/<reference>/referrals                    followup.refer
-    POST /staff/cases/<reference>/referrals/<id>               followup.referral_outcome
-    POST /staff/cases/<reference>/adverse-parties              followup.add_adverse_party
-    GET  /staff/callbacks                                      followup.my_callbacks
+    POST /staff/cases/<reference>/contacts                     staff.followup.record_contact
+    POST /staff/cases/<reference>/callbacks                    staff.followup.book_callback
+    POST /staff/cases/<reference>/callbacks/<id>               staff.followup.close_callback
+    POST /staff/cases/<reference>/referrals                    staff.followup.refer
+    POST /staff/cases/<reference>/referrals/<id>               staff.followup.referral_outcome
+    POST /staff/cases/<reference>/adverse-parties              staff.followup.add_adverse_party
+    GET  /staff/callbacks                                      staff.followup.my_callbacks
 """
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
