@@ -185,7 +185,7 @@ SUMMARIES = (
 )
 STATUS_WEIGHTS_RECENT = {"new": 60, "in_review": 25, "accepted": 6, "referred": 4, "declined": 4}
 STATUS_WEIGHTS_OLDER = {"new": 12, "in_review": 18, "accepted": 25, "referred": 20}
-STATUS_WEIGHTS_OLDER |= {"declined": 15, "withdrawn": 10}
+STATUS_WEIGHTS_OLDER |= {"declined": 15, "withdrawn": 7, "could_not_reach": 3}
 assert (STATUS_WEIGHTS_RECENT.keys() | STATUS_WEIGHTS_OLDER.keys()) == set(STATUSES)
 # About 1 request in 100 uses one of a few shared numbers (one per 1,000
 # requests), so duplicate search finds groups of a handful each.

@@ -22,6 +22,7 @@ from cryptography.fernet import Fernet
 from flask import Flask
 from sqlalchemy import Column, Table, Text, bindparam, select, type_coerce
 
+from intake import conflicts
 from intake.crypto import Encrypted, KeyUnavailable, keyring
 from intake.db import db
 from intake.models import HelpRequest
@@ -162,3 +163,9 @@ def init_app(app: Flask) -> None:
                 "configure the keys, then run rotate-keys again."
             ) from exc
         click.echo(f"help_request: {rehashed} rows with new lookup hashes (phone_hash, email_hash)")
+        try:
+            reindexed = conflicts.rehash_index()
+        except KeyUnavailable as exc:
+            db.session.rollback()
+            raise click.ClickException(f"conflict index: {exc}.") from exc
+        click.echo(f"conflict_key: {reindexed} entries with new hashes (purged requests' kept)")

@@ -10,7 +10,9 @@ found on the metadata through their foreign keys to ``help_request`` and deleted
 first, so tables added later are covered without changes here; a nullable
 reference declared ``ondelete="SET NULL"`` (or one from another request, such as
 a "duplicate of" link) is cut instead, since the row is not the deleted
-request's. The audit log keeps its events: they name references and statuses,
+request's. The conflict index (``conflict_key``) is one of those: its keyed
+hashes stay, cut from the request, so conflicts of interest are still found
+(intake.conflicts; SECURITY.md). The audit log keeps its events: they name references and statuses,
 never personal data, and one ``retention.purge`` event records the count.
 
 Deletion is real: SQLite runs with ``secure_delete`` (freed pages are zeroed)
@@ -33,7 +35,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import Table, delete, select, text, update
 
-from intake import audit, outbox, timeutil
+from intake import audit, conflicts, outbox, timeutil
 from intake.db import db
 from intake.models import HelpRequest
 from intake.models.help_request import CLOSED_STATUSES
@@ -70,7 +72,11 @@ def purge(dry_run: bool = False) -> PurgeResult:
         return result
     table = HelpRequest.__table__
     for start in range(0, len(ids), CHUNK):
-        delete_rows(table, ids[start : start + CHUNK])
+        chunk = ids[start : start + CHUNK]
+        # The conflict index outlives the request (intake.conflicts): requests
+        # made before it existed are indexed now; the keys' link is then cut.
+        conflicts.index_unindexed(chunk)
+        delete_rows(table, chunk)
     outbox.purge_finished()
     audit.record(
         "retention.purge",

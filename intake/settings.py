@@ -22,6 +22,10 @@ SECRET_KEY = None
 # the HMAC key of the duplicate lookups (intake.crypto). None: as SECRET_KEY.
 ENCRYPTION_KEYS = None
 LOOKUP_KEY = None
+# The HMAC key of the conflict-of-interest index (intake.conflicts). None: as
+# LOOKUP_KEY. Set it to rotate LOOKUP_KEY without losing conflicts with purged
+# requests (their entries cannot be hashed again: nothing of them remains).
+CONFLICT_KEY = None
 
 # None means: SQLite in instance/intake.sqlite3.
 SQLALCHEMY_DATABASE_URI = None
@@ -125,8 +129,18 @@ HELP_RATE_LIMIT = "10 per hour"
 # it is set to "none" on purpose (then no number is shown).
 HELPLINE_PHONE = None  # e.g. "+1 212 555 0100"
 HELPLINE_HOURS = None  # e.g. "Monday to Friday, 9 am to 5 pm Eastern Time"
-# When staff reply, in working days: "what happens next" on the confirmation.
+# When staff reply, in working days: "what happens next" on the confirmation. A
+# request nobody has reached within them is overdue (intake.staff.outreach).
 REPLY_WITHIN_DAYS = 5
+# The office's calendar (intake.working_days): its time zone (an IANA name), and
+# the dates it is closed besides weekends, e.g. ["2026-12-25"] or
+# "2026-12-25,2027-01-01" from the environment.
+OFFICE_TIMEZONE = "America/New_York"
+OFFICE_CLOSED_DAYS = []
+# Staff may close a request as "could not reach" after this many attempts that
+# did not reach the person, the first and the last at least this many days apart.
+COULD_NOT_REACH_ATTEMPTS = 3
+COULD_NOT_REACH_DAYS = 7
 
 # Triage
 # Where to email "a critical request is waiting" and the daily digest (counts per

@@ -2,26 +2,35 @@
 
 from intake.models.audit import AuditEvent
 from intake.models.casework import Note, StatusChange
+from intake.models.conflict import AdverseParty, ConflictKey
 from intake.models.funder import Funder, request_funder
 from intake.models.help_request import HelpRequest
 from intake.models.outbox import OutgoingMail
 from intake.models.outcome import CaseOutcome, Disposition, Outcome
+from intake.models.outreach import Callback, ContactAttempt
 from intake.models.partner import Partner
+from intake.models.referral import Referral, ReferralOrganisation
 from intake.models.release import Release
 from intake.models.staff import ROLES, Invitation, StaffUser
 
 __all__ = [
     "ROLES",
+    "AdverseParty",
     "AuditEvent",
     "CaseOutcome",
     "Disposition",
     "Funder",
+    "Callback",
+    "ConflictKey",
+    "ContactAttempt",
     "HelpRequest",
     "Invitation",
     "Note",
     "OutgoingMail",
     "Outcome",
     "Partner",
+    "Referral",
+    "ReferralOrganisation",
     "Release",
     "StaffUser",
     "StatusChange",

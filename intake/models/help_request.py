@@ -14,7 +14,7 @@ ordering on its index. SECURITY.md says what these plain dates reveal.
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.crypto import Encrypted
@@ -34,6 +34,8 @@ class Status(StrEnum):
     REFERRED = "referred"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+    # Closed after the configured failed attempts (intake.staff.outreach).
+    COULD_NOT_REACH = "could_not_reach"
 
     @property
     def label(self) -> str:
@@ -46,12 +48,13 @@ CLOSED_STATUSES = tuple(s for s in Status if s not in OPEN_STATUSES)
 # The workflow: new → in review → a closed status. Moving back (in review → new,
 # reopening a closed case) is allowed, with a reason.
 TRANSITIONS = {
-    Status.NEW: (Status.IN_REVIEW, Status.WITHDRAWN),
+    Status.NEW: (Status.IN_REVIEW, Status.WITHDRAWN, Status.COULD_NOT_REACH),
     Status.IN_REVIEW: (
         Status.ACCEPTED,
         Status.REFERRED,
         Status.DECLINED,
         Status.WITHDRAWN,
+        Status.COULD_NOT_REACH,
         Status.NEW,
     ),
     **{closed: (Status.IN_REVIEW,) for closed in CLOSED_STATUSES},
@@ -63,6 +66,7 @@ STATUS_LABELS = {
     Status.REFERRED: "Referred",
     Status.DECLINED: "Declined",
     Status.WITHDRAWN: "Withdrawn",
+    Status.COULD_NOT_REACH: "Could not reach",
 }
 # What the reports count (intake.report_queries), in the order of their index.
 REPORT_COLUMNS = (
@@ -149,6 +153,16 @@ class HelpRequest(db.Model):
     state: Mapped[str] = mapped_column(String(2), default="")
     preferred_language: Mapped[str] = mapped_column(String(40), default="")
     safe_to_message: Mapped[str] = mapped_column(String(10), default="not_sure")
+    # Who is asking: self / family / detained_person / organisation (a category
+    # only). Anyone but "self" is a helper, and the helper is the contact.
+    asker: Mapped[str] = mapped_column(String(20), default="self")
+    # Consent, asked as its own question, to share the request with another legal
+    # organisation that could help (the privacy notice promises nothing more).
+    share_consent: Mapped[bool] = mapped_column(default=False)
+    # Staff have reached the person or left them a message (intake.staff.outreach):
+    # the promised reply is kept. Part of the queue's order: within an urgency
+    # band, people nobody has reached yet come first, oldest (so overdue) first.
+    contacted: Mapped[bool] = mapped_column(default=False, server_default=false())
     interface_language: Mapped[str] = mapped_column(String(10), default="en")
     source: Mapped[str] = mapped_column(String(160), default="")  # release slug or page
     # The country code of the nationality answer, plain for the reports (counted
@@ -181,8 +195,8 @@ class HelpRequest(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
-        Index("ix_help_request_queue", "status", "urgency_rank", "created_at", "id"),
-        Index("ix_help_request_queue_all", "urgency_rank", "created_at", "id"),
+        Index("ix_help_request_queue", "status", "urgency_rank", "contacted", "created_at", "id"),
+        Index("ix_help_request_queue_all", "urgency_rank", "contacted", "created_at", "id"),
         # The reports: a date range first, then only columns counted, so every
         # report query reads this index and never the wide rows (answers are
         # encrypted and long; a table scan at 100,000 requests reads ~180 MB).
@@ -192,6 +206,7 @@ class HelpRequest(db.Model):
             "ix_help_request_queue_language",
             "preferred_language",
             "urgency_rank",
+            "contacted",
             "created_at",
             "id",
         ),

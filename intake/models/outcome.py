@@ -39,8 +39,12 @@ class Disposition(StrEnum):
         """The closed case status this disposition closes a request with."""
         if self in (Disposition.ACCEPTED, Disposition.REFERRED, Disposition.WITHDRAWN):
             return Status(self.value)
-        # Could not reach and duplicate close a request the office did not take,
-        # as a decline does; the disposition keeps the real reason apart.
+        if self is Disposition.NOT_REACHED:
+            # Its own status, allowed only after the configured failed attempts
+            # (intake.staff.outreach).
+            return Status.COULD_NOT_REACH
+        # A duplicate closes a request the office did not take, as a decline
+        # does; the disposition keeps the real reason apart.
         return Status.DECLINED
 
 

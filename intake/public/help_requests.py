@@ -12,7 +12,7 @@ from datetime import date
 from flask import Flask
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from intake import crypto, facts, funding, live_urgency, notify, phone_email, timeutil
+from intake import conflicts, crypto, facts, funding, live_urgency, notify, phone_email, timeutil
 from intake.db import db
 from intake.live_urgency import thresholds_from
 from intake.models import HelpRequest, Release
@@ -120,6 +120,7 @@ def create_request(
         row.partner_id = partner_id  # the partner's frame it came through, if any
         db.session.add(row)
         notify.queue_if_critical(row)  # same transaction: stored ⇒ staff will be told
+        conflicts.index_request(row)  # and in the conflict index, which outlives it
         try:
             db.session.flush()  # the id, for the funders it counts for
             funding.link_new_request(row)

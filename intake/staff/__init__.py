@@ -18,8 +18,10 @@ from flask_login import current_user
 from intake import timeutil
 from intake.staff import (
     audit_log,
+    directory,
     editorial,
     export,
+    followup,
     funders,
     login,
     partners,
@@ -39,6 +41,8 @@ CHILDREN = (
     (users.bp, "staff"),
     (audit_log.bp, "audit"),
     (triage.bp, "cases"),
+    (followup.bp, "cases"),
+    (directory.bp, "referrals"),
     (export.bp, "cases.export"),
     (partners.bp, "partners"),
     (editorial.bp, "releases"),

@@ -38,6 +38,7 @@ from intake.models.help_request import (
 )
 from intake.models.outcome import dispositions_for
 from intake.rules import CLAIM_TYPES, Screen, Urgency
+from intake.staff import outreach, referrals
 from intake.staff.roles import PERMISSIONS
 
 SCREEN_LABELS = {
@@ -99,6 +100,7 @@ class QueueFilters:
     assignee: str = ""  # "", "none" or a staff id
     partner: str = ""  # "", "direct" (our own pages) or a partner id
     mine: bool = False
+    overdue: bool = False  # open, nobody reached, the promised working days gone
     reference: str = ""
     errors: tuple[str, ...] = field(default=(), compare=False)
 
@@ -129,6 +131,7 @@ class QueueFilters:
             assignee=assignee,
             partner=partner[:18],
             mine=args.get("mine") == "1",
+            overdue=args.get("overdue") == "1",
             reference=(args.get("reference") or "").strip()[:40],
             errors=tuple(errors),
         )
@@ -143,6 +146,7 @@ class QueueFilters:
             "assignee": self.assignee,
             "partner": self.partner,
             "mine": "1" if self.mine else "",
+            "overdue": "1" if self.overdue else "",
             "reference": self.reference,
         }
         return {k: v for k, v in values.items() if v}
@@ -173,6 +177,7 @@ QUEUE_COLUMNS = (
     HelpRequest.screen_override,
     HelpRequest.urgency,
     HelpRequest.urgency_rank,
+    HelpRequest.contacted,
     HelpRequest.claim_types,
     HelpRequest.preferred_language,
     HelpRequest.state,
@@ -214,13 +219,22 @@ def queue_query(filters: QueueFilters, viewer: StaffUser):
         query = query.where(HelpRequest.partner_id.is_(None))
     elif filters.partner:
         query = query.where(HelpRequest.partner_id == int(filters.partner))
+    if filters.overdue:
+        query = query.where(outreach.overdue_condition(outreach.office_calendar()))
     if filters.reference:
         # References are stored bare; an unreadable search matches nothing.
         query = query.where(HelpRequest.reference == normalise_reference(filters.reference))
     return query.order_by(*QUEUE_ORDER)
 
 
-QUEUE_ORDER = (HelpRequest.urgency_rank, HelpRequest.created_at, HelpRequest.id)
+# Within an urgency band, people nobody has reached yet come first, oldest first:
+# so the overdue ones (intake.staff.outreach) lead their band, with no date in the sort.
+QUEUE_ORDER = (
+    HelpRequest.urgency_rank,
+    HelpRequest.contacted,
+    HelpRequest.created_at,
+    HelpRequest.id,
+)
 
 
 @dataclass(frozen=True)
@@ -229,26 +243,28 @@ class Cursor:
     no personal data, so it may travel in the URL."""
 
     rank: int
+    contacted: bool
     created_at: datetime
     id: int
 
     def encode(self) -> str:
-        return f"{self.rank}.{self.created_at.strftime('%Y%m%dT%H%M%S%f')}.{self.id}"
+        when = self.created_at.strftime("%Y%m%dT%H%M%S%f")
+        return f"{self.rank}.{int(self.contacted)}.{when}.{self.id}"
 
     @classmethod
     def decode(cls, text: str) -> "Cursor | None":
-        match = re.fullmatch(r"(\d)\.(\d{8}T\d{12})\.(\d{1,18})", text or "")
+        match = re.fullmatch(r"(\d)\.([01])\.(\d{8}T\d{12})\.(\d{1,18})", text or "")
         if not match:
             return None
         try:
-            created = datetime.strptime(match[2], "%Y%m%dT%H%M%S%f")
+            created = datetime.strptime(match[3], "%Y%m%dT%H%M%S%f")
         except ValueError:
             return None
-        return cls(int(match[1]), created, int(match[3]))
+        return cls(int(match[1]), match[2] == "1", created, int(match[4]))
 
     @classmethod
     def after(cls, row: HelpRequest) -> "Cursor":
-        return cls(row.urgency_rank, row.created_at, row.id)
+        return cls(row.urgency_rank, row.contacted, row.created_at, row.id)
 
 
 def queue_page(
@@ -259,7 +275,9 @@ def queue_page(
     per_page = per_page or PER_PAGE
     query = queue_query(filters, viewer)
     if after is not None:
-        query = query.where(tuple_(*QUEUE_ORDER) > tuple_(after.rank, after.created_at, after.id))
+        query = query.where(
+            tuple_(*QUEUE_ORDER) > tuple_(after.rank, after.contacted, after.created_at, after.id)
+        )
     rows = list(db.session.execute(query.limit(per_page + 1)).scalars())
     more = len(rows) > per_page
     rows = rows[:per_page]
@@ -467,6 +485,7 @@ def change_status(
             f"“{STATUS_LABELS[new_status]}”.",
             "disposition",
         )
+    _check_follow_up(help_request, new_status)
     moving_back = STATUSES.index(new_status) < STATUSES.index(old)
     required = closing or moving_back
     reason = _reason(reason, required, f"“{STATUS_LABELS[new_status]}”")
@@ -506,6 +525,19 @@ def outcomes_of(help_request: HelpRequest) -> list[CaseOutcome]:
         .order_by(CaseOutcome.happened_on, CaseOutcome.id)
     )
     return list(db.session.execute(query).scalars())
+
+
+def _check_follow_up(help_request: HelpRequest, new_status: str) -> None:
+    """"Referred" needs a referral on record (with the applicant's consent);
+    "Could not reach" needs the configured failed attempts over the period."""
+    if new_status == "referred" and not referrals.has_referral(help_request):
+        raise CaseworkError("Record the referral first: “Referred” needs a referral record.")
+    if new_status == "could_not_reach" and not outreach.can_close_unreached(help_request):
+        policy = outreach.unreached_policy()
+        raise CaseworkError(
+            f"“Could not reach” needs {policy.attempts} attempts that did not reach the "
+            f"person, the first and the last at least {policy.days} days apart."
+        )
 
 
 def override_screen(

@@ -19,6 +19,7 @@ PERMISSIONS = {
         "releases",
         "staff",
         "partners",
+        "referrals",
         "audit",
         "reports",
         "funders",
@@ -35,6 +36,8 @@ PERMISSIONS = {
 # exists and the person's role has the permission.
 NAV = (
     ("Queue", "staff.triage.queue", "cases"),
+    ("My callbacks", "staff.followup.my_callbacks", "cases"),
+    ("Referral directory", "staff.directory.index", "referrals"),
     ("Releases", "staff.editorial.releases", "releases"),
     ("Partners", "staff.partners.index", "partners"),
     ("Reports", "staff.reports.index", "reports"),

@@ -39,13 +39,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from intake import live_urgency, outbox
+from intake import conflicts, live_urgency, outbox
 from intake.db import db
 from intake.models import HelpRequest, Outcome, StaffUser
-from intake.models.help_request import STATUS_LABELS, TRANSITIONS
+from intake.models.help_request import OPEN_STATUSES, STATUS_LABELS, TRANSITIONS
 from intake.models.outcome import DISPOSITION_LABELS, OUTCOME_LABELS, dispositions_for
 from intake.rules import CLAIM_LABELS, CLAIM_TYPES, Urgency
-from intake.staff import case_facts, casework
+from intake.staff import case_facts, casework, followup_forms, outreach
 from intake.staff.casework import CaseworkError, QueueFilters, StaleCase
 from intake.staff.roles import can, requires
 from intake.timeutil import today, utcnow
@@ -199,6 +199,8 @@ def queue():
         mail_backlog=outbox.backlog() if can("staff") else None,
         # One url_for for the page, not one per row (each costs the language hooks).
         case_base=url_for(".case", reference="_")[:-1],
+        overdue_before=outreach.office_calendar().overdue_before(),
+        open_statuses=OPEN_STATUSES,
         **_labels(),
     )
 
@@ -233,7 +235,8 @@ def case(reference: str):
     # closed) is stored here, as the queue's steps only carry it so far.
     facts_today = case_facts.read(help_request)
     case_facts.bring_row_up_to_date(help_request, facts_today)
-    casework.record_view(help_request)  # commits both
+    conflicts.index_request(help_request)  # requests older than the index join it
+    casework.record_view(help_request)  # commits all three
     return render_case(help_request, facts_today=facts_today)
 
 
@@ -274,6 +277,10 @@ def render_case(
         ("urgency-", urgency_form),
         ("outcome-", outcome_form),
     )
+    followup = followup_forms.case_sections(help_request, forms)
+    prefixed += tuple(
+        (prefix, followup[name]) for name, prefix in followup_forms.FORM_PREFIXES.items()
+    ) + ((f"outcome-{followup['outcome_for']}-", followup["outcome_form"]),)
     errors = [
         (prefix + form[name].id, message)
         for prefix, form in prefixed
@@ -310,6 +317,7 @@ def render_case(
             reasons=casework.json_list(help_request.reasons),
             flags=casework.json_list(help_request.flags),
             staff=staff,
+            **followup,
             **_labels(),
         ),
         status_code,

@@ -8,13 +8,13 @@ a row fails the completeness test. To add one: append rows to ROWS
 (``{placeholder}`` values come from ``targets``; add a key there if needed)."""
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
 from intake.db import db
-from intake.models import Funder, Release
-from intake.staff import accounts
+from intake.models import Funder, HelpRequest, Release, StaffUser
+from intake.staff import accounts, outreach, referrals
 from tests.support.tokens import csrf_token
 
 ROLES = ("anonymous", "admin", "reviewer", "volunteer", "editor", "analyst")
@@ -87,6 +87,32 @@ ROWS = [
     ("POST", "/staff/cases/{reference}/fact", expect(302, 400, 400, 403, 403)),
     ("GET", "/staff/cases/{reference}/urgency", NOBODY),
     ("POST", "/staff/cases/{reference}/urgency", expect(302, 400, 400, 403, 403)),
+    # Follow-up on a case: as the case page (a volunteer only on their own cases).
+    ("GET", "/staff/callbacks", expect(302, 200, 200, 200, 403)),
+    ("POST", "/staff/callbacks", NOBODY),
+    *[
+        row
+        for action in (
+            "contacts",
+            "callbacks",
+            "callbacks/{callback_id}",
+            "referrals",
+            "referrals/{referral_id}",
+            "adverse-parties",
+        )
+        for row in (
+            ("GET", f"/staff/cases/{{reference}}/{action}", NOBODY),
+            ("POST", f"/staff/cases/{{reference}}/{action}", expect(302, 400, 400, 404, 403)),
+        )
+    ],
+    # The referral directory: admins.
+    ("GET", "/staff/referrals", ADMIN_ONLY),
+    ("POST", "/staff/referrals", NOBODY),
+    ("GET", "/staff/referrals/new", ADMIN_ONLY),
+    ("POST", "/staff/referrals/new", expect(302, 400, 403, 403, 403)),
+    ("GET", "/staff/referrals/{org_id}", ADMIN_ONLY),
+    # (A field left out keeps its stored value: an admin's token-only post saves.)
+    ("POST", "/staff/referrals/{org_id}", expect(302, 302, 403, 403, 403)),
     # Releases: editors and admins.
     ("GET", "/staff/releases/", expect(302, 200, 403, 403, 200, analyst=403)),
     ("POST", "/staff/releases/", NOBODY),
@@ -150,16 +176,38 @@ def targets(app, make_staff, make_request, make_release, make_partner):
             db.session.add(funder)
             db.session.commit()
             funder_id = funder.id
+        case = make_request()
         return {
             "user_id": other.id,
             "token": token,
-            "reference": make_request().reference,
+            "reference": case.reference,
             "release_id": release_id,
             "partner_id": make_partner().id,
             "funder_id": funder_id,
+            **follow_up(app, case, other),
         }
 
     return make
+
+
+def follow_up(app, case, user) -> dict[str, int]:
+    """A directory entry, and a callback and a referral on ``case``."""
+    with app.app_context():
+        actor = db.session.get(StaffUser, user.id)
+        row = db.session.get(HelpRequest, case.id)
+        org = referrals.create_organisation(
+            referrals.OrganisationFields(name="Org", how_to_refer="1"), actor
+        )
+        callback = outreach.book_callback(row, actor, owner=actor, due_at=datetime(2099, 1, 1))
+        referral = referrals.refer(
+            row,
+            actor,
+            organisation=org,
+            method="phone",
+            made_on=date(2026, 12, 1),
+            staff_confirms_consent=True,
+        )
+        return {"org_id": org.id, "callback_id": callback.id, "referral_id": referral.id}
 
 
 def run_case(app, make_staff, login_as, values, method, path, role) -> int:

@@ -176,9 +176,16 @@ def test_every_disposition_has_a_label_and_closes_with_one_status():
         "duplicate",
     }
     for d in Disposition:
-        assert d.label and d.status in {"accepted", "referred", "declined", "withdrawn"}
+        assert d.label and d.status in {
+            "accepted",
+            "referred",
+            "declined",
+            "withdrawn",
+            "could_not_reach",
+        }
     assert dispositions_for("accepted") == (Disposition.ACCEPTED,)
-    assert Disposition.NOT_REACHED in dispositions_for("declined")
+    assert dispositions_for("could_not_reach") == (Disposition.NOT_REACHED,)
+    assert Disposition.NOT_REACHED not in dispositions_for("declined")
     assert dispositions_for("new") == ()
 
 

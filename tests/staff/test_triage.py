@@ -199,7 +199,7 @@ def test_pagination_with_a_cursor_visits_every_case_once(client, staff, make_req
         found = re.search(r'<a href="([^"]+)" rel="next">', page(response))
         url = html.unescape(found.group(1)) if found else None
         if url:
-            assert re.fullmatch(r"/staff/\?after=\d\.\d{8}T\d{12}\.\d+", url)
+            assert re.fullmatch(r"/staff/\?after=\d\.[01]\.\d{8}T\d{12}\.\d+", url)
     assert pages == 4
     assert len(seen) == len(set(seen)) == 23
     expected = sorted(made, key=lambda r: (r.urgency_rank, r.created_at, r.id))
@@ -330,7 +330,9 @@ def test_status_to_in_review_needs_no_reason(client, app, staff, make_request):
 @pytest.mark.parametrize("closing", ["accepted", "referred", "declined", "withdrawn"])
 def test_closing_needs_a_reason(client, app, staff, make_request, closing):
     case = make_request(status="in_review")
-    staff("reviewer")
+    user = staff("reviewer")
+    if closing == "referred":  # "Referred" needs a referral record (tests/staff/test_followup.py)
+        refer_with_consent(app, case, user)
     disposition = dispositions_for(closing)[0].value
     refused = post_case(
         client, case.reference, "status", status=closing, disposition=disposition, reason="   "
@@ -445,6 +447,27 @@ def test_outcomes_only_for_accepted_cases(client, app, staff, make_request):
         client, case.reference, "outcomes", kind="filed", happened_on=utcnow().date().isoformat()
     )
     assert refused.status_code == 400 and "accepted for representation" in page(refused)
+
+
+def refer_with_consent(app, case, user) -> None:
+    from datetime import date
+
+    from intake.models import StaffUser
+    from intake.staff import referrals
+
+    with app.app_context():
+        actor = db.session.get(StaffUser, user.id)
+        org = referrals.create_organisation(
+            referrals.OrganisationFields(name="Org", how_to_refer="+1 212 555 0100"), actor
+        )
+        referrals.refer(
+            db.session.get(HelpRequest, case.id),
+            actor,
+            organisation=org,
+            method="phone",
+            made_on=date(2026, 12, 1),
+            staff_confirms_consent=True,
+        )
 
 
 def test_moving_back_needs_a_reason(client, app, staff, make_request):

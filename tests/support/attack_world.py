@@ -1,15 +1,15 @@
 """The attack suite's staff world: one of everything a staff POST route can
 change, a valid body for each route, and a snapshot of the whole database."""
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import url_for
 from sqlalchemy import select
 
 from intake import create_app
 from intake.db import db
-from intake.models import Funder, Invitation, Release, StaffUser
-from intake.staff import accounts, second_factor
+from intake.models import Funder, HelpRequest, Invitation, Release, StaffUser
+from intake.staff import accounts, outreach, referrals, second_factor
 from intake.timeutil import utcnow
 
 from .apps import TEST_KEYS
@@ -79,6 +79,27 @@ VALID = {
     "staff.triage.record_outcome": lambda w: {"kind": "filed", "happened_on": w.today},
     "staff.funders.new": lambda w: {"name": "New fund", "active_from": "2026-01-01"},
     "staff.funders.edit": lambda w: {"name": "Renamed fund", "active_from": "2026-01-01"},
+    "staff.followup.record_contact": lambda w: {"channel": "phone", "outcome": "no_answer"},
+    "staff.followup.book_callback": lambda w: {
+        "kind": "callback",
+        "day": "2099-01-01",
+        "at": "10:00",
+        "owner": str(w.admin.id),
+    },
+    "staff.followup.close_callback": lambda w: {"state": "done"},
+    "staff.followup.refer": lambda w: {
+        "organisation": str(w.organisation_id),
+        "method": "phone",
+        "made_on": "2026-12-01",
+        "consent_confirmed": "y",
+    },
+    "staff.followup.referral_outcome": lambda w: {
+        "outcome": "accepted",
+        "outcome_on": "2099-01-01",
+    },
+    "staff.followup.add_adverse_party": lambda w: {"relationship": "abuser", "name": "A Person"},
+    "staff.directory.new": lambda w: {"name": "New", "refer_by": "phone", "how_to_refer": "1"},
+    "staff.directory.edit": lambda w: {"name": "Renamed", "refer_by": "phone", "how_to_refer": "1"},
     "staff.partners.new": lambda w: {"name": "New", "origins": "https://new.example.org"},
     "staff.partners.show": lambda w: {"name": "Renamed", "origins": "https://press.example.org"},
     "staff.partners.toggle_active": lambda w: {"active": "0"},
@@ -127,6 +148,7 @@ class World:
             db.session.add(funder)
             db.session.commit()
             self.funder_id = funder.id
+        self.organisation_id, self.callback_id, self.referral_id = self._follow_up()
         self.client = app.test_client()
         self.other_client = app.test_client()
         login_as(self.client, self.admin)
@@ -135,6 +157,27 @@ class World:
     def _release_id(self, slug):
         with self.app.app_context():
             return db.session.execute(select(Release.id).filter_by(slug=slug)).scalar_one()
+
+    def _follow_up(self) -> tuple[int, int, int]:
+        """A directory entry, a callback and a referral on the case."""
+        with self.app.app_context():
+            actor = db.session.get(StaffUser, self.admin.id)
+            case = db.session.get(HelpRequest, self.case.id)
+            org = referrals.create_organisation(
+                referrals.OrganisationFields(name="Org", how_to_refer="1"), actor
+            )
+            callback = outreach.book_callback(
+                case, actor, owner=actor, due_at=datetime(2099, 1, 1, 15, 0)
+            )
+            referral = referrals.refer(
+                case,
+                actor,
+                organisation=org,
+                method="phone",
+                made_on=date(2026, 12, 1),
+                staff_confirms_consent=True,
+            )
+            return org.id, callback.id, referral.id
 
     def pending_secret(self) -> str:
         with self.app.app_context():
@@ -152,6 +195,9 @@ class World:
             "partner_id": self.partner.id,
             "user_id": (self.inactive if endpoint == "staff.users.reactivate" else self.target).id,
             "token": self.token,
+            "org_id": self.organisation_id,
+            "callback_id": self.callback_id,
+            "referral_id": self.referral_id,
         }
         with self.app.test_request_context():
             rule = next(self.app.url_map.iter_rules(endpoint))
