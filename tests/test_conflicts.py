@@ -193,9 +193,15 @@ def test_a_request_from_the_form_is_in_the_index(app, client):
     submit_help(client, answers)
     with app.app_context():
         row = db.session.execute(select(HelpRequest)).scalar_one()
-        key = db.session.execute(select(ConflictKey)).scalar_one()
-        assert (key.kind, key.reference, key.request_id) == ("applicant", row.reference, row.id)
+        keys = {k.kind: k for k in db.session.execute(select(ConflictKey)).scalars()}
+        assert set(keys) == {"applicant", "helper"}  # a family member asked for them
+        key = keys["applicant"]
+        assert (key.reference, key.request_id) == (row.reference, row.id)
         assert key.name_hash == crypto.keyring().lookup_hash(conflicts.name_key(answers["name"]))
+        ring = crypto.keyring()
+        helper = keys["helper"]
+        assert helper.name_hash == ring.lookup_hash(conflicts.name_key(answers["helper_name"]))
+        assert helper.request_id == row.id
 
 
 def test_a_conflict_key_of_its_own_survives_a_lookup_key_change(app_factory, make_request):

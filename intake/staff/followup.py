@@ -182,11 +182,11 @@ def referral_outcome(reference: str, referral_id: int):
     return _change_or_show(
         help_request,
         form,
-        "outcome_form",
+        "referral_outcome_form",
         change,
         "outcome",
         "Outcome recorded.",
-        outcome_for=referral.id,
+        referral_outcome_for=referral.id,
     )
 
 

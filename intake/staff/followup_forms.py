@@ -191,11 +191,11 @@ def case_sections(help_request: HelpRequest, given: dict) -> dict:
     organisations = {o.id: o for o in referrals.directory()}
     return {
         **forms,
-        "outcome_form": given.get("outcome_form") or OutcomeForm(formdata=None),
+        "referral_outcome_form": given.get("referral_outcome_form") or OutcomeForm(formdata=None),
         "fresh_outcome_form": lambda referral: OutcomeForm(
             formdata=None, outcome_on=calendar.today(), follow_up_on=referral.follow_up_on
         ),
-        "outcome_for": given.get("outcome_for"),
+        "referral_outcome_for": given.get("referral_outcome_for"),
         "attempts": outreach.attempts_of(help_request),
         "callbacks": outreach.callbacks_of(help_request),
         "close_form": CallbackCloseForm(formdata=None),
@@ -217,7 +217,7 @@ def case_sections(help_request: HelpRequest, given: dict) -> dict:
         "office_zone": calendar.zone,
         "to_office": lambda moment: working_days.to_office(moment, calendar.zone),
         "channel_labels": outreach.CHANNELS,
-        "outcome_labels": outreach.OUTCOMES,
+        "contact_outcome_labels": outreach.OUTCOMES,
         "callback_kinds": outreach.CALLBACK_KINDS,
         "callback_states": outreach.CALLBACK_STATES,
         "method_labels": referrals.METHODS,

@@ -280,7 +280,12 @@ def render_case(
     followup = followup_forms.case_sections(help_request, forms)
     prefixed += tuple(
         (prefix, followup[name]) for name, prefix in followup_forms.FORM_PREFIXES.items()
-    ) + ((f"outcome-{followup['outcome_for']}-", followup["outcome_form"]),)
+    ) + (
+        (
+            f"referral-outcome-{followup['referral_outcome_for']}-",
+            followup["referral_outcome_form"],
+        ),
+    )
     errors = [
         (prefix + form[name].id, message)
         for prefix, form in prefixed

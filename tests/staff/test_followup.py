@@ -258,7 +258,12 @@ def test_referred_status_needs_a_referral(app, client, signed_in, make_request):
     me = signed_in()
     case = make_request(status="in_review", share_consent=True)
     path = f"/staff/cases/{case.reference}/status"
-    data = {"status": "referred", "reason": "Fits their programme.", "version": "1"}
+    data = {
+        "status": "referred",
+        "disposition": "referred",
+        "reason": "Fits their programme.",
+        "version": "1",
+    }
     refused = post(client, path, data)
     assert refused.status_code == 400 and "referral" in text_of(refused).lower()
     org_id = make_org(app, me.id)
@@ -397,7 +402,12 @@ def test_could_not_reach_only_after_the_configured_attempts(
     me = signed_in()
     case = make_request(status="in_review", safe_to_message="yes")
     path = f"/staff/cases/{case.reference}/status"
-    data = {"status": "could_not_reach", "reason": "Three tries over a week.", "version": "1"}
+    data = {
+        "status": "could_not_reach",
+        "disposition": "not_reached",
+        "reason": "Three tries over a week.",
+        "version": "1",
+    }
     for day in (0, 4, 8):
         clock["now"] = datetime(2026, 12, 1 + day, 15, 0)
         refused = post(client, path, data)

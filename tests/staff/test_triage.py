@@ -10,6 +10,7 @@ import pytest
 from intake.db import db
 from intake.models import (
     CaseOutcome,
+    ContactAttempt,
     Disposition,
     HelpRequest,
     Note,
@@ -396,9 +397,13 @@ def test_closing_needs_a_disposition_of_that_status(
 def test_every_disposition_closes_a_case_and_reopening_clears_it(
     client, app, staff, make_request, disposition
 ):
-    case = make_request(status="in_review")
-    staff("reviewer")
+    case = make_request(status="in_review", share_consent=True)
+    user = staff("reviewer")
     closing = disposition.status
+    if closing == "referred":  # "Referred" needs a referral record
+        refer_with_consent(app, case, user)
+    if closing == "could_not_reach":  # only after the configured failed attempts
+        fail_to_reach(app, case, user)
     done = post_case(
         client, case.reference, "status", status=closing, disposition=disposition, reason="Why."
     )
@@ -447,6 +452,25 @@ def test_outcomes_only_for_accepted_cases(client, app, staff, make_request):
         client, case.reference, "outcomes", kind="filed", happened_on=utcnow().date().isoformat()
     )
     assert refused.status_code == 400 and "accepted for representation" in page(refused)
+
+
+def fail_to_reach(app, case, user) -> None:
+    """The configured number of failed attempts, the first one the configured
+    number of days (and one more) before the last."""
+    attempts, days = app.config["COULD_NOT_REACH_ATTEMPTS"], app.config["COULD_NOT_REACH_DAYS"]
+    first = utcnow() - timedelta(days=days + 1)
+    with app.app_context():
+        for n in range(attempts):
+            db.session.add(
+                ContactAttempt(
+                    request_id=case.id,
+                    actor_id=user.id,
+                    at=first if n == 0 else utcnow(),
+                    channel="phone",
+                    outcome="no_answer",
+                )
+            )
+        db.session.commit()
 
 
 def refer_with_consent(app, case, user) -> None:
