@@ -142,3 +142,10 @@ def only_request(app) -> HelpRequest:
         (row,) = db.session.execute(db.select(HelpRequest)).scalars().all()
         db.session.expunge(row)
         return row
+
+
+def status_code_in(page: str) -> str:
+    """The status code on a confirmation page (shown after the reference)."""
+    codes = re.findall(r'class="reference">([0-9A-Z-]+)<', page)
+    assert len(codes) == 2, "no status code on the page"
+    return codes[1]
