@@ -228,6 +228,7 @@ def test_payloads_staff_typed_into_a_referral_are_inert_on_the_status_page(app, 
 
 def test_in_spanish_and_in_a_partner_frame(app, client, make_partner):
     reference, code = applied(client)
+    assert "Consulte su solicitud" in visible_words(client.get("/es/status"))
     assert "Recibimos su solicitud" in visible_words(look_up(client, reference, code, "/es/status"))
     partner = make_partner()
     path = f"/embed/status?partner={partner.key}"
