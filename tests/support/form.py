@@ -146,6 +146,6 @@ def only_request(app) -> HelpRequest:
 
 def status_code_in(page: str) -> str:
     """The status code on a confirmation page (shown after the reference)."""
-    codes = re.findall(r'class="reference">([0-9A-Z-]+)<', page)
-    assert len(codes) == 2, "no status code on the page"
-    return codes[1]
+    match = re.search(r'class="status-code">([0-9A-Z-]+)<', page)
+    assert match, "no status code on the page"
+    return match.group(1)

@@ -1,0 +1,88 @@
+"""The applicant's status page in Chromium: with JavaScript off, in Spanish,
+accessible, and inside a partner's frame with third-party cookies blocked."""
+
+import pytest
+
+from intake.public import status_codes
+from intake.public.help_requests import format_reference
+from tests.browser.test_browser_embed import (  # noqa: F401 (fixtures used by name)
+    HostSite,
+    cookieless_chromium,
+    our_site,
+)
+from tests.support.a11y import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+CODE = "7QM4XPD2"
+
+
+@pytest.fixture
+def case(app, make_request):
+    """A request in review, with a known status code."""
+    reference = "K7QM4XPD2H"
+    with app.app_context():
+        hashed = status_codes.code_hash(reference, CODE)
+    make_request(reference=reference, status="in_review", status_code_hash=hashed)
+    return format_reference(reference)
+
+
+# The two labels and the button, in English and in Spanish.
+EN = ("Your reference", "Your status code", "Check")
+ES = ("Su referencia", "Su código de estado", "Consultar")
+
+
+def check(page_or_frame, reference, code, words=EN):
+    reference_label, code_label, button = words
+    page_or_frame.get_by_label(reference_label).fill(reference)
+    page_or_frame.get_by_label(code_label).fill(code)
+    page_or_frame.get_by_role("button", name=button).click()
+
+
+def test_works_with_javascript_off_in_spanish(chromium, live_server, case):
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/es/status")
+        check(page, case, "7qm4-xpd2", words=ES)
+        page.get_by_role("heading", name="Estamos revisando su solicitud").wait_for()
+        assert case in page.locator("main").inner_text()
+        assert context.cookies() == []
+    finally:
+        context.close()
+
+
+def test_form_refusal_and_state_pass_axe(page, case):
+    page.goto(page.base + "/status")
+    assert_accessible(page)
+    check(page, case, "ZZZZ-ZZZZ")
+    page.locator("#error-summary").wait_for()
+    assert_accessible(page)
+    check(page, case, CODE)
+    page.get_by_role("heading", name="We are reviewing your request").wait_for()
+    assert_accessible(page)
+
+
+def test_inside_a_partner_frame_with_third_party_cookies_blocked(
+    cookieless_chromium,  # noqa: F811
+    our_site,  # noqa: F811
+    make_partner,
+    case,
+):
+    host = HostSite()
+    try:
+        partner = make_partner(name="Partner", origins=(host.url,))
+        src = f"{our_site.url}/es/embed/status?partner={partner.key}"
+        host.show(f'<iframe title="Estado" src="{src}" width="600" height="900"></iframe>')
+        context = cookieless_chromium.new_context()
+        page = context.new_page()
+        page.goto(host.url)
+        frame = page.frame_locator("iframe")
+        check(frame, case, CODE, words=ES)
+        frame.get_by_role("heading", name="Estamos revisando su solicitud").wait_for()
+        assert frame.get_by_role("link", name="Salir de este sitio").count() == 1
+        assert context.cookies() == []
+        assert page.url == host.url + "/"
+        context.close()
+    finally:
+        host.stop()
