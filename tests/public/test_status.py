@@ -48,6 +48,20 @@ def set_status(app, reference, status):
         db.session.commit()
 
 
+def refer(app, name, how_to_refer):
+    """The one request referred to a new organisation of the directory."""
+    row = only_request(app)
+    with app.app_context():
+        org = ReferralOrganisation(name=name, how_to_refer=how_to_refer)
+        db.session.add(org)
+        db.session.flush()
+        made_on = row.created_at.date()
+        referral = Referral(request_id=row.id, organisation_id=org.id, made_on=made_on)
+        referral.method, referral.consent = "phone", "form"
+        db.session.add(referral)
+        db.session.commit()
+
+
 def test_the_code_is_shown_once_and_stored_only_as_its_hmac(app, client, database_uri):
     data = {**VALID, "csrf_token": form_token(client.get("/help").get_data(as_text=True))}
     client.post("/help/check", data=data)
@@ -114,21 +128,7 @@ def test_a_missed_call_on_an_open_case_says_we_tried(app, client):
 
 def test_referred_names_the_organisation_and_how_to_contact_it(app, client):
     reference, code = applied(client)
-    row = only_request(app)
-    with app.app_context():
-        org = ReferralOrganisation(name="Legal Aid North", how_to_refer="+1 212 555 0199")
-        db.session.add(org)
-        db.session.flush()
-        db.session.add(
-            Referral(
-                request_id=row.id,
-                organisation_id=org.id,
-                made_on=row.created_at.date(),
-                method="phone",
-                consent="form",
-            )
-        )
-        db.session.commit()
+    refer(app, "Legal Aid North", "+1 212 555 0199")
     set_status(app, reference, "referred")
     words = visible_words(look_up(client, reference, code))
     assert "We referred you to another organisation" in words
@@ -211,21 +211,7 @@ def test_payloads_typed_into_the_status_form_are_inert(client, payload):
 
 def test_payloads_staff_typed_into_a_referral_are_inert_on_the_status_page(app, client):
     reference, code = applied(client)
-    row = only_request(app)
-    with app.app_context():
-        org = ReferralOrganisation(name=XSS[0], how_to_refer=XSS[1])
-        db.session.add(org)
-        db.session.flush()
-        db.session.add(
-            Referral(
-                request_id=row.id,
-                organisation_id=org.id,
-                made_on=row.created_at.date(),
-                method="phone",
-                consent="form",
-            )
-        )
-        db.session.commit()
+    refer(app, XSS[0], XSS[1])
     set_status(app, reference, "referred")
     page = look_up(client, reference, code).get_data(as_text=True)
     assert_inert(page)
