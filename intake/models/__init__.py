@@ -4,6 +4,7 @@ from intake.models.audit import AuditEvent
 from intake.models.casework import Note, StatusChange
 from intake.models.conflict import AdverseParty, ConflictKey
 from intake.models.help_request import HelpRequest
+from intake.models.letter import Letter
 from intake.models.outbox import OutgoingMail
 from intake.models.outreach import Callback, ContactAttempt
 from intake.models.partner import Partner
@@ -20,6 +21,7 @@ __all__ = [
     "ContactAttempt",
     "HelpRequest",
     "Invitation",
+    "Letter",
     "Note",
     "OutgoingMail",
     "Partner",

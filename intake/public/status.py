@@ -3,7 +3,7 @@
 The applicant posts their reference and the status code the confirmation
 showed them once; the page shows only where the request stands (received,
 being reviewed, we tried to reach you, referred — to whom and how to contact
-them —, closed). Nothing else of their answers.
+them —, closed) and the letters sent to them. Nothing else of their answers.
 
 Every wrong pair gets the same page and the same status code, after the same
 work: an unknown reference is compared against a dummy hash, and every lookup
@@ -20,12 +20,12 @@ from sqlalchemy import select
 from wtforms import Form, StringField
 from wtforms.validators import InputRequired, Length
 
-from intake import audit
+from intake import audit, letters, locales
 from intake.db import db
 from intake.hardening import csrf
 from intake.limits import limiter
 from intake.locales import public_route
-from intake.models import ContactAttempt, HelpRequest, Referral, ReferralOrganisation
+from intake.models import ContactAttempt, HelpRequest, ReferralOrganisation
 from intake.models.help_request import Status
 from intake.public import form_tokens, status_codes
 from intake.public.help_requests import REFERENCE_LENGTH, format_reference
@@ -88,6 +88,7 @@ class Shown:
     reference: str
     state: str
     referred_to: ReferralOrganisation | None
+    letters: list  # the Letters sent, oldest first: in the applicant's language
 
 
 def lookup():
@@ -110,7 +111,7 @@ def lookup():
     if shown is None:  # never says which half was wrong; the code is not sent back
         form.code.data = ""
         return _form(form, request.form.get(TOKEN), refused=True)
-    return render_template("status/shown.html", shown=shown)
+    return render_template("status/shown.html", shown=shown, languages=locales.KNOWN)
 
 
 def _check(reference: str, code: str) -> Shown | None:
@@ -133,7 +134,8 @@ def _check(reference: str, code: str) -> Shown | None:
     return Shown(
         reference=format_reference(reference),
         state=_state(row.id, Status(row.status)),
-        referred_to=_referred_to(row.id) if row.status == Status.REFERRED else None,
+        referred_to=letters.latest_referral(row.id) if row.status == Status.REFERRED else None,
+        letters=letters.letters_of(row.id),
     )
 
 
@@ -148,16 +150,6 @@ def _state(request_id: int, status: Status) -> str:
         if missed in MISSED:
             return "tried_to_reach"
     return SHOWN[status]
-
-
-def _referred_to(request_id: int) -> ReferralOrganisation | None:
-    return db.session.execute(
-        select(ReferralOrganisation)
-        .join(Referral, Referral.organisation_id == ReferralOrganisation.id)
-        .where(Referral.request_id == request_id)
-        .order_by(Referral.made_at.desc(), Referral.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
 
 
 def _form(form: StatusForm, token: str | None, *, refused=False, expired=False) -> str:

@@ -29,7 +29,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from intake import conflicts, outbox
+from intake import conflicts, letters, outbox
 from intake.db import db
 from intake.models import HelpRequest, StaffUser
 from intake.models.help_request import OPEN_STATUSES, STATUS_LABELS, TRANSITIONS
@@ -194,6 +194,8 @@ def render_case(help_request: HelpRequest, status_code: int = 200, stale: bool =
         render_template(
             "triage/case.html",
             case=help_request,
+            letters_sent=letters.letters_of(help_request.id),
+            letter_kinds=letters.KINDS,
             stale=stale,
             errors=errors,
             note_form=note_form,

@@ -13,7 +13,7 @@ from datetime import date, datetime
 import pytest
 
 from intake.db import db
-from intake.models import HelpRequest, Release, StaffUser
+from intake.models import HelpRequest, Letter, Release, StaffUser
 from intake.staff import accounts, outreach, referrals
 from tests.support.tokens import csrf_token
 
@@ -95,6 +95,15 @@ ROWS = [
             ("POST", f"/staff/cases/{{reference}}/{action}", expect(302, 400, 400, 404, 403)),
         )
     ],
+    # Letters: as the case page (a volunteer only on their own cases). A post
+    # without the letter's text is refused (400), nothing sent.
+    ("GET", "/staff/cases/{reference}/letters/non_engagement", expect(302, 200, 200, 404, 403)),
+    ("POST", "/staff/cases/{reference}/letters/non_engagement", expect(302, 400, 400, 404, 403)),
+    ("GET", "/staff/cases/{reference}/letters/no_such_kind", expect(302, 404, 404, 404, 403)),
+    ("GET", "/staff/letters/{letter_id}", expect(302, 200, 200, 404, 403)),
+    ("POST", "/staff/letters/{letter_id}", NOBODY),
+    ("GET", "/staff/letters/{letter_id}.pdf", expect(302, 200, 200, 404, 403)),
+    ("POST", "/staff/letters/{letter_id}.pdf", NOBODY),
     # The referral directory: admins.
     ("GET", "/staff/referrals", ADMIN_ONLY),
     ("POST", "/staff/referrals", NOBODY),
@@ -143,7 +152,15 @@ def targets(app, make_staff, make_request, make_release, make_partner):
                 db.select(Release.id).filter_by(slug=make_release())
             ).scalar_one()
         case = make_request()
+        with app.app_context():
+            letter = Letter(
+                request_id=case.id, kind="received", language="en", subject="S", body="B"
+            )
+            db.session.add(letter)
+            db.session.commit()
+            letter_id = letter.id
         return {
+            "letter_id": letter_id,
             "user_id": other.id,
             "token": token,
             "reference": case.reference,

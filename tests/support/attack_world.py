@@ -62,6 +62,7 @@ VALID = {
         "reason": "Checked.",
         "version": "1",
     },
+    "staff.letters.compose": lambda w: {"body": "We are not able to take your case."},
     "staff.followup.record_contact": lambda w: {"channel": "phone", "outcome": "no_answer"},
     "staff.followup.book_callback": lambda w: {
         "kind": "callback",
@@ -171,6 +172,7 @@ class World:
             "org_id": self.organisation_id,
             "callback_id": self.callback_id,
             "referral_id": self.referral_id,
+            "kind": "non_engagement",
         }
         with self.app.test_request_context():
             rule = next(self.app.url_map.iter_rules(endpoint))

@@ -1,0 +1,27 @@
+"""A letter sent to an applicant (intake.letters): its text as sent, encrypted."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from intake.crypto import Encrypted
+from intake.db import db
+from intake.timeutil import column_now
+
+
+class Letter(db.Model):
+    __tablename__ = "letter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("help_request.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # intake.letters.KINDS
+    language: Mapped[str] = mapped_column(String(10))  # the catalogue it was drafted in
+    sent_at: Mapped[datetime] = mapped_column(default=column_now)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    # Queued by email (the applicant gave one and said messages are safe).
+    emailed: Mapped[bool] = mapped_column(default=False)
+    subject: Mapped[str] = mapped_column(Encrypted)
+    body: Mapped[str] = mapped_column(Encrypted)
