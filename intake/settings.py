@@ -128,7 +128,7 @@ STATUS_REFERENCE_RATE_LIMIT = "10 per hour"
 HELPLINE_PHONE = None  # e.g. "+1 212 555 0100"
 HELPLINE_HOURS = None  # e.g. "Monday to Friday, 9 am to 5 pm Eastern Time"
 # When staff reply, in working days: "what happens next" on the confirmation. A
-# request nobody has reached within them is overdue (intake.outreach).
+# request nobody has reached within them is overdue (intake.staff.outreach).
 REPLY_WITHIN_DAYS = 5
 # The office's calendar (intake.working_days): its time zone (an IANA name), and
 # the dates it is closed besides weekends, e.g. ["2026-12-25"] or

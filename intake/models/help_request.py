@@ -112,7 +112,7 @@ class HelpRequest(db.Model):
     # Consent, asked as its own question, to share the request with another legal
     # organisation that could help (the privacy notice promises nothing more).
     share_consent: Mapped[bool] = mapped_column(default=False)
-    # Staff have reached the person or left them a message (intake.outreach):
+    # Staff have reached the person or left them a message (intake.staff.outreach):
     # the promised reply is kept. Part of the queue's order: within an urgency
     # band, people nobody has reached yet come first, oldest (so overdue) first.
     contacted: Mapped[bool] = mapped_column(default=False, server_default=false())

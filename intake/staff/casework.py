@@ -192,7 +192,7 @@ def queue_query(filters: QueueFilters, viewer: StaffUser):
 
 
 # Within an urgency band, people nobody has reached yet come first, oldest first:
-# so the overdue ones (intake.outreach) lead their band, with no date in the sort.
+# so the overdue ones (intake.staff.outreach) lead their band, with no date in the sort.
 QUEUE_ORDER = (
     HelpRequest.urgency_rank,
     HelpRequest.contacted,

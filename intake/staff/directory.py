@@ -1,9 +1,10 @@
 """The referral directory, managed by admins: organisations the office refers
-people to, with what they serve and how to refer.
+people to, with what they serve and how to refer. The /staff parent gives the
+whole blueprint the "referrals" permission (admins).
 
-    GET       /staff/referrals                 directory.index
-    GET, POST /staff/referrals/new             directory.new
-    GET, POST /staff/referrals/<id>            directory.edit
+    GET       /staff/referrals                 staff.directory.index
+    GET, POST /staff/referrals/new             staff.directory.new
+    GET, POST /staff/referrals/<id>            staff.directory.edit
 """
 
 from flask import Blueprint, flash, redirect, render_template, url_for

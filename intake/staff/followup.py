@@ -1,16 +1,16 @@
 """After the queue: the case page's follow-up forms, and "my callbacks today".
 
-Views translate HTTP to the functions in ``intake.outreach``, ``intake.referrals``
+Views translate HTTP to the functions in ``intake.staff.outreach``, ``intake.staff.referrals``
 and ``intake.conflicts`` and back; a refused change re-shows the case page (400)
 with the message beside its field and everything typed kept.
 
-    POST /staff/cases/<reference>/contacts                     followup.record_contact
-    POST /staff/cases/<reference>/callbacks                    followup.book_callback
-    POST /staff/cases/<reference>/callbacks/<id>               followup.close_callback
-    POST /staff/cases/<reference>/referrals                    followup.refer
-    POST /staff/cases/<reference>/referrals/<id>               followup.referral_outcome
-    POST /staff/cases/<reference>/adverse-parties              followup.add_adverse_party
-    GET  /staff/callbacks                                      followup.my_callbacks
+    POST /staff/cases/<reference>/contacts                     staff.followup.record_contact
+    POST /staff/cases/<reference>/callbacks                    staff.followup.book_callback
+    POST /staff/cases/<reference>/callbacks/<id>               staff.followup.close_callback
+    POST /staff/cases/<reference>/referrals                    staff.followup.refer
+    POST /staff/cases/<reference>/referrals/<id>               staff.followup.referral_outcome
+    POST /staff/cases/<reference>/adverse-parties              staff.followup.add_adverse_party
+    GET  /staff/callbacks                                      staff.followup.my_callbacks
 """
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -39,9 +39,12 @@ bp = Blueprint("followup", __name__)
 REFUSED = (outreach.OutreachError, referrals.ReferralError, conflicts.ConflictError)
 
 
-def _apply(help_request: HelpRequest, form, form_name: str, change, error_field: str, done: str):
+def _change_or_show(
+    help_request, form, form_name: str, change, error_field: str, done: str, **shown
+):
     """Run ``change`` when the form is valid; otherwise, or when the rules refuse
-    it, show the case page again with the message beside ``error_field``."""
+    it, show the case page again with the message beside ``error_field``
+    (``shown``: more for the case page, such as which referral's form it was)."""
     if form.validate_on_submit():
         try:
             change()
@@ -51,7 +54,7 @@ def _apply(help_request: HelpRequest, form, form_name: str, change, error_field:
         else:
             flash(done, "success")
             return redirect(url_for("staff.triage.case", reference=help_request.reference))
-    return render_case(help_request, 400, **{form_name: form})
+    return render_case(help_request, 400, **{form_name: form}, **shown)
 
 
 @bp.post("/cases/<reference>/contacts")
@@ -75,7 +78,9 @@ def record_contact(reference: str):
         if outreach.needs_override(help_request.safe_to_message, form.outcome.data or "")
         else "outcome"
     )
-    return _apply(help_request, form, "contact_form", change, error_field, "Attempt logged.")
+    return _change_or_show(
+        help_request, form, "contact_form", change, error_field, "Attempt logged."
+    )
 
 
 @bp.post("/cases/<reference>/callbacks")
@@ -101,7 +106,7 @@ def book_callback(reference: str):
             note=form.note.data,
         )
 
-    return _apply(help_request, form, "callback_form", change, "at", "Callback booked.")
+    return _change_or_show(help_request, form, "callback_form", change, "at", "Callback booked.")
 
 
 def _callback(help_request: HelpRequest, callback_id: int) -> Callback:
@@ -151,7 +156,9 @@ def refer(reference: str):
         if referrals.consent_basis(help_request.share_consent, form.consent_confirmed.data) is None
         else "organisation"
     )
-    return _apply(help_request, form, "referral_form", change, error_field, "Referral recorded.")
+    return _change_or_show(
+        help_request, form, "referral_form", change, error_field, "Referral recorded."
+    )
 
 
 @bp.post("/cases/<reference>/referrals/<int:referral_id>")
@@ -161,23 +168,26 @@ def referral_outcome(reference: str, referral_id: int):
     if referral is None or referral.request_id != help_request.id:
         abort(404)
     form = OutcomeForm()
-    if form.validate_on_submit():
-        try:
-            referrals.record_outcome(
-                referral,
-                current_user,
-                help_request.reference,
-                outcome=form.outcome.data,
-                outcome_on=form.outcome_on.data,
-                follow_up_on=form.follow_up_on.data,
-            )
-        except referrals.ReferralError as exc:
-            db.session.rollback()
-            form.outcome.errors = [*form.outcome.errors, str(exc)]
-        else:
-            flash("Outcome recorded.", "success")
-            return redirect(url_for("staff.triage.case", reference=help_request.reference))
-    return render_case(help_request, 400, outcome_form=form, outcome_for=referral.id)
+
+    def change():
+        referrals.record_outcome(
+            referral,
+            current_user,
+            help_request.reference,
+            outcome=form.outcome.data,
+            outcome_on=form.outcome_on.data,
+            follow_up_on=form.follow_up_on.data,
+        )
+
+    return _change_or_show(
+        help_request,
+        form,
+        "outcome_form",
+        change,
+        "outcome",
+        "Outcome recorded.",
+        outcome_for=referral.id,
+    )
 
 
 @bp.post("/cases/<reference>/adverse-parties")
@@ -194,7 +204,9 @@ def add_adverse_party(reference: str):
             born=form.born.data,
         )
 
-    return _apply(help_request, form, "adverse_form", change, "name", "Adverse party recorded.")
+    return _change_or_show(
+        help_request, form, "adverse_form", change, "name", "Adverse party recorded."
+    )
 
 
 @bp.get("/callbacks")

@@ -82,7 +82,7 @@ def test_staff_reach_the_person_safely_book_a_callback_and_refer_with_consent(
     assert "Do not leave a message" in card.locator("#unsafe-message").inner_text()
     attempt_form = page.locator("form", has=page.get_by_role("group", name="Log a contact attempt"))
     assert "Messages are not safe" in attempt_form.inner_text()
-    axe_check(page, "main")  # the whole page once issue 12 fixes the nav
+    axe_check(page)
 
     # First attempt: nobody answered.
     attempt_form.get_by_label("How").select_option("phone")
@@ -97,7 +97,7 @@ def test_staff_reach_the_person_safely_book_a_callback_and_refer_with_consent(
     attempt_form.get_by_role("button", name="Log attempt").click()
     summary = page.get_by_role("alert")
     assert "did not say it is safe" in summary.inner_text()
-    axe_check(page, "main")  # the whole page once issue 12 fixes the nav
+    axe_check(page)
     summary.get_by_role("link").first.click()
     reason = attempt_form.get_by_label("Why leave a message anyway")
     reason.fill("Her hearing is tomorrow; her brother answered and said she asked for this.")
@@ -121,7 +121,7 @@ def test_staff_reach_the_person_safely_book_a_callback_and_refer_with_consent(
     page.wait_for_url("**/staff/callbacks")
     row = page.get_by_role("row").nth(1)
     assert "16:30" in row.inner_text() and format_reference(case.reference) in row.inner_text()
-    axe_check(page, "main")  # the whole page once issue 12 fixes the nav
+    axe_check(page)
     row.get_by_role("link").click()
     page.wait_for_url(f"**/staff/cases/{case.reference}")
 
@@ -137,7 +137,7 @@ def test_staff_reach_the_person_safely_book_a_callback_and_refer_with_consent(
     referral_form.get_by_role("button", name="Record referral").click()
     page.wait_for_url(f"**/staff/cases/{case.reference}")
     assert "Referral recorded." in page.content()
-    axe_check(page, "main")  # the whole page once issue 12 fixes the nav
+    axe_check(page)
 
     # The overdue filter: last week's untouched request, not yesterday's.
     page.get_by_role("link", name="Queue", exact=True).click()
@@ -148,7 +148,7 @@ def test_staff_reach_the_person_safely_book_a_callback_and_refer_with_consent(
     assert format_reference(recent.reference) not in listed
     assert format_reference(case.reference) not in listed  # a message was left
     assert "overdue" in listed
-    axe_check(page, "main")  # the whole page once issue 12 fixes the nav
+    axe_check(page)
 
     with app.app_context():
         assert [a.outcome for a in db.session.execute(db.select(ContactAttempt)).scalars()] == [
@@ -168,10 +168,10 @@ def test_the_referral_directory_pages_pass_axe(page, app, frozen, make_staff, ax
     log_in(page, admin)
     page.get_by_role("link", name="Referral directory").click()
     page.wait_for_url("**/staff/referrals")
-    axe_check(page, "main")  # the whole page once issue 12 fixes the nav
+    axe_check(page)
     page.get_by_role("link", name="Matching Legal Aid").click()
-    axe_check(page, "main")  # the whole page once issue 12 fixes the nav
+    axe_check(page)
     page.get_by_label("Number, email address or web form").fill("not an address")
     page.get_by_role("button", name="Save").click()
     assert "email address" in page.get_by_role("alert").inner_text()
-    axe_check(page, "main")  # the whole page once issue 12 fixes the nav
+    axe_check(page)

@@ -8,14 +8,15 @@ is checked from the day it is added. A route with a parameter this file cannot
 fill fails the test until a value is added to ``values``."""
 
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from intake import demo
+from intake import conflicts, demo, timeutil
 from intake.db import db
 from intake.models import HelpRequest, Release, StaffUser
-from intake.staff import accounts, casework
+from intake.staff import accounts, casework, outreach, referrals
 from tests.support.a11y import report, violations
 from tests.support.staff import STAFF_PASSWORD, next_totp_code, post_login
 
@@ -61,6 +62,7 @@ def world(app, make_staff, make_partner, make_release):
         casework.assign(case, volunteer, admin, case.version)
         casework.add_note(case, admin, "Called back; see https://example.org/guide")
         casework.change_status(case, "in_review", "", admin, case.version)
+        org_id = follow_up(case, admin, volunteer)
         _, token = accounts.invite_staff("invited@staff.example", "volunteer")
         db.session.commit()
         values = {
@@ -71,8 +73,36 @@ def world(app, make_staff, make_partner, make_release):
                 db.select(Release.id).filter_by(slug=slug)
             ).scalar_one(),
             "token": token,
+            "org_id": org_id,
         }
     return people, values
+
+
+def follow_up(case, admin, volunteer) -> int:
+    """The case's follow-up sections filled in (attempts, a callback for the
+    volunteer, a referral, an adverse party); returns a directory entry's id."""
+    org = referrals.create_organisation(
+        referrals.OrganisationFields(
+            name="Legal Aid", states=("NY",), languages=("es",), how_to_refer="+1 212 555 0100"
+        ),
+        admin,
+    )
+    outreach.record_contact_attempt(
+        case, admin, channel="phone", outcome="left_message", override_reason="Asked for it."
+    )
+    outreach.book_callback(
+        case, admin, owner=volunteer, due_at=timeutil.utcnow() + timedelta(minutes=30)
+    )
+    referrals.refer(
+        case,
+        admin,
+        organisation=org,
+        method="phone",
+        made_on=timeutil.utcnow().date(),
+        staff_confirms_consent=True,
+    )
+    conflicts.add_adverse_party(case, admin, relationship="abuser", name="Some One")
+    return org.id
 
 
 def pages_by_role(app, people, values) -> dict[str, list[str]]:

@@ -166,6 +166,7 @@ def targets(app, make_staff, make_request, make_release, make_partner):
             "reference": case.reference,
             "release_id": release_id,
             "partner_id": make_partner().id,
+            **follow_up(app, case, other),
         }
 
     return make

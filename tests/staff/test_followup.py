@@ -385,3 +385,30 @@ def test_when_a_helper_asked_the_helper_is_the_contact(app, client, signed_in, m
     assert rows(app, ContactAttempt)[0].contact == "helper"
     own = make_request(asker="self")
     assert "The helper who asked" not in text_of(client.get(f"/staff/cases/{own.reference}"))
+
+
+def test_could_not_reach_only_after_the_configured_attempts(
+    app, client, signed_in, make_request, monkeypatch
+):
+    clock = {"now": datetime(2026, 12, 1, 15, 0)}
+    monkeypatch.setattr(timeutil, "utcnow", lambda: clock["now"])
+    # One session across the eight days the attempts take.
+    app.config.update(STAFF_IDLE_MINUTES=60 * 24 * 30, STAFF_ABSOLUTE_HOURS=24 * 30)
+    me = signed_in()
+    case = make_request(status="in_review", safe_to_message="yes")
+    path = f"/staff/cases/{case.reference}/status"
+    data = {"status": "could_not_reach", "reason": "Three tries over a week.", "version": "1"}
+    for day in (0, 4, 8):
+        clock["now"] = datetime(2026, 12, 1 + day, 15, 0)
+        refused = post(client, path, data)
+        assert refused.status_code == 400 and "needs 3 attempts" in text_of(refused)
+        with app.app_context():
+            outreach.record_contact_attempt(
+                db.session.get(HelpRequest, case.id),
+                db.session.get(StaffUser, me.id),
+                channel="phone",
+                outcome="no_answer",
+            )
+    assert post(client, path, data).status_code == 302
+    with app.app_context():
+        assert db.session.get(HelpRequest, case.id).status == "could_not_reach"
