@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, Length
 
 from intake import audit, letter_pdf, letters, locales, notify, outbox, timeutil
 from intake.db import db
@@ -27,7 +27,7 @@ bp = Blueprint("letters", __name__)
 class LetterForm(FlaskForm):
     body = TextAreaField(
         "Letter",
-        [InputRequired("The letter is empty."), Length(max=letters.BODY_MAX)],
+        [DataRequired("The letter is empty."), Length(max=letters.BODY_MAX)],
         filters=[normalise_text],
         description="In the applicant's language. Edit it before sending if needed.",
     )
@@ -61,7 +61,7 @@ def compose(reference: str, kind: str):
         draft=draft,
         kind_label=letters.KINDS[kind],
         form=form,
-        language=locales.KNOWN[draft.language],
+        letter_language=locales.KNOWN[draft.language],
         emails=may_email(help_request),
     ), 400 if form.errors else 200
 
@@ -112,7 +112,7 @@ def show(letter_id: int):
         "letters/show.html",
         letter=letter,
         help_request=help_request,
-        language=locales.KNOWN[letter.language],
+        letter_language=locales.KNOWN[letter.language],
     )
 
 

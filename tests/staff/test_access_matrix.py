@@ -97,9 +97,8 @@ ROWS = [
     ],
     # Letters: as the case page (a volunteer only on their own cases). A post
     # without the letter's text is refused (400), nothing sent.
-    ("GET", "/staff/cases/{reference}/letters/non_engagement", expect(302, 200, 200, 404, 403)),
-    ("POST", "/staff/cases/{reference}/letters/non_engagement", expect(302, 400, 400, 404, 403)),
-    ("GET", "/staff/cases/{reference}/letters/no_such_kind", expect(302, 404, 404, 404, 403)),
+    ("GET", "/staff/cases/{reference}/letters/{kind}", expect(302, 200, 200, 404, 403)),
+    ("POST", "/staff/cases/{reference}/letters/{kind}", expect(302, 400, 400, 404, 403)),
     ("GET", "/staff/letters/{letter_id}", expect(302, 200, 200, 404, 403)),
     ("POST", "/staff/letters/{letter_id}", NOBODY),
     ("GET", "/staff/letters/{letter_id}.pdf", expect(302, 200, 200, 404, 403)),
@@ -161,6 +160,7 @@ def targets(app, make_staff, make_request, make_release, make_partner):
             letter_id = letter.id
         return {
             "letter_id": letter_id,
+            "kind": "non_engagement",
             "user_id": other.id,
             "token": token,
             "reference": case.reference,
