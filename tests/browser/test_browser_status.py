@@ -11,6 +11,7 @@ from tests.browser.test_browser_embed import (  # noqa: F401 (fixtures used by n
     our_site,
 )
 from tests.support.a11y import assert_accessible
+from tests.support.browser import browser_login
 
 pytestmark = pytest.mark.browser
 
@@ -86,3 +87,56 @@ def test_inside_a_partner_frame_with_third_party_cookies_blocked(
         context.close()
     finally:
         host.stop()
+
+
+def test_staff_send_the_spanish_non_engagement_letter_and_the_applicant_reads_it(
+    page, make_staff, case_with_deadline
+):
+    """The letter names the one-year deadline the rules computed (stored on the
+    case), as a Spanish date; the applicant reads it on /es/status."""
+    reference, deadline = case_with_deadline
+    staff = make_staff("reviewer")
+    browser_login(page, staff)
+    page.goto(page.base + f"/staff/cases/{reference.replace('-', '')}")
+    page.get_by_role("link", name="Not able to take the case (non-engagement)").click()
+    preview = page.locator(".preview")
+    assert deadline in preview.inner_text()
+    assert preview.get_attribute("lang") == "es"
+    assert_accessible(page)
+    page.get_by_role("button", name="Send the letter").click()
+    page.locator("article.letter").wait_for()
+    assert deadline in page.locator("article.letter").inner_text()
+    assert_accessible(page)  # the printable page
+
+    applicant = page.context.browser.new_context(java_script_enabled=False)
+    try:
+        reader = applicant.new_page()
+        reader.goto(page.base + "/es/status")
+        check(reader, reference, CODE, words=ES)
+        reader.get_by_role("heading", name="Cartas que le enviamos").wait_for()
+        letter = reader.locator("article.letter").inner_text()
+        assert "No somos sus abogados" in letter and deadline in letter
+    finally:
+        applicant.close()
+
+
+@pytest.fixture
+def case_with_deadline(app, make_request):
+    """A Spanish request whose rules-computed filing deadline is on the case."""
+    from datetime import date
+
+    from intake import letters
+
+    reference = "S9QM4XPD2H"
+    with app.app_context():
+        hashed = status_codes.code_hash(reference, CODE)
+    row = make_request(
+        reference=reference,
+        status="in_review",
+        status_code_hash=hashed,
+        interface_language="es",
+        filing_deadline=date(2027, 3, 14),
+    )
+    with app.app_context():
+        written = letters.format_date_in(letters.filing_deadline(row), "es")
+    return format_reference(reference), written

@@ -260,3 +260,30 @@ def test_limits_per_client_and_per_reference(database_uri):
         assert codes == [200, 429]
     finally:
         empty_tables(app)
+
+
+def test_the_letters_sent_are_shown_in_their_language_and_inert(app, client):
+    from intake.models import Letter
+
+    reference, code = applied(client)
+    row = only_request(app)
+    with app.app_context():
+        for language, subject, body in (
+            ("es", "Su solicitud", "No somos sus abogados."),
+            ("en", "Markup", XSS[0]),
+        ):
+            db.session.add(
+                Letter(
+                    request_id=row.id,
+                    kind="received",
+                    language=language,
+                    subject=subject,
+                    body=body,
+                )
+            )
+        db.session.commit()
+    page = look_up(client, reference, code).get_data(as_text=True)
+    assert '<article class="letter" lang="es" dir="ltr">' in page
+    assert "No somos sus abogados." in page
+    assert_inert(page)
+    assert shown_as_text(page, XSS[0])
