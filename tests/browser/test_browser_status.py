@@ -5,11 +5,6 @@ import pytest
 
 from intake.public import status_codes
 from intake.public.help_requests import format_reference
-from tests.browser.test_browser_embed import (  # noqa: F401 (fixtures used by name)
-    HostSite,
-    cookieless_chromium,
-    our_site,
-)
 from tests.support.a11y import assert_accessible
 from tests.support.browser import browser_login
 
@@ -65,17 +60,17 @@ def test_form_refusal_and_state_pass_axe(page, case):
 
 
 def test_inside_a_partner_frame_with_third_party_cookies_blocked(
-    cookieless_chromium,  # noqa: F811
-    our_site,  # noqa: F811
+    cookieless_chromium,
+    our_site,
     make_partner,
     case,
+    host,
 ):
-    host = HostSite()
+    partner = make_partner(name="Partner", origins=(host.url,))
+    src = f"{our_site.url}/es/embed/status?partner={partner.key}"
+    host.show(f'<iframe title="Estado" src="{src}" width="600" height="900"></iframe>')
+    context = cookieless_chromium.new_context()
     try:
-        partner = make_partner(name="Partner", origins=(host.url,))
-        src = f"{our_site.url}/es/embed/status?partner={partner.key}"
-        host.show(f'<iframe title="Estado" src="{src}" width="600" height="900"></iframe>')
-        context = cookieless_chromium.new_context()
         page = context.new_page()
         page.goto(host.url)
         frame = page.frame_locator("iframe")
@@ -84,9 +79,8 @@ def test_inside_a_partner_frame_with_third_party_cookies_blocked(
         assert frame.get_by_role("link", name="Salir de este sitio").count() == 1
         assert context.cookies() == []
         assert page.url == host.url + "/"
-        context.close()
     finally:
-        host.stop()
+        context.close()
 
 
 def test_staff_send_the_spanish_non_engagement_letter_and_the_applicant_reads_it(
