@@ -8,7 +8,16 @@ the applicant gave an email and said messages are safe), print it or get its PDF
     GET  /staff/letters/<id>.pdf                   letters.pdf
 """
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
@@ -49,7 +58,8 @@ def _draft(help_request: HelpRequest, kind: str) -> letters.Draft:
 def compose(reference: str, kind: str):
     help_request = load_case(reference)
     draft = _draft(help_request, kind)
-    form = LetterForm(data={"body": draft.body})
+    # The draft fills the box on GET only: a post sends exactly the text posted.
+    form = LetterForm() if request.method == "POST" else LetterForm(data={"body": draft.body})
     if form.validate_on_submit():
         letter = send(help_request, draft, form.body.data)
         flash("Letter sent." if letter.emailed else "Letter stored: print it or send the PDF.")

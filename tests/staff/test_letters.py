@@ -239,3 +239,14 @@ def test_the_case_page_lists_the_letters_sent(app, make_request, make_staff, log
     location = send(client, case.reference, "could_not_reach").location
     page = client.get(f"/staff/cases/{case.reference}").text
     assert location in page and "Could not reach you" in page
+
+
+def test_a_post_without_the_text_sends_nothing(app, make_request, make_staff, login_as):
+    case = case_in(make_request, "en")
+    client = staff_client(app, make_staff, login_as)
+    page = client.get(f"/staff/cases/{case.reference}/letters/received")
+    data = {"csrf_token": csrf_token(page.text)}
+    response = client.post(f"/staff/cases/{case.reference}/letters/received", data=data)
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.execute(select(Letter)).first() is None

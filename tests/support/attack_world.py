@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from intake import create_app
 from intake.db import db
-from intake.models import HelpRequest, Invitation, Release, StaffUser
+from intake.models import HelpRequest, Invitation, Letter, Release, StaffUser
 from intake.staff import accounts, outreach, referrals, second_factor
 
 from .apps import TEST_KEYS
@@ -126,6 +126,7 @@ class World:
         self.release_id = self._release_id(make_release(is_published=False))
         self.partner = make_partner()
         self.organisation_id, self.callback_id, self.referral_id = self._follow_up()
+        self.letter_id = self._letter()
         self.client = app.test_client()
         self.other_client = app.test_client()
         login_as(self.client, self.admin)
@@ -134,6 +135,16 @@ class World:
     def _release_id(self, slug):
         with self.app.app_context():
             return db.session.execute(select(Release.id).filter_by(slug=slug)).scalar_one()
+
+    def _letter(self) -> int:
+        """A letter sent on the case."""
+        with self.app.app_context():
+            letter = Letter(
+                request_id=self.case.id, kind="received", language="en", subject="S", body="B"
+            )
+            db.session.add(letter)
+            db.session.commit()
+            return letter.id
 
     def _follow_up(self) -> tuple[int, int, int]:
         """A directory entry, a callback and a referral on the case."""
@@ -173,6 +184,7 @@ class World:
             "callback_id": self.callback_id,
             "referral_id": self.referral_id,
             "kind": "non_engagement",
+            "letter_id": self.letter_id,
         }
         with self.app.test_request_context():
             rule = next(self.app.url_map.iter_rules(endpoint))
