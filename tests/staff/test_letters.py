@@ -10,13 +10,13 @@ import subprocess
 from datetime import date
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from intake import letters, timeutil
 from intake.db import db
 from intake.models import AuditEvent, Letter, OutgoingMail, ReferralOrganisation
 from intake.outbox import deliver_due
-from tests.support.apps import raw_engine
+from tests.support.apps import stored_words
 from tests.support.attack_payloads import XSS, assert_inert, shown_as_text
 from tests.support.form import visible_words
 from tests.support.tokens import csrf_token
@@ -128,9 +128,7 @@ def test_staff_send_an_edited_letter_stored_encrypted_emailed_once(
     assert envelope["to"] == ["mariam@example.org"]
     message = email.message_from_bytes(envelope["data"])
     assert "Nota añadida por el personal." in message.get_payload(decode=True).decode()
-    with raw_engine(database_uri).connect() as conn:
-        rows = conn.execute(text("SELECT * FROM letter"))
-        stored = " ".join(str(v) for row in rows for v in row)
+    stored = stored_words(database_uri, "letter")
     assert "Nota añadida" not in stored and "abogados" not in stored
 
 
