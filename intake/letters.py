@@ -8,6 +8,7 @@ is a machine-assisted draft not yet reviewed by a fluent legal reviewer, like
 every catalogue (intake/translations/README.md).
 """
 
+import string
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,7 +19,7 @@ from sqlalchemy import select
 
 from intake import locales
 from intake.db import db
-from intake.models import HelpRequest, Letter, Referral, ReferralOrganisation
+from intake.models import HelpRequest, Letter, LetterTemplate, Referral, ReferralOrganisation
 from intake.public.help_requests import format_reference
 
 RECEIVED = "received"
@@ -35,6 +36,8 @@ KINDS = {
 EOIR_PRO_BONO = "https://www.justice.gov/eoir/list-pro-bono-legal-service-providers"
 AILA_SEARCH = "https://ailalawyer.com"
 BODY_MAX = 8000  # characters a letter may have once staff have edited it
+# What an editor's wording (LetterTemplate) may name, each as {name}.
+PLACEHOLDERS = ("date", "name", "reference", "organisation", "deadline", "where_else")
 
 
 @dataclass(frozen=True)
@@ -79,11 +82,38 @@ def draft(
             "organisation": current_app.config["ORGANISATION_NAME"],
             "date": format_date_in(today, language),
         }
+        subject = gettext("Your request for legal help (reference %(reference)s)", **values)
+        edited = edited_wording(kind, language)
+        if edited is not None:
+            values["deadline"] = _deadlines_run(help_request, language)
+            values["where_else"] = "\n\n".join(_where_else(referred_to))
+            return Draft(kind, language, subject, edited.format_map(values))
         body = [values["date"], gettext("Dear %(name)s,", **values)]
         body += _PARAGRAPHS[kind](help_request, values, referred_to, language)
         body.append(values["organisation"])
-        subject = gettext("Your request for legal help (reference %(reference)s)", **values)
     return Draft(kind, language, subject, "\n\n".join(body))
+
+
+def edited_wording(kind: str, language: str) -> str | None:
+    """An editor's wording of this letter in this language, if there is one."""
+    return db.session.execute(
+        select(LetterTemplate.body).filter_by(kind=kind, language=language)
+    ).scalar_one_or_none()
+
+
+def unknown_placeholders(wording: str) -> list[str]:
+    """What in an editor's wording is not a plain {placeholder} we fill: an unknown
+    name, an attribute or index ({name.x}, {name[0]}), a format ({date:%Y}), or a
+    lone brace. Empty when the wording is safe to fill with ``format_map``."""
+    try:
+        parsed = list(string.Formatter().parse(wording))
+    except ValueError:
+        return ["a lone { or }"]
+    return [
+        "{" + field + (":" + spec if spec else "") + ("!" + conv if conv else "") + "}"
+        for _text, field, spec, conv in parsed
+        if field is not None and (field not in PLACEHOLDERS or spec or conv)
+    ]
 
 
 def _received(help_request, values, referred_to, language) -> list[str]:

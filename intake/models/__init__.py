@@ -4,7 +4,7 @@ from intake.models.audit import AuditEvent
 from intake.models.casework import Note, StatusChange
 from intake.models.conflict import AdverseParty, ConflictKey
 from intake.models.help_request import HelpRequest
-from intake.models.letter import Letter
+from intake.models.letter import Letter, LetterTemplate
 from intake.models.outbox import OutgoingMail
 from intake.models.outreach import Callback, ContactAttempt
 from intake.models.partner import Partner
@@ -22,6 +22,7 @@ __all__ = [
     "HelpRequest",
     "Invitation",
     "Letter",
+    "LetterTemplate",
     "Note",
     "OutgoingMail",
     "Partner",

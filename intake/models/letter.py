@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intake.crypto import Encrypted
@@ -25,3 +25,19 @@ class Letter(db.Model):
     emailed: Mapped[bool] = mapped_column(default=False)
     subject: Mapped[str] = mapped_column(Encrypted)
     body: Mapped[str] = mapped_column(Encrypted)
+
+
+class LetterTemplate(db.Model):
+    """An editor's wording of one letter in one language, replacing the
+    catalogued one (intake.letters). Organisation text, not personal data."""
+
+    __tablename__ = "letter_template"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(10))
+    body: Mapped[str] = mapped_column(Text)  # with {placeholders}: intake.letters.PLACEHOLDERS
+    updated_at: Mapped[datetime] = mapped_column(default=column_now, onupdate=column_now)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+
+    __table_args__ = (UniqueConstraint("kind", "language"),)

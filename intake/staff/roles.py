@@ -17,6 +17,7 @@ PERMISSIONS = {
         "cases.all",
         "cases.export",
         "releases",
+        "letter_templates",
         "staff",
         "partners",
         "referrals",
@@ -24,7 +25,7 @@ PERMISSIONS = {
     },
     "reviewer": {"account", "cases", "cases.all", "cases.export"},
     "volunteer": {"account", "cases"},  # only the queue and cases assigned to them
-    "editor": {"account", "releases"},
+    "editor": {"account", "releases", "letter_templates"},
 }
 
 
@@ -35,6 +36,7 @@ NAV = (
     ("My callbacks", "staff.followup.my_callbacks", "cases"),
     ("Referral directory", "staff.directory.index", "referrals"),
     ("Releases", "staff.editorial.releases", "releases"),
+    ("Letter wording", "staff.letter_templates.index", "letter_templates"),
     ("Partners", "staff.partners.index", "partners"),
     ("Staff", "staff.users.index", "staff"),
     ("Audit log", "staff.audit_log.index", "audit"),

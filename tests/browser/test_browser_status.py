@@ -134,3 +134,14 @@ def case_with_deadline(app, make_request):
     with app.app_context():
         written = letters.format_date_in(letters.filing_deadline(row), "es")
     return format_reference(reference), written
+
+
+def test_letter_wording_pages_pass_axe(page, make_staff):
+    browser_login(page, make_staff("admin"))
+    page.goto(page.base + "/staff/letter-templates")
+    assert_accessible(page)
+    page.goto(page.base + "/staff/letter-templates/non_engagement/ar")
+    page.get_by_label("Wording").fill("{name} {nonsense}")
+    page.get_by_role("button", name="Save the wording").click()
+    page.locator("#error-summary").wait_for()
+    assert_accessible(page)

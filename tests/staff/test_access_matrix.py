@@ -103,6 +103,12 @@ ROWS = [
     ("POST", "/staff/letters/{letter_id}", NOBODY),
     ("GET", "/staff/letters/{letter_id}.pdf", expect(302, 200, 200, 404, 403)),
     ("POST", "/staff/letters/{letter_id}.pdf", NOBODY),
+    # Letter wording: editors and admins. A token-only post saves "no wording of
+    # our own" (the catalogued one), which is a valid choice.
+    ("GET", "/staff/letter-templates", expect(302, 200, 403, 403, 200)),
+    ("POST", "/staff/letter-templates", NOBODY),
+    ("GET", "/staff/letter-templates/{kind}/{language}", expect(302, 200, 403, 403, 200)),
+    ("POST", "/staff/letter-templates/{kind}/{language}", expect(302, 302, 403, 403, 302)),
     # The referral directory: admins.
     ("GET", "/staff/referrals", ADMIN_ONLY),
     ("POST", "/staff/referrals", NOBODY),
@@ -161,6 +167,7 @@ def targets(app, make_staff, make_request, make_release, make_partner):
         return {
             "letter_id": letter_id,
             "kind": "non_engagement",
+            "language": "es",
             "user_id": other.id,
             "token": token,
             "reference": case.reference,

@@ -63,6 +63,7 @@ VALID = {
         "version": "1",
     },
     "staff.letters.compose": lambda w: {"body": "We are not able to take your case."},
+    "staff.letter_templates.edit": lambda w: {"body": "{date}\n\nEstimado/a {name}:"},
     "staff.followup.record_contact": lambda w: {"channel": "phone", "outcome": "no_answer"},
     "staff.followup.book_callback": lambda w: {
         "kind": "callback",
@@ -184,6 +185,7 @@ class World:
             "callback_id": self.callback_id,
             "referral_id": self.referral_id,
             "kind": "non_engagement",
+            "language": "es",
             "letter_id": self.letter_id,
         }
         with self.app.test_request_context():
