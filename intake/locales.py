@@ -63,8 +63,10 @@ ALIASES = {"prs": "fa"}
 FORMAT_LOCALES = {"ht": "fr_HT"}
 
 # Query parameters that may follow the visitor into another language: where they
-# came from and which partner embeds us. Never form answers.
-KEPT_PARAMS = ("from", "partner", "page")
+# came from and which partner embeds us (``oembed`` marks the card an oEmbed
+# consumer frames: without it, a language link in that card would be refused
+# framing). Never form answers.
+KEPT_PARAMS = ("from", "partner", "oembed", "page")
 
 babel = Babel()
 

@@ -12,6 +12,12 @@ partner key in the URL — never from a query-string origin or the Referer:
   sites show it, so an unregistered WordPress gets a blocked frame, not our card;
 - anything else, an unknown or an inactive partner: ``frame-ancestors 'none'``.
 
+One exception, which shows nothing but a notice: the oEmbed card requested by a
+site registered for no active partner (the Referer's origin: a WordPress
+editor's preview before registration) is a page telling the press officer what
+to register, framable only by that site. The Referer never lets anyone frame
+the card or the form.
+
 Framed pages set no cookie (browsers block third-party cookies) and send
 nothing about the host page back to us: the frame URL carries only the partner
 key and the language.
@@ -28,6 +34,7 @@ from flask import (
     current_app,
     g,
     jsonify,
+    redirect,
     render_template,
     request,
     url_for,
@@ -45,6 +52,7 @@ from intake.hardening import CONTENT_SECURITY_POLICY, csrf
 from intake.limits import limiter
 from intake.locales import public_route
 from intake.models import Partner
+from intake.origins import InvalidOrigin, normalise_origin
 from intake.public import screening, status
 from intake.public.press import absolute_url, release_by_slug
 
@@ -131,6 +139,11 @@ def policy_with_frame_ancestors(ancestors: list[str]) -> str:
 def resolve_framing():
     """Decide, before the view runs, which partner (if any) this framed page is for."""
     g.frame_ancestors = []
+    # Opened as a page of its own (the snippet's link followed without embed.js,
+    # or embed.js's fallback to a new tab), a framed page drops what only makes
+    # sense in a frame ("Continue in a new tab"). Browsers without Fetch Metadata
+    # get the framed version, which works as a page too.
+    g.in_frame = request.headers.get("Sec-Fetch-Dest") != "document"
     if request.endpoint not in FRAMED:
         return None
     key = request.args.get("partner")
@@ -139,12 +152,37 @@ def resolve_framing():
         if g.partner is None:
             return render_template("embed/unavailable.html"), 404
         g.frame_ancestors = list(g.partner.origin_list)
+        if not g.in_frame:
+            g.unregistered_host = unregistered_referrer(g.frame_ancestors)
     elif request.endpoint == "embed.cta" and request.args.get("oembed") == "1":
         g.partner = None
         g.frame_ancestors = every_active_origin()
+        host = unregistered_referrer(g.frame_ancestors) if g.in_frame else None
+        if host is not None:
+            # The card was requested by an unregistered site (a WordPress editor's
+            # preview before registration): rather than a refused, empty frame,
+            # that site (only it) may frame a notice that says what to do.
+            g.frame_ancestors = [host]
+            return render_template("embed/unregistered.html", host=host)
     else:
         return render_template("embed/unavailable.html"), 404
     return None
+
+
+def unregistered_referrer(registered: list[str]) -> str | None:
+    """The origin of the page that sent this request (its Referer), when it is
+    another site and not one of ``registered``. Used only to explain a refusal
+    to a press officer, never to allow framing of the card or the form."""
+    parts = urlsplit(request.referrer or "")
+    if not parts.scheme or not parts.netloc:
+        return None
+    try:
+        origin = normalise_origin(f"{parts.scheme}://{parts.netloc}")
+    except InvalidOrigin:
+        return None
+    if origin in registered or parts.netloc == request.host:
+        return None
+    return origin
 
 
 @bp.after_request
@@ -206,6 +244,19 @@ def _source_args(source: str | None) -> dict:
     return {"from": source} if source else {}
 
 
+@bp.get("/embed/leave")
+def leave():
+    """The quick exit of every framed page: a fixed redirect to the configured
+    neutral site, never to a caller's choice. It lives on our host because
+    WordPress's card may only ask its host page to open our own host's URLs
+    (a "link" message); the frame itself never loads the neutral site. No
+    rate limit: nobody leaving in a hurry may be told to wait."""
+    response = redirect(current_app.config["QUICK_EXIT_URL"], code=303)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 # The screening form, framed: the same views and templates as /help (its steps
 # post to these twins, with the partner key, and render in the embed layout).
 # A submission made here records the partner (intake.public.screening reads g.partner).
@@ -237,14 +288,20 @@ def status_lookup():
     return status.view()  # also under the status page's own limits
 
 
-def framed() -> bool:
-    """This request is one of a partner's framed form pages."""
+def for_partner() -> bool:
+    """This request is one of a partner's form pages (framed, or opened as a page)."""
     return request.blueprint == "embed" and g.get("partner") is not None
 
 
+def framed() -> bool:
+    """This request is one of a partner's form pages, shown in its frame."""
+    return for_partner() and g.get("in_frame", True)
+
+
 def step_url(step: str, **values) -> str:
-    """A screening step's URL: in a partner's frame, its framed twin."""
-    if framed():
+    """A screening step's URL: for a partner (in its frame or not), its framed
+    twin, so the request still records the partner."""
+    if for_partner():
         return url_for(FORM_STEPS[step], partner=g.partner.key, **values)
     return url_for(f"screening.{step}", **values)
 

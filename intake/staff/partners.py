@@ -6,11 +6,15 @@ only (plain http only for localhost and 127.0.0.1, for development), no path,
 no wildcard, nothing that could break out of the header.
 """
 
+import io
 import re
+import zipfile
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -26,53 +30,38 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from intake import audit, locales
 from intake.db import db
 from intake.models import Partner
+from intake.origins import InvalidOrigin, normalise_origin
 from intake.public import embed
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
 
-DEVELOPMENT_HOSTS = frozenset({"localhost", "127.0.0.1"})
 MAX_ORIGINS = 20
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_HOST = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$")
-# Anything that is never part of an origin and could change a CSP header's meaning.
-_FORBIDDEN = re.compile(r"[\s*;,'\"\\<>@?#%]")
 
 
-class InvalidOrigin(ValueError):
-    """Not an origin we can put in ``frame-ancestors``; the message says why."""
+@dataclass(frozen=True)
+class FramingCheck:
+    """Whether a press page's address may frame this partner's pages."""
+
+    origin: str | None  # the page's origin, exactly as frame-ancestors compares it
+    allowed: bool
+    problem: str | None = None
 
 
-def normalise_origin(text: str) -> str:
-    """``HTTPS://Press.Example.org:443/`` → ``https://press.example.org``."""
-    value = text.strip()
-    if value.endswith("/"):
-        value = value[:-1]
-    if not value or len(value) > 300:
-        raise InvalidOrigin(f"{text!r} is not a web address.")
-    scheme, sep, rest = value.partition("://")
-    if not sep or _FORBIDDEN.search(rest) or "/" in rest:
-        raise InvalidOrigin(
-            f"{text!r}: give only the origin, like https://press.example.org "
-            "(no path, no wildcard, no spaces)."
-        )
-    parts = urlsplit(value)
+def check_page(partner: Partner, page_url: str) -> FramingCheck:
+    """For a press officer's pasted address (``http://localhost:8200/?p=7``):
+    its origin — scheme, host and port, which must match a registered origin
+    exactly (``http://127.0.0.1:8200`` is another site) — and whether this
+    partner's pages may be framed there now."""
+    parts = urlsplit(page_url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return FramingCheck(None, False, "Paste the full address, starting with https://.")
     try:
-        port = parts.port
-        host = (parts.hostname or "").encode("idna").decode("ascii")
-    except (ValueError, UnicodeError):
-        raise InvalidOrigin(f"{text!r} has an invalid host or port.") from None
-    if not _HOST.match(host):
-        raise InvalidOrigin(f"{text!r} has an invalid host name.")
-    scheme = scheme.lower()
-    if scheme == "http" and host not in DEVELOPMENT_HOSTS:
-        raise InvalidOrigin(
-            f"{text!r} must use https (plain http only for localhost, in development)."
-        )
-    if scheme not in ("http", "https"):
-        raise InvalidOrigin(f"{text!r} must start with https://.")
-    default_port = 443 if scheme == "https" else 80
-    netloc = host if port in (None, default_port) else f"{host}:{port}"
-    return f"{scheme}://{netloc}"
+        origin = normalise_origin(f"{parts.scheme}://{parts.netloc}")
+    except InvalidOrigin as error:
+        return FramingCheck(None, False, str(error))
+    if not partner.active:
+        return FramingCheck(origin, False, "This partner is inactive: activate it first.")
+    return FramingCheck(origin, origin in partner.origin_list)
 
 
 def parse_origins(text: str) -> list[str]:
@@ -174,6 +163,7 @@ def show(partner_id: int):
     languages = locales.enabled(current_app.config)
     if language not in {lang.code for lang in languages}:
         abort(404)
+    page_url = request.args.get("page_url", "")[:2000]
     return render_template(
         "partners/form.html",
         form=form,
@@ -181,6 +171,43 @@ def show(partner_id: int):
         languages=languages,
         snippet_lang=language,
         snippets=embed.snippets(partner, language),
+        page_url=page_url,
+        framing=check_page(partner, page_url) if page_url.strip() else None,
+    )
+
+
+PLUGIN_SLUG = "asylum-help-cta"
+
+
+def wordpress_plugin(partner: Partner) -> bytes:
+    """A WordPress plugin (zip, as WordPress's "Upload Plugin" takes it) whose
+    shortcode ``[asylum_help lang="xx"]`` prints this partner's script snippet,
+    fixed, in each enabled language. Shortcodes are open to every author, so
+    people without ``unfiltered_html`` (whose pasted ``<script>`` WordPress
+    strips on save) can still place the call to action."""
+    languages = [lang.code for lang in locales.enabled(current_app.config)]
+    snippets = [(code, embed.snippets(partner, code)["script"]) for code in languages]
+    organisation = re.sub(r"[^\w .,&'()-]", "", current_app.config["ORGANISATION_NAME"])
+    source = render_template(
+        "partners/wordpress_plugin.php",
+        organisation=organisation,
+        partner_key=partner.key,
+        snippets=snippets,
+        default=locales.DEFAULT,
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{PLUGIN_SLUG}/{PLUGIN_SLUG}.php", source)
+    return buffer.getvalue()
+
+
+@bp.get("/<int:partner_id>/wordpress-plugin.zip")
+def download_plugin(partner_id: int):
+    partner = partner_or_404(partner_id)
+    return Response(
+        wordpress_plugin(partner),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{PLUGIN_SLUG}.zip"'},
     )
 
 

@@ -2,7 +2,10 @@
    frame fits without a scrollbar. Only the height is sent, and only to the
    partner's registered origins (given by the server), never to "*".
    Two protocols: ours ({type: "intake:height"}, read by embed.js), and
-   WordPress's (the "#?secret=" its sandboxed oEmbed frame adds to our URL). */
+   WordPress's (the "#?secret=" its sandboxed oEmbed frame adds to our URL).
+   The height is sent at once, on load, on every resize, and whenever the host
+   says it is ready to listen (its script may arrive after our page: WordPress's
+   wp-embed.js sends {message: "ready"}, embed.js {type: "intake:ready"}). */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -16,7 +19,7 @@
   if (!targets.length) return;
   var match = /^#\?secret=([A-Za-z0-9]{1,64})$/.exec(window.location.hash);
   var secret = match ? match[1] : null;
-  var last = 0;
+  var last = 0, first = true;
 
   function post(message) {
     targets.forEach(function (origin) {
@@ -24,30 +27,57 @@
     });
   }
 
+  /* "page" marks this document's first message: embed.js's sign that the frame
+     holds our page (until then it keeps its link), and its cue to bring the
+     frame's top into view after each step. */
   function report() {
     var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
-    if (height === last) return;
     last = height;
-    post({ type: "intake:height", height: height });
+    post({ type: "intake:height", height: height, page: first });
+    first = false;
     if (secret) post({ message: "height", value: height, secret: secret });
   }
 
-  if (window.ResizeObserver) {
-    new ResizeObserver(report).observe(document.documentElement);
-  } else {
-    window.addEventListener("resize", report);
+  function changed() {
+    if (Math.ceil(document.documentElement.getBoundingClientRect().height) !== last) report();
   }
+
+  if (window.ResizeObserver) new ResizeObserver(changed).observe(document.documentElement);
+  window.addEventListener("resize", changed);
   window.addEventListener("load", report);
+  window.addEventListener("message", function (event) {
+    var data = event.data;
+    if (event.source !== window.parent || targets.indexOf(event.origin) === -1 || !data) return;
+    if (data.type === "intake:ready" || (secret && data.message === "ready" && data.secret === secret)) {
+      report();
+    }
+  });
   report();
 
   if (secret) {
     /* WordPress's sandbox blocks new tabs and top navigation from the frame; its
-       host script follows a "link" message to our own host instead. */
+       host script follows a "link" message to our own host instead. Links that
+       stay in the frame (the language switcher) keep the secret, so the next
+       page still speaks to the host. */
     document.addEventListener("click", function (event) {
       var link = event.target.closest ? event.target.closest("a[href]") : null;
-      if (!link) return;
+      if (!link || event.defaultPrevented) return;
+      if (!link.target || link.target === "_self") {
+        if (link.host === window.location.host) link.hash = "?secret=" + secret;
+        return;
+      }
       event.preventDefault();
       post({ message: "link", value: link.href, secret: secret });
+    });
+    /* Such links open in this same tab: drop the "new tab" wording (and the
+       footer's "Continue in a new tab", which the card's button already does). */
+    Array.prototype.forEach.call(document.querySelectorAll(".new-tab-note, .new-tab"), function (el) {
+      (el.classList.contains("new-tab") ? el.parentNode : el).remove();
+    });
+    /* quick-exit.js could not leave the host page itself: ask the host to. */
+    document.addEventListener("intake:leave", function (event) {
+      event.preventDefault();
+      post({ message: "link", value: event.detail, secret: secret });
     });
   }
 })();

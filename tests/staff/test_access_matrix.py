@@ -138,6 +138,8 @@ ROWS = [
     ("POST", "/staff/partners/{partner_id}", expect(302, 302, 403, 403, 403)),
     ("GET", "/staff/partners/{partner_id}/active", NOBODY),
     ("POST", "/staff/partners/{partner_id}/active", expect(302, 302, 403, 403, 403)),
+    ("GET", "/staff/partners/{partner_id}/wordpress-plugin.zip", ADMIN_ONLY),
+    ("POST", "/staff/partners/{partner_id}/wordpress-plugin.zip", NOBODY),
 ]
 
 
