@@ -28,7 +28,7 @@ from intake import (
     settings,
     staff,
 )
-from intake.public import choice_lists, embed, help_requests, press, releases, screening
+from intake.public import choice_lists, embed, help_requests, press, releases, screening, status
 from intake.staff import roles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +69,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(health.bp)
     app.register_blueprint(press.bp)
     app.register_blueprint(screening.bp)
+    app.register_blueprint(status.bp)
     app.register_blueprint(embed.bp)
     embed.init_app(app)
     staff.init_app(app)

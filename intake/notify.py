@@ -17,10 +17,11 @@ from flask import current_app, has_request_context, request
 
 from intake import digest, timeutil
 from intake.db import db
-from intake.models import HelpRequest, OutgoingMail
+from intake.models import HelpRequest, Letter, OutgoingMail
 from intake.rules import Urgency
 
 CRITICAL_REQUEST = "critical_request"
+LETTER = "letter:"  # + the Letter's id: a letter to the applicant (intake.staff.letters)
 SUBJECT = "A critical request for legal help is waiting"
 # Without PUBLIC_BASE_URL or a request (``flask send-mail``): the development server.
 FALLBACK_BASE_URL = "http://127.0.0.1:5000"
@@ -56,6 +57,8 @@ def message_for(kind: str, base: str) -> EmailMessage | None:
     """The message a queued row of ``kind`` stands for, or None when there is no
     one to send it to any more (STAFF_NOTIFY_EMAIL emptied) or the kind is unknown."""
     cfg = current_app.config
+    if kind.startswith(LETTER):
+        return letter_message(kind.removeprefix(LETTER), cfg["MAIL_FROM"])
     recipient = cfg.get("STAFF_NOTIFY_EMAIL")
     if not recipient:
         return None
@@ -78,4 +81,19 @@ def critical_message(sender: str, recipient: str, link: str) -> EmailMessage:
         f"Open the queue (staff login required):\n{link}\n\n"
         "This message deliberately contains no details of the request.\n"
     )
+    return message
+
+
+def letter_message(letter_id: str, sender: str) -> EmailMessage | None:
+    """A letter to the applicant, to the address they gave; None when the letter
+    or the case is gone (purged) or no longer has an address."""
+    letter = db.session.get(Letter, int(letter_id)) if letter_id.isdigit() else None
+    help_request = db.session.get(HelpRequest, letter.request_id) if letter else None
+    if help_request is None or not help_request.email:
+        return None
+    message = EmailMessage()
+    message["Subject"] = letter.subject
+    message["From"] = sender
+    message["To"] = help_request.email
+    message.set_content(letter.body + "\n")
     return message

@@ -179,11 +179,12 @@ def deliver_due(limit: int = BATCH, newest_first: bool = False, base: str | None
     return outcomes.count(True), outcomes.count(False)
 
 
-def deliver_after(response: Response) -> Response:
+def deliver_after(response: Response, letters: bool = False) -> Response:
     """Try one due message once ``response`` has been sent (WSGI ``close``): the
     newest first, which is the one this submission just queued if it did. The
-    applicant's page is already out; MAIL_TIMEOUT_SECONDS bounds the worker's wait."""
-    if not current_app.config.get("STAFF_NOTIFY_EMAIL"):
+    applicant's page is already out; MAIL_TIMEOUT_SECONDS bounds the worker's wait.
+    ``letters``: a letter to an applicant was queued (it needs no STAFF_NOTIFY_EMAIL)."""
+    if not letters and not current_app.config.get("STAFF_NOTIFY_EMAIL"):
         return response
     app = current_app._get_current_object()
     base = notify.base_url()  # while the request is still here

@@ -304,3 +304,33 @@ def mail_client(app, sink):
         MAIL_FROM="noreply@org.example",
     )
     return app.test_client()
+
+
+# --- Framed pages on another site ----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def cookieless_chromium(chromium):
+    """A second Chromium from the same Playwright, with third-party cookies blocked."""
+    browser = chromium.browser_type.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"]
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def our_site(app):
+    server = LiveServer(app, host="localhost")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def host():
+    """A partner's page on another origin (tests/support/host_site.py)."""
+    from tests.support.host_site import HostSite
+
+    site = HostSite()
+    yield site
+    site.stop()

@@ -5,6 +5,7 @@ from intake.models.casework import Note, StatusChange
 from intake.models.conflict import AdverseParty, ConflictKey
 from intake.models.funder import Funder, request_funder
 from intake.models.help_request import HelpRequest
+from intake.models.letter import Letter, LetterTemplate
 from intake.models.outbox import OutgoingMail
 from intake.models.outcome import CaseOutcome, Disposition, Outcome
 from intake.models.outreach import Callback, ContactAttempt
@@ -25,6 +26,8 @@ __all__ = [
     "ContactAttempt",
     "HelpRequest",
     "Invitation",
+    "Letter",
+    "LetterTemplate",
     "Note",
     "OutgoingMail",
     "Outcome",

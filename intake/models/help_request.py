@@ -189,6 +189,10 @@ class HelpRequest(db.Model):
     # no migration. Keys: intake.facts.FACT_KEYS.
     facts: Mapped[str | None] = mapped_column(Encrypted)
 
+    # HMAC of the reference and the status code shown once on the confirmation
+    # (intake.public.status_codes): the code itself is never stored.
+    status_code_hash: Mapped[str | None] = mapped_column(String(64))
+
     # Keyed hashes (HMAC) of the normalised phone and email, for duplicates.
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     email_hash: Mapped[str | None] = mapped_column(String(64), index=True)

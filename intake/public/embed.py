@@ -53,7 +53,7 @@ from intake.limits import limiter
 from intake.locales import public_route
 from intake.models import Partner
 from intake.origins import InvalidOrigin, normalise_origin
-from intake.public import screening
+from intake.public import screening, status
 from intake.public.press import absolute_url, release_by_slug
 
 bp = Blueprint("embed", __name__)
@@ -63,7 +63,9 @@ csrf.exempt(bp)
 
 SCRIPT = Path(__file__).resolve().parents[2] / "static" / "js" / "embed.js"
 # Endpoints that may be framed; their framing is decided per request below.
-FRAMED = frozenset({"embed.cta", "embed.help", "embed.help_check", "embed.help_submit"})
+FRAMED = frozenset(
+    {"embed.cta", "embed.help", "embed.help_check", "embed.help_submit", "embed.status"}
+)
 # The screening steps and their framed twins.
 FORM_STEPS = {"form": "embed.help", "check": "embed.help_check", "submit": "embed.help_submit"}
 # What the framed pages load from /static/ (see frame_assets_load_in_sandboxes).
@@ -276,6 +278,14 @@ def help_check():
 @limiter.limit(embed_limit)
 def help_submit():
     return screening.submit()  # also under the form's own HELP_RATE_LIMIT
+
+
+@public_route(bp, "/embed/status", endpoint="status", methods=["GET", "POST"])
+@limiter.limit(embed_limit)
+def status_lookup():
+    """The applicant's status page in a partner's frame: it needs no cookie, so
+    blocked third-party cookies change nothing."""
+    return status.view()  # also under the status page's own limits
 
 
 def for_partner() -> bool:

@@ -16,19 +16,16 @@ from intake import conflicts, crypto, facts, funding, live_urgency, notify, phon
 from intake.db import db
 from intake.live_urgency import thresholds_from
 from intake.models import HelpRequest, Release
+from intake.public import status_codes
 from intake.public.screening_form import HelpForm, parse_income
 from intake.rules import Answers, Assessment, PartialDate, assess, screen_request
 
-# Crockford's base32: no I, L, O or U, so a reference read aloud or copied by hand
-# is not misread.
-CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_LENGTH = 10  # 50 random bits: not guessable, not sequential
 DEFAULT_SOURCE = "help"
 
 
 def new_reference() -> str:
-    # 32 symbols divide 256, so the low five bits of a random byte are uniform.
-    return "".join(CROCKFORD[b & 31] for b in secrets.token_bytes(REFERENCE_LENGTH))
+    return status_codes.random_symbols(REFERENCE_LENGTH)
 
 
 def format_reference(reference: str) -> str:
@@ -100,7 +97,8 @@ def create_request(
     partner_id: int | None = None,
 ) -> HelpRequest:
     """Assess and store one request in one transaction, with the staff
-    notification it calls for; return it once committed.
+    notification it calls for; return it once committed, with its new status
+    code in ``status_code`` (an attribute only: the stored form is its HMAC).
 
     If the same submission was stored meanwhile (a double click racing itself),
     return that one. Raises OperationalError (database down) or
@@ -111,9 +109,11 @@ def create_request(
     assessment = assess(answers, today, thresholds)
     stored_facts = facts.from_form(form)
     ranked = live_urgency.rank(facts.to_rules(stored_facts), today, thresholds)
+    code = status_codes.new_code()
     for _attempt in range(5):
         row = _build(form, answers, assessment, stored_facts, ranked)
         row.reference = new_reference()
+        row.status_code_hash = status_codes.code_hash(row.reference, code)
         row.submission_key = submission_key
         row.source = source
         row.interface_language = language
@@ -125,6 +125,8 @@ def create_request(
             db.session.flush()  # the id, for the funders it counts for
             funding.link_new_request(row)
             _commit_keeping_values()
+            # Not a column: the confirmation shows it this once, then it is gone.
+            row.status_code = code
             return row
         except IntegrityError:
             db.session.rollback()

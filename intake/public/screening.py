@@ -21,7 +21,7 @@ from intake.hardening import csrf
 from intake.limits import limiter
 from intake.locales import public_route
 from intake.outbox import deliver_after
-from intake.public import choice_lists, form_tokens, page_cache
+from intake.public import choice_lists, form_tokens, page_cache, status_codes
 from intake.public.help_requests import (
     DEFAULT_SOURCE,
     create_request,
@@ -263,6 +263,10 @@ def _render_confirmation(help_request):
         "screening/confirmation.html",
         help_request=help_request,
         reference=format_reference(help_request.reference),
+        # Only on the page that stored it: a retry finds the request, not its code.
+        status_code=status_codes.format_code(help_request.status_code)
+        if getattr(help_request, "status_code", None)
+        else None,
         screened_out=help_request.screen in SCREENED_OUT,
         urgent=help_request.urgency_rank == 0,
         hotlines={HOTLINES[h] for h in harms if h in HOTLINES},

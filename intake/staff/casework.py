@@ -528,7 +528,7 @@ def outcomes_of(help_request: HelpRequest) -> list[CaseOutcome]:
 
 
 def _check_follow_up(help_request: HelpRequest, new_status: str) -> None:
-    """"Referred" needs a referral on record (with the applicant's consent);
+    """ "Referred" needs a referral on record (with the applicant's consent);
     "Could not reach" needs the configured failed attempts over the period."""
     if new_status == "referred" and not referrals.has_referral(help_request):
         raise CaseworkError("Record the referral first: “Referred” needs a referral record.")

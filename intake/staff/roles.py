@@ -17,6 +17,7 @@ PERMISSIONS = {
         "cases.all",
         "cases.export",
         "releases",
+        "letter_templates",
         "staff",
         "partners",
         "referrals",
@@ -26,7 +27,7 @@ PERMISSIONS = {
     },
     "reviewer": {"account", "cases", "cases.all", "cases.export"},
     "volunteer": {"account", "cases"},  # only the queue and cases assigned to them
-    "editor": {"account", "releases"},
+    "editor": {"account", "releases", "letter_templates"},
     # Aggregates only: no page this permission opens shows a person's data.
     "analyst": {"account", "reports"},
 }
@@ -39,6 +40,7 @@ NAV = (
     ("My callbacks", "staff.followup.my_callbacks", "cases"),
     ("Referral directory", "staff.directory.index", "referrals"),
     ("Releases", "staff.editorial.releases", "releases"),
+    ("Letter wording", "staff.letter_templates.index", "letter_templates"),
     ("Partners", "staff.partners.index", "partners"),
     ("Reports", "staff.reports.index", "reports"),
     ("Funders", "staff.funders.index", "funders"),

@@ -39,7 +39,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from intake import conflicts, live_urgency, outbox
+from intake import conflicts, letters, live_urgency, outbox
 from intake.db import db
 from intake.models import HelpRequest, Outcome, StaffUser
 from intake.models.help_request import OPEN_STATUSES, STATUS_LABELS, TRANSITIONS
@@ -303,6 +303,8 @@ def render_case(
         render_template(
             "triage/case.html",
             case=help_request,
+            letters_sent=letters.letters_of(help_request.id),
+            letter_kinds=letters.KINDS,
             stale=stale,
             errors=errors,
             note_form=note_form,

@@ -5,9 +5,7 @@ port> — two different sites, so everything the frame does is third-party, and
 Chromium runs with third-party cookies blocked.
 """
 
-import threading
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,8 +16,7 @@ from intake.models import HelpRequest
 from intake.public import embed
 from intake.public.help_requests import format_reference
 from tests.support.a11y import assert_no_axe_violations
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, REFERENCE, fill_with_pointer
-from tests.support.servers import LiveServer
+from tests.support.browser import REFERENCE, fill_with_pointer
 
 pytestmark = pytest.mark.browser
 
@@ -30,60 +27,6 @@ INITIAL_HEIGHT = "0"  # embed.js's starting height, unseen until the first messa
 def frozen_today(monkeypatch):
     """The answers of fill_with_pointer (a hearing on 10 May 2026) need this date."""
     monkeypatch.setattr(timeutil, "today", lambda: date(2026, 5, 1))
-
-
-class HostSite:
-    """A partner's static page on its own origin; ``show(snippet)`` sets its content."""
-
-    def __init__(self):
-        self.page = b""
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (http.server's naming)
-                status, body = (200, site.page) if self.path == "/" else (404, b"")
-                self.send_response(status)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def show(self, snippet: str) -> None:
-        self.page = (
-            '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-            "<title>Partner press page</title></head><body>"
-            f"<h1>Partner press page</h1><p>News of the week.</p>{snippet}</body></html>"
-        ).encode()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def cookieless_chromium(chromium):
-    """A second Chromium from the same Playwright, with third-party cookies blocked."""
-    browser = chromium.browser_type.launch(
-        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"]
-    )
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def our_site(app):
-    server = LiveServer(app, host="localhost")
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -104,13 +47,6 @@ def visit(cookieless_chromium):
     yield open_page
     for context in contexts:
         context.close()
-
-
-@pytest.fixture
-def host():
-    site = HostSite()
-    yield site
-    site.stop()
 
 
 def show_snippet(app, our_site, host, partner) -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from intake import conflicts, demo, timeutil
 from intake.db import db
-from intake.models import Funder, HelpRequest, Release, StaffUser
+from intake.models import Funder, HelpRequest, Letter, Release, StaffUser
 from intake.staff import accounts, casework, outreach, referrals
 from tests.support.a11y import report, violations
 from tests.support.staff import STAFF_PASSWORD, next_totp_code, post_login
@@ -64,8 +64,15 @@ def world(app, make_staff, make_partner, make_release):
         casework.change_status(case, "in_review", "", admin, case.version)
         org_id = follow_up(case, admin, volunteer)
         _, token = accounts.invite_staff("invited@staff.example", "volunteer")
+        letter = Letter(
+            request_id=case.id, kind="non_engagement", language="ar", subject="S", body="B"
+        )
+        db.session.add(letter)
         db.session.commit()
         values = {
+            "kind": "non_engagement",
+            "language": "ar",
+            "letter_id": letter.id,
             "reference": case.reference,
             "user_id": people["reviewer"].id,
             "partner_id": partner.id,

@@ -11,7 +11,8 @@ from sqlalchemy.exc import OperationalError
 
 from intake import crypto, timeutil
 from intake.db import db
-from intake.public.help_requests import CROCKFORD, format_reference
+from intake.public.help_requests import format_reference
+from intake.public.status_codes import CROCKFORD
 from intake.staff.casework import normalise_reference
 from tests.support.apps import make_test_app, raw_engine
 from tests.support.form import VALID, reference_in, requests_in, visible_words

@@ -13,7 +13,7 @@ from datetime import date, datetime
 import pytest
 
 from intake.db import db
-from intake.models import Funder, HelpRequest, Release, StaffUser
+from intake.models import Funder, HelpRequest, Letter, Release, StaffUser
 from intake.staff import accounts, outreach, referrals
 from tests.support.tokens import csrf_token
 
@@ -105,6 +105,20 @@ ROWS = [
             ("POST", f"/staff/cases/{{reference}}/{action}", expect(302, 400, 400, 404, 403)),
         )
     ],
+    # Letters: as the case page (a volunteer only on their own cases). A post
+    # without the letter's text is refused (400), nothing sent.
+    ("GET", "/staff/cases/{reference}/letters/{kind}", expect(302, 200, 200, 404, 403)),
+    ("POST", "/staff/cases/{reference}/letters/{kind}", expect(302, 400, 400, 404, 403)),
+    ("GET", "/staff/letters/{letter_id}", expect(302, 200, 200, 404, 403)),
+    ("POST", "/staff/letters/{letter_id}", NOBODY),
+    ("GET", "/staff/letters/{letter_id}.pdf", expect(302, 200, 200, 404, 403)),
+    ("POST", "/staff/letters/{letter_id}.pdf", NOBODY),
+    # Letter wording: editors and admins. A token-only post saves "no wording of
+    # our own" (the catalogued one), which is a valid choice.
+    ("GET", "/staff/letter-templates", expect(302, 200, 403, 403, 200)),
+    ("POST", "/staff/letter-templates", NOBODY),
+    ("GET", "/staff/letter-templates/{kind}/{language}", expect(302, 200, 403, 403, 200)),
+    ("POST", "/staff/letter-templates/{kind}/{language}", expect(302, 302, 403, 403, 302)),
     # The referral directory: admins.
     ("GET", "/staff/referrals", ADMIN_ONLY),
     ("POST", "/staff/referrals", NOBODY),
@@ -177,7 +191,17 @@ def targets(app, make_staff, make_request, make_release, make_partner):
             db.session.commit()
             funder_id = funder.id
         case = make_request()
+        with app.app_context():
+            letter = Letter(
+                request_id=case.id, kind="received", language="en", subject="S", body="B"
+            )
+            db.session.add(letter)
+            db.session.commit()
+            letter_id = letter.id
         return {
+            "letter_id": letter_id,
+            "kind": "non_engagement",
+            "language": "es",
             "user_id": other.id,
             "token": token,
             "reference": case.reference,

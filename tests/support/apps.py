@@ -1,7 +1,7 @@
 """Apps on the test database, with test keys; what is really stored, seen from
 outside the app."""
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from intake import create_app
 from intake.db import db
@@ -47,3 +47,14 @@ def empty_tables(app):
 def raw_engine(uri):
     """An engine outside the app, to look at what is really stored."""
     return create_engine(uri)
+
+
+def stored_words(uri, table: str) -> str:
+    """Every value of every row of ``table`` as stored, in one string."""
+    engine = raw_engine(uri)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text(f"SELECT * FROM {table}"))  # noqa: S608 - a test's own table name
+            return " ".join(str(value) for row in rows for value in row)
+    finally:
+        engine.dispose()

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from intake import create_app
 from intake.db import db
-from intake.models import Funder, HelpRequest, Invitation, Release, StaffUser
+from intake.models import Funder, HelpRequest, Invitation, Letter, Release, StaffUser
 from intake.staff import accounts, outreach, referrals, second_factor
 from intake.timeutil import utcnow
 
@@ -79,6 +79,8 @@ VALID = {
     "staff.triage.record_outcome": lambda w: {"kind": "filed", "happened_on": w.today},
     "staff.funders.new": lambda w: {"name": "New fund", "active_from": "2026-01-01"},
     "staff.funders.edit": lambda w: {"name": "Renamed fund", "active_from": "2026-01-01"},
+    "staff.letters.compose": lambda w: {"body": "We are not able to take your case."},
+    "staff.letter_templates.edit": lambda w: {"body": "{date}\n\nEstimado/a {name}:"},
     "staff.followup.record_contact": lambda w: {"channel": "phone", "outcome": "no_answer"},
     "staff.followup.book_callback": lambda w: {
         "kind": "callback",
@@ -149,6 +151,7 @@ class World:
             db.session.commit()
             self.funder_id = funder.id
         self.organisation_id, self.callback_id, self.referral_id = self._follow_up()
+        self.letter_id = self._letter()
         self.client = app.test_client()
         self.other_client = app.test_client()
         login_as(self.client, self.admin)
@@ -157,6 +160,16 @@ class World:
     def _release_id(self, slug):
         with self.app.app_context():
             return db.session.execute(select(Release.id).filter_by(slug=slug)).scalar_one()
+
+    def _letter(self) -> int:
+        """A letter sent on the case."""
+        with self.app.app_context():
+            letter = Letter(
+                request_id=self.case.id, kind="received", language="en", subject="S", body="B"
+            )
+            db.session.add(letter)
+            db.session.commit()
+            return letter.id
 
     def _follow_up(self) -> tuple[int, int, int]:
         """A directory entry, a callback and a referral on the case."""
@@ -198,6 +211,9 @@ class World:
             "org_id": self.organisation_id,
             "callback_id": self.callback_id,
             "referral_id": self.referral_id,
+            "kind": "non_engagement",
+            "language": "es",
+            "letter_id": self.letter_id,
         }
         with self.app.test_request_context():
             rule = next(self.app.url_map.iter_rules(endpoint))

@@ -209,3 +209,10 @@ def store_answers(app, **changes) -> HelpRequest:
             form, submission_key=secrets.token_hex(8), source="help", language="en", app=app
         )
         return db.session.get(HelpRequest, row.id)
+
+
+def status_code_in(page: str) -> str:
+    """The status code on a confirmation page (shown after the reference)."""
+    match = re.search(r'class="status-code">([0-9A-Z-]+)<', page)
+    assert match, "no status code on the page"
+    return match.group(1)
