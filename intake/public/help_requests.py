@@ -6,7 +6,6 @@ a retried submission find the request it already made.
 """
 
 import json
-import secrets
 from datetime import date
 
 from flask import Flask
