@@ -11,7 +11,7 @@ from intake import create_app, crypto
 from intake.db import MIGRATIONS, _migrations, db
 from tests.support.apps import TEST_KEYS
 
-BEFORE = "ea7c903137cc"
+BEFORE = "20261129facts"  # the revision before the reports migration
 
 
 def test_existing_requests_get_closing_dates_and_nationality_codes(tmp_path):

@@ -115,10 +115,18 @@ ROWS = [
     ("POST", "/staff/letters/{letter_id}.pdf", NOBODY),
     # Letter wording: editors and admins. A token-only post saves "no wording of
     # our own" (the catalogued one), which is a valid choice.
-    ("GET", "/staff/letter-templates", expect(302, 200, 403, 403, 200)),
+    ("GET", "/staff/letter-templates", expect(302, 200, 403, 403, 200, analyst=403)),
     ("POST", "/staff/letter-templates", NOBODY),
-    ("GET", "/staff/letter-templates/{kind}/{language}", expect(302, 200, 403, 403, 200)),
-    ("POST", "/staff/letter-templates/{kind}/{language}", expect(302, 302, 403, 403, 302)),
+    (
+        "GET",
+        "/staff/letter-templates/{kind}/{language}",
+        expect(302, 200, 403, 403, 200, analyst=403),
+    ),
+    (
+        "POST",
+        "/staff/letter-templates/{kind}/{language}",
+        expect(302, 302, 403, 403, 302, analyst=403),
+    ),
     # The referral directory: admins.
     ("GET", "/staff/referrals", ADMIN_ONLY),
     ("POST", "/staff/referrals", NOBODY),

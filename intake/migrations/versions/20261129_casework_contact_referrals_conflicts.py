@@ -129,18 +129,20 @@ def upgrade():
     # Issue 14's migration adds the same two columns (who is asking, consent to
     # share): whichever of the two runs second finds them there.
     present = {c['name'] for c in sa.inspect(op.get_bind()).get_columns('help_request')}
-    with op.batch_alter_table('help_request', schema=None) as batch_op:
-        if 'asker' not in present:
-            batch_op.add_column(sa.Column('asker', sa.String(length=20), server_default='self', nullable=False))
-        if 'share_consent' not in present:
-            batch_op.add_column(sa.Column('share_consent', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.add_column(sa.Column('contacted', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.drop_index(batch_op.f('ix_help_request_queue'))
-        batch_op.create_index('ix_help_request_queue', ['status', 'urgency_rank', 'contacted', 'created_at', 'id'], unique=False)
-        batch_op.drop_index(batch_op.f('ix_help_request_queue_all'))
-        batch_op.create_index('ix_help_request_queue_all', ['urgency_rank', 'contacted', 'created_at', 'id'], unique=False)
-        batch_op.drop_index(batch_op.f('ix_help_request_queue_language'))
-        batch_op.create_index('ix_help_request_queue_language', ['preferred_language', 'urgency_rank', 'contacted', 'created_at', 'id'], unique=False)
+    # Plain ALTER TABLE, not batch mode: on SQLite a batch rebuilds the table and
+    # drops the old one, which cascades to every row that points at a request.
+    if 'asker' not in present:
+        op.add_column('help_request', sa.Column('asker', sa.String(length=20), server_default='self', nullable=False))
+    if 'share_consent' not in present:
+        op.add_column('help_request', sa.Column('share_consent', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column('help_request', sa.Column('contacted', sa.Boolean(), server_default=sa.false(), nullable=False))
+    for name, columns in (
+        ('ix_help_request_queue', ['status', 'urgency_rank', 'contacted', 'created_at', 'id']),
+        ('ix_help_request_queue_all', ['urgency_rank', 'contacted', 'created_at', 'id']),
+        ('ix_help_request_queue_language', ['preferred_language', 'urgency_rank', 'contacted', 'created_at', 'id']),
+    ):
+        op.drop_index(name, table_name='help_request')
+        op.create_index(name, 'help_request', columns, unique=False)
 
     # ### end Alembic commands ###
 

@@ -22,22 +22,20 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("help_request", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("urgency_steps", sa.Text(), nullable=False, server_default="[]"))
-        batch_op.add_column(sa.Column("urgency_changes_on", sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column("urgency_rose_on", sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column("deadline_dates", sa.Text(), nullable=False, server_default="[]"))
-        batch_op.add_column(
-            sa.Column("urgency_set_by_staff", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch_op.add_column(sa.Column("asker", sa.String(length=20), nullable=False, server_default="self"))
-        batch_op.add_column(
-            sa.Column("share_consent", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch_op.add_column(sa.Column("facts", sa.Text(), nullable=True))
-        batch_op.create_index(
-            batch_op.f("ix_help_request_urgency_changes_on"), ["urgency_changes_on"], unique=False
-        )
+    # Plain ADD COLUMN, not batch mode: on SQLite a batch rebuilds the table and
+    # drops the old one, which cascades to every row that points at a request.
+    add = lambda column: op.add_column("help_request", column)  # noqa: E731
+    add(sa.Column("urgency_steps", sa.Text(), nullable=False, server_default="[]"))
+    add(sa.Column("urgency_changes_on", sa.Date(), nullable=True))
+    add(sa.Column("urgency_rose_on", sa.Date(), nullable=True))
+    add(sa.Column("deadline_dates", sa.Text(), nullable=False, server_default="[]"))
+    add(sa.Column("urgency_set_by_staff", sa.Boolean(), nullable=False, server_default=sa.false()))
+    add(sa.Column("asker", sa.String(length=20), nullable=False, server_default="self"))
+    add(sa.Column("share_consent", sa.Boolean(), nullable=False, server_default=sa.false()))
+    add(sa.Column("facts", sa.Text(), nullable=True))
+    op.create_index(
+        op.f("ix_help_request_urgency_changes_on"), "help_request", ["urgency_changes_on"]
+    )
 
 
 def downgrade():

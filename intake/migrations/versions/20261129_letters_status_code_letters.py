@@ -44,8 +44,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_letter_template')),
     sa.UniqueConstraint('kind', 'language', name=op.f('uq_letter_template_kind'))
     )
-    with op.batch_alter_table('help_request', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('status_code_hash', sa.String(length=64), nullable=True))
+    # Plain ADD COLUMN: a batch on SQLite would rebuild help_request, cascading.
+    op.add_column('help_request', sa.Column('status_code_hash', sa.String(length=64), nullable=True))
 
 
 def downgrade():
