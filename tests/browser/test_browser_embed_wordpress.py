@@ -22,6 +22,7 @@ from intake import timeutil
 from intake.db import db
 from intake.models import Partner
 from intake.public import embed
+from tests.support.a11y import assert_no_axe_violations
 from tests.support.browser import REFERENCE, browser_login, fill_with_pointer
 from tests.support.servers import LiveServer
 
@@ -486,3 +487,19 @@ def test_new_embed_pages_pass_axe(page, make_partner, make_staff, axe_check):
     # The staff layout around it is another issue's (its navigation's contrast).
     axe_check(page, ".framing-check")
     axe_check(page, ".snippets")
+
+
+def test_unregistered_notice_passes_axe_right_to_left(page):
+    """The notice an unregistered editor's preview shows, in Arabic: laid out right
+    to left and clean for axe-core, as the English one above."""
+    editor = {"referer": "http://localhost:8200/wp-admin/post.php", "sec-fetch-dest": "iframe"}
+    page.route(
+        "**/ar/embed/cta?oembed=1",
+        lambda route, request: route.fulfill(
+            response=route.fetch(headers={**request.headers, **editor})
+        ),
+    )
+    page.goto(page.base + "/ar/embed/cta?oembed=1")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator(".unregistered-host, h1").first.is_visible()
+    assert_no_axe_violations(page)
