@@ -306,11 +306,22 @@ class Generator:
         return _pick(self.rng, STATUS_WEIGHTS_RECENT if recent else STATUS_WEIGHTS_OLDER)
 
 
-def demo_urgency(answers: Answers, today: date, thresholds) -> dict:
-    """The facts and live-urgency columns of a demo request, ranked for today (as
-    if every step since it was sent had been applied), so the queue of a fresh
-    demo database has its steps ahead of it like a real one."""
-    stored = {
+# The fact a person would have told for each protection they ticked, so demo
+# requests are screened on facts as the form's are.
+CLAIM_FACTS = {
+    "asylum": "afraid_to_return",
+    "withholding": "afraid_to_return",
+    "cat": "harmed_or_threatened",
+    "u_visa": "crime_victim_in_us",
+    "t_visa": "forced_labour_or_sex",
+    "vawa": "hurt_by_citizen_or_resident_family",
+    "sijs": "abused_by_parent_under_21",
+}
+
+
+def demo_facts(answers: Answers) -> dict:
+    """The stored facts of a demo request, as the form would store them."""
+    return {
         "asking_for": "self",
         "in_us": True,
         "detained": answers.detained,
@@ -320,10 +331,14 @@ def demo_urgency(answers: Answers, today: date, thresholds) -> dict:
         "i589_filed": answers.i589_filed,
         "last_arrival": facts.to_iso(answers.last_arrival),
         "claim_types": sorted(answers.claim_types),
-        "harms": ["afraid_to_return"]
-        if answers.claim_types & {"asylum", "withholding", "cat"}
-        else [],
+        "harms": sorted({CLAIM_FACTS[c] for c in answers.claim_types if c in CLAIM_FACTS}),
     }
+
+
+def demo_urgency(stored: dict, today: date, thresholds) -> dict:
+    """The facts and live-urgency columns of a demo request, ranked for today (as
+    if every step since it was sent had been applied), so the queue of a fresh
+    demo database has its steps ahead of it like a real one."""
     row = HelpRequest()
     live_urgency.store(row, live_urgency.rank(facts.to_rules(stored), today, thresholds))
     return {
@@ -375,11 +390,12 @@ def seed_demo(app: Flask, count: int, *, append: bool = False, seed: int = 8) ->
         created = generator.created_at()
         answers, other = generator.answers(offset, created.date())
         interface = other.pop("interface_language")
+        stored = demo_facts(answers)
         # Assessed as on the day it was sent, as the form would have done.
-        assessment = assess(answers, created.date(), thresholds)
+        assessment = assess(answers, created.date(), thresholds, facts=facts.to_rules(stored))
         status = generator.status(created)
         row = columns_for(answers, assessment, **other)
-        row.update(demo_urgency(answers, now.date(), thresholds))
+        row.update(demo_urgency(stored, now.date(), thresholds))
         # Staff touched it after it came in, unless it is still new.
         touched = (
             created if status == "new" else min(now, created + timedelta(hours=rng.randint(2, 480)))

@@ -333,36 +333,60 @@ def above_income_limit(annual_income_usd: Decimal, guideline_usd: int, limit_per
 
 def screen_request(
     answers: Answers,
+    facts: Facts,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     table: GuidelineTable | None = None,
 ) -> ScreenResult:
     """Represented, then can pay, screen out; any doubt goes to a person; else eligible.
 
+    A protection claim is seen from the facts (fear and harm, through
+    ``possible_relief``: the law turns on facts, and a layperson cannot be expected
+    to name the legal category); the optional "if you know" checklist is further
+    evidence. Only when neither shows any ground is it a doubt for a person.
     Being screened out only changes what the applicant is told: staff still see the
     request and may override the screen.
     """
+    if answers.claim_types != facts.claim_types:
+        raise ValueError("answers and facts must carry the same checklist of protections")
     if answers.represented == "yes":
         return ScreenResult(Screen.REPRESENTED, ("Has a lawyer or accredited representative now.",))
     if answers.can_pay == "yes":
         return ScreenResult(Screen.CAN_PAY, ("Says they could pay a private immigration lawyer.",))
 
+    shown, relief = protection_grounds(facts)
     doubts = []
     if answers.represented == "not_sure":
         doubts.append("Not sure whether they have a lawyer or accredited representative now.")
     if answers.can_pay == "not_sure":
         doubts.append("Not sure whether they could pay a private immigration lawyer.")
-    if not answers.claim_types:
-        doubts.append("No protection chosen: check what they are seeking.")
-    elif answers.claim_types == {"other"}:
+    if not shown and not answers.claim_types:
+        doubts.append(
+            "No fear or harm described and no protection chosen: check what they are seeking."
+        )
+    elif not shown and answers.claim_types == {"other"}:
         doubts.append('Chose only "other / not sure" as the protection sought: check what it is.')
     over_limit, income_reason = _income_reason(answers, thresholds.income_limit_percent, table)
     if doubts or over_limit:  # the income sentence comes last, deciding or not
         return ScreenResult(Screen.NEEDS_REVIEW, (*doubts, income_reason))
-    fit = (
-        "Has no lawyer, says they cannot pay a private lawyer, and seeks "
-        f"{_claim_list(answers.claim_types)}."
-    )
+    grounds = []
+    if shown:
+        grounds.append(
+            f"the facts show {', '.join(HARM_FACTS[f] for f in shown)} "
+            f"(possibly {_claim_list(relief)})"
+        )
+    if answers.claim_types:
+        grounds.append(f"seeks {_claim_list(answers.claim_types)}")
+    fit = f"Has no lawyer, says they cannot pay a private lawyer, and {'; '.join(grounds)}."
     return ScreenResult(Screen.ELIGIBLE, (fit, income_reason))
+
+
+def protection_grounds(facts: Facts) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The fear and harm facts that point to a form of relief, and those forms:
+    ``possible_relief`` read for the reliefs resting on a fact, so the screen and
+    the case page's "possibly" list never disagree. The checklist is not a ground."""
+    found = [r for r in possible_relief(facts) if r.grounds]
+    shown = tuple(f for f in HARM_FACTS if any(f in r.grounds for r in found))
+    return shown, frozenset(r.relief for r in found)
 
 
 def _income_reason(
@@ -584,14 +608,16 @@ def assess(
     today: date,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     *,
+    facts: Facts,
     table: GuidelineTable | None = None,
 ) -> Assessment:
     """Screen, income ratio, deadline and urgency of one request, computed on submit.
+    ``facts`` are the same request's facts: the screen reads its fear and harm.
 
     Raises ValueError for an arrival date after ``today`` (the form rejects those).
     """
     table = table or current_guidelines()
-    screened = screen_request(answers, thresholds, table)
+    screened = screen_request(answers, facts, thresholds, table)
     ranked = urgency_for(answers, today, thresholds)
     deadline = filing_deadline(answers)
     days_left = None if deadline is None else (deadline - today).days
@@ -683,6 +709,25 @@ def _check_household_size(household_size: int) -> None:
 #   would allow (see also Monsalvo Velazquez v. Bondi, 604 U.S. ___ (2025), on
 #   the immigration meaning of "days"): staff act on the earlier day.
 # - "Not sure" counts as the answer that keeps a deadline running.
+#
+# The one-year deadline as USCIS counts it (checked for issue 14 against the
+# USCIS RAIO Asylum Division officer training lesson "One-Year Filing Deadline",
+# May 6, 2013, pp. 5-6, which the Affirmative Asylum Procedures Manual (May 2016)
+# relies on; the manual's own text on the rule was not in the stored material):
+# - The day of last arrival is "day zero"; the last day to file is its
+#   anniversary (Minasyan v. Mukasey, 553 F.3d 1224 (9th Cir. 2009), which
+#   rejected the reading that ended the year the day before). `one_year_deadline`
+#   returns the anniversary; on the anniversary the request is critical ("due
+#   today"), the day after it has passed.
+# - A last day on a Saturday, Sunday or legal holiday runs to the next business
+#   day (8 CFR 208.4(a)(2)(ii), 1208.4(a)(2)(ii), in line with the definition of
+#   "day" in 8 CFR 1.1(h), now 1.2: final rule, 65 FR 76121 (2000)); shown on the
+#   earlier day all the same (above).
+# - Maintained status (8 CFR 208.4(a)(5)(iv)): filing within a "reasonable
+#   period" after status ends. Its length is decided case by case (Matter of
+#   T-M-H- & S-W-C-), so the outer limit shown is six months after the end and
+#   the request is high from the day status ends, not only 90 days before that
+#   limit: a shorter period may be the reasonable one.
 # =============================================================================
 
 Asker = Literal["self", "family", "detained_person", "organisation"]
@@ -692,6 +737,18 @@ STATUS_KINDS: tuple[str, ...] = get_args(StatusKind)
 # 8 CFR 208.4(a)(5)(iv) names TPS, lawful immigrant or nonimmigrant status and
 # parole; deferred action (DACA) is not among them.
 MAINTAINED_STATUS_KINDS = frozenset({"tps", "parole", "visa"})
+# Fear and harm as facts (issue 14), in the plain words staff read; the form asks
+# them in the applicant's words, and ``possible_relief`` maps them to relief.
+HARM_FACTS = MappingProxyType(
+    {
+        "afraid_to_return": "afraid to return",
+        "harmed_or_threatened": "harmed or threatened there",
+        "crime_victim_in_us": "victim of a crime in the US",
+        "forced_labour_or_sex": "made to work or do sex work by force, fraud or coercion",
+        "hurt_by_citizen_or_resident_family": "hurt by a US citizen or LPR spouse or parent",
+        "abused_by_parent_under_21": "under 21, abused, abandoned or neglected by a parent",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -781,6 +838,9 @@ class Relief:
     relief: str
     reason: str
     source: str
+    # The fear and harm facts (keys of HARM_FACTS) it rests on; empty when it rests
+    # on status or place alone (TPS, parole) or only on the checklist.
+    grounds: tuple[str, ...] = ()
 
 
 # --- sources (quoted where the rules rely on the wording) -----------------------
@@ -1067,7 +1127,24 @@ def _computed_deadline_windows(facts: Facts, t: Thresholds) -> list[_Window]:
     for deadline in _all_deadlines(facts):
         if deadline.kind != "sijs":  # SIJS has its own shape, below
             windows += _deadline_windows(deadline, t)
-    return windows
+    return windows + _reasonable_period_windows(facts)
+
+
+def _reasonable_period_windows(facts: Facts) -> list[_Window]:
+    """Status kept past the one-year anniversary has ended (or ends): high from that
+    day to the six-month limit, because the reasonable period to file after it has
+    no fixed length (8 CFR 208.4(a)(5)(iv); Matter of T-M-H- & S-W-C-): staff
+    should not wait for the deadline thresholds to notice it."""
+    deadline = one_year_asylum_deadline(facts)
+    if deadline is None or deadline.source != SRC_MAINTAINED:
+        return []
+    ended = _maintained_status_end(facts)
+    reason = (
+        f"{facts.status_kind.upper()} ends or ended on {_day(ended)}: the reasonable period "
+        "to file for asylum runs from then, its length decided case by case; file as soon "
+        "as possible."
+    )
+    return [_Window(Urgency.HIGH, ended, deadline.due, reason, SRC_MAINTAINED)]
 
 
 def _bia_appeal_windows(facts: Facts) -> list[_Window]:
@@ -1429,34 +1506,47 @@ def flags(facts: Facts, today: date, thresholds: Thresholds = DEFAULT_THRESHOLDS
 
 
 def possible_relief(facts: Facts) -> list[Relief]:
-    """Forms of relief the facts point to, each with the fact behind it. A list to
-    check, not an assessment of eligibility."""
+    """Forms of relief the facts point to, each with the fact behind it (``grounds``
+    names the fear and harm facts among them). A list to check, not an assessment
+    of eligibility."""
     found: list[Relief] = []
     fear = facts.fears_return
+    feared = _true_facts(facts, ("afraid_to_return", "harmed_or_threatened"))
     if fear and facts.in_us:
         barred = (
             " (a reinstated prior order would bar it)"
             if facts.removed_before_and_returned != "no"
             else ""
         )
-        found.append(Relief("asylum", f"Fears return{barred}.", "INA 208(a)(1), 208(b)(1)"))
+        found.append(Relief("asylum", f"Fears return{barred}.", "INA 208(a)(1), 208(b)(1)", feared))
     if fear and facts.in_us:  # both are decided in the US (INA 241(b)(3))
-        found.append(Relief("withholding", "Fears return; no filing deadline.", "INA 241(b)(3)"))
+        found.append(
+            Relief("withholding", "Fears return; no filing deadline.", "INA 241(b)(3)", feared)
+        )
         found.append(
             Relief(
                 "cat",
                 "Fears harm on return; no filing deadline.",
                 "8 CFR 208.16(c), 208.17, 208.18",
+                feared,
             )
         )
     if facts.crime_victim_in_us:
-        found.append(Relief("u_visa", "Victim of a crime in the US.", "INA 101(a)(15)(U)"))
+        found.append(
+            Relief(
+                "u_visa",
+                "Victim of a crime in the US.",
+                "INA 101(a)(15)(U)",
+                ("crime_victim_in_us",),
+            )
+        )
     if facts.forced_labour_or_sex:
         found.append(
             Relief(
                 "t_visa",
                 "Made to work or do sex work by force, fraud or coercion.",
                 "INA 101(a)(15)(T)",
+                ("forced_labour_or_sex",),
             )
         )
     if facts.hurt_by_citizen_or_resident_family:
@@ -1465,6 +1555,7 @@ def possible_relief(facts: Facts) -> list[Relief]:
                 "vawa",
                 "Hurt by a US citizen or permanent resident spouse or parent.",
                 "INA 204(a)(1)(A)(iii)-(iv), (B)(ii)-(iii)",
+                ("hurt_by_citizen_or_resident_family",),
             )
         )
     if facts.abused_by_parent_under_21 and facts.in_us:
@@ -1473,6 +1564,7 @@ def possible_relief(facts: Facts) -> list[Relief]:
                 "sijs",
                 "Under 21 and abused, abandoned or neglected by a parent.",
                 "INA 101(a)(27)(J); 8 CFR 204.11",
+                ("abused_by_parent_under_21",),
             )
         )
     if facts.status_kind == "tps":
@@ -1483,5 +1575,12 @@ def possible_relief(facts: Facts) -> list[Relief]:
             if not facts.in_us
             else "Has or had parole: re-parole may be possible."
         )
-        found.append(Relief("parole", why, "INA 212(d)(5)(A)"))
+        # Abroad, any harm described is a reason for parole (asylum and SIJS need
+        # presence in the US); parole held in the US rests on status alone.
+        grounds = _true_facts(facts, tuple(HARM_FACTS)) if not facts.in_us else ()
+        found.append(Relief("parole", why, "INA 212(d)(5)(A)", grounds))
     return found
+
+
+def _true_facts(facts: Facts, names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name for name in names if getattr(facts, name))

@@ -234,6 +234,46 @@ def test_maintained_status_due_dates(arrival, kind, status_end, due):
     assert due_dates(facts)["one_year"] == due
 
 
+@pytest.mark.parametrize(
+    ("on", "expected"),
+    [
+        (date(2026, 1, 30), NORMAL),  # status still running, anniversary long passed
+        (date(2026, 1, 31), HIGH),  # the day it ends: the reasonable period starts
+        (date(2026, 5, 1), HIGH),  # 91 days before the six-month limit
+        (date(2026, 7, 1), CRITICAL),  # 30 days before
+        (date(2026, 7, 30), CRITICAL),  # the day before
+        (date(2026, 7, 31), CRITICAL),  # the six-month limit itself
+        (date(2026, 8, 1), HIGH),  # the day after: within the grace days
+        (date(2026, 8, 30), HIGH),  # 30 days after
+        (date(2026, 8, 31), NORMAL),  # 31 days after: a flag, "exception needed"
+    ],
+)
+def test_maintained_status_is_high_from_the_day_it_ends_to_the_six_month_limit(on, expected):
+    """8 CFR 208.4(a)(5)(iv): filing within a reasonable period after status ends,
+    whose length is decided case by case (Matter of T-M-H- & S-W-C-): high from the
+    end of status, not only from 90 days before the six-month outer limit."""
+    facts = afraid(
+        last_arrival=PartialDate(2020, 1, 1), status_kind="tps", status_end=PartialDate(2026, 1, 31)
+    )
+    assert due_dates(facts, on)["one_year"] == date(2026, 7, 31)
+    assert band(facts, on) is expected
+    if on == date(2026, 5, 1):
+        assert reason_texts(facts, on) == [
+            "TPS ends or ended on January 31, 2026: the reasonable period to file for asylum "
+            "runs from then, its length decided case by case; file as soon as possible."
+        ]
+
+
+def test_status_ending_before_the_anniversary_adds_no_reasonable_period():
+    facts = afraid(
+        last_arrival=PartialDate(2025, 12, 1),
+        status_kind="visa",
+        status_end=PartialDate(2026, 2, 1),
+    )
+    assert due_dates(facts)["one_year"] == date(2026, 12, 1)
+    assert band(facts) is NORMAL  # the anniversary is 266 days away
+
+
 def test_daca_is_not_a_maintained_status_but_is_flagged():
     facts = afraid(
         last_arrival=PartialDate(2015, 1, 1), status_kind="daca", status_end=PartialDate(2026, 1, 1)
@@ -295,7 +335,7 @@ def test_bia_appeal_window_is_critical_even_with_a_short_critical_threshold():
 
 @pytest.mark.parametrize(
     ("after_decision", "expected"),
-    [(59, HIGH), (60, CRITICAL), (90, CRITICAL), (91, HIGH), (2000, HIGH)],
+    [(59, HIGH), (60, CRITICAL), (89, CRITICAL), (90, CRITICAL), (91, HIGH), (2000, HIGH)],
 )
 def test_motion_to_reopen_90_days_ranks_by_the_deadline_thresholds(after_decision, expected):
     facts = ordered(TODAY)
@@ -327,7 +367,7 @@ def test_in_absentia_order_has_no_bia_appeal_but_180_days_to_reopen():
 
 @pytest.mark.parametrize(
     ("after_order", "expected"),
-    [(0, HIGH), (149, HIGH), (150, CRITICAL), (180, CRITICAL), (181, HIGH)],
+    [(0, HIGH), (149, HIGH), (150, CRITICAL), (179, CRITICAL), (180, CRITICAL), (181, HIGH)],
 )
 def test_in_absentia_edges(after_order, expected):
     facts = ordered(TODAY, in_absentia="yes")
@@ -386,7 +426,15 @@ def test_detention_is_critical(facts):
 
 @pytest.mark.parametrize(
     ("days_left", "expected"),
-    [(61, NORMAL), (60, HIGH), (15, HIGH), (14, CRITICAL), (0, CRITICAL), (-1, CRITICAL)],
+    [
+        (61, NORMAL),
+        (60, HIGH),
+        (15, HIGH),
+        (14, CRITICAL),
+        (1, CRITICAL),
+        (0, CRITICAL),
+        (-1, CRITICAL),
+    ],
 )
 def test_hearing_edges(days_left, expected):
     assert band(Facts(hearing="yes", hearing_date=day(days_left))) is expected
@@ -473,7 +521,7 @@ def test_sijs_for_a_29_february_birthday_is_27_february():
 
 @pytest.mark.parametrize(
     ("days_to_due", "expected"),
-    [(400, HIGH), (181, HIGH), (180, CRITICAL), (0, CRITICAL), (-1, NORMAL)],
+    [(400, HIGH), (181, HIGH), (180, CRITICAL), (1, CRITICAL), (0, CRITICAL), (-1, NORMAL)],
 )
 def test_sijs_is_high_then_critical_near_21_then_over(days_to_due, expected):
     due = date(2027, 9, 14)
@@ -631,14 +679,15 @@ SCENARIOS = [
         {},
     ),
     (
-        "8 CFR 208.4(a)(5)(iv): parole ended 2 months ago, arrived 3 years ago",
+        "8 CFR 208.4(a)(5)(iv): parole ended 2 months ago, arrived 3 years ago: "
+        "the reasonable period is running, high",
         afraid(
             last_arrival=PartialDate(2023, 1, 5),
             status_kind="parole",
             status_end=PartialDate(2026, 1, 10),
         ),
         TODAY,
-        NORMAL,
+        HIGH,
         {"one_year": date(2026, 7, 10)},
     ),
     (

@@ -80,7 +80,8 @@ def test_seed_demo_stores_what_the_form_would(app, runner):
                 i589_filed=row.i589_filed,
                 minor=row.minor,
             )
-            again = assess(answers, row.created_at.date(), thresholds)
+            stored = facts.to_rules(facts.loads(row.facts))
+            again = assess(answers, row.created_at.date(), thresholds, facts=stored)
             assert row.screen == again.screen.value
             # Urgency is today's, from the stored facts (intake.live_urgency).
             band, _reasons = rules.urgency(

@@ -8,9 +8,11 @@ import pytest
 from intake.rules import (
     CLAIM_TYPES,
     DEFAULT_THRESHOLDS,
+    HARM_FACTS,
     MINOR_EXEMPTION_FLAG,
     PAST_HEARING_FLAG,
     Answers,
+    Facts,
     PartialDate,
     Screen,
     Thresholds,
@@ -22,6 +24,7 @@ from intake.rules import (
     one_year_deadline,
     percent_of_guideline,
     poverty_guideline,
+    screen_request,
 )
 
 TODAY = date(2026, 3, 10)
@@ -75,8 +78,14 @@ def make_answers(**overrides) -> Answers:
     return Answers(**fields)
 
 
-def assess_with(thresholds: Thresholds = DEFAULT_THRESHOLDS, **overrides):
-    return assess(make_answers(**overrides), TODAY, thresholds)
+def facts_for(answers: Answers, *harms: str, **other) -> Facts:
+    """The same request's facts: its checklist, and the fear and harm facts named."""
+    return Facts(claim_types=answers.claim_types, **dict.fromkeys(harms, True), **other)
+
+
+def assess_with(thresholds: Thresholds = DEFAULT_THRESHOLDS, harms=(), **overrides):
+    answers = make_answers(**overrides)
+    return assess(answers, TODAY, thresholds, facts=facts_for(answers, *harms))
 
 
 def in_days(n: int) -> date:
@@ -283,7 +292,7 @@ def test_screen_precedence(overrides, screen):
         ({"can_pay": "yes"}, "Says they could pay a private immigration lawyer."),
         ({"represented": "not_sure"}, "Not sure whether they have a lawyer"),
         ({"can_pay": "not_sure"}, "Not sure whether they could pay"),
-        ({"claim_types": set()}, "No protection chosen"),
+        ({"claim_types": set()}, "No fear or harm described and no protection chosen"),
         ({"claim_types": {"other"}}, 'Chose only "other / not sure"'),
         ({"claim_types": {"withholding", "cat"}}, "seeks withholding of removal, protection"),
     ],
@@ -307,6 +316,117 @@ def test_review_lists_every_doubt_in_order():
     ]
     assert "above the 200% limit" in result.reasons[3]
     assert "but says they cannot pay" not in result.reasons[3]  # they said "not sure"
+
+
+# --- screen on facts, not the legal checklist (issue 14) ----------------------------
+
+# Each fear or harm fact alone, with the checklist left empty: the forms of relief
+# the reason must name, in the staff labels (CLAIM_LABELS).
+FACT_ALONE = [
+    ("afraid_to_return", "asylum, withholding of removal, protection under the Convention"),
+    ("harmed_or_threatened", "asylum, withholding of removal, protection under the Convention"),
+    ("crime_victim_in_us", "U visa (crime survivor)"),
+    ("forced_labour_or_sex", "T visa (trafficking survivor)"),
+    ("hurt_by_citizen_or_resident_family", "VAWA self-petition"),
+    ("abused_by_parent_under_21", "Special Immigrant Juvenile Status"),
+]
+
+
+def test_every_fear_and_harm_fact_is_in_the_table():
+    assert {fact for fact, _ in FACT_ALONE} == set(HARM_FACTS)
+
+
+@pytest.mark.parametrize(("fact", "relief"), FACT_ALONE, ids=[f for f, _ in FACT_ALONE])
+def test_each_fact_alone_makes_a_protection_claim(fact, relief):
+    result = assess_with(claim_types=set(), harms=(fact,))
+    assert result.screen is Screen.ELIGIBLE
+    reason = result.reasons[0]
+    assert reason.startswith(
+        "Has no lawyer, says they cannot pay a private lawyer, and the facts show "
+        f"{HARM_FACTS[fact]} (possibly {relief}"
+    )
+    assert reason.endswith(").") and "seeks" not in reason  # nothing was ticked
+
+
+def test_no_fact_and_no_checklist_needs_a_person():
+    result = assess_with(claim_types=set())
+    assert result.screen is Screen.NEEDS_REVIEW
+    assert result.reasons[0] == (
+        "No fear or harm described and no protection chosen: check what they are seeking."
+    )
+
+
+def test_the_checklist_alone_still_makes_a_claim():
+    result = assess_with(claim_types={"asylum"})
+    assert result.screen is Screen.ELIGIBLE
+    assert result.reasons[0] == (
+        "Has no lawyer, says they cannot pay a private lawyer, and seeks asylum."
+    )
+
+
+def test_facts_and_checklist_both_named():
+    result = assess_with(claim_types={"u_visa"}, harms=("crime_victim_in_us",))
+    assert result.reasons[0] == (
+        "Has no lawyer, says they cannot pay a private lawyer, and the facts show victim of "
+        "a crime in the US (possibly U visa (crime survivor)); seeks U visa (crime survivor)."
+    )
+
+
+def test_facts_outweigh_an_unsure_checklist():
+    """Choosing only "other / not sure" is a doubt only when no fact shows a ground."""
+    assert assess_with(claim_types={"other"}).screen is Screen.NEEDS_REVIEW
+    result = assess_with(claim_types={"other"}, harms=("afraid_to_return",))
+    assert result.screen is Screen.ELIGIBLE
+    assert "seeks other / not sure" in result.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "screen"),
+    [
+        ({"represented": "yes"}, Screen.REPRESENTED),
+        ({"can_pay": "yes"}, Screen.CAN_PAY),
+        ({"represented": "yes", "can_pay": "yes"}, Screen.REPRESENTED),
+    ],
+)
+def test_represented_and_can_pay_screen_out_before_the_facts(overrides, screen):
+    result = assess_with(claim_types=set(), harms=tuple(HARM_FACTS), **overrides)
+    assert result.screen is screen
+    assert len(result.reasons) >= 1 and "facts show" not in result.reasons[0]
+
+
+def test_doubts_about_a_lawyer_or_paying_still_go_to_a_person_with_facts():
+    result = assess_with(claim_types=set(), harms=("afraid_to_return",), can_pay="not_sure")
+    assert result.screen is Screen.NEEDS_REVIEW
+    assert result.reasons[0].startswith("Not sure whether they could pay")
+    assert not any("No fear or harm" in r for r in result.reasons)
+
+
+def test_abroad_and_afraid_is_a_claim_for_parole():
+    answers = make_answers(claim_types=frozenset(), last_arrival=None)
+    facts = facts_for(answers, "afraid_to_return", in_us=False)
+    result = screen_request(answers, facts)
+    assert result.screen is Screen.ELIGIBLE
+    assert "the facts show afraid to return (possibly humanitarian parole)" in result.reasons[0]
+
+
+@pytest.mark.parametrize(
+    "other",
+    [{"status_kind": "tps"}, {"status_kind": "parole"}, {"in_us": False}],
+    ids=["tps", "parole", "abroad"],
+)
+def test_status_or_place_alone_is_no_protection_ground(other):
+    """TPS or parole held, or being abroad, with no fear or harm described and
+    nothing ticked: a person checks what they are seeking."""
+    answers = make_answers(claim_types=frozenset())
+    result = screen_request(answers, facts_for(answers, **other))
+    assert result.screen is Screen.NEEDS_REVIEW
+    assert result.reasons[0].startswith("No fear or harm described")
+
+
+def test_screen_refuses_facts_of_another_request():
+    answers = make_answers(claim_types=frozenset({"asylum"}))
+    with pytest.raises(ValueError, match="same checklist"):
+        screen_request(answers, Facts())
 
 
 # --- one-year deadline ------------------------------------------------------------
@@ -362,8 +482,8 @@ def test_arrival_one_year_and_a_day_ago_is_flagged_not_hidden():
 
 def test_leap_day_arrival_is_due_on_february_28():
     answers = make_answers(last_arrival=PartialDate(2024, 2, 29))
-    due = assess(answers, date(2025, 2, 28))
-    late = assess(answers, date(2025, 3, 1))
+    due = assess(answers, date(2025, 2, 28), facts=facts_for(answers))
+    late = assess(answers, date(2025, 3, 1), facts=facts_for(answers))
     assert (due.deadline_days_left, due.urgency) == (0, Urgency.CRITICAL)
     assert (late.deadline_days_left, late.deadline_passed) == (-1, True)
 

@@ -17,7 +17,7 @@ from intake.live_urgency import thresholds_from
 from intake.models import HelpRequest, Release
 from intake.public import status_codes
 from intake.public.screening_form import HelpForm, parse_income
-from intake.rules import Answers, Assessment, PartialDate, assess, screen_request
+from intake.rules import Answers, Assessment, Facts, PartialDate, assess, screen_request
 
 REFERENCE_LENGTH = 10  # 50 random bits: not guessable, not sequential
 DEFAULT_SOURCE = "help"
@@ -105,12 +105,13 @@ def create_request(
     """
     answers = answers_from(form)
     today, thresholds = timeutil.today(), thresholds_from(app)
-    assessment = assess(answers, today, thresholds)
     stored_facts = facts.from_form(form)
-    ranked = live_urgency.rank(facts.to_rules(stored_facts), today, thresholds)
+    rules_facts = facts.to_rules(stored_facts)
+    assessment = assess(answers, today, thresholds, facts=rules_facts)
+    ranked = live_urgency.rank(rules_facts, today, thresholds)
     code = status_codes.new_code()
     for _attempt in range(5):
-        row = _build(form, answers, assessment, stored_facts, ranked)
+        row = _build(form, answers, assessment, stored_facts, rules_facts, ranked)
         row.reference = new_reference()
         row.status_code_hash = status_codes.code_hash(row.reference, code)
         row.submission_key = submission_key
@@ -163,6 +164,7 @@ def _build(
     answers: Answers,
     assessment: Assessment,
     stored_facts: dict,
+    rules_facts: Facts,
     ranked: live_urgency.Ranked,
 ) -> HelpRequest:
     row = HelpRequest(
@@ -185,7 +187,7 @@ def _build(
     live_urgency.store(row, ranked)
     # What staff read first: the screen, then why the request ranks as it does
     # today (the case page works the reasons out again for the day it is read).
-    screen_reasons = screen_request(answers, live_urgency.thresholds()).reasons
+    screen_reasons = screen_request(answers, rules_facts, live_urgency.thresholds()).reasons
     row.reasons = json.dumps([*screen_reasons, *(r.text for r in ranked.reasons)])
     row.flags = json.dumps([f.text for f in ranked.flags])
     return row

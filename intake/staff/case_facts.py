@@ -15,7 +15,7 @@ from datetime import date
 
 from intake import facts, live_urgency, timeutil
 from intake.models import HelpRequest, StaffUser
-from intake.rules import PartialDate, Urgency, possible_relief
+from intake.rules import HARM_FACTS, PartialDate, Urgency, possible_relief
 from intake.staff.casework import CaseworkError, _check_version, _reason, _record_change
 
 # What staff may correct, with the label the case page shows.
@@ -42,14 +42,7 @@ ASKER_LABELS = {
     "detained_person": "for someone in detention",
     "organisation": "an organisation referring them",
 }
-HARM_LABELS = {
-    "afraid_to_return": "afraid to return",
-    "harmed_or_threatened": "harmed or threatened there",
-    "crime_victim_in_us": "victim of a crime in the US",
-    "forced_labour_or_sex": "made to work or do sex work by force, fraud or coercion",
-    "hurt_by_citizen_or_resident_family": "hurt by a US citizen or LPR spouse or parent",
-    "abused_by_parent_under_21": "under 21, abused, abandoned or neglected by a parent",
-}
+HARM_LABELS = HARM_FACTS  # the rules' plain words, one source
 RELIEF_LABELS = {
     "asylum": "Asylum",
     "withholding": "Withholding of removal",

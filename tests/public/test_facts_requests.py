@@ -1,6 +1,7 @@
 """Issue 14 through HTTP: the form's new questions and their errors, what the
 applicant is told, and the facts stored on submit."""
 
+import json
 import re
 from datetime import date, timedelta
 
@@ -133,3 +134,54 @@ def test_someone_abroad_is_not_asked_for_an_arrival_date(client, app):
 
 def test_valid_answers_match_the_shared_helper():
     assert {"asker", "in_us", "decided", "birth_month", "share_consent"} <= VALID.keys()
+
+
+# --- the screen reads the facts, not the legal checklist ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("harm", "shown"),
+    [
+        ("afraid_to_return", "the facts show afraid to return (possibly asylum, withholding"),
+        ("crime_victim_in_us", "the facts show victim of a crime in the US (possibly U visa"),
+        (
+            "abused_by_parent_under_21",
+            "the facts show under 21, abused, abandoned or neglected by a parent "
+            "(possibly Special Immigrant Juvenile Status",
+        ),
+    ],
+)
+def test_a_fact_with_the_checklist_left_empty_is_eligible(client, app, harm, shown):
+    _check, done = submit_answers(client, claim_types=[], harms=[harm])
+    assert done.status_code == 200
+    row = only_request(app)
+    assert (row.screen, row.stored_facts["claim_types"]) == ("eligible", [])
+    reasons = json.loads(row.reasons)
+    assert shown in reasons[0]
+    assert not any("No fear or harm" in r for r in reasons)
+
+
+def test_no_fact_and_no_checklist_goes_to_a_person(client, app):
+    _check, done = submit_answers(client, claim_types=[], harms=[])
+    assert done.status_code == 200
+    row = only_request(app)
+    assert row.screen == "needs_review"
+    assert json.loads(row.reasons)[0] == (
+        "No fear or harm described and no protection chosen: check what they are seeking."
+    )
+
+
+def test_the_checklist_alone_still_screens_eligible(client, app):
+    _check, done = submit_answers(client, claim_types=["tps"], harms=[])
+    assert done.status_code == 200
+    row = only_request(app)
+    assert row.screen == "eligible"
+    assert json.loads(row.reasons)[0].endswith("and seeks Temporary Protected Status.")
+
+
+def test_a_person_with_a_lawyer_is_screened_out_whatever_the_facts(client, app):
+    _check, done = submit_answers(
+        client, represented="yes", claim_types=[], harms=["afraid_to_return"]
+    )
+    assert done.status_code == 200
+    assert only_request(app).screen == "screened_out_represented"
