@@ -478,7 +478,9 @@ def test_hearing_without_a_date(hearing, expected):
     [
         (61, NORMAL),
         (60, HIGH),
+        (15, HIGH),
         (14, CRITICAL),
+        (1, CRITICAL),
         (0, CRITICAL),
         (-1, HIGH),
         (-30, HIGH),

@@ -1,0 +1,120 @@
+"""Check intake.rules against the table of legal scenarios in legal_scenarios.toml.
+
+python -m bench.scenarios [TABLE]   # one line per scenario; exits 1 on any mismatch
+
+The table is written from the sources (INA, CFR, BIA, USCIS), dates counted by
+hand, so it checks the rules from outside the test suite; the suite also runs
+this command (tests/test_legal_scenarios.py) so it cannot rot.
+"""
+
+import sys
+import tomllib
+from dataclasses import fields
+from datetime import date
+from pathlib import Path
+
+from intake import rules
+from intake.rules import Answers, Facts, PartialDate
+
+TABLE = Path(__file__).resolve().parent / "legal_scenarios.toml"
+PARTIAL_DATES = {"date_of_birth", "last_arrival", "decision_date", "status_end"}
+FULL_DATES = {"hearing_date", "fear_interview_date", "appointment_date"}
+FACT_NAMES = {f.name for f in fields(Facts)}
+EXPECTATIONS = {"band", "deadlines", "reason", "flag", "relief", "screen", "answers"}
+KNOWN_KEYS = {"name", "source", "today", "facts"} | EXPECTATIONS
+
+
+def _partial(text: str) -> PartialDate:
+    parts = [int(p) for p in text.split("-")]
+    return PartialDate(parts[0], parts[1], parts[2] if len(parts) > 2 else None)
+
+
+def facts_of(raw: dict) -> Facts:
+    unknown = raw.keys() - FACT_NAMES
+    if unknown:
+        raise ValueError(f"unknown facts: {sorted(unknown)}")
+    values = {}
+    for name, value in raw.items():
+        if name in PARTIAL_DATES:
+            value = _partial(value)
+        elif name in FULL_DATES:
+            value = date.fromisoformat(value)
+        elif name == "claim_types":
+            value = frozenset(value)
+        values[name] = value
+    return Facts(**values)
+
+
+def answers_for(facts: Facts, overrides: dict) -> Answers:
+    """The screen's other answers: no lawyer, cannot pay, unless the scenario says."""
+    values = {
+        "represented": "no",
+        "can_pay": "no",
+        "household_size": 1,
+        "monthly_income_usd": None,
+        "state": "NY",
+        "claim_types": facts.claim_types,
+        "detained": facts.detained,
+        "hearing": facts.hearing,
+        "hearing_date": facts.hearing_date,
+        "last_arrival": facts.last_arrival,
+        "i589_filed": facts.i589_filed,
+        "minor": False,
+    }
+    return Answers(**{**values, **overrides})
+
+
+def check(scenario: dict) -> list[str]:
+    """What the rules say differently from the scenario (empty: it agrees)."""
+    unknown = scenario.keys() - KNOWN_KEYS
+    if unknown:
+        return [f"unknown keys {sorted(unknown)}"]
+    today, facts = scenario["today"], facts_of(scenario.get("facts", {}))
+    problems = []
+    band, reasons = rules.urgency(facts, today)
+    if "band" in scenario and band.value != scenario["band"]:
+        problems.append(f"band {band.value}, expected {scenario['band']}")
+    if "deadlines" in scenario:
+        found = {d.kind: d.due for d in rules.deadlines(facts, today)}
+        if found != scenario["deadlines"]:
+            problems.append(f"deadlines {found}, expected {scenario['deadlines']}")
+    if "reason" in scenario and not any(scenario["reason"] in r.text for r in reasons):
+        problems.append(f"no reason with {scenario['reason']!r}: {[r.text for r in reasons]}")
+    flags = [f.text for f in rules.flags(facts, today)]
+    if "flag" in scenario and not any(scenario["flag"] in text for text in flags):
+        problems.append(f"no flag with {scenario['flag']!r}: {flags}")
+    if "relief" in scenario:
+        relief = {r.relief for r in rules.possible_relief(facts)}
+        if relief != set(scenario["relief"]):
+            problems.append(f"relief {sorted(relief)}, expected {sorted(scenario['relief'])}")
+    if "screen" in scenario:
+        answers = answers_for(facts, scenario.get("answers", {}))
+        screen = rules.screen_request(answers, facts).screen.value
+        if screen != scenario["screen"]:
+            problems.append(f"screen {screen}, expected {scenario['screen']}")
+    if not EXPECTATIONS & scenario.keys():
+        problems.append("expects nothing")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    path = Path(argv[0]) if argv else TABLE
+    scenarios = tomllib.loads(path.read_text(encoding="utf-8"))["scenario"]
+    failed = 0
+    for scenario in scenarios:
+        try:
+            problems = check(scenario)
+        except (KeyError, TypeError, ValueError) as exc:
+            problems = [f"cannot read: {exc!r}"]
+        failed += bool(problems)
+        status = "FAIL" if problems else "ok  "
+        print(f"{status} {scenario.get('name', '?')}  [{scenario.get('source', 'no source')}]")
+        for problem in problems:
+            print(f"       {problem}")
+    print(f"{len(scenarios) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
