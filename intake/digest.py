@@ -1,5 +1,11 @@
 """The daily digest: how many open requests have a deadline or hearing in the
-next DIGEST_DAYS days, per urgency band, and a link to the queue.
+next DIGEST_DAYS days, per urgency band, how many became critical by themselves
+since the last digest, and a link to the queue.
+
+The critical-request mail (``intake.notify``) goes only when a request arrives
+critical; one that turns critical later, as its hearing or deadline comes near
+(read-time escalation, ``intake.live_urgency``), sends nothing then. The digest
+counts those, so staff hear of them within a day.
 
 No personal data and no reference: the mail crosses servers we do not control.
 ``flask --app intake send-digest`` (run once a day by a timer, see the README)
@@ -45,6 +51,30 @@ def counts(today: date, days: int) -> dict[Urgency, int]:
     return found
 
 
+def became_critical(today: date, days: int) -> int:
+    """Open requests that rose to critical by themselves (not set by staff) after
+    the day of the last digest queued before today, up to today (with no earlier
+    digest: today and the ``days`` - 1 days before). ``urgency_rose_on`` is the day
+    of the step that raised them; only plain columns are read."""
+    live_urgency.bring_up_to_date(today)
+    midnight = datetime.combine(today, datetime.min.time())
+    last = db.session.execute(
+        select(func.max(OutgoingMail.created_at)).where(
+            OutgoingMail.kind == DAILY_DIGEST, OutgoingMail.created_at < midnight
+        )
+    ).scalar_one()
+    since = last.date() if last else today - timedelta(days=days)
+    return db.session.execute(
+        select(func.count(HelpRequest.id)).where(
+            HelpRequest.status.in_(OPEN_STATUSES),
+            HelpRequest.urgency_rank == Urgency.CRITICAL.rank,
+            HelpRequest.urgency_set_by_staff.is_(False),
+            HelpRequest.urgency_rose_on > since,
+            HelpRequest.urgency_rose_on <= today,
+        )
+    ).scalar_one()
+
+
 def queue_digest(now: datetime) -> OutgoingMail | None:
     """Queue today's digest unless one was queued today already (a timer that
     runs twice sends one mail) or there is no one to send it to."""
@@ -66,6 +96,7 @@ def queue_digest(now: datetime) -> OutgoingMail | None:
 
 def message(sender: str, recipient: str, link: str, today: date, days: int) -> EmailMessage:
     found = counts(today, days)
+    risen = became_critical(today, days)
     total = sum(found.values())
     mail = EmailMessage()
     mail["Subject"] = f"Daily digest: {total} open requests with a deadline within {days} days"
@@ -76,6 +107,8 @@ def message(sender: str, recipient: str, link: str, today: date, days: int) -> E
         f"Open requests with a deadline or a hearing in the next {days} days "
         f"({today.isoformat()} to {(today + timedelta(days=days)).isoformat()}), "
         f"by urgency today:\n\n{lines}\n\n"
+        f"Open requests that became critical since the last digest as a hearing or "
+        f"deadline came near (no email was sent when they did): {risen}\n\n"
         f"Open the queue (staff login required):\n{link}\n\n"
         "This message deliberately contains no details of any request.\n"
     )

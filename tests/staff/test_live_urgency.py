@@ -253,3 +253,40 @@ def test_send_digest_command_mails_once_a_day(app, runner, monkeypatch):
     assert len(digests) == 1
     body = digests[0].get_content()
     assert "critical: 1" in body and "https://x.example/staff/" in body and "Amal" not in body
+
+
+def test_digest_counts_requests_that_became_critical_since_the_last_digest(app, monkeypatch):
+    """A request that turns critical as its hearing comes near sends no mail then
+    (only a request arriving critical does): the next digest counts it, once."""
+    from intake import digest
+
+    app.config["STAFF_NOTIFY_EMAIL"] = "team@org.example"
+
+    def read_on(days_later: int) -> date:
+        day = TODAY + timedelta(days=days_later)
+        monkeypatch.setattr(timeutil, "today", lambda: day)
+        monkeypatch.setattr(timeutil, "utcnow", lambda: TODAY_NOON + timedelta(days=days_later))
+        return day
+
+    with app.app_context():
+        rising = store(app, **hearing_in(80))  # normal; critical from day 66 (14 days before)
+        store(app, **hearing_in(3), name="Other")  # critical on arrival: mailed then
+        assert digest.became_critical(read_on(65), 7) == 0  # high on day 65, not critical
+        digest.queue_digest(timeutil.utcnow())
+        day = read_on(66)
+        assert digest.became_critical(day, 7) == 1
+        body = digest.message("f@org.example", "t@org.example", "https://x/staff/", day, 7)
+        text = body.get_content()
+        assert "became critical since the last digest" in text and "did): 1\n" in text
+        assert rising.reference not in text and "Amal" not in text
+        digest.queue_digest(timeutil.utcnow())
+        assert digest.became_critical(read_on(67), 7) == 0  # told yesterday
+        # Without an earlier digest, the last `days` days count (today and 6 before).
+        db.session.execute(db.delete(digest.OutgoingMail))
+        assert digest.became_critical(read_on(72), 7) == 1
+        assert digest.became_critical(read_on(73), 7) == 0
+        # A band staff set by hand is theirs, not a rise the rules made.
+        db.session.execute(
+            db.update(HelpRequest).filter_by(id=rising.id).values(urgency_set_by_staff=True)
+        )
+        assert digest.became_critical(read_on(72), 7) == 0
