@@ -14,7 +14,7 @@ Dates are stored as ISO text: "2026-03" when only the month and year were given
 import json
 from datetime import date
 
-from intake.rules import Facts, PartialDate
+from intake.rules import HARM_FACTS, Facts, PartialDate
 
 # Facts the rules do not read but staff need.
 HELPER_KEYS = ("helper_name", "helper_relationship", "helper_contact")
@@ -32,14 +32,7 @@ _DATE_FIELDS = {
 # Fields holding a full date in the rules (a month-only answer is read as its
 # first day, the earliest reading); the others stay partial dates.
 _FULL_DATES = frozenset({"hearing_date", "fear_interview_date", "appointment_date"})
-HARM_FIELDS = (
-    "afraid_to_return",
-    "harmed_or_threatened",
-    "crime_victim_in_us",
-    "forced_labour_or_sex",
-    "hurt_by_citizen_or_resident_family",
-    "abused_by_parent_under_21",
-)
+HARM_FIELDS = tuple(HARM_FACTS)  # the rules' fear and harm facts, in their order
 
 
 def from_form(form) -> dict:

@@ -710,10 +710,11 @@ def _check_household_size(household_size: int) -> None:
 #   the immigration meaning of "days"): staff act on the earlier day.
 # - "Not sure" counts as the answer that keeps a deadline running.
 #
-# The one-year deadline as USCIS counts it (checked for issue 14 against the
-# USCIS RAIO Asylum Division officer training lesson "One-Year Filing Deadline",
-# May 6, 2013, pp. 5-6, which the Affirmative Asylum Procedures Manual (May 2016)
-# relies on; the manual's own text on the rule was not in the stored material):
+# The one-year deadline as USCIS counts it, checked for issue 14. The Affirmative
+# Asylum Procedures Manual (May 2016) could be found only as its table of
+# contents, not its text on the rule; what USCIS tells asylum officers was found
+# in its RAIO Asylum Division training lesson "One-Year Filing Deadline" (May 6,
+# 2013, at 5-6, as a practitioner's summary quotes it) and in 8 CFR 208.4:
 # - The day of last arrival is "day zero"; the last day to file is its
 #   anniversary (Minasyan v. Mukasey, 553 F.3d 1224 (9th Cir. 2009), which
 #   rejected the reading that ended the year the day before). `one_year_deadline`
