@@ -131,11 +131,18 @@ def test_queue_marks_urgency_that_rose_since_you_last_looked(
     with app.app_context():
         reference = db.session.execute(db.select(HelpRequest.reference)).scalar_one()
     client.get(f"/staff/cases/{reference}")  # seen while normal
-    assert "rose since you last saw it" not in client.get("/staff/").get_data(as_text=True)
+    queue = client.get("/staff/").get_data(as_text=True)
+    assert "rose since you last saw it" not in queue
+    assert 'class="urgency-normal"' in queue
+    set_day(TODAY + timedelta(days=25))  # high since day 20 (60 days before): no job run
+    client = app.test_client()
+    login_as(client, reviewer)
+    assert 'class="urgency-high"' in client.get("/staff/").get_data(as_text=True)
     set_day(TODAY + timedelta(days=70))  # critical since day 66; a new day, a new login
     client = app.test_client()
     login_as(client, reviewer)
     queue = client.get("/staff/").get_data(as_text=True)
+    assert 'class="urgency-critical"' in queue
     assert "Critical" in queue and "rose since you last saw it" in queue
     client.get(f"/staff/cases/{reference}")
     assert "rose since you last saw it" not in client.get("/staff/").get_data(as_text=True)
