@@ -15,12 +15,13 @@ from sqlalchemy import select
 
 from intake import letter_pdf, letters, timeutil
 from intake.db import db
-from intake.models import AuditEvent, Letter, OutgoingMail, ReferralOrganisation
+from intake.models import AuditEvent, HelpRequest, Letter, OutgoingMail, ReferralOrganisation
 from intake.outbox import deliver_due
+from intake.public import status_codes
 from tests.support.apps import stored_words
 from tests.support.attack_payloads import XSS, assert_inert, shown_as_text
-from tests.support.form import visible_words
-from tests.support.tokens import csrf_token
+from tests.support.form import VALID, reference_in, status_code_in, visible_words
+from tests.support.tokens import csrf_token, form_token
 
 TODAY = date(2026, 12, 1)
 DEADLINE = date(2027, 3, 14)  # as the rules computed it and stored it on the case
@@ -37,6 +38,21 @@ DEADLINE_WRITTEN = {
     "ru": "14 марта 2027\u202fг.",
     "uk": "14 березня 2027\u202fр.",
     "zh_Hans": "2027年3月14日",
+}
+
+
+# The letter's date (today) as each language writes it, written out by hand.
+TODAY_WRITTEN = {
+    "en": "December 1, 2026",
+    "es": "1 de diciembre de 2026",
+    "fr": "1 décembre 2026",
+    "ht": "1 décembre 2026",
+    "pt_BR": "1 de dezembro de 2026",
+    "ar": "1 ديسمبر 2026",
+    "fa_AF": "1 دسمبر 2026",
+    "ru": "1 декабря 2026\u202fг.",
+    "uk": "1 грудня 2026\u202fр.",
+    "zh_Hans": "2026年12月1日",
 }
 
 
@@ -65,7 +81,7 @@ def test_each_letter_fills_in_each_language(app, make_request, language, kind):
         assert not re.search(r"%\(|\{\{|\}\}|\{[a-z_]+\}", part), "a placeholder is left"
     assert "Mariam Haddad" in draft.body
     assert case.reference[:4] in draft.subject and case.reference[:4] in draft.body
-    assert letters.format_date_in(TODAY, language) in draft.body
+    assert draft.body.startswith(TODAY_WRITTEN[language] + "\n\n")
     if language != "en":
         assert draft.body != english.body.replace("en", language)  # translated, not English
         assert draft.subject != english.subject
@@ -235,7 +251,7 @@ def test_arabic_and_dari_pdfs_read_back_in_logical_order(
     "لا", "الاستلام"-like final forms, "لأن") comes back from pdftotext in
     logical order, letter for letter; so does every left-to-right word."""
     # A reference starting with digits: the hard case for the order (see below).
-    case = case_in(make_request, language, name="مريم حداد", reference="26644D7W")
+    case = case_in(make_request, language, name="مريم حداد", reference="26644D7W2H")
     with app.test_request_context():
         org = ReferralOrganisation(name="Legal Aid North", how_to_refer="+1 212 555 0199")
         draft = letters.draft(case, kind, TODAY, org)
@@ -289,14 +305,22 @@ def test_printable_page_and_pdf_in_each_language(
 def test_payloads_staff_type_are_inert_in_the_letter_page_pdf_and_status_page(
     app, make_request, make_staff, login_as, tmp_path
 ):
-    case = case_in(make_request, "en")
+    code = "7QM4XPD2"
+    with app.app_context():
+        hashed = status_codes.code_hash("K7QM4XPD2H", code)
+    case = case_in(make_request, "en", reference="K7QM4XPD2H", status_code_hash=hashed)
     client = staff_client(app, make_staff, login_as)
     body = "\n\n".join(XSS)
     location = send(client, case.reference, "received", body).location
     page = client.get(location).text
     assert_inert(page)
     assert all(shown_as_text(page, p) for p in XSS)
-    assert "<script>alert(1)</script>" in pdf_text(client.get(location + ".pdf").data, tmp_path)
+    pdf = client.get(location + ".pdf").data
+    assert all(p in comparable(pdf_text(pdf, tmp_path)) for p in XSS)
+    assert not PDF_ACTIVE.findall(pdf)
+    status_page = read_on_the_status_page(app.test_client(), case.reference, code)
+    assert_inert(status_page)
+    assert all(shown_as_text(status_page, p) for p in XSS)
 
 
 def test_an_applicant_name_with_markup_is_inert_in_the_preview(
@@ -326,3 +350,72 @@ def test_a_post_without_the_text_sends_nothing(app, make_request, make_staff, lo
     assert response.status_code == 400
     with app.app_context():
         assert db.session.execute(select(Letter)).first() is None
+
+
+def applied_in_spanish(client, **fields) -> tuple[str, str]:
+    """The screening form sent from /es/help as a browser would; the reference
+    and status code its confirmation shows."""
+    page = client.get("/es/help").get_data(as_text=True)
+    data = {**VALID, "csrf_token": form_token(page), **fields}
+    assert client.post("/es/help/check", data=data).status_code == 200
+    done = client.post("/es/help/submit", data=data).get_data(as_text=True)
+    return reference_in(done), status_code_in(done)
+
+
+def read_on_the_status_page(client, reference, code) -> str:
+    token = form_token(client.get("/es/status").get_data(as_text=True))
+    data = {"reference": reference, "code": code, "csrf_token": token}
+    headers = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
+    response = client.post("/es/status", data=data, headers=headers)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_the_deadline_the_rules_computed_from_the_form_is_the_one_the_letter_names(
+    app, client, make_staff, login_as, tmp_path
+):
+    """From the form to the letter: the arrival the applicant gave (June 2025)
+    becomes the one-year deadline the rules computed and stored (INA
+    § 208(a)(2)(B); tested in tests/test_rules.py), and the Spanish
+    non-engagement letter, its PDF and the status page all name it."""
+    reference, code = applied_in_spanish(client)
+    with app.app_context():
+        case = db.session.execute(select(HelpRequest)).scalar_one()
+        assert case.interface_language == "es" and case.filing_deadline == date(2026, 6, 1)
+    staff = staff_client(app, make_staff, login_as)
+    location = send(staff, case.reference, "non_engagement").location
+    written = "1 de junio de 2026"
+    assert written in visible_words(staff.get(location))
+    assert written in comparable(pdf_text(staff.get(location + ".pdf").data, tmp_path))
+    assert written in visible_words_of(read_on_the_status_page(client, reference, code))
+
+
+def visible_words_of(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+# What would make a PDF act rather than show: scripts, actions (an /OpenAction
+# that is a dictionary; fpdf2's is a page to show, [3 0 R /FitH null]), links,
+# forms.
+PDF_ACTIVE = re.compile(rb"/JavaScript|/JS\b|/OpenAction\s*<<|/AA\b|/Launch|/URI\b|/AcroForm")
+
+
+@pytest.mark.parametrize("payload", [p for p in XSS if len(p) <= 60])
+def test_payloads_typed_into_the_form_are_inert_in_the_letter_pdf_and_status_page(
+    app, client, make_staff, login_as, payload, tmp_path
+):
+    """A name typed into the screening form goes into every letter: it is text
+    on the printable page, in the PDF (which has nothing active), and on the
+    status page that shows the letter."""
+    reference, code = applied_in_spanish(client, name=payload)
+    staff = staff_client(app, make_staff, login_as)
+    location = send(staff, reference.replace("-", ""), "received").location
+    page = staff.get(location).get_data(as_text=True)
+    assert_inert(page)
+    assert shown_as_text(page, payload)
+    pdf = staff.get(location + ".pdf").data
+    assert payload in pdf_text(pdf, tmp_path)
+    assert not PDF_ACTIVE.findall(pdf)
+    status_page = read_on_the_status_page(client, reference, code)
+    assert_inert(status_page)
+    assert shown_as_text(status_page, payload)
