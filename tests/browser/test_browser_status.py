@@ -59,35 +59,45 @@ def test_form_refusal_and_state_pass_axe(page, case):
     assert_accessible(page)
 
 
-def test_inside_a_partner_frame_with_third_party_cookies_blocked(
-    cookieless_chromium,
-    our_site,
-    make_partner,
-    case,
-    host,
-):
-    partner = make_partner(name="Partner", origins=(host.url,))
-    src = f"{our_site.url}/es/embed/status?partner={partner.key}"
-    host.show(f'<iframe title="Estado" src="{src}" width="600" height="900"></iframe>')
-    context = cookieless_chromium.new_context()
-    try:
-        page = context.new_page()
-        page.goto(host.url)
-        frame = page.frame_locator("iframe")
-        check(frame, case, CODE, words=ES)
-        frame.get_by_role("heading", name="Estamos revisando su solicitud").wait_for()
+@pytest.fixture
+def in_partner_frame(cookieless_chromium, our_site, make_partner, host):
+    """Look a reference up on /es/embed/status inside a partner's page on another
+    origin, in a Chromium that blocks third-party cookies; calls ``then`` with
+    the page and the frame, and checks no cookie was set."""
+
+    def look_up(reference, heading, then):
+        partner = make_partner(name="Partner", origins=(host.url,))
+        src = f"{our_site.url}/es/embed/status?partner={partner.key}"
+        host.show(f'<iframe title="Estado" src="{src}" width="600" height="900"></iframe>')
+        context = cookieless_chromium.new_context()
+        try:
+            page = context.new_page()
+            page.goto(host.url)
+            frame = page.frame_locator("iframe")
+            check(frame, reference, CODE, words=ES)
+            frame.get_by_role("heading", name=heading).wait_for()
+            then(page, frame)
+            assert context.cookies() == []
+        finally:
+            context.close()
+
+    return look_up
+
+
+def test_inside_a_partner_frame_with_third_party_cookies_blocked(in_partner_frame, case, host):
+    def then(page, frame):
         assert frame.get_by_role("link", name="Salir de este sitio").count() == 1
-        assert context.cookies() == []
         assert page.url == host.url + "/"
-    finally:
-        context.close()
+
+    in_partner_frame(case, "Estamos revisando su solicitud", then)
 
 
 def test_staff_send_the_spanish_non_engagement_letter_and_the_applicant_reads_it(
-    page, make_staff, case_with_deadline
+    page, make_staff, case_with_deadline, in_partner_frame
 ):
     """The letter names the one-year deadline the rules computed (stored on the
-    case), as a Spanish date; the applicant reads it on /es/status."""
+    case), as a Spanish date; the applicant reads it on /es/status, and on the
+    same page inside a partner's frame with third-party cookies blocked."""
     reference, deadline = case_with_deadline
     staff = make_staff("reviewer")
     browser_login(page, staff)
@@ -112,6 +122,12 @@ def test_staff_send_the_spanish_non_engagement_letter_and_the_applicant_reads_it
         assert "No somos sus abogados" in letter and deadline in letter
     finally:
         applicant.close()
+
+    def then(_page, frame):
+        letter = frame.locator("article.letter").inner_text()
+        assert "No somos sus abogados" in letter and deadline in letter
+
+    in_partner_frame(reference, "Cartas que le enviamos", then)
 
 
 @pytest.fixture
@@ -144,4 +160,27 @@ def test_letter_wording_pages_pass_axe(page, make_staff):
     page.get_by_label("Wording").fill("{name} {nonsense}")
     page.get_by_role("button", name="Save the wording").click()
     page.locator("#error-summary").wait_for()
+    assert_accessible(page)
+
+
+def test_an_arabic_letter_printable_and_on_the_status_page_pass_axe(
+    app, page, make_staff, make_request
+):
+    """Right to left: the printable page and the status page that shows the letter."""
+    reference = "A9QM4XPD2H"
+    with app.app_context():
+        hashed = status_codes.code_hash(reference, CODE)
+    make_request(reference=reference, status_code_hash=hashed, interface_language="ar")
+    browser_login(page, make_staff("reviewer"))
+    page.goto(page.base + f"/staff/cases/{reference}/letters/could_not_reach")
+    page.get_by_role("button", name="Send the letter").click()
+    page.locator("article.letter").wait_for()
+    assert page.locator("article.letter").get_attribute("dir") == "rtl"
+    assert_accessible(page)
+    page.goto(page.base + "/ar/status")
+    page.locator("#reference").fill(format_reference(reference))
+    page.locator("#code").fill(CODE)
+    page.locator("form button[type=submit]").click()
+    page.locator("article.letter").wait_for()
+    assert page.locator("html").get_attribute("dir") == "rtl"
     assert_accessible(page)
