@@ -83,12 +83,10 @@ def logged_in_client(app, user_id: int):
 
 def deep_cursor(app, position: int, **where) -> str:
     """The cursor of the row at ``position`` in queue order (as a "next" link has it)."""
-    from intake.staff.casework import Cursor
+    from intake.staff.casework import QUEUE_ORDER, Cursor
 
     with app.app_context():
-        query = sa.select(HelpRequest).order_by(
-            HelpRequest.urgency_rank, HelpRequest.created_at, HelpRequest.id
-        )
+        query = sa.select(HelpRequest).order_by(*QUEUE_ORDER)
         for column, value in where.items():
             attr = getattr(HelpRequest, column)
             query = query.where(attr.in_(value) if isinstance(value, tuple) else attr == value)
@@ -165,6 +163,31 @@ def main() -> None:
         ("filter: unassigned", reviewer, "/staff/?assignee=none"),
         ("search by reference", reviewer, f"/staff/?reference={some_reference.lower()}"),
         ("volunteer: own cases", volunteer, "/staff/"),
+        # Every other filter the queue offers, and deep pages where a filter
+        # fixes a column (the rarest language near its end).
+        ("filter: screen=can pay (rarest)", reviewer, "/staff/?screen=screened_out_can_pay"),
+        ("filter: overdue", reviewer, "/staff/?overdue=1"),
+        ("filter: came through our site", reviewer, "/staff/?partner=direct"),
+        ("filter: mine", reviewer, "/staff/?mine=1"),
+        ("filter: assignee (a volunteer)", reviewer, f"/staff/?assignee={staff['volunteer']}"),
+        ("status: accepted", reviewer, "/staff/?status=accepted"),
+        (
+            "deep page, status accepted",
+            reviewer,
+            "/staff/?status=accepted&after=" + deep_cursor(app, args.n // 10, status="accepted"),
+        ),
+        (
+            "deep page, language=vi (near its end)",
+            reviewer,
+            "/staff/?language=vi&after="
+            + deep_cursor(app, args.n * 3 // 1000, status=open_, preferred_language="vi"),
+        ),
+        (
+            "deep page, volunteer's own cases",
+            volunteer,
+            "/staff/?after="
+            + deep_cursor(app, args.n // 100, status=open_, assignee_id=staff["volunteer"]),
+        ),
     ]
     dialect = sa.make_url(args.uri).get_backend_name()
     print(f"\n{args.n} requests on {dialect}; {args.requests} timed GETs per row\n")
