@@ -222,8 +222,17 @@ class HelpRequest(db.Model):
         # ...open cases of one assignee (a volunteer's queue, "mine") or of
         # nobody ("unassigned", "take next")...
         _open_queue_index("ix_help_request_queue_open_assignee", "assignee_id"),
-        # ...and open cases in one language, the filter staff use most after status.
-        _open_queue_index("ix_help_request_queue_open_language", "preferred_language"),
+        # ...and one language, the filter staff use most after status. Not
+        # partial: its first column also lists the languages in use (1 ms at
+        # 100,000 requests; 320 ms without it).
+        Index(
+            "ix_help_request_queue_language",
+            "preferred_language",
+            "urgency_rank",
+            "contacted",
+            "created_at",
+            "id",
+        ),
         # A volunteer's counts per status, read from the index alone; also the
         # foreign key's index.
         Index("ix_help_request_assignee_status", "assignee_id", "status"),

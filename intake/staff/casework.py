@@ -315,7 +315,7 @@ def _fixed_column(filters: QueueFilters, viewer: StaffUser):
     if filters.assignee.isdigit():
         return HelpRequest.assignee_id, int(filters.assignee)
     if filters.language:
-        return HelpRequest.preferred_language, filters.language  # ..._open_language
+        return HelpRequest.preferred_language, filters.language  # ..._queue_language
     return None
 
 

@@ -49,7 +49,7 @@ def walk(client, url) -> tuple[list[str], list[str]]:
 # Each view below is served by its own index (intake.models.help_request).
 VIEWS = [
     ("reviewer", "/staff/"),  # ix_help_request_queue_open
-    ("reviewer", "/staff/?language=Spanish"),  # ..._queue_open_language
+    ("reviewer", "/staff/?language=Spanish"),  # ..._queue_language
     ("reviewer", "/staff/?assignee=none"),  # ..._queue_open_assignee
     ("reviewer", "/staff/?status=new"),  # ix_help_request_queue
     ("reviewer", "/staff/?status=all"),  # ix_help_request_queue_all
@@ -150,7 +150,7 @@ OPEN_OR_ALL = r"ix_help_request_queue_(open|all)"  # a few test rows: either giv
         ("reviewer", "", OPEN_OR_ALL),
         ("reviewer", "claim=cat", OPEN_OR_ALL),
         ("reviewer", "assignee=none", r"ix_help_request_queue_open(_assignee)?"),
-        ("reviewer", "language=fr", "ix_help_request_queue_open_language"),
+        ("reviewer", "language=fr", "ix_help_request_queue_language"),
         ("reviewer", "mine=1", "ix_help_request_queue_open_assignee"),
         ("volunteer", "", "ix_help_request_queue_open_assignee"),
         ("reviewer", "status=accepted", "ix_help_request_queue"),

@@ -1,10 +1,10 @@
-"""queue indexes: open requests in queue order, alone and by assignee and language
+"""queue indexes: open requests in queue order, alone and by assignee
 
 The queue's default view (open requests) and its filters read partial indexes
 that hold open requests only, in queue order, so a page reads its rows and stops
 instead of stepping over closed ones or sorting every open request. A volunteer's
-counts per status come from an (assignee, status) index alone. The language
-index becomes open-only; the assignee index gains the status.
+counts per status come from an (assignee, status) index alone, which replaces
+the assignee index.
 
 Revision ID: 20261130_queue_indexes
 Revises: 20261129_letters
@@ -32,13 +32,6 @@ def upgrade():
     op.create_index(
         "ix_help_request_queue_open_assignee", "help_request", ["assignee_id", *ORDER], **partial
     )
-    op.create_index(
-        "ix_help_request_queue_open_language",
-        "help_request",
-        ["preferred_language", *ORDER],
-        **partial,
-    )
-    op.drop_index("ix_help_request_queue_language", table_name="help_request")
     op.create_index("ix_help_request_assignee_status", "help_request", ["assignee_id", "status"])
     op.drop_index("ix_help_request_assignee_id", table_name="help_request")
 
@@ -46,9 +39,5 @@ def upgrade():
 def downgrade():
     op.create_index("ix_help_request_assignee_id", "help_request", ["assignee_id"])
     op.drop_index("ix_help_request_assignee_status", table_name="help_request")
-    op.create_index(
-        "ix_help_request_queue_language", "help_request", ["preferred_language", *ORDER]
-    )
-    op.drop_index("ix_help_request_queue_open_language", table_name="help_request")
     op.drop_index("ix_help_request_queue_open_assignee", table_name="help_request")
     op.drop_index("ix_help_request_queue_open", table_name="help_request")
