@@ -78,7 +78,7 @@ def main() -> None:
     print(f"\n{args.n} requests on {dialect}; {args.requests} timed GETs per row\n")
     print(f"{'page':32} {'median ms':>10} {'p95 ms':>8}")
     for name, page_client, url in pages:
-        median, p95 = measure(page_client, url, args.requests)
+        median, p95, _cpu = measure(page_client, url, args.requests)
         print(f"{name:32} {median:10.1f} {p95:8.1f}")
 
 

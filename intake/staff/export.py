@@ -27,7 +27,7 @@ from flask_login import current_user
 
 from intake import audit
 from intake.db import db
-from intake.models import HelpRequest, StaffUser
+from intake.models import StaffUser
 from intake.models.help_request import STATUS_LABELS
 from intake.models.outcome import DISPOSITION_LABELS
 from intake.rules import CLAIM_LABELS
@@ -75,7 +75,7 @@ def _days(day: date | None, today: date) -> int | str:
 
 
 def queue_rows(
-    requests: Iterable[HelpRequest],
+    requests: Iterable,  # rows of casework.QUEUE_COLUMNS
     staff_emails: dict[int, str],
     today: date,
     partners: dict[int, str] | None = None,
@@ -136,7 +136,7 @@ def download():
 
     def lines():
         # Rows are read in batches while the response is sent, not held in memory.
-        result = db.session.execute(query.execution_options(yield_per=500)).scalars()
+        result = db.session.execute(query.execution_options(yield_per=500))
         try:
             yield from csv_lines(queue_rows(result, staff, today(), partners))
         finally:  # also when the download is abandoned: free the server-side cursor

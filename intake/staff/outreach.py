@@ -24,7 +24,7 @@ from sqlalchemy import and_, select
 from intake import audit, timeutil, working_days
 from intake.db import db
 from intake.models import Callback, ContactAttempt, HelpRequest, StaffUser
-from intake.models.help_request import OPEN_STATUSES
+from intake.models.help_request import OPEN_STATUSES, is_open
 
 CHANNELS = {
     "phone": "Phone call",
@@ -154,7 +154,7 @@ def unreached_policy() -> UnreachedPolicy:
 def overdue_condition(calendar: OfficeCalendar):
     """SQL: open, nobody has reached the person, and the promised days have run out."""
     return and_(
-        HelpRequest.status.in_(OPEN_STATUSES),
+        is_open(),
         HelpRequest.contacted.is_(False),
         HelpRequest.created_at < calendar.overdue_before(),
     )

@@ -180,6 +180,7 @@ def queue():
     rows, next_cursor = casework.queue_page(filters, current_user, after)
     rose = live_urgency.rose_since_seen(rows, current_user.id)
     staff = {s.id: s for s in casework.case_staff()} if casework.sees_all(current_user) else {}
+    languages = casework.languages_in_use()
     return render_template(
         "triage/queue.html",
         filters=filters,
@@ -191,7 +192,9 @@ def queue():
         first_url=url_for(".queue", **filters.as_args()) if after else None,
         counts=casework.status_counts(current_user),
         staff=staff,
-        languages=casework.languages_in_use(),
+        languages=languages,
+        language_names=dict(languages),
+        me=current_user.id,
         partners=casework.partner_names(),
         claim_types=CLAIM_TYPES,
         take_form=ActionForm(),
