@@ -246,8 +246,10 @@ def record_contact_attempt(
             )
     else:
         reason = None  # only kept where it overrides something
+    at = timeutil.utcnow()
     attempt = ContactAttempt(
         request_id=help_request.id,
+        at=at,
         actor_id=actor.id,
         channel=channel,
         outcome=outcome,
@@ -256,6 +258,8 @@ def record_contact_attempt(
         override_reason=reason,
     )
     db.session.add(attempt)
+    if help_request.first_contact_at is None:
+        help_request.first_contact_at = at  # for the reports' time to first contact
     if outcome in CONTACT_MADE and not help_request.contacted:
         help_request.contacted = True
     db.session.flush()

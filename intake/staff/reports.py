@@ -25,12 +25,6 @@ from intake.staff.reporting import DateRange
 # (admins and analysts) and no-store come from there.
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-# Figures the issue asks for whose data the app does not record yet.
-NOT_REPORTED = (
-    "Time from request to first contact attempt: contact attempts are not recorded yet.",
-    "Referral outcomes by organisation: referrals are not recorded yet.",
-)
-
 
 def _scope(funder_id: int | None = None) -> tuple[Scope, str | None]:
     """The range from the query string; the funder from it (or the URL)."""
@@ -94,6 +88,7 @@ def _draw(report: Report) -> dict[str, Markup]:
     drawn["received"] = charts.line_chart(
         [row.label for row in rows], series, "Requests received by urgency"
     )
+    drawn["durations"] = charts.duration_chart(report.durations)
     return drawn
 
 
@@ -118,7 +113,6 @@ def index():
         scope_name=_scope_name(scope),
         args=args,
         range_args=range_args,
-        not_reported=NOT_REPORTED,
     )
 
 
@@ -152,7 +146,6 @@ def funder_report(funder_id: int):
         charts=_charts(report),
         range_args=scope.date_range.as_args(),
         prepared=timeutil.today(),
-        not_reported=NOT_REPORTED,
     )
 
 

@@ -38,9 +38,9 @@ def test_range_edges_count_the_first_and_last_day_only(app, make_request):
     make_request(created_at=datetime(2026, 1, 31, 23, 59, 59))
     make_request(created_at=datetime(2026, 2, 1, 0, 0, 0))
     with app.app_context():
-        daily = report_queries.count_fixed(Scope(JAN))
-    assert daily.total == 2
-    assert sorted(daily.days) == ["2026-01-01", "2026-01-31"]
+        days = report_queries.count_days(Scope(JAN))
+    assert sorted(days) == [date(2026, 1, 1), date(2026, 1, 31)]
+    assert report(app, threshold=1).total.count == 2
 
 
 def test_every_disposition_is_counted(app, make_request):
