@@ -37,7 +37,7 @@ from intake.models import (
     Release,
     StaffUser,
 )
-from intake.models.help_request import OPEN_STATUSES, STATUSES
+from intake.models.help_request import OPEN_STATUSES, STATUSES, hours_between
 from intake.models.outcome import dispositions_for
 from intake.public import choice_lists
 from intake.public.help_requests import (
@@ -514,14 +514,14 @@ def _contact_attempts(rng: random.Random, now: datetime, staff: list[int]) -> No
                 "contact": "applicant",
             }
         )
-        firsts.append({"b_id": request_id, "b_at": at})
+        firsts.append({"b_id": request_id, "b_at": at, "b_hours": hours_between(created_at, at)})
     for start in range(0, len(attempts), BATCH):
         db.session.execute(insert(ContactAttempt.__table__), attempts[start : start + BATCH])
     table = HelpRequest.__table__
     statement = (
         table.update()
         .where(table.c.id == bindparam("b_id"))
-        .values(first_contact_at=bindparam("b_at"))
+        .values(first_contact_at=bindparam("b_at"), hours_to_first_contact=bindparam("b_hours"))
     )
     for start in range(0, len(firsts), BATCH):
         db.session.connection().execute(statement, firsts[start : start + BATCH])

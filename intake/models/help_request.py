@@ -71,17 +71,14 @@ STATUS_LABELS = {
 # The reports (intake.staff.report_queries) read only narrow indexes, each led
 # by what one query groups by and ending with the day received and the id (the
 # range and a funder's requests are checked inside the index): SQLite groups in
-# index order without sorting, PostgreSQL answers from the index alone.
+# index order without sorting, PostgreSQL answers from the index alone. The
+# derived columns (created_on, hours_to_*) are kept by ``_keep_derived``.
 REPORT_INDEXES = {
-    # Requests per day and urgency; the times for the durations.
-    "ix_help_request_report": (
-        "created_on",
-        "urgency",
-        "created_at",
-        "closed_at",
-        "first_contact_at",
-        "id",
-    ),
+    # Requests per day and urgency.
+    "ix_help_request_report": ("created_on", "urgency", "id"),
+    # Outcomes and referrals are read from their own tables, each checking its
+    # request's day here (SQLite would otherwise read the wide row by id).
+    "ix_help_request_report_id": ("id", "created_on"),
     # The fixed breakdowns in one GROUP BY: open or closed and how, detention,
     # partner, screen (a few hundred combinations at most).
     "ix_help_request_report_kinds": (
@@ -96,9 +93,29 @@ REPORT_INDEXES = {
     ),
     **{
         f"ix_help_request_report_{column}": (column, "created_on", "id")
-        for column in ("preferred_language", "nationality_code", "state", "claim_types", "age_band")
+        for column in (
+            "preferred_language",
+            "nationality_code",
+            "state",
+            "claim_types",
+            "age_band",
+            "hours_to_close",
+            "hours_to_first_contact",
+        )
     },
 }
+
+
+def hours_between(start: datetime | None, end: datetime | None) -> int | None:
+    """Whole hours from ``start`` to ``end``, rounded down; None without ``end``."""
+    if start is None or end is None:
+        return None
+    return int((end - start).total_seconds() // 3600)
+
+
+def _hours(context, end: str) -> int | None:
+    parameters = context.get_current_parameters()
+    return hours_between(parameters.get("created_at"), parameters.get(end))
 
 
 def _created_on(context) -> date:
@@ -136,6 +153,13 @@ class HelpRequest(db.Model):
     # with the first contact attempt): the reports' "time to first contact"
     # reads it from the report index instead of joining every attempt.
     first_contact_at: Mapped[datetime | None]
+    # Whole hours from created_at to closed_at and to first_contact_at, kept
+    # with them (``_keep_derived``) so the reports' percentiles are a GROUP BY
+    # in index order, not a date difference computed and sorted per row.
+    hours_to_close: Mapped[int | None] = mapped_column(default=lambda c: _hours(c, "closed_at"))
+    hours_to_first_contact: Mapped[int | None] = mapped_column(
+        default=lambda c: _hours(c, "first_contact_at")
+    )
     screen: Mapped[str] = mapped_column(String(32))  # computed by intake.rules on submit
     screen_override: Mapped[str | None] = mapped_column(String(32))  # set by staff, with a reason
     urgency: Mapped[str] = mapped_column(String(10))
@@ -254,8 +278,11 @@ class HelpRequest(db.Model):
 
 @event.listens_for(HelpRequest, "before_insert")
 @event.listens_for(HelpRequest, "before_update")
-def _keep_created_on(_mapper, _connection, target: HelpRequest) -> None:
-    """``created_on`` follows ``created_at`` however the row was made or changed."""
+def _keep_derived(_mapper, _connection, target: HelpRequest) -> None:
+    """The reports' derived columns follow the times they come from, however
+    the row was made or changed through the ORM."""
     if target.created_at is None:
         target.created_at = column_now()
     target.created_on = target.created_at.date()
+    target.hours_to_close = hours_between(target.created_at, target.closed_at)
+    target.hours_to_first_contact = hours_between(target.created_at, target.first_contact_at)

@@ -133,3 +133,19 @@ def test_someone_abroad_is_not_asked_for_an_arrival_date(client, app):
 
 def test_valid_answers_match_the_shared_helper():
     assert {"asker", "in_us", "decided", "birth_month", "share_consent"} <= VALID.keys()
+
+
+@pytest.mark.parametrize(
+    ("birth", "band"),
+    [
+        (date(2008, 5, 2), "14_17"),  # 18 tomorrow: still a child on the day sent
+        (date(2008, 5, 1), "18_20"),  # 18 today
+        (date(2005, 5, 1), "21_64"),
+    ],
+)
+def test_the_age_band_at_submission_is_stored_plain(client, app, birth, band):
+    _check, done = submit_answers(client, **dated("birth", birth))
+    assert done.status_code == 200
+    row = only_request(app)
+    assert row.age_band == band
+    assert row.stored_facts["date_of_birth"] == birth.isoformat()  # the date stays encrypted
