@@ -68,6 +68,17 @@ def bar_chart(cells: list[Cell], title: str) -> Markup:
     return _inline(chart, height, title)
 
 
+def small_multiples(groups: dict[str, list[Cell]], title: str) -> Markup:
+    """One small bar chart per group (an organisation's referral outcomes),
+    each under its name: one chart of every pair would cut the labels to the
+    same few letters."""
+    parts = []
+    for name, cells in groups.items():
+        parts.append(Markup('<p class="chart-part">{}</p>').format(name))
+        parts.append(bar_chart(cells, f"{title}: {name}"))
+    return Markup("").join(parts)
+
+
 def duration_chart(durations: tuple[Duration, ...]) -> Markup:
     """Median and 90th percentile of each duration, in hours; a duration over
     too few requests is drawn as nothing, as a suppressed count is."""

@@ -147,7 +147,8 @@ def build_report(
 ) -> Report:
     days = report_queries.count_days(scope)
     total = sum(n for by_urgency in days.values() for n in by_urgency.values())
-    kinds = report_queries.count_kinds(scope)
+    reply_by = working_days_before(today, reply_within_days)
+    kinds = report_queries.count_kinds(scope, reply_by)
     fixed = fold_kinds(kinds)
     fixed["urgency"] = {u.value: 0 for u in Urgency}
     for by_urgency in days.values():
@@ -201,7 +202,6 @@ def build_report(
         _figure("outcome", outcomes, total, threshold),
         _figure("referral", referrals, total, threshold),
     ]
-    reply_by = working_days_before(today, reply_within_days)
     return Report(
         scope=scope,
         threshold=threshold,
@@ -216,10 +216,27 @@ def build_report(
             *report_queries.time_to_first_contact(scope),
             threshold,
         ),
-        overdue=total_cell("Overdue", report_queries.overdue(scope, reply_by), threshold),
+        overdue=total_cell("Overdue", report_queries.overdue(kinds), threshold),
         reply_within_days=reply_within_days,
         computed_at=timeutil.utcnow(),
     )
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    organisation: str
+    cells: list[Cell | None]  # one per REFERRAL_LABELS entry; None: no referral of that kind
+
+
+def referral_grid(figure: Figure) -> list[ReferralRow]:
+    """The referral figure's cells as organisation × outcome, for a table a
+    person can read across (the CSV keeps one line per cell)."""
+    kinds = list(REFERRAL_LABELS)
+    rows: dict[str, list[Cell | None]] = {}
+    for cell in figure.cells:
+        name, kind = cell.key.rsplit("|", 1)
+        rows.setdefault(name, [None] * len(kinds))[kinds.index(kind)] = cell
+    return [ReferralRow(name, cells) for name, cells in rows.items()]
 
 
 def _referral_order(kind: str) -> int:

@@ -127,10 +127,17 @@ def test_a_referral_cell_of_three_never_appears(client, make_staff, login_as, re
     login_as(client, make_staff(role="analyst"))
     page = client.get("/staff/reports/").get_data(as_text=True)
     csv = client.get("/staff/reports/export.csv").get_data(as_text=True)
-    row = re.search(r'<th scope="row">Declined: Mesa Defenders</th><td>(.*?)</td>', page)
-    assert row and "fewer than 5" in row.group(1)
-    assert re.search(r'<th scope="row">Accepted: Harbor Legal</th><td>6</td>', page)
-    assert "Declined: Mesa De… (&lt;5)" in page  # the chart's bar, drawn as nothing
+    # Organisation × outcome: accepted, declined, no answer, awaiting an answer.
+    harbor = re.search(r'<th scope="row">Harbor Legal</th>(.*?)</tr>', page, re.S).group(1)
+    assert re.findall(r"<td>(.*?)</td>", harbor) == ["6", "0", "0", "0"]
+    mesa = re.search(r'<th scope="row">Mesa Defenders</th>(.*?)</tr>', page, re.S).group(1)
+    assert re.findall(r"<td>(.*?)</td>", mesa) == [
+        "0",
+        '<span class="suppressed">fewer than 5</span>',
+        "0",
+        "0",
+    ]
+    assert "Declined (&lt;5)" in page  # Mesa's chart: its bar drawn as nothing
     assert "Referral outcomes by organisation,Declined: Mesa Defenders,fewer than 5" in csv
     assert "Referral outcomes by organisation,Accepted: Harbor Legal,6" in csv
     for line in csv.splitlines():
