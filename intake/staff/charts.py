@@ -84,18 +84,17 @@ def duration_chart(durations: tuple[Duration, ...]) -> Markup:
     too few requests is drawn as nothing, as a suppressed count is."""
     bars = []
     for duration in durations:
-        short = duration.label.removeprefix("Time from request to ")
-        for name, hours in (("median", duration.median_hours), ("90th", duration.p90_hours)):
+        short = "Contact" if "contact" in duration.label else "Closing"
+        for name, hours in (("median", duration.median_hours), ("90th pct.", duration.p90_hours)):
             shown = not duration.suppressed and hours is not None
-            label = f"{short[: LABEL_MAX - 7]}, {name}"
-            bars.append((int(hours) if shown else 0, label))
+            bars.append((int(hours) if shown else 0, f"{short}, {name}"))
     if all(hours == 0 for hours, _label in bars):
         return NOTHING_TO_DRAW
     chart = leather.Chart()
     chart.add_bars(bars, fill_color=COLOURS[1])
-    return _inline(
-        chart, 60 + BAR_ROW * len(bars), "Hours from request to first contact and closing"
-    )
+    chart.add_x_axis(name="hours")
+    title = "Hours from request to first contact and closing"
+    return _inline(chart, 80 + BAR_ROW * len(bars), title)
 
 
 def line_chart(labels: list[str], series: dict[str, list[Cell]], title: str) -> Markup:
