@@ -145,6 +145,7 @@ def build_report(
     today: date,
     reply_within_days: int,
 ) -> Report:
+    scope = report_queries.planned(scope)
     days = report_queries.count_days(scope)
     total = sum(n for by_urgency in days.values() for n in by_urgency.values())
     reply_by = working_days_before(today, reply_within_days)

@@ -15,7 +15,7 @@ open-ended ones (language, nationality, state, relief, age band) from one GROUP
 BY each; requests by day and urgency from one more, folded into weeks or months.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import exists, func, select
@@ -44,10 +44,12 @@ AWAITING = "awaiting"  # a referral with no outcome recorded yet
 @dataclass(frozen=True)
 class Scope:
     """Which requests a report counts: received in the range, and counting for
-    ``funder_id`` when one is given."""
+    ``funder_id`` when one is given. ``funder_by_list`` says how the funder's
+    requests are picked out (``planned`` chooses; the figures are the same)."""
 
     date_range: DateRange
     funder_id: int | None = None
+    funder_by_list: bool = False
 
     def where(self) -> list:
         # Whole days: created_on in [start, end] is created_at in [since, before).
@@ -55,16 +57,32 @@ class Scope:
             HelpRequest.created_on >= self.date_range.start,
             HelpRequest.created_on <= self.date_range.end,
         ]
-        if self.funder_id is not None:
-            # A probe of request_funder's key per row, beside the index being
-            # read (an IN list would make SQLite fetch each wide row by id).
-            clauses.append(
-                exists().where(
-                    request_funder.c.request_id == HelpRequest.id,
-                    request_funder.c.funder_id == self.funder_id,
-                )
-            )
+        if self.funder_id is None:
+            return clauses
+        funded = request_funder.c.funder_id == self.funder_id
+        if self.funder_by_list:
+            # SQLite reads the funder's requests by id: cheap for a few.
+            clauses.append(HelpRequest.id.in_(select(request_funder.c.request_id).where(funded)))
+        else:
+            # A probe of request_funder's key beside each entry of the index read.
+            clauses.append(exists().where(request_funder.c.request_id == HelpRequest.id, funded))
         return clauses
+
+
+def planned(scope: Scope) -> Scope:
+    """The scope with the cheaper way to its funder's requests. PostgreSQL's
+    planner chooses for itself (a hashed semi-join); SQLite's takes an IN list
+    as a list of wide rows to read by id, which beats a probe per request only
+    when the funder covers a small share (measured at 100,000 requests: 5,000
+    funded, 306 ms CPU by list against 916 by probe; 83,000 funded, 2,283
+    against 1,140). One index count decides."""
+    if scope.funder_id is None or db.engine.dialect.name != "sqlite":
+        return scope
+    funded = db.session.execute(
+        select(func.count()).where(request_funder.c.funder_id == scope.funder_id)
+    ).scalar_one()
+    everyone = db.session.execute(select(func.max(HelpRequest.id))).scalar_one() or 0
+    return replace(scope, funder_by_list=funded * 3 < everyone)
 
 
 # --- requests per day and urgency ----------------------------------------------------
