@@ -167,6 +167,7 @@ def straightforward(scope: Scope, today: date) -> dict:
         }
     )
     names = {o.id: o.name for o in db.session.execute(select(ReferralOrganisation)).scalars()}
+    partners = {p.id: p.name for p in db.session.execute(select(Partner)).scalars()}
     referrals = Counter(
         f"{names[ref.organisation_id]}|{ref.outcome or AWAITING}"
         for ref in db.session.execute(select(Referral)).scalars()
@@ -194,7 +195,7 @@ def straightforward(scope: Scope, today: date) -> dict:
         "relief": Counter(code for row in rows for code in row.claim_types.split()),
         "detention": Counter("detained" if row.detained else "not_detained" for row in rows),
         "channel": Counter("direct" if row.partner_id is None else "partner" for row in rows),
-        "partner": Counter(f"Partner {'AB'[row.partner_id - 1]}" for row in rows if row.partner_id),
+        "partner": Counter(partners[row.partner_id] for row in rows if row.partner_id),
         "screen": Counter(row.screen_override or row.screen for row in rows),
         "disposition": disposition,
         "outcome": outcomes,
