@@ -55,10 +55,11 @@ HEADER = (
     "hearing days left",
     "assignee",
     "nationality",
-    "age band at submission",
     "came through",
     "disposition",
     "closed (UTC)",
+    # Added last, so spreadsheets built on the earlier columns keep working.
+    "age band at submission",
 )
 
 
@@ -102,10 +103,10 @@ def queue_rows(
             _days(r.hearing_date, today),
             staff_emails.get(r.assignee_id, "") if r.assignee_id else "",
             r.nationality_code,
-            age_bands.label(r.age_band),
             partners.get(r.partner_id, f"partner #{r.partner_id}") if r.partner_id else "our site",
             DISPOSITION_LABELS.get(r.disposition, r.disposition or ""),
             r.closed_at.strftime("%Y-%m-%d %H:%M") if r.closed_at else "",
+            age_bands.label(r.age_band),
         )
 
 
