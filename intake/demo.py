@@ -21,13 +21,23 @@ from decimal import Decimal
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 
-from intake import facts, live_urgency, timeutil
+from intake import age_bands, facts, live_urgency, timeutil
 from intake.db import db
 from intake.funding import apply_funder
-from intake.models import CaseOutcome, Funder, HelpRequest, Outcome, Release, StaffUser
-from intake.models.help_request import OPEN_STATUSES, STATUSES
+from intake.models import (
+    CaseOutcome,
+    ContactAttempt,
+    Funder,
+    HelpRequest,
+    Outcome,
+    Referral,
+    ReferralOrganisation,
+    Release,
+    StaffUser,
+)
+from intake.models.help_request import OPEN_STATUSES, STATUSES, hours_between
 from intake.models.outcome import dispositions_for
 from intake.public import choice_lists
 from intake.public.help_requests import (
@@ -306,6 +316,20 @@ class Generator:
         return _pick(self.rng, STATUS_WEIGHTS_RECENT if recent else STATUS_WEIGHTS_OLDER)
 
 
+def demo_birth(rng: random.Random, answers: Answers, created: date) -> PartialDate | None:
+    """A date of birth that fits the minor answer (about one in five left out,
+    as people do), sometimes with the month only."""
+    if rng.random() < 0.2:
+        return None
+    years = (
+        rng.randint(6, 17)
+        if answers.minor
+        else rng.choice((rng.randint(18, 40), rng.randint(18, 75)))
+    )
+    born = created - timedelta(days=years * 365 + rng.randint(30, 330))
+    return PartialDate(born.year, born.month, born.day if rng.random() < 0.8 else None)
+
+
 # The fact a person would have told for each protection they ticked, so demo
 # requests are screened on facts as the form's are.
 CLAIM_FACTS = {
@@ -319,7 +343,7 @@ CLAIM_FACTS = {
 }
 
 
-def demo_facts(answers: Answers) -> dict:
+def demo_facts(answers: Answers, born: PartialDate | None = None) -> dict:
     """The stored facts of a demo request, as the form would store them."""
     return {
         "asking_for": "self",
@@ -327,6 +351,7 @@ def demo_facts(answers: Answers) -> dict:
         "detained": answers.detained,
         "hearing": answers.hearing,
         "hearing_date": facts.to_iso(answers.hearing_date),
+        "date_of_birth": facts.to_iso(born),
         "judge_decided": "no",
         "i589_filed": answers.i589_filed,
         "last_arrival": facts.to_iso(answers.last_arrival),
@@ -390,12 +415,14 @@ def seed_demo(app: Flask, count: int, *, append: bool = False, seed: int = 8) ->
         created = generator.created_at()
         answers, other = generator.answers(offset, created.date())
         interface = other.pop("interface_language")
-        stored = demo_facts(answers)
+        born = demo_birth(rng, answers, created.date())
+        stored = demo_facts(answers, born)
         # Assessed as on the day it was sent, as the form would have done.
         assessment = assess(answers, created.date(), thresholds, facts=facts.to_rules(stored))
         status = generator.status(created)
         row = columns_for(answers, assessment, **other)
         row.update(demo_urgency(stored, now.date(), thresholds))
+        row["age_band"] = age_bands.band(born, created.date())
         # Staff touched it after it came in, unless it is still new.
         touched = (
             created if status == "new" else min(now, created + timedelta(hours=rng.randint(2, 480)))
@@ -425,6 +452,8 @@ def seed_demo(app: Flask, count: int, *, append: bool = False, seed: int = 8) ->
     if batch:
         db.session.execute(insert(table), batch)
     _outcomes(rng, now)
+    _contact_attempts(rng, now, staff)
+    _referrals(rng, now)
     _funders()
     db.session.commit()
     return todo
@@ -470,6 +499,92 @@ def _outcomes(rng: random.Random, now: datetime) -> None:
             )
     for start in range(0, len(rows), BATCH):
         db.session.execute(insert(CaseOutcome.__table__), rows[start : start + BATCH])
+
+
+def _contact_attempts(rng: random.Random, now: datetime, staff: list[int]) -> None:
+    """A first contact attempt for most demo requests staff have touched (and a
+    few still new), some hours after they came in, without one yet."""
+    attempted = select(ContactAttempt.request_id)
+    rows = db.session.execute(
+        select(HelpRequest.id, HelpRequest.created_at, HelpRequest.status).where(
+            HelpRequest.submission_key.startswith(KEY_PREFIX),
+            HelpRequest.id.not_in(attempted),
+        )
+    ).all()
+    attempts, firsts = [], []
+    for request_id, created_at, status in rows:
+        if rng.random() > (0.3 if status == "new" else 0.95):
+            continue
+        at = min(
+            now, created_at + timedelta(minutes=rng.randint(20, rng.choice((600, 4000, 12000))))
+        )
+        attempts.append(
+            {
+                "request_id": request_id,
+                "actor_id": rng.choice(staff) if staff else None,
+                "at": at,
+                "channel": rng.choice(("phone", "phone", "text", "whatsapp", "email")),
+                "outcome": rng.choice(("reached", "reached", "no_answer", "left_message")),
+                "contact": "applicant",
+            }
+        )
+        firsts.append({"b_id": request_id, "b_at": at, "b_hours": hours_between(created_at, at)})
+    for start in range(0, len(attempts), BATCH):
+        db.session.execute(insert(ContactAttempt.__table__), attempts[start : start + BATCH])
+    table = HelpRequest.__table__
+    statement = (
+        table.update()
+        .where(table.c.id == bindparam("b_id"))
+        .values(first_contact_at=bindparam("b_at"), hours_to_first_contact=bindparam("b_hours"))
+    )
+    for start in range(0, len(firsts), BATCH):
+        db.session.connection().execute(statement, firsts[start : start + BATCH])
+
+
+DEMO_ORGANISATIONS = (
+    # name, languages, states (fictional organisations)
+    ("Demo: Riverside Immigrant Legal Clinic", " es ht ", " NY NJ "),
+    ("Demo: Desert Border Defenders", " es ", " TX CA "),
+    ("Demo: Great Lakes Asylum Project", " ar fr prs ", " IL "),
+    ("Demo: Coastal Children's Legal Aid", " es ", " FL "),
+)
+
+
+def _referrals(rng: random.Random, now: datetime) -> None:
+    """A referral, with an outcome most of the time, for referred demo cases."""
+    orgs = list(db.session.execute(select(ReferralOrganisation.id)).scalars())
+    if not orgs:
+        for name, languages, states in DEMO_ORGANISATIONS:
+            org = ReferralOrganisation(name=name, languages=languages, states=states)
+            db.session.add(org)
+            db.session.flush()
+            orgs.append(org.id)
+    referred = db.session.execute(
+        select(HelpRequest.id, HelpRequest.closed_at).where(
+            HelpRequest.submission_key.startswith(KEY_PREFIX),
+            HelpRequest.disposition == "referred",
+            HelpRequest.id.not_in(select(Referral.request_id)),
+        )
+    ).all()
+    rows = []
+    for request_id, closed_at in referred:
+        made = (closed_at or now).date()
+        outcome = rng.choice(("accepted", "accepted", "declined", "no_answer", None))
+        answered = min(now.date(), made + timedelta(days=rng.randint(1, 30)))
+        rows.append(
+            {
+                "request_id": request_id,
+                "organisation_id": rng.choice(orgs),
+                "made_on": made,
+                "made_at": closed_at or now,
+                "method": rng.choice(("phone", "email", "web")),
+                "consent": "form",
+                "outcome": outcome,
+                "outcome_on": answered if outcome else None,
+            }
+        )
+    for start in range(0, len(rows), BATCH):
+        db.session.execute(insert(Referral.__table__), rows[start : start + BATCH])
 
 
 DEMO_FUNDERS = (

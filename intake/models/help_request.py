@@ -14,7 +14,7 @@ ordering on its index. SECURITY.md says what these plain dates reveal.
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, bindparam, false, text
+from sqlalchemy import ForeignKey, Index, String, Text, bindparam, event, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.crypto import Encrypted
@@ -70,23 +70,61 @@ STATUS_LABELS = {
     Status.WITHDRAWN: "Withdrawn",
     Status.COULD_NOT_REACH: "Could not reach",
 }
-# What the reports count (intake.report_queries), in the order of their index.
-REPORT_COLUMNS = (
-    "created_at",
-    "urgency",
-    "status",
-    "disposition",
-    "closed_at",
-    "detained",
-    "partner_id",
-    "screen",
-    "screen_override",
-    "preferred_language",
-    "nationality_code",
-    "state",
-    "claim_types",
-    "id",
-)
+# The reports (intake.staff.report_queries) read only narrow indexes, each led
+# by what one query groups by and ending with the day received and the id (the
+# range and a funder's requests are checked inside the index): SQLite groups in
+# index order without sorting, PostgreSQL answers from the index alone. The
+# derived columns (created_on, hours_to_*) are kept by ``_keep_derived``.
+REPORT_INDEXES = {
+    # Requests per day and urgency.
+    "ix_help_request_report": ("created_on", "urgency", "id"),
+    # Outcomes and referrals are read from their own tables, each checking its
+    # request's day here (SQLite would otherwise read the wide row by id).
+    "ix_help_request_report_id": ("id", "created_on"),
+    # The fixed breakdowns in one GROUP BY: open or closed and how, detention,
+    # partner, screen (a few hundred combinations at most).
+    "ix_help_request_report_kinds": (
+        "status",
+        "disposition",
+        "detained",
+        "partner_id",
+        "screen_override",
+        "screen",
+        "created_on",
+        "id",
+    ),
+    **{
+        f"ix_help_request_report_{column}": (column, "created_on", "id")
+        for column in (
+            "preferred_language",
+            "nationality_code",
+            "state",
+            "claim_types",
+            "age_band",
+            "hours_to_close",
+            "hours_to_first_contact",
+        )
+    },
+}
+
+
+def hours_between(start: datetime | None, end: datetime | None) -> int | None:
+    """Whole hours from ``start`` to ``end``, rounded down; None without ``end``."""
+    if start is None or end is None:
+        return None
+    return int((end - start).total_seconds() // 3600)
+
+
+def _hours(context, end: str) -> int | None:
+    parameters = context.get_current_parameters()
+    return hours_between(parameters.get("created_at"), parameters.get(end))
+
+
+def _created_on(context) -> date:
+    """The default of ``created_on``: the day of the row's ``created_at`` (bulk
+    inserts such as ``intake.demo`` give both; see also ``_keep_created_on``)."""
+    created = context.get_current_parameters().get("created_at") or column_now()
+    return created.date()
 
 
 def _open_queue_index(name: str, *leading: str) -> Index:
@@ -105,6 +143,10 @@ class HelpRequest(db.Model):
     # The single-use form token's id: a resubmission finds the request it made.
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=column_now)
+    # The UTC day of created_at, kept beside it so the reports group requests by
+    # day in index order (a range of whole days is a range of created_on).
+    # Nullable only so the migration can add it with plain ALTER TABLE; always set.
+    created_on: Mapped[date | None] = mapped_column(default=_created_on)
     updated_at: Mapped[datetime] = mapped_column(default=column_now, onupdate=column_now)
     # Optimistic locking: a stale staff edit fails instead of overwriting.
     version: Mapped[int] = mapped_column(default=1)
@@ -116,6 +158,17 @@ class HelpRequest(db.Model):
     # it is closed, cleared when it is reopened (the history keeps the old ones).
     disposition: Mapped[str | None] = mapped_column(String(32))
     closed_at: Mapped[datetime | None]
+    # When staff first tried to reach the person (intake.staff.outreach sets it
+    # with the first contact attempt): the reports' "time to first contact"
+    # reads it from the report index instead of joining every attempt.
+    first_contact_at: Mapped[datetime | None]
+    # Whole hours from created_at to closed_at and to first_contact_at, kept
+    # with them (``_keep_derived``) so the reports' percentiles are a GROUP BY
+    # in index order, not a date difference computed and sorted per row.
+    hours_to_close: Mapped[int | None] = mapped_column(default=lambda c: _hours(c, "closed_at"))
+    hours_to_first_contact: Mapped[int | None] = mapped_column(
+        default=lambda c: _hours(c, "first_contact_at")
+    )
     screen: Mapped[str] = mapped_column(String(32))  # computed by intake.rules on submit
     screen_override: Mapped[str | None] = mapped_column(String(32))  # set by staff, with a reason
     urgency: Mapped[str] = mapped_column(String(10))
@@ -179,6 +232,10 @@ class HelpRequest(db.Model):
     # given stays encrypted with the rest. A code alone, like the state and the
     # language beside it, names nobody.
     nationality_code: Mapped[str] = mapped_column(String(16), default="")
+    # A coarse age band at submission (intake.age_bands), plain for the reports
+    # and the export; the date of birth itself stays in the encrypted facts.
+    # None: no date of birth given (or a request older than the band).
+    age_band: Mapped[str | None] = mapped_column(String(8))
     # The partner site whose frame the request came through (None: our own pages).
     # Only which partner, never anything about the host page or its visitor.
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"), index=True)
@@ -214,6 +271,9 @@ class HelpRequest(db.Model):
         Index("ix_help_request_queue", "status", "urgency_rank", "contacted", "created_at", "id"),
         # ...all statuses...
         Index("ix_help_request_queue_all", "urgency_rank", "contacted", "created_at", "id"),
+        # The reports never read the wide rows (answers are encrypted and long;
+        # a table scan at 100,000 requests reads ~180 MB): see REPORT_INDEXES.
+        *(Index(name, *columns) for name, columns in REPORT_INDEXES.items()),
         # ...the open requests, the queue's default, which staff filter further
         # (screen, claim, partner, overdue are checked on the rows read in order).
         # Partial: open requests only, so closed ones never lie in the way. A
@@ -236,10 +296,6 @@ class HelpRequest(db.Model):
         # A volunteer's counts per status, read from the index alone; also the
         # foreign key's index.
         Index("ix_help_request_assignee_status", "assignee_id", "status"),
-        # The reports: a date range first, then only columns counted, so every
-        # report query reads this index and never the wide rows (answers are
-        # encrypted and long; a table scan at 100,000 requests reads ~180 MB).
-        Index("ix_help_request_report", *REPORT_COLUMNS),
     )
 
     def __repr__(self) -> str:
@@ -254,3 +310,15 @@ def is_open():
     return HelpRequest.status.in_(
         bindparam("open_statuses", statuses, expanding=True, literal_execute=True)
     )
+
+
+@event.listens_for(HelpRequest, "before_insert")
+@event.listens_for(HelpRequest, "before_update")
+def _keep_derived(_mapper, _connection, target: HelpRequest) -> None:
+    """The reports' derived columns follow the times they come from, however
+    the row was made or changed through the ORM."""
+    if target.created_at is None:
+        target.created_at = column_now()
+    target.created_on = target.created_at.date()
+    target.hours_to_close = hours_between(target.created_at, target.closed_at)
+    target.hours_to_first_contact = hours_between(target.created_at, target.first_contact_at)

@@ -11,7 +11,17 @@ from datetime import date
 from flask import Flask
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from intake import conflicts, crypto, facts, funding, live_urgency, notify, phone_email, timeutil
+from intake import (
+    age_bands,
+    conflicts,
+    crypto,
+    facts,
+    funding,
+    live_urgency,
+    notify,
+    phone_email,
+    timeutil,
+)
 from intake.db import db
 from intake.live_urgency import thresholds_from
 from intake.models import HelpRequest, Release
@@ -183,6 +193,7 @@ def _build(
         asker=form.asker.data,
         share_consent=form.share_consent.data == "yes",
         facts=facts.dumps(stored_facts),
+        age_band=age_bands.band(form.date_value("birth"), timeutil.today()),
     )
     live_urgency.store(row, ranked)
     # What staff read first: the screen, then why the request ranks as it does

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from intake import facts, live_urgency, timeutil
+from intake import age_bands, facts, live_urgency, timeutil
 from intake.models import HelpRequest, StaffUser
 from intake.rules import HARM_FACTS, PartialDate, Urgency, possible_relief
 from intake.staff.casework import CaseworkError, _check_version, _reason, _record_change
@@ -147,6 +147,9 @@ def correct_fact(
             stored["hearing"] = "yes"
     if field == "decision_date" and value is not None:
         stored["judge_decided"] = "yes"
+    if field == "date_of_birth":
+        # The band is the age when the request was sent, whenever it is corrected.
+        row.age_band = age_bands.band(value, row.created_at.date())
     row.facts = facts.dumps(stored)
     old = row.urgency
     case = read(_unset_by_staff(row))

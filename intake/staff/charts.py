@@ -18,7 +18,7 @@ from decimal import Decimal
 import leather
 from markupsafe import Markup
 
-from intake.staff.reporting import Cell
+from intake.staff.reporting import Cell, Duration
 
 WIDTH = 360  # SVG units; scaled to the column (static/css/reports.css: .chart svg)
 BAR_ROW = 26
@@ -66,6 +66,35 @@ def bar_chart(cells: list[Cell], title: str) -> Markup:
     chart.add_bars(data, fill_color=COLOURS[0])
     height = 60 + BAR_ROW * max(1, len(cells))
     return _inline(chart, height, title)
+
+
+def small_multiples(groups: dict[str, list[Cell]], title: str) -> Markup:
+    """One small bar chart per group (an organisation's referral outcomes),
+    each under its name: one chart of every pair would cut the labels to the
+    same few letters."""
+    parts = []
+    for name, cells in groups.items():
+        parts.append(Markup('<p class="chart-part">{}</p>').format(name))
+        parts.append(bar_chart(cells, f"{title}: {name}"))
+    return Markup("").join(parts)
+
+
+def duration_chart(durations: tuple[Duration, ...]) -> Markup:
+    """Median and 90th percentile of each duration, in hours; a duration over
+    too few requests is drawn as nothing, as a suppressed count is."""
+    bars = []
+    for duration in durations:
+        short = "Contact" if "contact" in duration.label else "Closing"
+        for name, hours in (("median", duration.median_hours), ("90th pct.", duration.p90_hours)):
+            shown = not duration.suppressed and hours is not None
+            bars.append((int(hours) if shown else 0, f"{short}, {name}"))
+    if all(hours == 0 for hours, _label in bars):
+        return NOTHING_TO_DRAW
+    chart = leather.Chart()
+    chart.add_bars(bars, fill_color=COLOURS[1])
+    chart.add_x_axis(name="hours")
+    title = "Hours from request to first contact and closing"
+    return _inline(chart, 80 + BAR_ROW * len(bars), title)
 
 
 def line_chart(labels: list[str], series: dict[str, list[Cell]], title: str) -> Markup:

@@ -4,7 +4,8 @@ A cell that begins with = + - @ (or a tab or carriage return), even after
 leading spaces, would be run as a formula by Excel, LibreOffice or Sheets
 ("CSV injection"); such cells get a leading single quote, which the programs
 show as text. The export carries what the queue shows — no names or contact
-details.
+details — and the plain columns the reports count (nationality code, age band,
+disposition, closing date).
 
     GET /staff/export.csv    staff.export.download   (cases.export, and a recent login)
 """
@@ -25,7 +26,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from intake import audit
+from intake import age_bands, audit
 from intake.db import db
 from intake.models import StaffUser
 from intake.models.help_request import STATUS_LABELS
@@ -57,6 +58,8 @@ HEADER = (
     "came through",
     "disposition",
     "closed (UTC)",
+    # Added last, so spreadsheets built on the earlier columns keep working.
+    "age band at submission",
 )
 
 
@@ -103,6 +106,7 @@ def queue_rows(
             partners.get(r.partner_id, f"partner #{r.partner_id}") if r.partner_id else "our site",
             DISPOSITION_LABELS.get(r.disposition, r.disposition or ""),
             r.closed_at.strftime("%Y-%m-%d %H:%M") if r.closed_at else "",
+            age_bands.label(r.age_band),
         )
 
 

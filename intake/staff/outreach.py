@@ -19,12 +19,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, update
 
 from intake import audit, timeutil, working_days
 from intake.db import db
 from intake.models import Callback, ContactAttempt, HelpRequest, StaffUser
-from intake.models.help_request import OPEN_STATUSES, is_open
+from intake.models.help_request import OPEN_STATUSES, hours_between, is_open
 
 CHANNELS = {
     "phone": "Phone call",
@@ -246,8 +246,10 @@ def record_contact_attempt(
             )
     else:
         reason = None  # only kept where it overrides something
+    at = timeutil.utcnow()
     attempt = ContactAttempt(
         request_id=help_request.id,
+        at=at,
         actor_id=actor.id,
         channel=channel,
         outcome=outcome,
@@ -256,6 +258,18 @@ def record_contact_attempt(
         override_reason=reason,
     )
     db.session.add(attempt)
+    # For the reports' time to first contact: the first attempt's time, set once
+    # (the first writer wins) and without a new row version, so a status change
+    # being typed meanwhile is not refused as a conflict.
+    table = HelpRequest.__table__
+    db.session.execute(
+        update(table)
+        .where(table.c.id == help_request.id, table.c.first_contact_at.is_(None))
+        .values(
+            first_contact_at=at,
+            hours_to_first_contact=hours_between(help_request.created_at, at),
+        )
+    )
     if outcome in CONTACT_MADE and not help_request.contacted:
         help_request.contacted = True
     db.session.flush()

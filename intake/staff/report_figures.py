@@ -7,14 +7,15 @@ all.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from intake import timeutil
+from intake import age_bands, timeutil
 from intake.models import HelpRequest, Outcome
 from intake.models.outcome import DISPOSITION_LABELS, OUTCOME_LABELS
 from intake.public import choice_lists
 from intake.rules import CLAIM_TYPES, Urgency
 from intake.staff import report_queries
 from intake.staff.casework import SCREEN_LABELS, URGENCY_LABELS
-from intake.staff.report_queries import CLOSED_UNRECORDED, Scope
+from intake.staff.referrals import OUTCOMES as REFERRAL_OUTCOMES
+from intake.staff.report_queries import AWAITING, CLOSED_UNRECORDED, Kind, Scope
 from intake.staff.reporting import (
     Cell,
     Duration,
@@ -51,10 +52,13 @@ TITLES = {
     "screen": "Screen results",
     "disposition": "Dispositions",
     "outcome": "Outcomes of accepted cases",
+    "age": "Age when the request was sent",
+    "referral": "Referral outcomes by organisation",
 }
+REFERRAL_LABELS = {**REFERRAL_OUTCOMES, AWAITING: "Awaiting an answer"}
 # Figures whose cells do not add up to the requests counted (multiple answers,
 # or only some requests): no total is shown, so none can give a cell away.
-NO_TOTAL = frozenset({"relief", "outcome", "partner"})
+NO_TOTAL = frozenset({"relief", "outcome", "partner", "referral"})
 
 
 @dataclass(frozen=True)
@@ -79,15 +83,22 @@ class PeriodRow:
 
 @dataclass(frozen=True)
 class Report:
+    """Everything the page, the charts and the CSV show."""
+
     scope: Scope
     threshold: int
     total: Cell
     received: list[PeriodRow]
     figures: list[Figure]
     closing: Duration
+    first_contact: Duration
     overdue: Cell
     reply_within_days: int
     computed_at: datetime
+
+    @property
+    def durations(self) -> tuple[Duration, Duration]:
+        return (self.first_contact, self.closing)
 
 
 def _figure(slug: str, counts: list[tuple[str, str, int]], total: int, threshold: int) -> Figure:
@@ -104,6 +115,28 @@ def _named(counts: dict[str, int], names: dict[str, str]) -> list[tuple[str, str
     return [(code, str(names.get(code) or code or "Not given"), n) for code, n in counts.items()]
 
 
+def fold_kinds(kinds: list[Kind]) -> dict[str, dict[str, int]]:
+    """The fixed breakdowns (figure → code → requests) from the database's
+    combinations: a loop over a few hundred groups, never over requests."""
+    counts = {slug: dict.fromkeys(FIXED_LABELS[slug], 0) for slug in FIXED_LABELS}
+    del counts["urgency"], counts["relief"]  # counted by day and by combination
+
+    def add(slug: str, code: str, n: int) -> None:
+        counts[slug][code] = counts[slug].get(code, 0) + n
+
+    for kind in kinds:
+        add("detention", "detained" if kind.detained else "not_detained", kind.count)
+        add("channel", "direct" if kind.partner_id is None else "partner", kind.count)
+        add("screen", kind.screen, kind.count)
+        if kind.disposition is not None:
+            add("disposition", kind.disposition, kind.count)
+        if kind.is_open:
+            add("disposition", "open", kind.count)
+        elif kind.disposition is None:
+            add("disposition", CLOSED_UNRECORDED, kind.count)
+    return counts
+
+
 def build_report(
     scope: Scope,
     *,
@@ -112,8 +145,18 @@ def build_report(
     today: date,
     reply_within_days: int,
 ) -> Report:
-    daily = report_queries.count_fixed(scope)
-    total, fixed = daily.total, daily.counts
+    scope = report_queries.planned(scope)
+    days = report_queries.count_days(scope)
+    total = sum(n for by_urgency in days.values() for n in by_urgency.values())
+    reply_by = working_days_before(today, reply_within_days)
+    kinds = report_queries.count_kinds(scope, reply_by)
+    fixed = fold_kinds(kinds)
+    fixed["urgency"] = {u.value: 0 for u in Urgency}
+    for by_urgency in days.values():
+        for urgency, n in by_urgency.items():
+            fixed["urgency"][urgency] = fixed["urgency"].get(urgency, 0) + n
+    relief = report_queries.count_relief(scope)
+    fixed["relief"] = {code: relief.get(code, 0) for code in FIXED_LABELS["relief"]}
 
     def fixed_figure(slug: str) -> Figure:
         labels = FIXED_LABELS[slug]
@@ -125,17 +168,32 @@ def build_report(
         report_queries.count_by(scope, HelpRequest.nationality_code), _nationalities()
     )
     states = _named(report_queries.count_by(scope, HelpRequest.state), dict(choice_lists.US_STATES))
-    partners = [
-        (name, name, n) for name, n in sorted(report_queries.count_by_partner(scope).items())
-    ]
+    ages = report_queries.count_by(scope, HelpRequest.age_band)
+    age_cells = [(code, label, ages.get(code, 0)) for code, label, _youngest in age_bands.BANDS]
+    age_cells.append(("", age_bands.NOT_GIVEN, ages.get("", 0)))
+    partner_counts: dict[int, int] = {}
+    for kind in kinds:
+        if kind.partner_id is not None:
+            partner_counts[kind.partner_id] = partner_counts.get(kind.partner_id, 0) + kind.count
+    names = report_queries.partner_names(partner_counts)
+    partners = sorted((names[i], names[i], n) for i, n in partner_counts.items())
     outcome_counts = report_queries.outcomes(scope)
     outcomes = [(o.value, OUTCOME_LABELS[o], outcome_counts.get(o.value, 0)) for o in Outcome]
+    referrals = [
+        # The outcome first: a chart's label is cut short, the table has it whole.
+        (f"{name}|{kind}", f"{REFERRAL_LABELS.get(kind, kind)}: {name}", n)
+        for (name, kind), n in sorted(
+            report_queries.referral_outcomes(scope).items(),
+            key=lambda item: (item[0][0], _referral_order(item[0][1])),
+        )
+    ]
 
     figures = [
         fixed_figure("urgency"),
         _figure("language", top_n(languages, top), total, threshold),
         _figure("nationality", top_n(nationalities, top), total, threshold),
         _figure("state", top_n(states, top), total, threshold),
+        _figure("age", age_cells, total, threshold),
         fixed_figure("relief"),
         fixed_figure("detention"),
         fixed_figure("channel"),
@@ -143,28 +201,56 @@ def build_report(
         fixed_figure("screen"),
         fixed_figure("disposition"),
         _figure("outcome", outcomes, total, threshold),
+        _figure("referral", referrals, total, threshold),
     ]
-    count, median, p90 = report_queries.time_to_closing(scope)
-    reply_by = working_days_before(today, reply_within_days)
     return Report(
         scope=scope,
         threshold=threshold,
         total=total_cell("Requests received", total, threshold),
-        received=_received(scope, daily.days, threshold),
+        received=_received(scope, days, threshold),
         figures=figures,
-        closing=Duration("Time from request to closing", count, median, p90, threshold),
-        overdue=total_cell("Overdue", report_queries.overdue(scope, reply_by), threshold),
+        closing=Duration(
+            "Time from request to closing", *report_queries.time_to_closing(scope), threshold
+        ),
+        first_contact=Duration(
+            "Time from request to first contact attempt",
+            *report_queries.time_to_first_contact(scope),
+            threshold,
+        ),
+        overdue=total_cell("Overdue", report_queries.overdue(kinds), threshold),
         reply_within_days=reply_within_days,
         computed_at=timeutil.utcnow(),
     )
 
 
-def _received(scope: Scope, days: dict[str, dict[str, int]], threshold: int) -> list[PeriodRow]:
+@dataclass(frozen=True)
+class ReferralRow:
+    organisation: str
+    cells: list[Cell | None]  # one per REFERRAL_LABELS entry; None: no referral of that kind
+
+
+def referral_grid(figure: Figure) -> list[ReferralRow]:
+    """The referral figure's cells as organisation × outcome, for a table a
+    person can read across (the CSV keeps one line per cell)."""
+    kinds = list(REFERRAL_LABELS)
+    rows: dict[str, list[Cell | None]] = {}
+    for cell in figure.cells:
+        name, kind = cell.key.rsplit("|", 1)
+        rows.setdefault(name, [None] * len(kinds))[kinds.index(kind)] = cell
+    return [ReferralRow(name, cells) for name, cells in rows.items()]
+
+
+def _referral_order(kind: str) -> int:
+    order = list(REFERRAL_LABELS)
+    return order.index(kind) if kind in order else len(order)
+
+
+def _received(scope: Scope, days: dict[date, dict[str, int]], threshold: int) -> list[PeriodRow]:
     """Days folded into the range's weeks or months, by urgency."""
     by = scope.date_range.by
     counts: dict[tuple[date, str], int] = {}
     for day, by_urgency in days.items():
-        start = period_start(date.fromisoformat(day), by)
+        start = period_start(day, by)
         for urgency, n in by_urgency.items():
             counts[start, urgency] = counts.get((start, urgency), 0) + n
     rows = []
@@ -205,9 +291,9 @@ def csv_rows(report: Report, scope_name: str):
     yield ("figure", "category", "requests")
     yield ("Requests received", "Total", report.total.text)
     yield ("Overdue", f"open past {report.reply_within_days} working days", report.overdue.text)
-    closing = report.closing
-    yield (closing.label, "median", closing.text(closing.median_hours))
-    yield (closing.label, "90th percentile", closing.text(closing.p90_hours))
+    for duration in (report.first_contact, report.closing):
+        yield (duration.label, "median", duration.text(duration.median_hours))
+        yield (duration.label, "90th percentile", duration.text(duration.p90_hours))
     for row in report.received:
         for cell in row.cells:
             yield (f"Received, {row.label}", cell.label, cell.text)

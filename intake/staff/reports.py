@@ -6,6 +6,8 @@ Nothing here reads a person: the figures are aggregates the database computes
 reference. Charts are SVG drawn here (``charts``): no script reaches the browser.
 """
 
+from dataclasses import replace
+
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup
 
@@ -17,19 +19,19 @@ from intake.public import choice_lists
 from intake.rules import CLAIM_LABELS
 from intake.staff import charts
 from intake.staff.export import csv_lines
-from intake.staff.report_figures import Report, build_report, csv_rows
+from intake.staff.report_figures import (
+    REFERRAL_LABELS,
+    Report,
+    build_report,
+    csv_rows,
+    referral_grid,
+)
 from intake.staff.report_queries import Scope
 from intake.staff.reporting import DateRange
 
 # A child of the /staff parent (intake.staff): login, the "reports" permission
 # (admins and analysts) and no-store come from there.
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-
-# Figures the issue asks for whose data the app does not record yet.
-NOT_REPORTED = (
-    "Time from request to first contact attempt: contact attempts are not recorded yet.",
-    "Referral outcomes by organisation: referrals are not recorded yet.",
-)
 
 
 def _scope(funder_id: int | None = None) -> tuple[Scope, str | None]:
@@ -87,6 +89,16 @@ def _charts(report: Report) -> dict[str, Markup]:
 
 def _draw(report: Report) -> dict[str, Markup]:
     drawn = {f.slug: charts.bar_chart(f.cells, f.title) for f in report.figures if f.cells}
+    referrals = next(f for f in report.figures if f.slug == "referral")
+    drawn["referral"] = charts.small_multiples(
+        {
+            row.organisation: [
+                replace(cell, label=cell.label.split(": ", 1)[0]) for cell in row.cells if cell
+            ]
+            for row in referral_grid(referrals)
+        },
+        referrals.title,
+    )
     rows = report.received
     series = {
         cell.label: [row.cells[index] for row in rows] for index, cell in enumerate(rows[0].cells)
@@ -94,6 +106,7 @@ def _draw(report: Report) -> dict[str, Markup]:
     drawn["received"] = charts.line_chart(
         [row.label for row in rows], series, "Requests received by urgency"
     )
+    drawn["durations"] = charts.duration_chart(report.durations)
     return drawn
 
 
@@ -113,12 +126,13 @@ def index():
         "reports/index.html",
         report=report,
         charts=_charts(report),
+        referral_grid=referral_grid,
+        referral_labels=REFERRAL_LABELS,
         funders=all_funders(),
         funder_error=funder_error,
         scope_name=_scope_name(scope),
         args=args,
         range_args=range_args,
-        not_reported=NOT_REPORTED,
     )
 
 
@@ -150,9 +164,10 @@ def funder_report(funder_id: int):
         coverage=describe_coverage(funder),
         report=report,
         charts=_charts(report),
+        referral_grid=referral_grid,
+        referral_labels=REFERRAL_LABELS,
         range_args=scope.date_range.as_args(),
         prepared=timeutil.today(),
-        not_reported=NOT_REPORTED,
     )
 
 

@@ -59,6 +59,21 @@ def test_reports_render_on_demo_data(app, page, make_staff, demo):
     assert charts_drawn(page) >= 10 and charts_drawn(page) == page.locator(".chart svg").count()
     assert tables >= 10
     assert page.get_by_role("img", name="Dispositions. Chart; the numbers are in the table.")
+    # The figures casework made possible, each a drawn chart beside its table.
+    for chart in (
+        "Hours from request to first contact and closing",
+        "Age when the request was sent",
+        "Referral outcomes by organisation: Demo: Riverside Immigrant Legal Clinic",
+    ):
+        name = f"{chart}. Chart; the numbers are in the table."
+        assert page.get_by_role("img", name=name).count() == 1, chart
+    for caption in (
+        "Time from request to first contact attempt and to closing",
+        "Referral outcomes by organisation",
+        "Age when the request was sent",
+    ):
+        assert page.get_by_role("table", name=caption).count() == 1, caption
+    assert page.get_by_text("not recorded yet").count() == 0
     assert_accessible(page)
 
     page.get_by_label("Group by").select_option("week")

@@ -185,3 +185,19 @@ def test_a_person_with_a_lawyer_is_screened_out_whatever_the_facts(client, app):
     )
     assert done.status_code == 200
     assert only_request(app).screen == "screened_out_represented"
+
+
+@pytest.mark.parametrize(
+    ("birth", "band"),
+    [
+        (date(2008, 5, 2), "14_17"),  # 18 tomorrow: still a child on the day sent
+        (date(2008, 5, 1), "18_20"),  # 18 today
+        (date(2005, 5, 1), "21_64"),
+    ],
+)
+def test_the_age_band_at_submission_is_stored_plain(client, app, birth, band):
+    _check, done = submit_answers(client, **dated("birth", birth))
+    assert done.status_code == 200
+    row = only_request(app)
+    assert row.age_band == band
+    assert row.stored_facts["date_of_birth"] == birth.isoformat()  # the date stays encrypted

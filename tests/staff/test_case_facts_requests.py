@@ -146,3 +146,27 @@ def test_queue_marks_urgency_that_rose_since_you_last_looked(
     assert "Critical" in queue and "rose since you last saw it" in queue
     client.get(f"/staff/cases/{reference}")
     assert "rose since you last saw it" not in client.get("/staff/").get_data(as_text=True)
+
+
+def test_correcting_the_date_of_birth_sets_the_age_band_at_submission(
+    app, client, make_staff, login_as, ordered
+):
+    login_as(client, make_staff("reviewer"))
+    with app.app_context():
+        row = db.session.execute(db.select(HelpRequest)).scalar_one()
+        assert row.age_band == "21_64"  # the form's April 1990
+        after = row.created_at.date() + timedelta(days=1)
+    # 18 the day after the request was sent: a child when it was sent, whatever today is.
+    done = post_case(
+        client,
+        ordered,
+        "fact",
+        fact="date_of_birth",
+        month=str(after.month),
+        day=str(after.day),
+        year=str(after.year - 18),
+        reason="Passport",
+    )
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.execute(db.select(HelpRequest.age_band)).scalar_one() == "14_17"

@@ -122,3 +122,24 @@ def test_an_abandoned_download_frees_its_cursor(client, reviewer, make_request):
     assert first.startswith(b"reference,")
     response.close()
     assert client.get("/staff/").status_code == 200
+
+
+def test_export_has_nationality_age_band_disposition_and_closing(client, reviewer, make_request):
+    from datetime import datetime
+
+    make_request(
+        nationality_code="HT",
+        age_band="14_17",
+        status="referred",
+        disposition="referred",
+        closed_at=datetime(2026, 3, 4, 5, 6),
+    )
+    make_request(age_band=None)
+    rows = rows_of(client.get("/staff/export.csv?status=all"))
+    header, body = rows[0], rows[1:]
+    columns = ("nationality", "age band at submission", "disposition", "closed (UTC)")
+    picked = sorted(tuple(row[header.index(c)] for c in columns) for row in body)
+    assert picked == [
+        ("", "Not given", "", ""),
+        ("HT", "14 to 17", "Referred to another organisation", "2026-03-04 05:06"),
+    ]

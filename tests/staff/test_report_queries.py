@@ -38,9 +38,9 @@ def test_range_edges_count_the_first_and_last_day_only(app, make_request):
     make_request(created_at=datetime(2026, 1, 31, 23, 59, 59))
     make_request(created_at=datetime(2026, 2, 1, 0, 0, 0))
     with app.app_context():
-        daily = report_queries.count_fixed(Scope(JAN))
-    assert daily.total == 2
-    assert sorted(daily.days) == ["2026-01-01", "2026-01-31"]
+        days = report_queries.count_days(Scope(JAN))
+    assert sorted(days) == [date(2026, 1, 1), date(2026, 1, 31)]
+    assert report(app, threshold=1).total.count == 2
 
 
 def test_every_disposition_is_counted(app, make_request):
@@ -273,3 +273,18 @@ def test_two_funders_cannot_share_a_name(app):
     add_funder(app, active_from=date(2026, 1, 1))
     with pytest.raises(funding.FundingError, match="already"):
         add_funder(app, active_from=date(2026, 1, 1))
+
+
+def test_sqlite_picks_a_small_funders_requests_by_list(app, make_request):
+    for state in ["NY", "NY"] + ["CA"] * 7:
+        make_request(created_at=at(10), state=state)
+    few = add_funder(app, name="Few", active_from=date(2026, 1, 1), states=["NY"])
+    every = add_funder(app, name="Every", active_from=date(2026, 1, 1))
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL's planner chooses for itself")
+        assert report_queries.planned(Scope(JAN, few)).funder_by_list  # 2 of 9
+        assert not report_queries.planned(Scope(JAN, every)).funder_by_list
+        assert not report_queries.planned(Scope(JAN)).funder_by_list
+    assert report(app, Scope(JAN, few), threshold=2).total.count == 2
+    assert report(app, Scope(JAN, every)).total.count == 9

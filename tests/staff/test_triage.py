@@ -904,5 +904,7 @@ def test_export_has_nationality_channel_disposition_and_closing(
     staff("reviewer")
     csv = client.get("/staff/export.csv", query_string={"status": "all"}).get_data(as_text=True)
     header, row = csv.splitlines()[:2]
-    assert header.endswith("nationality,came through,disposition,closed (UTC)")
-    assert row.endswith("HT,Press site,Declined: over income,2026-03-02 09:05")
+    assert header.endswith(
+        "nationality,came through,disposition,closed (UTC),age band at submission"
+    )
+    assert row.endswith("HT,Press site,Declined: over income,2026-03-02 09:05,Not given")

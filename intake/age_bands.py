@@ -1,0 +1,64 @@
+"""A coarse age band at submission, kept plain for the reports and the export.
+
+The date of birth stays in the encrypted facts; the reports count people by a
+band that identifies nobody and that the database can group without decrypting
+a row. The bands follow where the law changes for a young applicant:
+
+- under 14: a notice to a child under 14 is served on the adult they live with
+  (8 CFR 103.8(c)(2)(ii); 8 CFR 236.2(a); Matter of Cubor-Cruz, 25 I&N Dec.
+  470 (BIA 2011));
+- 14 to 17: still a child, who may be an unaccompanied alien child (under 18,
+  6 U.S.C. 279(g)(2)), with the protections the TVPRA gives one
+  (8 U.S.C. 1232; INA 208(b)(3)(C): USCIS decides the asylum claim first);
+- 18 to 20: an adult, but still able to petition for SIJS before the 21st
+  birthday (INA 101(a)(27)(J); 8 CFR 204.11(b));
+- 21 to 64, and 65 or older: adults; the older band is the one funders and
+  legal-aid reporting ask about (no immigration rule turns on it).
+
+A month-only date of birth is read at its latest day (the younger reading), as
+``help_requests.under_18`` does: a person who may still be a child counts as one.
+"""
+
+from datetime import date
+
+from intake.rules import PartialDate
+
+# (code, label, youngest age in the band), youngest first.
+BANDS = (
+    ("under_14", "Under 14", 0),
+    ("14_17", "14 to 17", 14),
+    ("18_20", "18 to 20", 18),
+    ("21_64", "21 to 64", 21),
+    ("65_plus", "65 or older", 65),
+)
+LABELS = {code: label for code, label, _youngest in BANDS}
+NOT_GIVEN = "Not given"
+
+
+def latest_reading(birth: PartialDate) -> date:
+    """The last day a month-only date could be; the date itself otherwise."""
+    if birth.day is not None:
+        return birth.earliest()
+    following = date(birth.year + birth.month // 12, birth.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+def age_on(born: date, day: date) -> int:
+    """Completed years on ``day`` (a 29 February birthday comes on 1 March)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def band(birth: PartialDate | None, on: date) -> str | None:
+    """The band code of someone born ``birth`` on the day ``on``; None without a
+    date of birth (or one after ``on``, which no band describes)."""
+    if birth is None:
+        return None
+    born = latest_reading(birth)
+    if born > on:
+        return None
+    age = age_on(born, on)
+    return next(code for code, _label, youngest in reversed(BANDS) if age >= youngest)
+
+
+def label(code: str | None) -> str:
+    return LABELS.get(code or "", NOT_GIVEN)
