@@ -192,6 +192,7 @@ QUEUE_COLUMNS = (
     HelpRequest.nationality_code,
     HelpRequest.disposition,
     HelpRequest.closed_at,
+    HelpRequest.age_band,
 )
 
 
