@@ -16,15 +16,14 @@ from urllib.parse import unquote_to_bytes
 from flask import Flask, render_template, request
 from werkzeug.exceptions import BadRequest
 
-# Invisible characters that reorder or hide text: bidi embeddings, overrides and
-# isolates, zero-width space, word joiner, byte-order mark. They let a name
-# display differently from what is stored ("spoofing"). Every other format
-# character (Unicode category Cf) goes too, except the two joiners below.
-INVISIBLE = frozenset(
-    [chr(c) for c in range(0x202A, 0x202F)]
-    + [chr(c) for c in range(0x2066, 0x206A)]
-    + ["\u200b", "\u2060", "\ufeff"]
-)
+# Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they
+# reorder the text that follows them ("Trojan Source").
+BIDI_CONTROLS = frozenset(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+# Invisible characters that reorder or hide text: the bidi controls, zero-width
+# space, word joiner, byte-order mark. They let a name display differently from
+# what is stored ("spoofing"). Every other format character (Unicode category
+# Cf) goes too, except the two joiners below.
+INVISIBLE = BIDI_CONTROLS | {"\u200b", "\u2060", "\ufeff"}
 # The zero-width non-joiner and joiner are part of correct spelling in Persian,
 # Dari and Pashto (and of Indic scripts and emoji): they change how letters
 # join, not the order text is shown in, so names keep them.

@@ -13,7 +13,9 @@ ToUnicode CMap (as PDF 32000-1 § 9.10.3 asks), and readers such as poppler's
 pdftotext rebuild the logical order by reversing the line character by
 character, which turns the lam-alef ligature's "لا" into "ال". So a glyph that
 joins right-to-left letters is mapped to the one character Unicode encodes for
-it (``one_character_ligatures``).
+it (``one_character_ligatures``). The same subset leaves out the bidi
+controls (the isolates ``intake.letter_direction`` puts around references and
+phone numbers): they order the line and draw nothing.
 """
 
 import unicodedata
@@ -23,6 +25,14 @@ from fpdf import FPDF
 from fpdf.fonts import SubsetMap
 
 from intake import locales
+from intake.input_hygiene import BIDI_CONTROLS
+
+# Characters that only steer the bidi algorithm (the controls and the marks
+# LRM, RLM, ALM): fpdf2 has ordered the line by them before shaping, and
+# HarfBuzz gives each a space glyph of no advance, which a reader would then
+# read back as the control itself and, as the space glyph is as wide as a space
+# in the font's widths, as a word gap that swallows the real space after it.
+BIDI_FORMATTING = BIDI_CONTROLS | {"\u200e", "\u200f", "\u061c"}
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype"), Path("/usr/share/fonts"))
 MAIN_FONT = "dejavu/DejaVuSans.ttf"
@@ -58,6 +68,11 @@ class OneCharacterLigatures(SubsetMap):
         super().__init__(font)
 
     def get_glyph(self, glyph=None, unicode=None, glyph_name=None, glyph_width=None):
+        if isinstance(unicode, tuple) and unicode:
+            drawn = tuple(c for c in unicode if chr(c) not in BIDI_FORMATTING)
+            if not drawn:
+                return None  # fpdf2 then leaves the glyph out
+            unicode = drawn
         if isinstance(unicode, tuple) and len(unicode) > 1 and glyph_name is not None:
             unicode = self.one_character(glyph_name, unicode)
         return super().get_glyph(glyph, unicode, glyph_name, glyph_width)

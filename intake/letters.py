@@ -17,7 +17,7 @@ from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
-from intake import locales
+from intake import letter_direction, locales
 from intake.db import db
 from intake.models import HelpRequest, Letter, LetterTemplate, Referral, ReferralOrganisation
 from intake.public.help_requests import format_reference
@@ -87,11 +87,28 @@ def draft(
         if edited is not None:
             values["deadline"] = _deadlines_run(help_request, language)
             values["where_else"] = "\n\n".join(_where_else(referred_to))
-            return Draft(kind, language, subject, edited.format_map(values))
+            return _drafted(help_request, kind, language, subject, edited.format_map(values))
         body = [values["date"], gettext("Dear %(name)s,", **values)]
         body += _PARAGRAPHS[kind](help_request, values, referred_to, language)
         body.append(values["organisation"])
-    return Draft(kind, language, subject, "\n\n".join(body))
+    return _drafted(help_request, kind, language, subject, "\n\n".join(body))
+
+
+def _drafted(help_request: HelpRequest, kind: str, language: str, subject: str, body: str):
+    return Draft(
+        kind,
+        language,
+        as_sent(help_request, language, subject),
+        as_sent(help_request, language, body),
+    )
+
+
+def as_sent(help_request: HelpRequest, language: str, text: str) -> str:
+    """A letter's text as drafted and again as sent, after staff edited it (they
+    cannot see the isolates in the box): left-to-right tokens isolated in a
+    right-to-left language, no other bidi control kept (``intake.letter_direction``)."""
+    reference = format_reference(help_request.reference)
+    return letter_direction.isolated(text, language, reference)
 
 
 def edited_wording(kind: str, language: str) -> str | None:

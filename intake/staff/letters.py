@@ -21,9 +21,9 @@ from flask import (
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, StopValidation
 
-from intake import audit, letter_pdf, letters, locales, notify, outbox, timeutil
+from intake import audit, letter_direction, letter_pdf, letters, locales, notify, outbox, timeutil
 from intake.db import db
 from intake.input_hygiene import normalise_text
 from intake.models import HelpRequest, Letter, OutgoingMail
@@ -33,10 +33,22 @@ from intake.staff.triage import load_case
 bp = Blueprint("letters", __name__)
 
 
+def _not_only_bidi_controls(form, field) -> None:
+    """Bidi controls are removed on sending (``letters.as_sent``): a letter of
+    nothing else is empty."""
+    if not letter_direction.without_controls(field.data).strip():
+        raise StopValidation("The letter is empty.")
+
+
 class LetterForm(FlaskForm):
+    # The draft keeps its isolates in the box, so staff see references in order.
     body = TextAreaField(
         "Letter",
-        [DataRequired("The letter is empty."), Length(max=letters.BODY_MAX)],
+        [
+            DataRequired("The letter is empty."),
+            _not_only_bidi_controls,
+            Length(max=letters.BODY_MAX),
+        ],
         filters=[normalise_text],
         description="In the applicant's language. Edit it before sending if needed.",
     )
@@ -86,7 +98,7 @@ def send(help_request: HelpRequest, draft: letters.Draft, body: str) -> Letter:
         sent_by_id=current_user.id,
         emailed=may_email(help_request),
         subject=draft.subject,
-        body=body,
+        body=letters.as_sent(help_request, draft.language, body),
     )
     db.session.add(letter)
     db.session.flush()

@@ -180,11 +180,13 @@ def comparable(text: str, spaces: str = " ") -> str:
     """Text as compared with what pdftotext gives back: NFKC, which turns the
     lam-alef ligatures (one presentation-form character each, U+FEF5-U+FEFC,
     see intake.letter_pdf) into the letters lam and alef; without the direction
-    controls pdftotext wraps runs in (U+202A-U+202E, which also part words) or
+    controls pdftotext wraps runs in (U+202A-U+202E, which also part words),
+    the isolates the letter holds around left-to-right tokens (U+2066-U+2069) or
     the zero-width non-joiner Dari writes between some letters (it draws
     nothing); whitespace collapsed to ``spaces``."""
     text = unicodedata.normalize("NFKC", text).replace("\u200c", "")
     text = re.sub("[\u202a-\u202e]", " ", text)
+    text = re.sub("[\u2066-\u2069]", "", text)  # the letter's isolates: not drawn
     return spaces.join(text.split())
 
 
@@ -211,7 +213,8 @@ def without_marks(text: str) -> str:
 def right_to_left_stretches(paragraph: str) -> list[str]:
     """The Arabic-script stretches of a paragraph between its left-to-right
     runs, each as comparable to pdftotext's output (no spaces)."""
-    stretches = [part.strip(NEUTRAL_EDGES) for part in LEFT_TO_RIGHT_RUN.split(paragraph)]
+    parts = LEFT_TO_RIGHT_RUN.split(comparable(paragraph))
+    stretches = [part.strip(NEUTRAL_EDGES) for part in parts]
     return [comparable(s, "") for s in stretches if re.search("[\u0600-\u06ff]", s)]
 
 
@@ -230,15 +233,15 @@ def read_back_in_order(paragraph: str, got: str) -> bool:
 
 
 def left_to_right_words(paragraph: str) -> list[str]:
-    """The left-to-right words of a paragraph, split at hyphens: after Arabic
-    letters digits are Arabic numbers (Unicode bidi rule W2), so a reference
-    such as 2664-4D7W is drawn, and read back, as 4D7W-2664."""
+    """The left-to-right words of a paragraph, whole: a reference such as
+    2664-4D7W (digits first, which after Arabic letters are Arabic numbers,
+    Unicode bidi rule W2) is isolated (intake.letter_direction), so it is drawn,
+    and read back, as written."""
     return [
-        part.strip(NEUTRAL_EDGES)
-        for run in LEFT_TO_RIGHT_RUN.findall(paragraph)
+        word.strip(NEUTRAL_EDGES)
+        for run in LEFT_TO_RIGHT_RUN.findall(comparable(paragraph))
         for word in run.split()
-        for part in word.split("-")
-        if part.strip(NEUTRAL_EDGES)
+        if word.strip(NEUTRAL_EDGES)
     ]
 
 
@@ -419,3 +422,101 @@ def test_payloads_typed_into_the_form_are_inert_in_the_letter_pdf_and_status_pag
     status_page = read_on_the_status_page(client, reference, code)
     assert_inert(status_page)
     assert shown_as_text(status_page, payload)
+
+
+# A reference that starts with digits: inside an Arabic or Dari sentence the
+# bidi algorithm draws it "4D7W-2664" unless it is isolated (intake.letter_direction).
+DIGITS_FIRST, DIGITS_FIRST_SHOWN, DIGITS_FIRST_CODE = "26644D7W", "2664-4D7W", "7QM4XPD2"
+ISOLATED = "\u2066" + DIGITS_FIRST_SHOWN + "\u2069"
+
+
+@pytest.mark.parametrize("language", ["ar", "fa_AF"])
+def test_a_reference_starting_with_digits_stays_in_order_in_pdf_page_email_and_status(
+    app, make_request, make_staff, login_as, sink, language, tmp_path
+):
+    """The received letter as staff send it: pdftotext reads the reference back
+    as typed, the status page and the email hold it inside a left-to-right
+    isolate, and the PDF draws no glyph for the isolates."""
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_FROM="noreply@org.example")
+    with app.app_context():
+        hashed = status_codes.code_hash(DIGITS_FIRST, DIGITS_FIRST_CODE)
+    case = case_in(
+        make_request,
+        language,
+        reference=DIGITS_FIRST,
+        status_code_hash=hashed,
+        email="mariam@example.org",
+        safe_to_message="yes",
+    )
+    client = staff_client(app, make_staff, login_as)
+    location = send(client, case.reference, "received").location
+    got = pdf_text(client.get(location + ".pdf").data, tmp_path)
+    assert DIGITS_FIRST_SHOWN in comparable(got) and "4D7W-2664" not in comparable(got)
+    assert not re.search("[\u2066-\u2069]", got)  # not drawn, not read back
+    status_page = read_on_the_status_page(app.test_client(), case.reference, DIGITS_FIRST_CODE)
+    letter_html = status_page.split('<article class="letter"', 1)[1]
+    assert ISOLATED in letter_html.split("</h3>", 1)[1]  # in the letter's sentence
+    assert ISOLATED in client.get(location).text
+    with app.app_context():
+        deliver_due()
+    message = email.message_from_bytes(sink.messages[0]["data"])
+    assert ISOLATED in message.get_payload(decode=True).decode()
+
+
+@pytest.mark.parametrize("language", ["ar", "fa_AF"])
+def test_phone_numbers_emails_and_urls_of_a_referral_stay_in_order(
+    app, make_request, language, tmp_path
+):
+    case = case_in(make_request, language, reference=DIGITS_FIRST)
+    contact = "+1 (212) 555-0199, help@legal-aid.example"
+    with app.test_request_context():
+        org = ReferralOrganisation(name="مركز المساعدة", how_to_refer=contact)
+        draft = letters.draft(case, letters.NON_ENGAGEMENT, TODAY, org)
+    for token in ("+1 (212) 555-0199", "help@legal-aid.example", letters.EOIR_PRO_BONO):
+        assert "\u2066" + token + "\u2069" in draft.body
+    got = comparable(pdf_text(letter_pdf.render(draft.subject, draft.body, language), tmp_path))
+    assert "+1 (212) 555-0199" in got and "help@legal-aid.example" in got
+    assert letters.EOIR_PRO_BONO in got
+
+
+def test_letters_in_left_to_right_languages_get_no_isolates(app, make_request):
+    case = case_in(make_request, "es", reference=DIGITS_FIRST)
+    with app.test_request_context():
+        draft = letters.draft(case, letters.RECEIVED, TODAY)
+    assert DIGITS_FIRST_SHOWN in draft.body and not re.search("[\u2066-\u2069]", draft.body)
+
+
+def test_a_bidi_override_in_a_name_or_typed_by_staff_does_not_reorder_the_letter(
+    app, make_request, make_staff, login_as, tmp_path
+):
+    """A Trojan-Source override (U+202E) in a name stored before names were
+    cleaned, or typed by staff, never reaches the letter; isolates staff
+    deleted (they are invisible in the box) or added unbalanced are reapplied
+    as drafted."""
+    case = case_in(make_request, "ar", reference=DIGITS_FIRST, name="Mariam\u202e Haddad")
+    client = staff_client(app, make_staff, login_as)
+    drafted = _textarea(client.get(f"/staff/cases/{case.reference}/letters/received").text)
+    assert "\u202e" not in drafted and "Mariam Haddad" in drafted and ISOLATED in drafted
+    edited = drafted.replace("\u2066", "").replace("\u2069", "") + "\n\n\u202e\u2066ملاحظة 12-34"
+    location = send(client, case.reference, "received", edited).location
+    with app.app_context():
+        body = db.session.execute(select(Letter.body)).scalar_one()
+    assert body == drafted.replace("\r\n", "\n") + "\n\nملاحظة 12-34"
+    got = comparable(pdf_text(client.get(location + ".pdf").data, tmp_path))
+    assert DIGITS_FIRST_SHOWN in got and "Mariam Haddad" in got
+    only_controls = send(client, case.reference, "received", "\u202e\u2066\u2069")
+    assert only_controls.status_code == 400
+
+
+def test_an_editors_wording_is_isolated_and_loses_its_overrides(app, make_request):
+    from intake.models import LetterTemplate
+
+    case = case_in(make_request, "fa_AF", reference=DIGITS_FIRST)
+    with app.app_context():
+        db.session.add(
+            LetterTemplate(kind="received", language="fa_AF", body="\u202e{name}: {reference}")
+        )
+        db.session.commit()
+    with app.test_request_context():
+        draft = letters.draft(case, letters.RECEIVED, TODAY)
+    assert draft.body == "Mariam Haddad: " + ISOLATED
