@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from intake import age_bands, timeutil
-from intake.models import HelpRequest, Outcome
+from intake.models import Outcome
 from intake.models.outcome import DISPOSITION_LABELS, OUTCOME_LABELS
 from intake.public import choice_lists
 from intake.rules import CLAIM_TYPES, Urgency
-from intake.staff import report_queries
+from intake.staff import report_queries, report_tallies
 from intake.staff.casework import SCREEN_LABELS, URGENCY_LABELS
 from intake.staff.referrals import OUTCOMES as REFERRAL_OUTCOMES
 from intake.staff.report_queries import AWAITING, CLOSED_UNRECORDED, Kind, Scope
@@ -145,17 +145,16 @@ def build_report(
     today: date,
     reply_within_days: int,
 ) -> Report:
-    scope = report_queries.planned(scope)
-    days = report_queries.count_days(scope)
-    total = sum(n for by_urgency in days.values() for n in by_urgency.values())
     reply_by = working_days_before(today, reply_within_days)
-    kinds = report_queries.count_kinds(scope, reply_by)
+    counted = report_tallies.counts(scope, reply_by)
+    total = counted.total
+    kinds = counted.kind_list()
     fixed = fold_kinds(kinds)
     fixed["urgency"] = {u.value: 0 for u in Urgency}
-    for by_urgency in days.values():
+    for by_urgency in counted.days.values():
         for urgency, n in by_urgency.items():
             fixed["urgency"][urgency] = fixed["urgency"].get(urgency, 0) + n
-    relief = report_queries.count_relief(scope)
+    relief = counted.relief()
     fixed["relief"] = {code: relief.get(code, 0) for code in FIXED_LABELS["relief"]}
 
     def fixed_figure(slug: str) -> Figure:
@@ -163,12 +162,11 @@ def build_report(
         counts = [(code, labels[code], fixed[slug][code]) for code in labels]
         return _figure(slug, counts, total, threshold)
 
-    languages = _named(report_queries.count_by(scope, HelpRequest.preferred_language), _languages())
-    nationalities = _named(
-        report_queries.count_by(scope, HelpRequest.nationality_code), _nationalities()
-    )
-    states = _named(report_queries.count_by(scope, HelpRequest.state), dict(choice_lists.US_STATES))
-    ages = report_queries.count_by(scope, HelpRequest.age_band)
+    breakdowns = counted.breakdowns
+    languages = _named(breakdowns["language"], _languages())
+    nationalities = _named(breakdowns["nationality"], _nationalities())
+    states = _named(breakdowns["state"], dict(choice_lists.US_STATES))
+    ages = breakdowns["age_band"]
     age_cells = [(code, label, ages.get(code, 0)) for code, label, _youngest in age_bands.BANDS]
     age_cells.append(("", age_bands.NOT_GIVEN, ages.get("", 0)))
     partner_counts: dict[int, int] = {}
@@ -177,14 +175,17 @@ def build_report(
             partner_counts[kind.partner_id] = partner_counts.get(kind.partner_id, 0) + kind.count
     names = report_queries.partner_names(partner_counts)
     partners = sorted((names[i], names[i], n) for i, n in partner_counts.items())
-    outcome_counts = report_queries.outcomes(scope)
-    outcomes = [(o.value, OUTCOME_LABELS[o], outcome_counts.get(o.value, 0)) for o in Outcome]
+    outcomes = [(o.value, OUTCOME_LABELS[o], counted.outcomes.get(o.value, 0)) for o in Outcome]
+    organisations = report_queries.organisation_names({org for org, _kind in counted.referrals})
+    by_name: dict[tuple[str, str], int] = {}
+    for (org, kind), n in counted.referrals.items():
+        name = organisations.get(org, "")
+        by_name[name, kind] = by_name.get((name, kind), 0) + n  # two entries may share a name
     referrals = [
         # The outcome first: a chart's label is cut short, the table has it whole.
         (f"{name}|{kind}", f"{REFERRAL_LABELS.get(kind, kind)}: {name}", n)
         for (name, kind), n in sorted(
-            report_queries.referral_outcomes(scope).items(),
-            key=lambda item: (item[0][0], _referral_order(item[0][1])),
+            by_name.items(), key=lambda item: (item[0][0], _referral_order(item[0][1]))
         )
     ]
 
@@ -207,14 +208,14 @@ def build_report(
         scope=scope,
         threshold=threshold,
         total=total_cell("Requests received", total, threshold),
-        received=_received(scope, days, threshold),
+        received=_received(scope, counted.days, threshold),
         figures=figures,
         closing=Duration(
-            "Time from request to closing", *report_queries.time_to_closing(scope), threshold
+            "Time from request to closing", *counted.duration("hours_to_close"), threshold
         ),
         first_contact=Duration(
             "Time from request to first contact attempt",
-            *report_queries.time_to_first_contact(scope),
+            *counted.duration("hours_to_first_contact"),
             threshold,
         ),
         overdue=total_cell("Overdue", report_queries.overdue(kinds), threshold),

@@ -13,13 +13,16 @@ breakdowns (open or closed and how, detention, partner, screen) come from one
 GROUP BY of a few hundred combinations that Python folds into figures; the
 open-ended ones (language, nationality, state, relief, age band) from one GROUP
 BY each; requests by day and urgency from one more, folded into weeks or months.
+``count_all`` runs them all for one scope into ``Counts``, which add up: the
+counts of two ranges that do not overlap are the counts of both
+(``intake.staff.report_tallies`` adds whole months kept as tallies to the days
+at a range's edges counted here).
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.sql.expression import ColumnElement
 
 from intake.db import db
 from intake.models import (
@@ -72,17 +75,20 @@ class Scope:
 def planned(scope: Scope) -> Scope:
     """The scope with the cheaper way to its funder's requests. PostgreSQL's
     planner chooses for itself (a hashed semi-join); SQLite's takes an IN list
-    as a list of wide rows to read by id, which beats a probe per request only
-    when the funder covers a small share (measured at 100,000 requests: 5,000
-    funded, 306 ms CPU by list against 916 by probe; 83,000 funded, 2,283
-    against 1,140). One index count decides."""
+    as a list of wide rows to read by id (all the funder's requests, whatever
+    their day), which beats a probe per request in the range only when the
+    funder has fewer requests than a third of the range's (measured at 100,000
+    requests over a year: 5,000 funded, 306 ms CPU by list against 916 by
+    probe; 83,000 funded, 2,283 against 1,140). Two index counts decide."""
     if scope.funder_id is None or db.engine.dialect.name != "sqlite":
         return scope
     funded = db.session.execute(
         select(func.count()).where(request_funder.c.funder_id == scope.funder_id)
     ).scalar_one()
-    everyone = db.session.execute(select(func.max(HelpRequest.id))).scalar_one() or 0
-    return replace(scope, funder_by_list=funded * 3 < everyone)
+    in_range = db.session.execute(
+        select(func.count()).select_from(HelpRequest).where(*replace(scope, funder_id=None).where())
+    ).scalar_one()
+    return replace(scope, funder_by_list=funded * 3 < in_range)
 
 
 # --- requests per day and urgency ----------------------------------------------------
@@ -104,6 +110,10 @@ def count_days(scope: Scope) -> dict[date, dict[str, int]]:
 # --- the fixed breakdowns: one GROUP BY ----------------------------------------------
 
 
+# status, disposition, detained, partner, screen
+KindKey = tuple[str, str | None, bool, int | None, str]
+
+
 @dataclass(frozen=True)
 class Kind:
     """One combination of the fixed breakdowns' columns and its requests."""
@@ -119,6 +129,10 @@ class Kind:
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def key(self) -> KindKey:
+        return (self.status, self.disposition, self.detained, self.partner_id, self.screen)
 
 
 def count_kinds(scope: Scope, reply_by: date) -> list[Kind]:
@@ -166,81 +180,151 @@ def count_by(scope: Scope, column) -> dict[str, int]:
     return {str(value if value is not None else ""): n for value, n in db.session.execute(query)}
 
 
-def count_relief(scope: Scope) -> dict[str, int]:
-    """Requests seeking each form of relief: one GROUP BY of the stored
-    combinations (" asylum cat "), each combination's count added to every code
-    in it (a request seeking two counts for both)."""
-    counts: dict[str, int] = {}
-    for combination, n in count_by(scope, HelpRequest.claim_types).items():
-        for code in set(combination.split()):
-            counts[code] = counts.get(code, 0) + n
-    return counts
-
-
-def in_scope(scope: Scope, request_id) -> ColumnElement:
-    """Whether the request ``request_id`` points at is in scope: a probe of
-    ix_help_request_report_id per outcome or referral, read from their side
-    (there are far fewer of them than requests)."""
-    return exists().where(HelpRequest.id == request_id, *scope.where())
-
-
 def outcomes(scope: Scope) -> dict[str, int]:
     """Accepted cases in scope with each outcome recorded (a case counts once
-    per kind, however often it was recorded)."""
+    per kind, however often it was recorded). Read from the requests' side:
+    the ranges counted afresh are a month or two (``report_tallies``), whose
+    requests' outcomes are found by index, where reading every outcome and
+    checking its request's day costs a probe per outcome ever recorded."""
     query = (
         select(CaseOutcome.kind, func.count(func.distinct(CaseOutcome.request_id)))
-        .where(in_scope(scope, CaseOutcome.request_id))
-        .where(CaseOutcome.kind.in_([o.value for o in Outcome]))
+        .select_from(HelpRequest)
+        .join(CaseOutcome, CaseOutcome.request_id == HelpRequest.id)
+        .where(*scope.where(), CaseOutcome.kind.in_([o.value for o in Outcome]))
         .group_by(CaseOutcome.kind)
     )
     return {kind: n for kind, n in db.session.execute(query)}
 
 
-def referral_outcomes(scope: Scope) -> dict[tuple[str, str], int]:
-    """Referrals made for requests in scope, per (organisation name, outcome);
-    an outcome not recorded yet is ``AWAITING``. The directory names
-    organisations only: nothing about the person is read."""
+def referral_outcomes(scope: Scope) -> dict[tuple[int, str], int]:
+    """Referrals made for requests in scope, per (organisation, outcome); an
+    outcome not recorded yet is ``AWAITING``. Nothing about the person is
+    read. From the requests' side, as ``outcomes``."""
     outcome = func.coalesce(Referral.outcome, AWAITING)
     query = (
-        select(ReferralOrganisation.name, outcome, func.count())
-        .select_from(Referral)
-        .join(ReferralOrganisation, ReferralOrganisation.id == Referral.organisation_id)
-        .where(in_scope(scope, Referral.request_id))
-        .group_by(ReferralOrganisation.id, ReferralOrganisation.name, outcome)
+        select(Referral.organisation_id, outcome, func.count())
+        .select_from(HelpRequest)
+        .join(Referral, Referral.request_id == HelpRequest.id)
+        .where(*scope.where())
+        .group_by(Referral.organisation_id, outcome)
     )
-    counts: dict[tuple[str, str], int] = {}
-    for name, kind, n in db.session.execute(query):
-        counts[name, kind] = counts.get((name, kind), 0) + n  # two entries may share a name
-    return counts
+    return {(organisation, kind): n for organisation, kind, n in db.session.execute(query)}
+
+
+def organisation_names(ids) -> dict[int, str]:
+    """The directory's names of the organisations ``ids``."""
+    if not ids:
+        return {}
+    query = select(ReferralOrganisation.id, ReferralOrganisation.name).where(
+        ReferralOrganisation.id.in_(ids)
+    )
+    return {organisation_id: name for organisation_id, name in db.session.execute(query)}
 
 
 # --- percentiles ---------------------------------------------------------------------
 
 
-def duration_percentiles(scope: Scope, hours) -> tuple[int, float | None, float | None]:
-    """How many requests in scope have ``hours`` (a whole-hours column) set,
-    and the median and 90th percentile of it.
+def hours_histogram(scope: Scope, hours) -> dict[int, int]:
+    """Requests in scope per whole hour of ``hours`` (a whole-hours column),
+    those without it left out: a GROUP BY in the order of the column's index,
+    at most a few thousand rows back. The percentiles are read off it by
+    nearest rank (``Counts.duration``), exact to the hour."""
+    query = select(hours, func.count()).where(*scope.where(), hours.is_not(None)).group_by(hours)
+    return {int(h): n for h, n in db.session.execute(query)}
 
-    The database counts requests per whole hour (a GROUP BY in the order of
-    the column's index, at most a few thousand rows back); the percentiles are
-    read off those counts by nearest rank (``reporting.percentile_hours``),
-    exact to the hour."""
-    query = (
-        select(hours, func.count())
-        .where(*scope.where(), hours.is_not(None))
-        .group_by(hours)
-        .order_by(hours)
+
+# --- all of them ---------------------------------------------------------------------
+
+# The open-ended breakdowns counted by ``count_by``, by the name Counts gives them.
+BREAKDOWNS = {
+    "language": HelpRequest.preferred_language,
+    "nationality": HelpRequest.nationality_code,
+    "state": HelpRequest.state,
+    "claim_types": HelpRequest.claim_types,  # the stored combinations, see ``relief``
+    "age_band": HelpRequest.age_band,
+}
+# From receipt to closing, and to the first contact attempt whatever its outcome
+# (set by ``intake.staff.outreach.record_contact_attempt``).
+DURATIONS = {
+    "hours_to_close": HelpRequest.hours_to_close,
+    "hours_to_first_contact": HelpRequest.hours_to_first_contact,
+}
+
+
+def _add(into: dict, counts: dict) -> None:
+    for key, n in counts.items():
+        into[key] = into.get(key, 0) + n
+
+
+@dataclass
+class Counts:
+    """Every raw count a report is made of, for one scope. ``kinds`` maps each
+    combination of the fixed breakdowns to (requests, of them received before
+    the reply-by day)."""
+
+    days: dict[date, dict[str, int]] = field(default_factory=dict)
+    kinds: dict[KindKey, tuple[int, int]] = field(default_factory=dict)
+    breakdowns: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {name: {} for name in BREAKDOWNS}
     )
-    histogram = [(int(h), n) for h, n in db.session.execute(query)]
-    count = sum(n for _h, n in histogram)
-    return count, percentile_hours(histogram, 1, 2), percentile_hours(histogram, 9, 10)
+    outcomes: dict[str, int] = field(default_factory=dict)
+    referrals: dict[tuple[int, str], int] = field(default_factory=dict)
+    hours: dict[str, dict[int, int]] = field(
+        default_factory=lambda: {name: {} for name in DURATIONS}
+    )
+
+    def add(self, other: "Counts") -> "Counts":
+        """These counts plus those of a scope that does not overlap this one."""
+        for day, by_urgency in other.days.items():
+            _add(self.days.setdefault(day, {}), by_urgency)
+        for key, (n, before) in other.kinds.items():
+            mine = self.kinds.get(key, (0, 0))
+            self.kinds[key] = (mine[0] + n, mine[1] + before)
+        for name, counts in other.breakdowns.items():
+            _add(self.breakdowns[name], counts)
+        _add(self.outcomes, other.outcomes)
+        _add(self.referrals, other.referrals)
+        for name, histogram in other.hours.items():
+            _add(self.hours[name], histogram)
+        return self
+
+    @property
+    def total(self) -> int:
+        return sum(n for by_urgency in self.days.values() for n in by_urgency.values())
+
+    def kind_list(self) -> list[Kind]:
+        return [Kind(*key, n, before) for key, (n, before) in self.kinds.items()]
+
+    def relief(self) -> dict[str, int]:
+        """Requests seeking each form of relief: each stored combination's
+        count (" asylum cat ") added to every code in it."""
+        counts: dict[str, int] = {}
+        for combination, n in self.breakdowns["claim_types"].items():
+            for code in set(combination.split()):
+                counts[code] = counts.get(code, 0) + n
+        return counts
+
+    def duration(self, name: str) -> tuple[int, float | None, float | None]:
+        """How many requests have the duration ``name``, its median and 90th
+        percentile."""
+        histogram = sorted(self.hours[name].items())
+        count = sum(n for _h, n in histogram)
+        return count, percentile_hours(histogram, 1, 2), percentile_hours(histogram, 9, 10)
 
 
-def time_to_closing(scope: Scope) -> tuple[int, float | None, float | None]:
-    return duration_percentiles(scope, HelpRequest.hours_to_close)
-
-
-def time_to_first_contact(scope: Scope) -> tuple[int, float | None, float | None]:
-    """From receipt to the first contact attempt, whatever its outcome (set by
-    ``intake.staff.outreach.record_contact_attempt``)."""
-    return duration_percentiles(scope, HelpRequest.hours_to_first_contact)
+def count_all(scope: Scope, reply_by: date) -> Counts:
+    """Every count of ``scope``, afresh from the requests."""
+    scope = planned(scope)
+    kinds: dict[KindKey, tuple[int, int]] = {}
+    for kind in count_kinds(scope, reply_by):
+        # An override and a computed screen of the same value are one kind.
+        n, before = kinds.get(kind.key, (0, 0))
+        kinds[kind.key] = (n + kind.count, before + kind.received_before_reply_by)
+    return Counts(
+        days=count_days(scope),
+        kinds=kinds,
+        breakdowns={name: count_by(scope, column) for name, column in BREAKDOWNS.items()},
+        outcomes=outcomes(scope),
+        referrals=referral_outcomes(scope),
+        hours={name: hours_histogram(scope, column) for name, column in DURATIONS.items()},
+    )

@@ -9,9 +9,10 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, delete, select, text, update
+from sqlalchemy.orm import make_transient
 
-from intake import age_bands, funding
+from intake import age_bands, funding, live_urgency
 from intake.db import db
 from intake.models import (
     CaseOutcome,
@@ -21,11 +22,13 @@ from intake.models import (
     Partner,
     Referral,
     ReferralOrganisation,
+    ReportTallied,
     request_funder,
 )
 from intake.models.help_request import OPEN_STATUSES
+from intake.models.report_tally import EVERYONE
 from intake.rules import CLAIM_TYPES, Screen, Urgency
-from intake.staff import report_queries
+from intake.staff import report_queries, report_tallies
 from intake.staff.report_figures import build_report
 from intake.staff.report_queries import AWAITING, CLOSED_UNRECORDED, Scope
 from intake.staff.reporting import (
@@ -265,3 +268,260 @@ def test_the_edges_fall_in_the_right_day_week_and_month(app, world):
     assert got["total"] == inside
     assert min(start for start, _u in got["periods"]) == date(2026, 1, 5)
     assert max(start for start, _u in got["periods"]) == date(2026, 2, 9)
+
+
+# --- whole past months come from tallies, kept exact by the database -----------------
+
+YEAR_END = DateRange(date(2025, 12, 31), date(2026, 2, 28), Period.MONTH)  # January whole
+
+
+def counted_afresh(monkeypatch) -> list[tuple[date, date]]:
+    """The ranges counted from the requests, as they are counted."""
+    ranges = []
+    count_all = report_queries.count_all
+
+    def remember(scope, reply_by):
+        ranges.append((scope.date_range.start, scope.date_range.end))
+        return count_all(scope, reply_by)
+
+    monkeypatch.setattr(report_queries, "count_all", remember)
+    return ranges
+
+
+def assert_exact(scope: Scope) -> None:
+    expected, got = straightforward(scope, TODAY), fast(scope, TODAY)
+    for name, value in expected.items():
+        if isinstance(value, Counter):
+            value = Counter({k: n for k, n in value.items() if n})
+        assert got[name] == value, name
+
+
+JANUARY = (date(2026, 1, 1), date(2026, 1, 31))
+EDGES_ONLY = [(date(2025, 12, 31), date(2025, 12, 31)), (date(2026, 2, 1), date(2026, 2, 28))]
+
+
+@pytest.mark.parametrize("funded", [False, True], ids=["all", "funder"])
+def test_a_whole_past_month_is_counted_once_then_read_from_its_tallies(
+    app, world, monkeypatch, funded
+):
+    scope = Scope(YEAR_END, world if funded else None)
+    afresh = counted_afresh(monkeypatch)
+    with app.app_context():
+        assert_exact(scope)
+        assert JANUARY in afresh  # tallied on the first view
+        afresh.clear()
+        assert_exact(scope)
+        assert afresh == EDGES_ONLY  # January from its tallies
+        tallied = db.session.execute(select(ReportTallied.month, ReportTallied.funder_id)).all()
+    assert tallied == [("2026-01", world if funded else EVERYONE)]
+
+
+def january_ids(n=5) -> list[int]:
+    query = select(HelpRequest.id).where(HelpRequest.created_on.between(*JANUARY))
+    return list(db.session.execute(query.order_by(HelpRequest.id).limit(n)).scalars())
+
+
+def close_one(app, funder):
+    row = db.session.get(HelpRequest, january_ids()[0])
+    row.status, row.disposition, row.closed_at = "declined", "declined_capacity", row.created_at
+    db.session.commit()
+
+
+def reopen_one(app, funder):
+    query = select(HelpRequest).where(
+        HelpRequest.created_on.between(*JANUARY), HelpRequest.status == "declined"
+    )
+    row = db.session.execute(query.limit(1)).scalar_one()
+    row.status, row.disposition, row.closed_at = "in_review", None, None
+    db.session.commit()
+
+
+def override_screen(app, funder):
+    db.session.get(HelpRequest, january_ids()[1]).screen_override = "screened_out_can_pay"
+    db.session.commit()
+
+
+def bulk_urgency_update(app, funder):
+    """As ``intake.live_urgency`` writes: a Core UPDATE, no ORM event."""
+    db.session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id.in_(january_ids(40)))
+        .values(urgency="critical", urgency_rank=0)
+    )
+    db.session.commit()
+
+
+def live_urgency_step(app, funder):
+    for request_id in january_ids(3):
+        row = db.session.get(HelpRequest, request_id)
+        row.status, row.urgency, row.urgency_rank = "new", "normal", 2
+        row.urgency_steps, row.urgency_changes_on = '[["2026-02-20", 0]]', date(2026, 2, 20)
+    db.session.commit()
+    tally_january(funder)  # the month is tallied again with the steps pending
+    assert live_urgency.bring_up_to_date(TODAY) == 3
+
+
+def raw_sql_from_elsewhere(app, funder):
+    """Another process writing with plain SQL."""
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text("UPDATE help_request SET nationality_code = 'SY' WHERE id = :id"),
+                {"id": january_ids()[2]},
+            )
+    finally:
+        engine.dispose()
+
+
+def record_outcome(app, funder):
+    query = select(HelpRequest.id).where(
+        HelpRequest.created_on.between(*JANUARY), HelpRequest.disposition == "accepted"
+    )
+    request_id = db.session.execute(query.limit(1)).scalar_one()
+    db.session.add(CaseOutcome(request_id=request_id, kind="granted", happened_on=TODAY))
+    db.session.commit()
+
+
+def refer_and_answer(app, funder):
+    org = db.session.execute(select(ReferralOrganisation.id)).scalars().first()
+    referral = Referral(
+        request_id=january_ids()[3],
+        organisation_id=org,
+        made_on=date(2026, 1, 20),
+        method="phone",
+        consent="form",
+    )
+    db.session.add(referral)
+    db.session.commit()
+    tally_january(funder)
+    referral.outcome, referral.outcome_on = "accepted", date(2026, 2, 1)
+    db.session.commit()
+
+
+def change_funder_coverage(app, funder):
+    db.session.execute(
+        delete(request_funder).where(request_funder.c.request_id == january_ids()[0])
+    )
+    db.session.commit()
+
+
+def receive_late_import(app, funder):
+    """A request stored with a January date (an import): counted in January."""
+    row = db.session.get(HelpRequest, january_ids()[4])
+    db.session.expunge(row)
+    make_transient(row)
+    row.id, row.reference = None, "IMPORTED1"
+    db.session.add(row)
+    db.session.commit()
+
+
+def delete_one(app, funder):
+    db.session.execute(delete(HelpRequest).where(HelpRequest.id == january_ids()[0]))
+    db.session.commit()
+
+
+def tally_january(funder) -> None:
+    scope = Scope(YEAR_END, None if funder == EVERYONE else funder)
+    fast(scope, TODAY)
+
+
+WRITES = [
+    close_one,
+    reopen_one,
+    override_screen,
+    bulk_urgency_update,
+    live_urgency_step,
+    raw_sql_from_elsewhere,
+    record_outcome,
+    refer_and_answer,
+    change_funder_coverage,
+    receive_late_import,
+    delete_one,
+]
+
+
+@pytest.mark.parametrize(
+    ("write", "funded"),
+    [(write, False) for write in WRITES]
+    + [(write, True) for write in (close_one, bulk_urgency_update, change_funder_coverage)],
+    ids=lambda value: value.__name__ if callable(value) else ("funder" if value else "all"),
+)
+def test_every_counted_write_makes_the_month_count_again(app, world, monkeypatch, write, funded):
+    funder = world if funded else EVERYONE
+    scope = Scope(YEAR_END, world if funded else None)
+    with app.app_context():
+        tally_january(funder)
+        write(app, funder)
+        afresh = counted_afresh(monkeypatch)
+        assert_exact(scope)
+    assert JANUARY in afresh
+
+
+def test_a_write_that_changes_no_count_keeps_the_tallies(app, world, monkeypatch):
+    with app.app_context():
+        tally_january(EVERYONE)
+        row = db.session.get(HelpRequest, january_ids()[0])
+        row.assignee_id, row.contacted = None, not row.contacted
+        db.session.commit()
+        afresh = counted_afresh(monkeypatch)
+        assert_exact(Scope(YEAR_END))
+    assert afresh == EDGES_ONLY
+
+
+def test_a_write_while_the_month_is_counted_is_never_lost(app, world, monkeypatch):
+    """The tallies carry the version read before counting: a request closed
+    between that read and the tallies being kept makes them stale at once."""
+    count_all = report_queries.count_all
+
+    def count_then_someone_writes(scope, reply_by):
+        counted = count_all(scope, reply_by)
+        if scope.date_range.start == JANUARY[0]:
+            raw_sql_from_elsewhere(app, EVERYONE)
+        return counted
+
+    with app.app_context():
+        monkeypatch.setattr(report_queries, "count_all", count_then_someone_writes)
+        fast(Scope(YEAR_END), TODAY)  # tallies January while the write happens
+        monkeypatch.undo()
+        afresh = counted_afresh(monkeypatch)
+        assert_exact(Scope(YEAR_END))
+    assert JANUARY in afresh
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "reply_by", "months"),
+    [
+        (date(2026, 1, 1), date(2026, 1, 31), date(2026, 2, 1), [date(2026, 1, 1)]),
+        (date(2026, 1, 1), date(2026, 1, 31), date(2026, 1, 31), []),  # ends on reply-by day
+        (date(2026, 1, 2), date(2026, 3, 30), date(2026, 6, 1), [date(2026, 2, 1)]),
+        (
+            date(2025, 12, 1),
+            date(2026, 2, 28),
+            date(2026, 3, 1),
+            [date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)],
+        ),
+        (date(2024, 2, 1), date(2024, 2, 29), date(2024, 3, 1), [date(2024, 2, 1)]),  # leap
+        (date(2024, 2, 1), date(2024, 2, 28), date(2024, 3, 1), []),
+        (date(2026, 1, 31), date(2026, 1, 31), date(2026, 3, 1), []),
+    ],
+)
+def test_whole_months_are_those_inside_the_range_and_before_the_reply_by_day(
+    start, end, reply_by, months
+):
+    assert report_tallies.whole_months(start, end, reply_by) == months
+
+
+def test_tallies_that_cannot_be_kept_still_give_the_counts(app, world, monkeypatch):
+    """Two reports tallying one month at once: the second's insert fails; its
+    report is still exact and nothing half-kept is used later."""
+    to_rows = report_tallies.to_rows
+    monkeypatch.setattr(report_tallies, "to_rows", lambda counts: to_rows(counts) * 2)
+    with app.app_context():
+        assert_exact(Scope(YEAR_END))
+        kept = db.session.execute(select(ReportTallied.month)).scalars().all()
+        monkeypatch.undo()
+        afresh = counted_afresh(monkeypatch)
+        assert_exact(Scope(YEAR_END))
+    assert kept == []
+    assert JANUARY in afresh
