@@ -5,8 +5,11 @@ database and helpers as ``bench.queue_page``), then times ``/staff/reports/``
 for the last 365 days through the Flask test client, logged in as an analyst:
 by month and by week, for all requests and for one funder, and the CSV. Each
 timed request computes the report afresh (``REPORT_CACHE_SECONDS`` 0), so the
-figures are the database's work, not a cache's; the last row shows what a
-repeat view costs with the default cache.
+figures are the database's work, not a cache's: the whole past months from
+their tallies (``intake.staff.report_tallies``), the days around them from the
+requests. One row times the view that must tally every month again (after
+each month changed), and the last what a repeat view costs with the default
+cache.
 
     python -m bench.reports_page --uri sqlite:////tmp/bench.sqlite3
     createdb -h 127.0.0.1 -U postgres intake_bench
@@ -16,6 +19,8 @@ Never point it at a real database.
 """
 
 import argparse
+import statistics
+import time
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -23,7 +28,7 @@ import sqlalchemy as sa
 from bench.queue_page import BENCH_KEYS, logged_in_client, measure, prepare
 from intake import create_app, timeutil
 from intake.db import db
-from intake.models import Funder, StaffUser
+from intake.models import Funder, ReportTallied, StaffUser
 
 
 def analyst_id(app) -> int:
@@ -80,6 +85,22 @@ def main() -> None:
     for name, page_client, url in pages:
         median, p95, _cpu = measure(page_client, url, args.requests)
         print(f"{name:32} {median:10.1f} {p95:8.1f}")
+    median, p95 = measure_retallying(cold, client, f"/staff/reports/?{year}", 5)
+    print(f"{'every month tallied again':32} {median:10.1f} {p95:8.1f}")
+
+
+def measure_retallying(app, client, url: str, times: int) -> tuple[float, float]:
+    """Median and slowest ms of ``url`` when no month's tallies may be used
+    (as after a write to every month), each tallied again by the view."""
+    samples = []
+    for _ in range(times):
+        with app.app_context():
+            db.session.execute(sa.delete(ReportTallied))
+            db.session.commit()
+        started = time.perf_counter()
+        assert client.get(url).status_code == 200
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples), max(samples)
 
 
 if __name__ == "__main__":

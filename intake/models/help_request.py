@@ -78,8 +78,8 @@ STATUS_LABELS = {
 REPORT_INDEXES = {
     # Requests per day and urgency.
     "ix_help_request_report": ("created_on", "urgency", "id"),
-    # Outcomes and referrals are read from their own tables, each checking its
-    # request's day here (SQLite would otherwise read the wide row by id).
+    # A planner reading outcomes or referrals from their own side (SQLite does
+    # for outcomes) checks each one's request's day here, not in the wide row.
     "ix_help_request_report_id": ("id", "created_on"),
     # The fixed breakdowns in one GROUP BY: open or closed and how, detention,
     # partner, screen (a few hundred combinations at most).
