@@ -166,10 +166,12 @@ def _tally(month: date, funder: int, scope: Scope, reply_by: date) -> Counts:
     _ensure_month(key)
     version = db.session.execute(
         select(ReportMonth.version).where(ReportMonth.month == key)
-    ).scalar_one()
+    ).scalar()
     last = add_months(month, 1) - timedelta(days=1)
     whole = replace(scope, date_range=replace(scope.date_range, start=month, end=last))
     counted = report_queries.count_all(whole, reply_by)
+    if version is None:  # the version row could not be written (the database is busy)
+        return counted
     try:
         where = (ReportTally.month == key, ReportTally.funder_id == funder)
         db.session.execute(delete(ReportTally).where(*where))
