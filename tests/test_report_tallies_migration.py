@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from intake.db import MIGRATIONS, _migrations, db
 from intake.models import report_tally
-from tests.test_reports_migration import scratch_app
+from tests.support.apps import scratch_app
 
 MIGRATION = f"{MIGRATIONS}/versions/20261130_report_tallies.py"
 

@@ -7,23 +7,11 @@ from datetime import datetime
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from intake import create_app, crypto
+from intake import crypto
 from intake.db import MIGRATIONS, _migrations, db
-from tests.support.apps import TEST_KEYS
+from tests.support.apps import scratch_app
 
 BEFORE = "20261129facts"  # the revision before the reports migration
-
-
-def scratch_app(tmp_path):
-    return create_app(
-        {
-            **TEST_KEYS,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/m.sqlite3",
-            "AUTO_MIGRATE": False,
-            "SEED_RELEASE": False,
-        },
-        instance_path=str(tmp_path),
-    )
 
 
 def test_existing_requests_get_closing_dates_and_nationality_codes(tmp_path):

@@ -35,6 +35,19 @@ def make_test_app(database_uri, **overrides):
     return app
 
 
+def scratch_app(tmp_path):
+    """An app on an empty SQLite file of its own, for migrations to build."""
+    return create_app(
+        {
+            **TEST_KEYS,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/m.sqlite3",
+            "AUTO_MIGRATE": False,
+            "SEED_RELEASE": False,
+        },
+        instance_path=str(tmp_path),
+    )
+
+
 def empty_tables(app):
     with app.app_context():
         db.session.remove()
