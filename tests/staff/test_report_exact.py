@@ -527,9 +527,7 @@ def test_tallies_that_cannot_be_kept_still_give_the_counts(app, world, monkeypat
     assert JANUARY in afresh
 
 
-def test_a_month_whose_version_row_cannot_be_written_is_counted_not_kept(
-    app, world, monkeypatch
-):
+def test_a_month_whose_version_row_cannot_be_written_is_counted_not_kept(app, world, monkeypatch):
     monkeypatch.setattr(report_tallies, "_ensure_month", lambda key: None)
     with app.app_context():
         assert_exact(Scope(YEAR_END))
