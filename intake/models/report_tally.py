@@ -1,9 +1,10 @@
-"""Monthly tallies of the reports' counts, and the triggers that keep them exact.
+"""Tallies of the reports' counts per block of days, and the triggers that keep
+them exact.
 
-A report over a year counts the same past months again and again; these tables
-keep each whole past month's counts (``intake.staff.report_tallies`` writes
-and reads them), so a report reads a few thousand tallies and counts only the
-days at its edges afresh.
+A report over a year counts the same past days again and again; these tables
+keep the counts of past months and weeks (``intake.staff.report_tallies``
+writes and reads them), so a report reads a few thousand tallies and counts
+only a few days afresh.
 
 A tally is only ever used while it matches its month's ``version``. The
 database itself raises that version on every write that can change a count —
@@ -33,23 +34,23 @@ class ReportMonth(db.Model):
 
 
 class ReportTallied(db.Model):
-    """The ``version`` of ``month`` that the tallies of one funder (or of
-    everyone) were counted at."""
+    """The ``version`` of its month that a block's tallies for one funder (or
+    for everyone) were counted at."""
 
     __tablename__ = "report_tallied"
 
-    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    block: Mapped[str] = mapped_column(String(21), primary_key=True)  # "2026-03-01/2026-03-31"
     funder_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
 
 
 class ReportTally(db.Model):
-    """One count of one figure of one month: ``figure`` names what is counted
-    and ``key`` the category (see ``report_tallies``)."""
+    """One count of one figure of one block of days: ``figure`` names what is
+    counted and ``key`` the category (see ``intake.staff.report_tallies``)."""
 
     __tablename__ = "report_tally"
 
-    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    block: Mapped[str] = mapped_column(String(21), primary_key=True)
     funder_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     figure: Mapped[str] = mapped_column(String(30), primary_key=True)
     key: Mapped[str] = mapped_column(String(255), primary_key=True)

@@ -1,19 +1,21 @@
-"""A report's counts: whole past months from their tallies, the rest afresh.
+"""A report's counts: past weeks and months from their tallies, the rest afresh.
 
 A year's report would otherwise count 100,000 requests nine times over on each
-view. Here each whole month inside the range is read from ``report_tally``
-(a few thousand rows for a year) and only the days at the range's edges are
-counted from the requests (``report_queries.count_all``); the two add up
-exactly (``Counts.add``), because a request belongs to the one month it was
-received in.
+view. Here the range is cut into blocks — whole calendar months, and at the
+range's edges the pieces of calendar weeks (Monday to Sunday) that fall in
+one month — and each block that ended before the reply-by day is read from
+``report_tally`` (a few thousand rows for a year); only the days left over (a
+few at the start, the last week or so at the end) are counted from the
+requests (``report_queries.count_all``). They add up exactly (``Counts.add``):
+a request belongs to the one day it was received on.
 
-A month is tallied the first time a report covers it whole, and only once it
-ended before the reply-by day: its "overdue" count is then simply its open
-requests, the same for every later view. The current month is never tallied.
-The tallies of a month count while its ``version`` is the one they were taken
-at; the database raises the version on every write that changes a count
-(``intake.models.report_tally``'s triggers), and the next report tallies the
-month again. So a tally is never stale, and a report never waits on a write.
+A block is tallied the first time a report covers it, and only once it ended
+before the reply-by day: its "overdue" count is then simply its open requests,
+the same for every later view. The tallies of a block count while the
+``version`` of its month is the one they were taken at; the database raises
+the version on every write that changes a count (``intake.models.report_tally``'s
+triggers), and the next report tallies the block again. So a tally is never
+stale, and a report never waits on a write.
 """
 
 from dataclasses import replace
@@ -30,24 +32,39 @@ from intake.staff.reporting import add_months, first_of_month
 
 # --- which days come from tallies ------------------------------------------------------
 
-
-def whole_months(start: date, end: date, reply_by: date) -> list[date]:
-    """The first days of the months wholly inside [start, end] that ended
-    before ``reply_by``, in order (they follow one another)."""
-    months = []
-    month = first_of_month(start)
-    if month < start:
-        month = add_months(month, 1)
-    while True:
-        last = add_months(month, 1) - timedelta(days=1)
-        if last > end or last >= reply_by:
-            return months
-        months.append(month)
-        month = add_months(month, 1)
+Days = tuple[date, date]  # first and last day, both included
 
 
-def month_key(month: date) -> str:
-    return month.strftime("%Y-%m")
+def blocks(start: date, end: date, reply_by: date) -> tuple[list[Days], list[Days]]:
+    """[start, end] cut into the blocks read from tallies and the days counted
+    afresh. A block is a whole month, or else the part of a calendar week
+    inside one month, whole (from its Monday or the 1st, to its Sunday or the
+    month's last day), and it ended before ``reply_by``."""
+    tallied: list[Days] = []
+    afresh: list[Days] = []
+    day = start
+    while day <= end:
+        month = first_of_month(day)
+        month_end = add_months(month, 1) - timedelta(days=1)
+        if day == month and month_end <= end and month_end < reply_by:
+            tallied.append((day, month_end))
+            day = month_end + timedelta(days=1)
+            continue
+        piece_end = min(day + timedelta(days=6 - day.weekday()), month_end)
+        whole = day.weekday() == 0 or day == month
+        if whole and piece_end <= end and piece_end < reply_by:
+            tallied.append((day, piece_end))
+        elif afresh and afresh[-1][1] == day - timedelta(days=1):
+            afresh[-1] = (afresh[-1][0], min(piece_end, end))
+        else:
+            afresh.append((day, min(piece_end, end)))
+        day = piece_end + timedelta(days=1)
+    return tallied, afresh
+
+
+def block_key(block: Days) -> str:
+    """ "2026-03-01/2026-03-31"; its first seven characters name its month."""
+    return f"{block[0].isoformat()}/{block[1].isoformat()}"
 
 
 # --- tallies as rows and back ------------------------------------------------------------
@@ -60,7 +77,7 @@ def _text(value) -> str:
 
 
 def to_rows(counts: Counts) -> list[tuple[str, str, int]]:
-    """(figure, key, count) for every count of a tallied month (whose kinds
+    """(figure, key, count) for every count of a tallied block (whose kinds
     were all received before the reply-by day)."""
     rows = [
         (RECEIVED, f"{day.isoformat()} {urgency}", n)
@@ -81,7 +98,7 @@ def to_rows(counts: Counts) -> list[tuple[str, str, int]]:
 
 
 def from_rows(rows) -> Counts:
-    """The counts that ``to_rows`` gave (summed over months)."""
+    """The counts that ``to_rows`` gave (summed over blocks)."""
     counts = Counts()
     for figure, key, n in rows:
         if figure == RECEIVED:
@@ -97,7 +114,7 @@ def from_rows(rows) -> Counts:
                 int(partner) if partner else None,
                 screen,
             )
-            counts.kinds[kind] = (n, n)  # a tallied month ended before the reply-by day
+            counts.kinds[kind] = (n, n)  # a tallied block ended before the reply-by day
         elif figure in BREAKDOWNS:
             counts.breakdowns[figure][key] = n
         elif figure == OUTCOME:
@@ -114,79 +131,75 @@ def from_rows(rows) -> Counts:
 
 
 def counts(scope: Scope, reply_by: date) -> Counts:
-    """Every count of ``scope``: tallied months plus the days around them."""
+    """Every count of ``scope``: tallied blocks plus the days between them."""
     r = scope.date_range
-    months = whole_months(r.start, r.end, reply_by)
-    if not months:
-        return report_queries.count_all(scope, reply_by)
+    tallied, afresh = blocks(r.start, r.end, reply_by)
     funder = EVERYONE if scope.funder_id is None else scope.funder_id
-    result = _tallied(months, funder, scope, reply_by)
-    first, after = months[0], add_months(months[-1], 1)
-    for start, end in ((r.start, first - timedelta(days=1)), (after, r.end)):
-        if start <= end:
-            edge = replace(scope, date_range=replace(r, start=start, end=end))
-            result.add(report_queries.count_all(edge, reply_by))
+    result = _tallied(tallied, funder, scope, reply_by) if tallied else Counts()
+    for start, end in afresh:
+        days = replace(scope, date_range=replace(r, start=start, end=end))
+        result.add(report_queries.count_all(days, reply_by))
     return result
 
 
-def _tallied(months: list[date], funder: int, scope: Scope, reply_by: date) -> Counts:
-    keys = [month_key(m) for m in months]
+def _tallied(tallied: list[Days], funder: int, scope: Scope, reply_by: date) -> Counts:
+    keys = {block_key(block): block for block in tallied}
+    months = {key[:7] for key in keys}
     current = dict(
         db.session.execute(
-            select(ReportMonth.month, ReportMonth.version).where(ReportMonth.month.in_(keys))
+            select(ReportMonth.month, ReportMonth.version).where(ReportMonth.month.in_(months))
         ).all()
     )
     taken = dict(
         db.session.execute(
-            select(ReportTallied.month, ReportTallied.version).where(
-                ReportTallied.funder_id == funder, ReportTallied.month.in_(keys)
+            select(ReportTallied.block, ReportTallied.version).where(
+                ReportTallied.funder_id == funder, ReportTallied.block.in_(keys)
             )
         ).all()
     )
-    fresh = [k for k in keys if k in current and taken.get(k) == current[k]]
+    fresh = [k for k in keys if k[:7] in current and taken.get(k) == current[k[:7]]]
     query = (
         select(ReportTally.figure, ReportTally.key, func.sum(ReportTally.n))
-        .where(ReportTally.funder_id == funder, ReportTally.month.in_(fresh))
+        .where(ReportTally.funder_id == funder, ReportTally.block.in_(fresh))
         .group_by(ReportTally.figure, ReportTally.key)
     )
     result = from_rows(db.session.execute(query)) if fresh else Counts()
-    for month in months:
-        if month_key(month) not in fresh:
-            result.add(_tally(month, funder, scope, reply_by))
+    for key, block in keys.items():
+        if key not in fresh:
+            result.add(_tally(block, funder, scope, reply_by))
     return result
 
 
-def _tally(month: date, funder: int, scope: Scope, reply_by: date) -> Counts:
-    """Count ``month`` afresh and keep its tallies, marked with the version
-    read *before* counting: a write while counting raises the version past
-    it, so such tallies are never used. Keeping them is a saving only: if it
-    fails (two reports tallying the same month at once), the counts are
-    still returned."""
-    key = month_key(month)
-    _ensure_month(key)
+def _tally(block: Days, funder: int, scope: Scope, reply_by: date) -> Counts:
+    """Count ``block`` afresh and keep its tallies, marked with the version of
+    its month read *before* counting: a write while counting raises the
+    version past it, so such tallies are never used. Keeping them is a saving
+    only: if it fails (two reports tallying the same block at once), the
+    counts are still returned."""
+    key = block_key(block)
+    _ensure_month(key[:7])
     version = db.session.execute(
-        select(ReportMonth.version).where(ReportMonth.month == key)
+        select(ReportMonth.version).where(ReportMonth.month == key[:7])
     ).scalar()
-    last = add_months(month, 1) - timedelta(days=1)
-    whole = replace(scope, date_range=replace(scope.date_range, start=month, end=last))
-    counted = report_queries.count_all(whole, reply_by)
+    days = replace(scope, date_range=replace(scope.date_range, start=block[0], end=block[1]))
+    counted = report_queries.count_all(days, reply_by)
     if version is None:  # the version row could not be written (the database is busy)
         return counted
     try:
-        where = (ReportTally.month == key, ReportTally.funder_id == funder)
+        where = (ReportTally.block == key, ReportTally.funder_id == funder)
         db.session.execute(delete(ReportTally).where(*where))
         rows = [
-            {"month": key, "funder_id": funder, "figure": f, "key": k, "n": n}
+            {"block": key, "funder_id": funder, "figure": f, "key": k, "n": n}
             for f, k, n in to_rows(counted)
         ]
         if rows:
             db.session.execute(insert(ReportTally), rows)
         db.session.execute(
             delete(ReportTallied).where(
-                ReportTallied.month == key, ReportTallied.funder_id == funder
+                ReportTallied.block == key, ReportTallied.funder_id == funder
             )
         )
-        db.session.add(ReportTallied(month=key, funder_id=funder, version=version))
+        db.session.add(ReportTallied(block=key, funder_id=funder, version=version))
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()

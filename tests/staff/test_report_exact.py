@@ -270,7 +270,7 @@ def test_the_edges_fall_in_the_right_day_week_and_month(app, world):
     assert max(start for start, _u in got["periods"]) == date(2026, 2, 9)
 
 
-# --- whole past months come from tallies, kept exact by the database -----------------
+# --- past months and weeks come from tallies, kept exact by the database -------------
 
 YEAR_END = DateRange(date(2025, 12, 31), date(2026, 2, 28), Period.MONTH)  # January whole
 
@@ -297,11 +297,20 @@ def assert_exact(scope: Scope) -> None:
 
 
 JANUARY = (date(2026, 1, 1), date(2026, 1, 31))
-EDGES_ONLY = [(date(2025, 12, 31), date(2025, 12, 31)), (date(2026, 2, 1), date(2026, 2, 28))]
+# Left over around the tallied blocks: a Wednesday before January, and the days
+# from the reply-by day (Monday 23 February) to the range's end.
+EDGES_ONLY = [(date(2025, 12, 31), date(2025, 12, 31)), (date(2026, 2, 23), date(2026, 2, 28))]
+BLOCKS = [
+    "2026-01-01/2026-01-31",
+    "2026-02-01/2026-02-01",  # a Sunday: the rest of its week is in January
+    "2026-02-02/2026-02-08",
+    "2026-02-09/2026-02-15",
+    "2026-02-16/2026-02-22",
+]
 
 
 @pytest.mark.parametrize("funded", [False, True], ids=["all", "funder"])
-def test_a_whole_past_month_is_counted_once_then_read_from_its_tallies(
+def test_past_months_and_weeks_are_counted_once_then_read_from_their_tallies(
     app, world, monkeypatch, funded
 ):
     scope = Scope(YEAR_END, world if funded else None)
@@ -312,8 +321,8 @@ def test_a_whole_past_month_is_counted_once_then_read_from_its_tallies(
         afresh.clear()
         assert_exact(scope)
         assert afresh == EDGES_ONLY  # January from its tallies
-        tallied = db.session.execute(select(ReportTallied.month, ReportTallied.funder_id)).all()
-    assert tallied == [("2026-01", world if funded else EVERYONE)]
+        tallied = db.session.execute(select(ReportTallied.block, ReportTallied.funder_id)).all()
+    assert sorted(tallied) == [(block, world if funded else EVERYONE) for block in BLOCKS]
 
 
 def january_ids(n=5) -> list[int]:
@@ -489,27 +498,54 @@ def test_a_write_while_the_month_is_counted_is_never_lost(app, world, monkeypatc
     assert JANUARY in afresh
 
 
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
 @pytest.mark.parametrize(
-    ("start", "end", "reply_by", "months"),
+    ("start", "end", "reply_by", "tallied", "afresh"),
     [
-        (date(2026, 1, 1), date(2026, 1, 31), date(2026, 2, 1), [date(2026, 1, 1)]),
-        (date(2026, 1, 1), date(2026, 1, 31), date(2026, 1, 31), []),  # ends on reply-by day
-        (date(2026, 1, 2), date(2026, 3, 30), date(2026, 6, 1), [date(2026, 2, 1)]),
+        # A whole month that ended the day before the reply-by day.
+        ("2026-01-01", "2026-01-31", "2026-02-01", ["2026-01-01/2026-01-31"], []),
+        # Ending on the reply-by day: its last week's piece is counted afresh.
         (
-            date(2025, 12, 1),
-            date(2026, 2, 28),
-            date(2026, 3, 1),
-            [date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)],
+            "2026-01-01",
+            "2026-01-31",
+            "2026-01-31",
+            ["2026-01-01/2026-01-04", "2026-01-05/2026-01-11", "2026-01-12/2026-01-18"]
+            + ["2026-01-19/2026-01-25"],
+            ["2026-01-26/2026-01-31"],
         ),
-        (date(2024, 2, 1), date(2024, 2, 29), date(2024, 3, 1), [date(2024, 2, 1)]),  # leap
-        (date(2024, 2, 1), date(2024, 2, 28), date(2024, 3, 1), []),
-        (date(2026, 1, 31), date(2026, 1, 31), date(2026, 3, 1), []),
+        # Starting mid-week (Friday 2 January): to Sunday afresh; the same at the end.
+        (
+            "2026-01-02",
+            "2026-02-04",
+            "2026-06-01",
+            ["2026-01-05/2026-01-11", "2026-01-12/2026-01-18", "2026-01-19/2026-01-25"]
+            + ["2026-01-26/2026-01-31", "2026-02-01/2026-02-01"],
+            ["2026-01-02/2026-01-04", "2026-02-02/2026-02-04"],
+        ),
+        # 29 February closes a leap month; 28 February does not.
+        ("2024-02-01", "2024-02-29", "2024-03-01", ["2024-02-01/2024-02-29"], []),
+        (
+            "2024-02-01",
+            "2024-02-28",
+            "2024-02-29",
+            ["2024-02-01/2024-02-04", "2024-02-05/2024-02-11", "2024-02-12/2024-02-18"]
+            + ["2024-02-19/2024-02-25"],
+            ["2024-02-26/2024-02-28"],
+        ),
+        # One day; and everything after the reply-by day.
+        ("2026-01-31", "2026-01-31", "2026-03-01", [], ["2026-01-31/2026-01-31"]),
+        ("2026-03-01", "2026-03-31", "2026-02-01", [], ["2026-03-01/2026-03-31"]),
     ],
 )
-def test_whole_months_are_those_inside_the_range_and_before_the_reply_by_day(
-    start, end, reply_by, months
+def test_blocks_are_whole_months_or_week_pieces_that_ended_before_the_reply_by_day(
+    start, end, reply_by, tallied, afresh
 ):
-    assert report_tallies.whole_months(start, end, reply_by) == months
+    got_tallied, got_afresh = report_tallies.blocks(d(start), d(end), d(reply_by))
+    assert [report_tallies.block_key(b) for b in got_tallied] == tallied
+    assert [report_tallies.block_key(b) for b in got_afresh] == afresh
 
 
 def test_tallies_that_cannot_be_kept_still_give_the_counts(app, world, monkeypatch):
@@ -519,7 +555,7 @@ def test_tallies_that_cannot_be_kept_still_give_the_counts(app, world, monkeypat
     monkeypatch.setattr(report_tallies, "to_rows", lambda counts: to_rows(counts) * 2)
     with app.app_context():
         assert_exact(Scope(YEAR_END))
-        kept = db.session.execute(select(ReportTallied.month)).scalars().all()
+        kept = db.session.execute(select(ReportTallied.block)).scalars().all()
         monkeypatch.undo()
         afresh = counted_afresh(monkeypatch)
         assert_exact(Scope(YEAR_END))
@@ -531,4 +567,4 @@ def test_a_month_whose_version_row_cannot_be_written_is_counted_not_kept(app, wo
     monkeypatch.setattr(report_tallies, "_ensure_month", lambda key: None)
     with app.app_context():
         assert_exact(Scope(YEAR_END))
-        assert db.session.execute(select(ReportTallied.month)).scalars().all() == []
+        assert db.session.execute(select(ReportTallied.block)).scalars().all() == []

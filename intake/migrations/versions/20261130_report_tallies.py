@@ -1,11 +1,11 @@
-"""reports: monthly tallies, and triggers that raise a month's version on every counted write
+"""reports: tallies per block of days, and triggers that raise a month's version on every counted write
 
 Revision ID: 20261130_report_tallies
 Revises: 20261130_report_figures
 Create Date: 2026-11-30 03:00:00
 
-The tables start empty: a month is tallied the first time a report covers it
-whole. The triggers are those of ``intake.models.report_tally`` (copied: a
+The tables start empty: a block of days is tallied the first time a report
+covers it. The triggers are those of ``intake.models.report_tally`` (copied: a
 migration must not change when the model does).
 """
 from alembic import op
@@ -95,19 +95,19 @@ def upgrade():
     )
     op.create_table(
         'report_tallied',
-        sa.Column('month', sa.String(length=7), nullable=False),
+        sa.Column('block', sa.String(length=21), nullable=False),
         sa.Column('funder_id', sa.Integer(), nullable=False),
         sa.Column('version', sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint('month', 'funder_id'),
+        sa.PrimaryKeyConstraint('block', 'funder_id'),
     )
     op.create_table(
         'report_tally',
-        sa.Column('month', sa.String(length=7), nullable=False),
+        sa.Column('block', sa.String(length=21), nullable=False),
         sa.Column('funder_id', sa.Integer(), nullable=False),
         sa.Column('figure', sa.String(length=30), nullable=False),
         sa.Column('key', sa.String(length=255), nullable=False),
         sa.Column('n', sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint('month', 'funder_id', 'figure', 'key'),
+        sa.PrimaryKeyConstraint('block', 'funder_id', 'figure', 'key'),
     )
     dialect = op.get_bind().dialect.name
     triggers = {"sqlite": sqlite_triggers, "postgresql": postgresql_triggers}.get(dialect)
