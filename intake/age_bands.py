@@ -4,14 +4,19 @@ The date of birth stays in the encrypted facts; the reports count people by a
 band that identifies nobody and that the database can group without decrypting
 a row. The bands follow where the law changes for a young applicant:
 
-- under 14: a notice to a child under 14 is served on the adult they live with
-  (8 CFR 103.8(c)(2)(ii); 8 CFR 236.2(a); Matter of Cubor-Cruz, 25 I&N Dec.
-  470 (BIA 2011));
+- under 14: a notice to appear for a child under 14 is served on the person
+  the child lives with and, whenever possible, also on a near relative,
+  guardian or friend (8 CFR 236.2(a), which points to 8 CFR 103.8(c); the
+  minors' rule is 103.8(c)(2)(ii), 103.5a(c)(2)(ii) when Cubor-Cruz was
+  decided); from 14, handing the notice to the minor alone is valid service
+  (Matter of Cubor-Cruz, 25 I&N Dec. 470 (BIA 2011)), which is why the line
+  is at 14;
 - 14 to 17: still a child, who may be an unaccompanied alien child (under 18,
   6 U.S.C. 279(g)(2)), with the protections the TVPRA gives one
   (8 U.S.C. 1232; INA 208(b)(3)(C): USCIS decides the asylum claim first);
 - 18 to 20: an adult, but still able to petition for SIJS before the 21st
-  birthday (INA 101(a)(27)(J); 8 CFR 204.11(b));
+  birthday (INA 101(a)(27)(J); 8 CFR 204.11(b): under 21 on the day the
+  petition is filed; 204.11(c)(1) before the 2022 rule);
 - 21 to 64, and 65 or older: adults; the older band is the one funders and
   legal-aid reporting ask about (no immigration rule turns on it).
 

@@ -109,17 +109,19 @@ def book_callback(reference: str):
     return _change_or_show(help_request, form, "callback_form", change, "at", "Callback booked.")
 
 
-def _callback(help_request: HelpRequest, callback_id: int) -> Callback:
-    callback = db.session.get(Callback, callback_id)
-    if callback is None or callback.request_id != help_request.id:
+def _of_case(model: type[Callback] | type[Referral], row_id: int, help_request: HelpRequest):
+    """The case's own callback or referral; 404 when there is none with that id
+    or it belongs to another case."""
+    row = db.session.get(model, row_id)
+    if row is None or row.request_id != help_request.id:
         abort(404)
-    return callback
+    return row
 
 
 @bp.post("/cases/<reference>/callbacks/<int:callback_id>")
 def close_callback(reference: str, callback_id: int):
     help_request = load_case(reference)
-    callback = _callback(help_request, callback_id)
+    callback = _of_case(Callback, callback_id, help_request)
     form = CallbackCloseForm()
     if not form.validate_on_submit():
         abort(400)
@@ -164,9 +166,7 @@ def refer(reference: str):
 @bp.post("/cases/<reference>/referrals/<int:referral_id>")
 def referral_outcome(reference: str, referral_id: int):
     help_request = load_case(reference)
-    referral = db.session.get(Referral, referral_id)
-    if referral is None or referral.request_id != help_request.id:
-        abort(404)
+    referral = _of_case(Referral, referral_id, help_request)
     form = OutcomeForm()
 
     def change():

@@ -1,14 +1,21 @@
 """A person asks for help through the screening form (real Chromium)."""
 
+import re
 from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from intake import timeutil
 from intake.public.help_requests import format_reference
 from tests.support.a11y import assert_no_axe_violations
-from tests.support.browser import REFERENCE, assert_focused, fill_with_pointer
+from tests.support.browser import (
+    REFERENCE,
+    SETTLE_TIMEOUT_MS,
+    assert_focused,
+    fill_with_pointer,
+)
 from tests.support.form import requests_in
 
 pytestmark = pytest.mark.browser
@@ -27,7 +34,9 @@ def assert_stayed_on_site(page):
 
 def change_name_and_send(page, app):
     """On "check your answers": change the name, continue, send; return the reference."""
-    assert page.get_by_role("heading", level=1).inner_text() == "Check your answers"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check your answers", timeout=SETTLE_TIMEOUT_MS
+    )
     page.get_by_role("button", name="Change What name should we use for you?").click()
     name = page.get_by_label("What name should we use for you?")
     assert name.input_value() == "Mariam"
@@ -35,7 +44,7 @@ def change_name_and_send(page, app):
     assert page.locator("#arrival_year").input_value() == "2025"  # nothing to retype
     name.fill("Mariam K.")
     page.get_by_role("button", name="Continue").click()
-    assert "Mariam K." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Mariam K.", timeout=SETTLE_TIMEOUT_MS)
     page.get_by_role("button", name="Send my request").click()
     reference = page.locator(".reference").inner_text()
     assert REFERENCE.match(reference)
@@ -55,13 +64,15 @@ def test_with_javascript_off_a_person_fills_reviews_changes_and_sends(chromium, 
     try:
         page.goto(page.base + "/help")
         page.get_by_role("button", name="Continue").click()
-        assert page.title().startswith("Error: ")
-        assert page.get_by_role("alert").is_visible()
+        # The click returns once the answer page is committed, maybe not yet
+        # parsed: wait for what is read rather than reading it once.
+        expect(page).to_have_title(re.compile(r"^Error: "), timeout=SETTLE_TIMEOUT_MS)
+        expect(page.get_by_role("alert")).to_be_visible(timeout=SETTLE_TIMEOUT_MS)
         assert_focused(page, "error-summary")
         page.get_by_role(
             "link", name="Say whether you have a lawyer or representative now."
         ).click()
-        assert urlsplit(page.url).fragment == "represented"
+        expect(page).to_have_url(re.compile(r"#represented$"), timeout=SETTLE_TIMEOUT_MS)
         fill_with_pointer(page)
         page.get_by_role("button", name="Continue").click()
         change_name_and_send(page, app)

@@ -244,6 +244,24 @@ def test_a_referral_without_consent_is_refused_and_with_it_recorded(
     assert post(client, f"{path}/99999", {"outcome": "accepted"}).status_code == 404
 
 
+def test_a_referral_of_another_case_is_not_found(app, client, signed_in, make_request):
+    me = signed_in()
+    case, other = make_request(share_consent=True), make_request(share_consent=True)
+    org_id = make_org(app, me.id)
+    made = post(
+        client,
+        f"/staff/cases/{other.reference}/referrals",
+        {"organisation": str(org_id), "method": "phone", "made_on": "2026-12-01"},
+    )
+    assert made.status_code == 302
+    (referral,) = rows(app, Referral)
+    data = {"outcome": "accepted", "outcome_on": "2026-12-03"}
+    path = f"/staff/cases/{{}}/referrals/{referral.id}"
+    assert post(client, path.format(case.reference), data).status_code == 404
+    assert rows(app, Referral)[0].outcome is None
+    assert post(client, path.format(other.reference), data).status_code == 302
+
+
 def test_the_case_page_suggests_organisations_by_fit(app, client, signed_in, make_request):
     me = signed_in()
     case = make_request(state="NY", preferred_language="es", share_consent=True)

@@ -4,6 +4,8 @@ for focus, fill in the public form with the mouse."""
 import os
 import re
 
+from playwright.sync_api import expect
+
 CHROMIUM = os.environ.get("INTAKE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -31,12 +33,22 @@ def browser_login(page, user) -> None:
     page.wait_for_url("**/staff/")
 
 
+# How long to wait for what the browser does once a page has arrived (parsing
+# the rest of it, autofocus, a fragment's focus): generous, for a machine busy
+# with other suites.
+SETTLE_TIMEOUT_MS = 30_000
+
+
 def assert_focused(page, element_id: str) -> None:
     """Focus moves after the page loads (autofocus, fragment): wait for it rather
-    than reading it once, which races the browser on a busy machine."""
-    page.wait_for_function(
-        "id => document.activeElement && document.activeElement.id === id", arg=element_id
-    )
+    than reading it once, which races the browser on a busy machine.
+
+    Playwright's ``expect`` polls from outside the page. ``page.wait_for_function``
+    would not do: it re-checks from a requestAnimationFrame or timer inside the
+    page, which never fires with JavaScript off, so there it checks once and,
+    when that check comes before the browser has applied the autofocus, waits
+    out its whole timeout."""
+    expect(page.locator(f"[id='{element_id}']")).to_be_focused(timeout=SETTLE_TIMEOUT_MS)
 
 
 def choose(page, question: str, answer: str):
