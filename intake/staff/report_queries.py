@@ -22,7 +22,7 @@ at a range's edges counted here).
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, select, tuple_
 
 from intake.db import db
 from intake.models import (
@@ -135,22 +135,24 @@ class Kind:
         return (self.status, self.disposition, self.detained, self.partner_id, self.screen)
 
 
+KIND_COLUMNS = (
+    HelpRequest.status,
+    HelpRequest.disposition,
+    HelpRequest.detained,
+    HelpRequest.partner_id,
+    HelpRequest.screen_override,
+    HelpRequest.screen,
+)
+
+
 def count_kinds(scope: Scope, reply_by: date) -> list[Kind]:
     """The requests in scope per combination of status, disposition, detention,
     partner and screen (ix_help_request_report_kinds' order): a few hundred
     rows at most, whatever the number of requests. Each also counts those
     received before ``reply_by``: the open ones among them are overdue (past
     the reply the confirmation promised)."""
-    columns = (
-        HelpRequest.status,
-        HelpRequest.disposition,
-        HelpRequest.detained,
-        HelpRequest.partner_id,
-        HelpRequest.screen_override,
-        HelpRequest.screen,
-    )
     early = func.count().filter(HelpRequest.created_on < reply_by)
-    query = select(*columns, func.count(), early).where(*scope.where()).group_by(*columns)
+    query = select(*KIND_COLUMNS, func.count(), early).where(*scope.where()).group_by(*KIND_COLUMNS)
     return [
         Kind(status, disposition, bool(detained), partner, override or screen, n, before)
         for status, disposition, detained, partner, override, screen, n, before in (
@@ -313,18 +315,80 @@ class Counts:
 
 
 def count_all(scope: Scope, reply_by: date) -> Counts:
-    """Every count of ``scope``, afresh from the requests."""
+    """Every count of ``scope``, afresh from the requests: on PostgreSQL in
+    one pass (``count_in_one_pass``), on SQLite one GROUP BY per figure."""
     scope = planned(scope)
-    kinds: dict[KindKey, tuple[int, int]] = {}
-    for kind in count_kinds(scope, reply_by):
-        # An override and a computed screen of the same value are one kind.
-        n, before = kinds.get(kind.key, (0, 0))
-        kinds[kind.key] = (n + kind.count, before + kind.received_before_reply_by)
-    return Counts(
-        days=count_days(scope),
-        kinds=kinds,
-        breakdowns={name: count_by(scope, column) for name, column in BREAKDOWNS.items()},
-        outcomes=outcomes(scope),
-        referrals=referral_outcomes(scope),
-        hours={name: hours_histogram(scope, column) for name, column in DURATIONS.items()},
+    if db.engine.dialect.name == "postgresql":
+        counts = count_in_one_pass(scope, reply_by)
+    else:
+        counts = Counts(
+            days=count_days(scope),
+            breakdowns={name: count_by(scope, column) for name, column in BREAKDOWNS.items()},
+            hours={name: hours_histogram(scope, column) for name, column in DURATIONS.items()},
+        )
+        for kind in count_kinds(scope, reply_by):
+            _add_kind(counts.kinds, kind)
+    counts.outcomes = outcomes(scope)
+    counts.referrals = referral_outcomes(scope)
+    return counts
+
+
+def _add_kind(kinds: dict[KindKey, tuple[int, int]], kind: Kind) -> None:
+    # An override and a computed screen of the same value are one kind.
+    n, before = kinds.get(kind.key, (0, 0))
+    kinds[kind.key] = (n + kind.count, before + kind.received_before_reply_by)
+
+
+# What ``count_in_one_pass`` groups by, each set named as Counts names it.
+GROUPING_SETS = {
+    "days": (HelpRequest.created_on, HelpRequest.urgency),
+    "kinds": KIND_COLUMNS,
+    **{name: (column,) for name, column in BREAKDOWNS.items()},
+    **{name: (column,) for name, column in DURATIONS.items()},
+}
+GROUPED = list(dict.fromkeys(c for columns in GROUPING_SETS.values() for c in columns))
+
+
+def _grouping_mask(columns) -> int:
+    """GROUPING()'s value for a row of the set ``columns``: a bit set for each
+    column *not* grouped, the first column the highest bit."""
+    width = len(GROUPED)
+    return sum(1 << (width - 1 - i) for i, c in enumerate(GROUPED) if c not in columns)
+
+
+SET_OF_MASK = {_grouping_mask(columns): name for name, columns in GROUPING_SETS.items()}
+
+
+def count_in_one_pass(scope: Scope, reply_by: date) -> Counts:
+    """Every figure counted from the requests but outcomes and referrals, in
+    one statement (PostgreSQL's GROUPING SETS): the range's requests are read
+    once, where a GROUP BY per figure reads them again each time and pays
+    each time for finding a funder's among them (a few days at a range's
+    edges cost ~13 ms a figure that way, mostly fixed costs)."""
+    early = func.count().filter(HelpRequest.created_on < reply_by)
+    query = (
+        select(func.grouping(*GROUPED), *GROUPED, func.count(), early)
+        .where(*scope.where())
+        .group_by(func.grouping_sets(*(tuple_(*cols) for cols in GROUPING_SETS.values())))
     )
+    counts = Counts()
+    at = {column: i + 1 for i, column in enumerate(GROUPED)}
+    for row in db.session.execute(query):
+        name, n, before = SET_OF_MASK[row[0]], row[-2], row[-1]
+        if name == "days":
+            day, urgency = row[at[HelpRequest.created_on]], row[at[HelpRequest.urgency]]
+            counts.days.setdefault(day, {})[urgency] = n
+        elif name == "kinds":
+            status, disposition, detained, partner, override, screen = (
+                row[at[c]] for c in KIND_COLUMNS
+            )
+            _add_kind(
+                counts.kinds,
+                Kind(status, disposition, bool(detained), partner, override or screen, n, before),
+            )
+        elif name in BREAKDOWNS:
+            value = row[at[BREAKDOWNS[name]]]
+            counts.breakdowns[name][str(value if value is not None else "")] = n
+        elif (hours := row[at[DURATIONS[name]]]) is not None:
+            counts.hours[name][int(hours)] = n
+    return counts
