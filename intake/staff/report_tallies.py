@@ -25,6 +25,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from intake.db import db
+from intake.models import HelpRequest
 from intake.models.report_tally import EVERYONE, ReportMonth, ReportTallied, ReportTally
 from intake.staff import report_queries
 from intake.staff.report_queries import BREAKDOWNS, DURATIONS, Counts, Scope
@@ -136,20 +137,37 @@ def counts(scope: Scope, reply_by: date) -> Counts:
     tallied, afresh = blocks(r.start, r.end, reply_by)
     funder = EVERYONE if scope.funder_id is None else scope.funder_id
     result = _tallied(tallied, funder, scope, reply_by) if tallied else Counts()
-    for start, end in afresh:
-        days = replace(scope, date_range=replace(r, start=start, end=end))
-        result.add(report_queries.count_all(days, reply_by))
+    held = _days_held()
+    for days in afresh:
+        result.add(_count(days, scope, reply_by, held))
     return result
+
+
+def _days_held() -> Days | None:
+    """The first and last day any request was received (two index probes):
+    a block outside them is known to count nothing without being counted."""
+    first, last = db.session.execute(
+        select(func.min(HelpRequest.created_on), func.max(HelpRequest.created_on))
+    ).one()
+    return None if first is None else (first, last)
+
+
+def _count(days: Days, scope: Scope, reply_by: date, held: Days | None) -> Counts:
+    """The counts of ``days`` afresh from the requests."""
+    if held is None or days[1] < held[0] or days[0] > held[1]:
+        return Counts()
+    within = replace(scope, date_range=replace(scope.date_range, start=days[0], end=days[1]))
+    return report_queries.count_all(within, reply_by)
+
+
+def _versions(months) -> dict[str, int]:
+    query = select(ReportMonth.month, ReportMonth.version).where(ReportMonth.month.in_(months))
+    return dict(db.session.execute(query).all())
 
 
 def _tallied(tallied: list[Days], funder: int, scope: Scope, reply_by: date) -> Counts:
     keys = {block_key(block): block for block in tallied}
-    months = {key[:7] for key in keys}
-    current = dict(
-        db.session.execute(
-            select(ReportMonth.month, ReportMonth.version).where(ReportMonth.month.in_(months))
-        ).all()
-    )
+    current = _versions({key[:7] for key in keys})
     taken = dict(
         db.session.execute(
             select(ReportTallied.block, ReportTallied.version).where(
@@ -164,54 +182,56 @@ def _tallied(tallied: list[Days], funder: int, scope: Scope, reply_by: date) -> 
         .group_by(ReportTally.figure, ReportTally.key)
     )
     result = from_rows(db.session.execute(query)) if fresh else Counts()
-    for key, block in keys.items():
-        if key not in fresh:
-            result.add(_tally(block, funder, scope, reply_by))
+    stale = {key: block for key, block in keys.items() if key not in fresh}
+    if stale:
+        result.add(_tally(stale, funder, scope, reply_by))
     return result
 
 
-def _tally(block: Days, funder: int, scope: Scope, reply_by: date) -> Counts:
-    """Count ``block`` afresh and keep its tallies, marked with the version of
-    its month read *before* counting: a write while counting raises the
-    version past it, so such tallies are never used. Keeping them is a saving
-    only: if it fails (two reports tallying the same block at once), the
+def _tally(stale: dict[str, Days], funder: int, scope: Scope, reply_by: date) -> Counts:
+    """Count the ``stale`` blocks afresh and keep their tallies, each marked
+    with its month's version read *before* counting: a write while counting
+    raises the version past it, so such tallies are never used. Two commits
+    whatever the number of blocks. Keeping them is a saving only: if it fails
+    (two reports tallying the same block at once, a busy database), the
     counts are still returned."""
-    key = block_key(block)
-    _ensure_month(key[:7])
-    version = db.session.execute(
-        select(ReportMonth.version).where(ReportMonth.month == key[:7])
-    ).scalar()
-    days = replace(scope, date_range=replace(scope.date_range, start=block[0], end=block[1]))
-    counted = report_queries.count_all(days, reply_by)
-    if version is None:  # the version row could not be written (the database is busy)
-        return counted
+    _ensure_months({key[:7] for key in stale})
+    versions = _versions({key[:7] for key in stale})
+    held = _days_held()
+    counted = {key: _count(block, scope, reply_by, held) for key, block in stale.items()}
+    kept = [key for key in stale if key[:7] in versions]  # the others' rows could not be written
     try:
-        where = (ReportTally.block == key, ReportTally.funder_id == funder)
-        db.session.execute(delete(ReportTally).where(*where))
+        for table in (ReportTally, ReportTallied):
+            db.session.execute(
+                delete(table).where(table.funder_id == funder, table.block.in_(kept))
+            )
         rows = [
             {"block": key, "funder_id": funder, "figure": f, "key": k, "n": n}
-            for f, k, n in to_rows(counted)
+            for key in kept
+            for f, k, n in to_rows(counted[key])
         ]
         if rows:
             db.session.execute(insert(ReportTally), rows)
-        db.session.execute(
-            delete(ReportTallied).where(
-                ReportTallied.block == key, ReportTallied.funder_id == funder
-            )
+        db.session.add_all(
+            ReportTallied(block=key, funder_id=funder, version=versions[key[:7]]) for key in kept
         )
-        db.session.add(ReportTallied(block=key, funder_id=funder, version=version))
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()
-    return counted
+    total = Counts()
+    for block_counts in counted.values():
+        total.add(block_counts)
+    return total
 
 
-def _ensure_month(key: str) -> None:
-    """The month's version row, committed before counting so that every
-    write from now on raises it (a month without one is never bumped)."""
-    if db.session.get(ReportMonth, key) is None:
-        try:
-            db.session.add(ReportMonth(month=key, version=0))
-            db.session.commit()
-        except SQLAlchemyError:  # another report added it first
-            db.session.rollback()
+def _ensure_months(months: set[str]) -> None:
+    """The months' version rows, committed before counting so that every
+    write from then on raises them (a month without one is never raised)."""
+    missing = months - _versions(months).keys()
+    if not missing:
+        return
+    try:
+        db.session.add_all(ReportMonth(month=month, version=0) for month in sorted(missing))
+        db.session.commit()
+    except SQLAlchemyError:  # another report added one first: versions are read again
+        db.session.rollback()

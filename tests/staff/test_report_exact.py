@@ -564,7 +564,25 @@ def test_tallies_that_cannot_be_kept_still_give_the_counts(app, world, monkeypat
 
 
 def test_a_month_whose_version_row_cannot_be_written_is_counted_not_kept(app, world, monkeypatch):
-    monkeypatch.setattr(report_tallies, "_ensure_month", lambda key: None)
+    monkeypatch.setattr(report_tallies, "_ensure_months", lambda months: None)
     with app.app_context():
         assert_exact(Scope(YEAR_END))
         assert db.session.execute(select(ReportTallied.block)).scalars().all() == []
+
+
+def test_blocks_before_the_first_request_are_kept_empty_without_counting(
+    app, make_request, monkeypatch
+):
+    """A year with requests in January only: the empty months cost no count,
+    and a request stored later in one of them is still counted."""
+    make_request(created_at=datetime(2026, 1, 10, 12))
+    year = Scope(DateRange(date(2025, 3, 1), date(2026, 2, 28), Period.MONTH))
+    afresh = counted_afresh(monkeypatch)
+    with app.app_context():
+        assert fast(year, TODAY)["total"] == 1
+    assert afresh == [JANUARY]  # February's blocks and the edge are after the last request
+    make_request(created_at=datetime(2025, 6, 15, 12))  # an import into an empty month
+    afresh.clear()
+    with app.app_context():
+        assert fast(year, TODAY)["total"] == 2
+    assert afresh == [(date(2025, 6, 1), date(2025, 6, 30))]
