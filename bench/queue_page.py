@@ -1,6 +1,6 @@
 """Measure the staff queue page at scale.
 
-Fills a database with N ``seed-demo`` requests (default 100,000; intake.demo),
+Fills a database with N ``seed-demo`` requests (default 100,000; intake.ops.demo),
 then times the queue page through the
 Flask test client, logged in, for several pages and every filter, and prints
 median and 95th percentile latency and the median CPU time per request.
@@ -21,9 +21,9 @@ import sqlalchemy as sa
 
 from intake import create_app
 from intake.db import db
-from intake.demo import seed_demo
 from intake.models import HelpRequest, StaffUser
-from intake.staff.sessions import login_manager
+from intake.ops.demo import seed_demo
+from intake.staff.accounts.sessions import login_manager
 
 BENCH_KEYS = {
     "SECRET_KEY": "bench-secret-key",
@@ -33,7 +33,7 @@ BENCH_KEYS = {
 
 
 def generate(app, n: int) -> None:
-    """``seed-demo``'s requests (intake.demo), then fresh planner statistics (and,
+    """``seed-demo``'s requests (intake.ops.demo), then fresh planner statistics (and,
     on PostgreSQL, the visibility map that lets counts use index-only scans), as
     autovacuum would provide in production."""
     with app.app_context():
@@ -83,7 +83,7 @@ def logged_in_client(app, user_id: int):
 
 def deep_cursor(app, position: int, **where) -> str:
     """The cursor of the row at ``position`` in queue order (as a "next" link has it)."""
-    from intake.staff.casework import QUEUE_ORDER, Cursor
+    from intake.staff.cases.casework import QUEUE_ORDER, Cursor
 
     with app.app_context():
         query = sa.select(HelpRequest).order_by(*QUEUE_ORDER)

@@ -232,7 +232,7 @@ def session_cookie(response) -> str:
 
 def staff_login(base: str) -> str:
     """Log the benchmark reviewer in through /staff/login; returns the Cookie header."""
-    from intake.staff import second_factor
+    from intake.staff.accounts import second_factor
 
     form = get(base + "/staff/login")
     cookie = session_cookie(form)
@@ -274,7 +274,7 @@ def build_seed(uri: str, count: int) -> None:
     from intake import create_app
     from intake.db import db
     from intake.models import StaffUser
-    from intake.staff import passwords
+    from intake.staff.accounts import passwords
 
     app = create_app(
         {

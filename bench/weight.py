@@ -68,7 +68,7 @@ def main() -> int:
 
 def bench_partner(app) -> str:
     """A registered partner, so that the framed pages answer (not their 404)."""
-    from intake.staff.partners import create_partner
+    from intake.staff.admin.partners import create_partner
 
     with app.app_context():
         return create_partner("Bench partner", ["https://press.example.org"]).key

@@ -9,26 +9,27 @@ from pathlib import Path
 from flask import Flask
 
 from intake import (
-    backup,
     crypto,
     db,
-    demo,
-    digest,
     errors,
     hardening,
     health,
     input_hygiene,
-    keys,
     limits,
     locales,
     logs,
-    outbox,
-    retention,
+    models,  # noqa: F401  (registers every table on the metadata)
     safe_html,
     settings,
     staff,
 )
-from intake.public import choice_lists, embed, help_requests, press, releases, screening, status
+from intake.cases import choice_lists, help_requests, retention
+from intake.letters import delivery  # noqa: F401  (registers letters with the outbox)
+from intake.mail import critical, digest, outbox  # noqa: F401  (critical registers its mail)
+from intake.ops import backup, demo, keys
+from intake.public import embed, press, releases
+from intake.public.screening import views as screening
+from intake.public.status import views as status
 from intake.staff import roles
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -64,8 +64,6 @@ def migration_commands(directory, x_arg):
 
 
 def init_app(app: Flask) -> None:
-    from intake import models  # noqa: F401  (register every table on the metadata)
-
     _bound_connect_wait(app)
     db.init_app(app)
     app.cli.add_command(migration_commands)

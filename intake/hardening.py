@@ -17,7 +17,7 @@ from werkzeug.exceptions import NotImplemented as MethodNotImplemented
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from intake.public.form_tokens import cross_site_refusal, own_origin
+from intake.form_tokens import cross_site_refusal, own_origin
 
 
 class SameOriginCSRF(CSRFProtect):

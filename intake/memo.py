@@ -1,7 +1,7 @@
 """Values kept for a few seconds in each process: the one time-limited cache.
 
 Public pages (``intake.public.page_cache``) and the queue's whole-table counts
-(``intake.staff.casework``) both cost more to compute than to keep; each keeps
+(``intake.staff.cases.casework``) both cost more to compute than to keep; each keeps
 its values in its own named store on the app, so tests with separate apps do not
 share them. Other processes compute their own: a change shows there within the
 store's seconds.

@@ -22,7 +22,7 @@ SECRET_KEY = None
 # the HMAC key of the duplicate lookups (intake.crypto). None: as SECRET_KEY.
 ENCRYPTION_KEYS = None
 LOOKUP_KEY = None
-# The HMAC key of the conflict-of-interest index (intake.conflicts). None: as
+# The HMAC key of the conflict-of-interest index (intake.cases.conflicts). None: as
 # LOOKUP_KEY. Set it to rotate LOOKUP_KEY without losing conflicts with purged
 # requests (their entries cannot be hashed again: nothing of them remains).
 CONFLICT_KEY = None
@@ -135,7 +135,7 @@ STATUS_REFERENCE_RATE_LIMIT = "10 per hour"
 HELPLINE_PHONE = None  # e.g. "+1 212 555 0100"
 HELPLINE_HOURS = None  # e.g. "Monday to Friday, 9 am to 5 pm Eastern Time"
 # When staff reply, in working days: "what happens next" on the confirmation. A
-# request nobody has reached within them is overdue (intake.staff.outreach).
+# request nobody has reached within them is overdue (intake.staff.followup.outreach).
 REPLY_WITHIN_DAYS = 5
 # The office's calendar (intake.working_days): its time zone (an IANA name), and
 # the dates it is closed besides weekends, e.g. ["2026-12-25"] or

@@ -155,8 +155,8 @@ def make_request(app):
     from datetime import timedelta
 
     from intake import crypto
+    from intake.cases.contact import lookup_hashes
     from intake.models import HelpRequest
-    from intake.phone_email import lookup_hashes
     from intake.timeutil import utcnow
 
     crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -215,7 +215,7 @@ def make_staff(app):
     ``user.password``) and a TOTP secret (``user.totp_secret``), or an invited,
     not yet enrolled one. Returns the detached StaffUser."""
     from intake.models import StaffUser
-    from intake.staff import passwords, second_factor
+    from intake.staff.accounts import passwords, second_factor
 
     counter = iter(range(1, 10_000))
 

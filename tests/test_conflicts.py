@@ -6,11 +6,12 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select, text
 
-from intake import conflicts, crypto, timeutil
-from intake.conflicts import ConflictError
+from intake import crypto, timeutil
+from intake.cases import conflicts
+from intake.cases.conflicts import ConflictError
+from intake.cases.retention import purge
 from intake.db import db
 from intake.models import AdverseParty, ConflictKey, HelpRequest, StaffUser
-from intake.retention import purge
 from tests.support.apps import raw_engine
 from tests.support.form import marked_answers, submit_help
 

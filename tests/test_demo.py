@@ -6,14 +6,16 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from intake import crypto, facts, phone_email, rules
+from intake import crypto, rules
+from intake.cases import choice_lists
+from intake.cases import contact as phone_email
+from intake.cases import stored_facts as facts
+from intake.cases.help_requests import thresholds_from
 from intake.db import db
-from intake.demo import KEY_PREFIX
 from intake.models import HelpRequest
-from intake.public import choice_lists
-from intake.public.help_requests import thresholds_from
+from intake.ops.demo import KEY_PREFIX
 from intake.rules import CLAIM_TYPES, Answers, PartialDate, Urgency, assess
-from intake.staff.casework import find_duplicates
+from intake.staff.cases.casework import find_duplicates
 
 
 def _requests(app) -> list[HelpRequest]:
@@ -83,7 +85,7 @@ def test_seed_demo_stores_what_the_form_would(app, runner):
             stored = facts.to_rules(facts.loads(row.facts))
             again = assess(answers, row.created_at.date(), thresholds, facts=stored)
             assert row.screen == again.screen.value
-            # Urgency is today's, from the stored facts (intake.live_urgency).
+            # Urgency is today's, from the stored facts (intake.cases.live_urgency).
             band, _reasons = rules.urgency(
                 facts.to_rules(facts.loads(row.facts)), date.today(), thresholds
             )

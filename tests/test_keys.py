@@ -10,8 +10,8 @@ from sqlalchemy import Column, Integer, MetaData, Table, func, select, text
 
 from intake.crypto import Encrypted, KeyUnavailable
 from intake.db import db
-from intake.keys import encrypted_columns
 from intake.models import HelpRequest, Note, StaffUser, StatusChange
+from intake.ops.keys import encrypted_columns
 from tests.support.apps import raw_engine
 from tests.support.form import marked_answers, personal_values, submit_help
 
@@ -111,7 +111,7 @@ def test_encrypted_columns_are_found_by_type_including_future_tables():
 
 
 def duplicates_of(app, request) -> list[str]:
-    from intake.staff.casework import find_duplicates
+    from intake.staff.cases.casework import find_duplicates
 
     with app.app_context():
         found = find_duplicates(db.session.get(HelpRequest, request.id))

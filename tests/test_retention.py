@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import Column, ForeignKey, Integer, Table, func, select, text
 
 from intake import timeutil
+from intake.cases.retention import purge
 from intake.db import db
 from intake.models import AuditEvent, HelpRequest, OutgoingMail, StaffUser
 from intake.models.help_request import CLOSED_STATUSES
-from intake.retention import purge
-from intake.staff import casework
+from intake.staff.cases import casework
 
 NOW = datetime(2027, 6, 1, 9, 30)
 

@@ -4,7 +4,7 @@ An admin defines a funder with the dates its grant runs and what it covers
 (states, relief sought, languages; an empty list covers every value). A request
 counts for each funder whose coverage and dates it falls in on the day it was
 sent; the links are kept in ``request_funder`` and recomputed, in one statement
-per funder, when a funder changes (``intake.funding``).
+per funder, when a funder changes (``intake.cases.funding``).
 """
 
 from datetime import date, datetime

@@ -7,7 +7,7 @@ found through keyed hashes of the normalised phone and email.
 Urgency follows the calendar without a scheduled job: the rules give the days
 on which a request's band changes (``urgency_steps``), stored plain; every read
 of the queue first brings ``urgency_rank`` up to date for the rows whose
-``urgency_changes_on`` has come (``intake.live_urgency``), so the queue keeps
+``urgency_changes_on`` has come (``intake.cases.live_urgency``), so the queue keeps
 ordering on its index. SECURITY.md says what these plain dates reveal.
 """
 
@@ -34,7 +34,7 @@ class Status(StrEnum):
     REFERRED = "referred"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
-    # Closed after the configured failed attempts (intake.staff.outreach).
+    # Closed after the configured failed attempts (intake.staff.followup.outreach).
     COULD_NOT_REACH = "could_not_reach"
 
     @property
@@ -122,7 +122,7 @@ def _hours(context, end: str) -> int | None:
 
 def _created_on(context) -> date:
     """The default of ``created_on``: the day of the row's ``created_at`` (bulk
-    inserts such as ``intake.demo`` give both; see also ``_keep_created_on``)."""
+    inserts such as ``intake.ops.demo`` give both; see also ``_keep_created_on``)."""
     created = context.get_current_parameters().get("created_at") or column_now()
     return created.date()
 
@@ -158,7 +158,7 @@ class HelpRequest(db.Model):
     # it is closed, cleared when it is reopened (the history keeps the old ones).
     disposition: Mapped[str | None] = mapped_column(String(32))
     closed_at: Mapped[datetime | None]
-    # When staff first tried to reach the person (intake.staff.outreach sets it
+    # When staff first tried to reach the person (intake.staff.followup.outreach sets it
     # with the first contact attempt): the reports' "time to first contact"
     # reads it from the report index instead of joining every attempt.
     first_contact_at: Mapped[datetime | None]
@@ -221,7 +221,7 @@ class HelpRequest(db.Model):
     # Consent, asked as its own question, to share the request with another legal
     # organisation that could help (the privacy notice promises nothing more).
     share_consent: Mapped[bool] = mapped_column(default=False)
-    # Staff have reached the person or left them a message (intake.staff.outreach):
+    # Staff have reached the person or left them a message (intake.staff.followup.outreach):
     # the promised reply is kept. Part of the queue's order: within an urgency
     # band, people nobody has reached yet come first, oldest (so overdue) first.
     contacted: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -252,11 +252,11 @@ class HelpRequest(db.Model):
     # The facts the law turns on (dates of birth, orders, interviews, status,
     # fear and harm; the helper's name and contact; the A-number), as one
     # encrypted JSON object: one decryption per case page, and a new fact needs
-    # no migration. Keys: intake.facts.FACT_KEYS.
+    # no migration. Keys: intake.cases.stored_facts.FACT_KEYS.
     facts: Mapped[str | None] = mapped_column(Encrypted)
 
     # HMAC of the reference and the status code shown once on the confirmation
-    # (intake.public.status_codes): the code itself is never stored.
+    # (intake.cases.status_codes): the code itself is never stored.
     status_code_hash: Mapped[str | None] = mapped_column(String(64))
 
     # Keyed hashes (HMAC) of the normalised phone and email, for duplicates.
@@ -265,7 +265,7 @@ class HelpRequest(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
-        # The queue (intake.staff.casework): each index is in queue order after
+        # The queue (intake.staff.cases.casework): each index is in queue order after
         # what a view fixes, so a page reads its rows in order and stops. One
         # status...
         Index("ix_help_request_queue", "status", "urgency_rank", "contacted", "created_at", "id"),

@@ -1,4 +1,4 @@
-"""A letter sent to an applicant (intake.letters): its text as sent, encrypted."""
+"""A letter sent to an applicant (intake.letters.drafts): its text as sent, encrypted."""
 
 from datetime import datetime
 
@@ -17,7 +17,7 @@ class Letter(db.Model):
     request_id: Mapped[int] = mapped_column(
         ForeignKey("help_request.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(20))  # intake.letters.KINDS
+    kind: Mapped[str] = mapped_column(String(20))  # intake.letters.drafts.KINDS
     language: Mapped[str] = mapped_column(String(10))  # the catalogue it was drafted in
     sent_at: Mapped[datetime] = mapped_column(default=column_now)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
@@ -29,14 +29,16 @@ class Letter(db.Model):
 
 class LetterTemplate(db.Model):
     """An editor's wording of one letter in one language, replacing the
-    catalogued one (intake.letters). Organisation text, not personal data."""
+    catalogued one (intake.letters.drafts). Organisation text, not personal data."""
 
     __tablename__ = "letter_template"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(10))
-    body: Mapped[str] = mapped_column(Text)  # with {placeholders}: intake.letters.PLACEHOLDERS
+    body: Mapped[str] = mapped_column(
+        Text
+    )  # with {placeholders}: intake.letters.drafts.PLACEHOLDERS
     updated_at: Mapped[datetime] = mapped_column(default=column_now, onupdate=column_now)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
 

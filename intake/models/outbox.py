@@ -3,7 +3,7 @@ was sent or given up.
 
 A row holds no address, no text and no link to a request: only the kind of
 message and its delivery state. The message is rebuilt from ``kind`` and the
-configuration when it is sent (``intake.notify``), so nothing personal is stored
+configuration when it is sent (``intake.mail.critical``), so nothing personal is stored
 here and retention has nothing to follow from it.
 """
 

@@ -41,7 +41,7 @@ class Disposition(StrEnum):
             return Status(self.value)
         if self is Disposition.NOT_REACHED:
             # Its own status, allowed only after the configured failed attempts
-            # (intake.staff.outreach).
+            # (intake.staff.followup.outreach).
             return Status.COULD_NOT_REACH
         # A duplicate closes a request the office did not take, as a decline
         # does; the disposition keeps the real reason apart.

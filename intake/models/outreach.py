@@ -2,7 +2,7 @@
 staff book with them.
 
 Notes and override reasons are encrypted: staff write them about a person.
-Channel, outcome and state are plain codes (intake.staff.outreach), so reports and the
+Channel, outcome and state are plain codes (intake.staff.followup.outreach), so reports and the
 overdue rule read them without decrypting anything.
 """
 

@@ -27,7 +27,7 @@ class Partner(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     key: Mapped[str] = mapped_column(String(32), unique=True, default=new_partner_key)
     # Normalised origins ("https://press.example.org"), separated by one space;
-    # written only through intake.staff.partners, which validates every one.
+    # written only through intake.staff.admin.partners, which validates every one.
     origins: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=column_now)

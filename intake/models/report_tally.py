@@ -9,7 +9,7 @@ only a few days afresh.
 A tally is only ever used while it matches its month's ``version``. The
 database itself raises that version on every write that can change a count —
 a request received, closed, reopened, re-screened, its urgency refreshed (the
-bulk UPDATEs of ``intake.live_urgency`` included), a funder link, an outcome,
+bulk UPDATEs of ``intake.cases.live_urgency`` included), a funder link, an outcome,
 a referral, a deletion — through the triggers below, so no code path can forget
 to, and a month written while it was being tallied is tallied again the next
 time. A month that has never been tallied has no ``report_month`` row, so the

@@ -53,8 +53,9 @@ from intake.limits import limiter
 from intake.locales import public_route
 from intake.models import Partner
 from intake.origins import InvalidOrigin, normalise_origin
-from intake.public import screening, status
 from intake.public.press import absolute_url, release_by_slug
+from intake.public.screening import views as screening
+from intake.public.status import views as status
 
 bp = Blueprint("embed", __name__)
 # GET pages, and the framed form, which (like /help) is protected by its signed
@@ -99,7 +100,7 @@ def active_partner(key: str | None) -> FramingPartner | None:
     """The active partner with this key. Each process remembers the partners it
     has seen, for one case only: a framed form step POSTed while the database is
     out of reach still answers inside the partner's frame (503 with the visitor's
-    answers, from intake.public.screening) rather than with a page the browser refuses
+    answers, from intake.public.screening.views) rather than with a page the browser refuses
     to frame, which would lose them. With the database up, the registry decides."""
     if not key or len(key) > 32:
         return None
@@ -150,7 +151,7 @@ def resolve_framing():
     if key is not None:
         g.partner = active_partner(key)
         if g.partner is None:
-            return render_template("embed/unavailable.html"), 404
+            return render_template("public/embed/unavailable.html"), 404
         g.frame_ancestors = list(g.partner.origin_list)
         if not g.in_frame:
             g.unregistered_host = unregistered_referrer(g.frame_ancestors)
@@ -163,9 +164,9 @@ def resolve_framing():
             # preview before registration): rather than a refused, empty frame,
             # that site (only it) may frame a notice that says what to do.
             g.frame_ancestors = [host]
-            return render_template("embed/unregistered.html", host=host)
+            return render_template("public/embed/unregistered.html", host=host)
     else:
-        return render_template("embed/unavailable.html"), 404
+        return render_template("public/embed/unavailable.html"), 404
     return None
 
 
@@ -231,7 +232,7 @@ def cta():
         # the form opens in a new tab on our own site.
         form_href, new_tab = url_for("screening.form", **_source_args(source)), True
     return render_template(
-        "embed/cta.html",
+        "public/embed/cta.html",
         source=source,
         form_href=form_href,
         form_in_new_tab=new_tab,
@@ -259,7 +260,7 @@ def leave():
 
 # The screening form, framed: the same views and templates as /help (its steps
 # post to these twins, with the partner key, and render in the embed layout).
-# A submission made here records the partner (intake.public.screening reads g.partner).
+# A submission made here records the partner (intake.public.screening.views reads g.partner).
 
 
 @public_route(bp, "/embed/help", endpoint="help", methods=["GET", "POST"])
@@ -307,7 +308,7 @@ def step_url(step: str, **values) -> str:
 
 
 def page_layout() -> str:
-    return "embed/_layout.html" if framed() else "base.html"
+    return "public/embed/_layout.html" if framed() else "base.html"
 
 
 def leave_frame() -> Markup:
@@ -336,8 +337,8 @@ def snippets(partner: Partner, language: str) -> dict[str, str]:
     }
     with force_locale(language):
         return {
-            "script": render_template("embed/snippet_script.html", **values).strip(),
-            "iframe": render_template("embed/snippet_iframe.html", **values).strip(),
+            "script": render_template("public/embed/snippet_script.html", **values).strip(),
+            "iframe": render_template("public/embed/snippet_iframe.html", **values).strip(),
         }
 
 
@@ -361,7 +362,7 @@ def oembed():
     height = _bounded(request.args.get("maxheight"), OEMBED_HEIGHT)
     with force_locale(language):
         html = render_template(
-            "embed/oembed.html",
+            "public/embed/oembed.html",
             help_url=absolute_url("screening.form", lang=language, **_source_args(source)),
             card_url=absolute_url("embed.cta", lang=language, oembed="1", **_source_args(source)),
             width=width,

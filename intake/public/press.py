@@ -72,7 +72,7 @@ def index():
         error_out=True,
     )
     return render_template(
-        "press/index.html", releases=releases, canonical=absolute_url("press.index")
+        "public/press/index.html", releases=releases, canonical=absolute_url("press.index")
     )
 
 
@@ -85,7 +85,7 @@ def _render_release(slug: str) -> str:
     item = release_by_slug(slug)  # 404 is raised, so never cached
     canonical = absolute_url("press.release", slug=item.slug)
     return render_template(
-        "press/release.html",
+        "public/press/release.html",
         release=item,
         canonical=canonical,
         description=summary(item.body_html),

@@ -16,23 +16,18 @@ from flask import Blueprint, Flask, abort, flash, redirect, request, session, ur
 from flask_login import current_user
 
 from intake import timeutil
-from intake.staff import (
-    audit_log,
-    directory,
-    editorial,
-    export,
-    followup,
-    funders,
-    letter_templates,
-    letters,
-    login,
-    partners,
-    reports,
-    triage,
-    users,
-)
+from intake.staff import reports
+from intake.staff.accounts import login, users
+from intake.staff.accounts.sessions import end_session, login_manager, session_expired
+from intake.staff.admin import audit_log, funders, partners
+from intake.staff.cases import export
+from intake.staff.cases import views as triage
+from intake.staff.followup import directory
+from intake.staff.followup import views as followup
+from intake.staff.letters import templates as letter_templates
+from intake.staff.letters import views as letters
+from intake.staff.releases import views as editorial
 from intake.staff.roles import can
-from intake.staff.sessions import end_session, login_manager, session_expired
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 

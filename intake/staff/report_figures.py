@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from intake import age_bands, timeutil
+from intake.cases import choice_lists
 from intake.models import Outcome
 from intake.models.outcome import DISPOSITION_LABELS, OUTCOME_LABELS
-from intake.public import choice_lists
 from intake.rules import CLAIM_TYPES, Urgency
 from intake.staff import report_queries, report_tallies
-from intake.staff.casework import SCREEN_LABELS, URGENCY_LABELS
-from intake.staff.referrals import OUTCOMES as REFERRAL_OUTCOMES
+from intake.staff.cases.casework import SCREEN_LABELS, URGENCY_LABELS
+from intake.staff.followup.referrals import OUTCOMES as REFERRAL_OUTCOMES
 from intake.staff.report_queries import AWAITING, CLOSED_UNRECORDED, Kind, Scope
 from intake.staff.reporting import (
     Cell,

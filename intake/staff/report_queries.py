@@ -246,7 +246,7 @@ BREAKDOWNS = {
     "age_band": HelpRequest.age_band,
 }
 # From receipt to closing, and to the first contact attempt whatever its outcome
-# (set by ``intake.staff.outreach.record_contact_attempt``).
+# (set by ``intake.staff.followup.outreach.record_contact_attempt``).
 DURATIONS = {
     "hours_to_close": HelpRequest.hours_to_close,
     "hours_to_first_contact": HelpRequest.hours_to_first_contact,

@@ -11,14 +11,14 @@ from dataclasses import replace
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup
 
-from intake import audit, memo, timeutil
+from intake import memo, timeutil
+from intake.cases import audit, choice_lists
+from intake.cases.funding import Coverage, all_funders
 from intake.db import db
-from intake.funding import Coverage, all_funders
 from intake.models import Funder
-from intake.public import choice_lists
 from intake.rules import CLAIM_LABELS
 from intake.staff import charts
-from intake.staff.export import csv_lines
+from intake.staff.cases.export import csv_lines
 from intake.staff.report_figures import (
     REFERRAL_LABELS,
     Report,

@@ -13,7 +13,8 @@ from flask_babel import force_locale, gettext
 
 from intake.db import db
 from intake.models import HelpRequest, Note, Partner, Release, StaffUser
-from intake.staff import accounts, casework
+from intake.staff.accounts import operations as accounts
+from intake.staff.cases import casework
 from tests.support.attack_payloads import FOREIGN_TARGETS, FORGED_FIELDS, HEADER_INJECTION
 from tests.support.attack_world import OWN, VALID, snapshot
 from tests.support.form import VALID as ANSWERS

@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from intake import timeutil
+from intake.cases.help_requests import format_reference
 from intake.db import db
 from intake.models import HelpRequest
 from intake.public import embed
-from intake.public.help_requests import format_reference
 from tests.support.a11y import assert_no_axe_violations
 from tests.support.browser import REFERENCE, fill_with_pointer
 

@@ -11,11 +11,12 @@ from datetime import date, datetime
 import pytest
 
 from intake import timeutil
+from intake.cases.help_requests import format_reference
 from intake.db import db
 from intake.models import Callback, ContactAttempt, HelpRequest, Referral, StaffUser
-from intake.public.help_requests import format_reference
-from intake.staff import referrals, second_factor
-from intake.staff.referrals import OrganisationFields
+from intake.staff.accounts import second_factor
+from intake.staff.followup import referrals
+from intake.staff.followup.referrals import OrganisationFields
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from intake.db import db
-from intake.demo import seed_demo
 from intake.models import Funder
+from intake.ops.demo import seed_demo
 from tests.support.a11y import assert_accessible
 from tests.support.browser import browser_login
 

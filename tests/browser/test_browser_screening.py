@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from intake import timeutil
-from intake.public.help_requests import format_reference
+from intake.cases.help_requests import format_reference
 from tests.support.a11y import assert_no_axe_violations
 from tests.support.browser import (
     REFERENCE,
@@ -184,7 +184,7 @@ def test_a_double_click_on_send_makes_one_request(page, app, monkeypatch):
     server), so both reach the server and race; one row, one reference."""
     import time
 
-    from intake.public import screening
+    from intake.public.screening import views as screening
 
     real_create = screening.create_request
     running = []

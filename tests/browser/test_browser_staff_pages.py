@@ -13,10 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from intake import conflicts, demo, timeutil
+from intake import timeutil
+from intake.cases import conflicts
 from intake.db import db
 from intake.models import Funder, HelpRequest, Letter, Release, StaffUser
-from intake.staff import accounts, casework, outreach, referrals
+from intake.ops import demo
+from intake.staff.accounts import operations as accounts
+from intake.staff.cases import casework
+from intake.staff.followup import outreach, referrals
 from tests.support.a11y import report, violations
 from tests.support.staff import STAFF_PASSWORD, next_totp_code, post_login
 

@@ -3,8 +3,8 @@ accessible, and inside a partner's frame with third-party cookies blocked."""
 
 import pytest
 
-from intake.public import status_codes
-from intake.public.help_requests import format_reference
+from intake.cases import status_codes
+from intake.cases.help_requests import format_reference
 from tests.support.a11y import assert_accessible
 from tests.support.browser import browser_login
 
@@ -135,7 +135,7 @@ def case_with_deadline(app, make_request):
     """A Spanish request whose rules-computed filing deadline is on the case."""
     from datetime import date
 
-    from intake import letters
+    from intake.letters import drafts as letters
 
     reference = "S9QM4XPD2H"
     with app.app_context():

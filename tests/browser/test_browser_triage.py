@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from intake.cases.help_requests import format_reference
 from intake.db import db
 from intake.models import AuditEvent, HelpRequest
-from intake.public.help_requests import format_reference
 from intake.timeutil import utcnow
 from tests.support.browser import assert_focused, browser_login
 

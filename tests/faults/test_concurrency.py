@@ -67,7 +67,7 @@ def add_staff(uri: str, count: int) -> list[dict]:
     """Reviewers (they may assign) with a password and a second factor."""
     from intake.db import db
     from intake.models import StaffUser
-    from intake.staff import passwords, second_factor
+    from intake.staff.accounts import passwords, second_factor
     from tests.support.apps import make_test_app
 
     app = make_test_app(uri, STAFF_ARGON2_PARAMETERS=CHEAP_ARGON2)
@@ -112,7 +112,7 @@ class StaffBrowser:
         return response
 
     def log_in(self) -> None:
-        from intake.staff import second_factor
+        from intake.staff.accounts import second_factor
 
         form = self.send("GET", "/staff/login")
         done = self.send(

@@ -8,7 +8,7 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 
 from intake import timeutil
-from intake.public.help_requests import format_reference
+from intake.cases.help_requests import format_reference
 from tests.support.apps import make_test_app
 from tests.support.form import VALID, reference_in, requests_in, visible_words
 from tests.support.tokens import form_token

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from intake.public import embed
-from intake.staff.partners import check_page
+from intake.staff.admin.partners import check_page
 from tests.support.apps import make_test_app
 
 

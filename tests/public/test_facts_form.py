@@ -8,10 +8,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from intake import facts, timeutil
+from intake import timeutil
+from intake.cases import stored_facts as facts
+from intake.cases.help_requests import under_18
 from intake.db import db
-from intake.public.help_requests import under_18
-from intake.public.screening_form import HelpForm
+from intake.public.screening.form import HelpForm
 from intake.rules import PartialDate
 from tests.support.form import dated, form_with, store_answers
 

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from intake import facts, timeutil
+from intake import timeutil
+from intake.cases import stored_facts as facts
 from intake.db import db
 from intake.models import HelpRequest
 from tests.support.form import VALID, dated, submit_answers

@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 
 from intake import settings, timeutil
+from intake.cases import choice_lists
 from intake.db import db
 from intake.models import HelpRequest
-from intake.public import choice_lists
 from tests.support.form import VALID  # the same valid answers as the form's own tests
 from tests.support.tokens import form_token
 

@@ -3,9 +3,10 @@ per process (intake.public.page_cache); edits made through the app show at once.
 
 import sqlalchemy as sa
 
+from intake import form_tokens
 from intake.db import db
 from intake.models import Release
-from intake.public import form_tokens, page_cache
+from intake.public import page_cache
 from tests.support.tokens import FORM_TOKEN
 
 

@@ -10,10 +10,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from intake import crypto, timeutil
+from intake.cases.help_requests import format_reference
+from intake.cases.status_codes import CROCKFORD
 from intake.db import db
-from intake.public.help_requests import format_reference
-from intake.public.status_codes import CROCKFORD
-from intake.staff.casework import normalise_reference
+from intake.staff.cases.casework import normalise_reference
 from tests.support.apps import make_test_app, raw_engine
 from tests.support.form import VALID, reference_in, requests_in, visible_words
 from tests.support.tokens import form_token
@@ -530,7 +530,7 @@ def test_reference_format_and_normalisation():
 
 
 def test_contact_normal_forms():
-    from intake.phone_email import normalise_email, normalise_phone
+    from intake.cases.contact import normalise_email, normalise_phone
 
     assert normalise_phone(" +1 (212) 555-0100 ") == "2125550100"
     assert normalise_phone("1-212-555-0100") == "2125550100"

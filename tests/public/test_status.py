@@ -6,10 +6,10 @@ import time
 import pytest
 from sqlalchemy import select, text
 
+from intake.cases import status_codes
+from intake.cases.help_requests import format_reference
 from intake.db import db
 from intake.models import AuditEvent, Referral, ReferralOrganisation
-from intake.public import status_codes
-from intake.public.help_requests import format_reference
 from tests.support.apps import empty_tables, make_test_app, stored_words
 from tests.support.attack_payloads import XSS, assert_inert, shown_as_text
 from tests.support.form import (

@@ -14,7 +14,8 @@ import pytest
 
 from intake.db import db
 from intake.models import Funder, HelpRequest, Letter, Release, StaffUser
-from intake.staff import accounts, outreach, referrals
+from intake.staff.accounts import operations as accounts
+from intake.staff.followup import outreach, referrals
 from tests.support.tokens import csrf_token
 
 ROLES = ("anonymous", "admin", "reviewer", "volunteer", "editor", "analyst")

@@ -9,7 +9,7 @@ import pytest
 
 from intake.db import db
 from intake.models import AuditEvent
-from intake.staff.export import neutralise
+from intake.staff.cases.export import neutralise
 
 FORMULAS = ["=cmd|' /C calc'!A1", "+1", "-2", "@SUM(1)", "\t=x", "\r=x", "  =1+1", " @x"]
 

@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from intake import conflicts, timeutil
+from intake import timeutil
+from intake.cases import conflicts
 from intake.db import db
 from intake.models import (
     AuditEvent,
@@ -20,8 +21,8 @@ from intake.models import (
     ReferralOrganisation,
     StaffUser,
 )
-from intake.staff import outreach, referrals
-from intake.staff.referrals import OrganisationFields
+from intake.staff.followup import outreach, referrals
+from intake.staff.followup.referrals import OrganisationFields
 from tests.support.tokens import csrf_token
 
 

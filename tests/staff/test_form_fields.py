@@ -4,8 +4,8 @@ form, public and staff; and the case page naming what the form stores as codes."
 import re
 from pathlib import Path
 
-from intake.public import choice_lists
-from intake.staff import accounts
+from intake.cases import choice_lists
+from intake.staff.accounts import operations as accounts
 from tests.support.tokens import csrf_token
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from intake import letters
 from intake.db import db
+from intake.letters import drafts as letters
 from intake.models import AuditEvent, LetterTemplate
 from tests.support.attack_payloads import XSS, assert_inert, shown_as_text
 from tests.support.form import visible_words

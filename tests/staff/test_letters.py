@@ -13,11 +13,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from intake import letter_pdf, letters, timeutil
+from intake import timeutil
+from intake.cases import status_codes
 from intake.db import db
+from intake.letters import drafts as letters
+from intake.letters import pdf as letter_pdf
+from intake.mail.outbox import deliver_due
 from intake.models import AuditEvent, HelpRequest, Letter, OutgoingMail, ReferralOrganisation
-from intake.outbox import deliver_due
-from intake.public import status_codes
 from tests.support.apps import stored_words
 from tests.support.attack_payloads import XSS, assert_inert, shown_as_text
 from tests.support.form import VALID, reference_in, status_code_in, visible_words
@@ -179,7 +181,7 @@ def pdf_text(pdf: bytes, tmp_path) -> str:
 def comparable(text: str, spaces: str = " ") -> str:
     """Text as compared with what pdftotext gives back: NFKC, which turns the
     lam-alef ligatures (one presentation-form character each, U+FEF5-U+FEFC,
-    see intake.letter_pdf) into the letters lam and alef; without the direction
+    see intake.letters.pdf) into the letters lam and alef; without the direction
     controls pdftotext wraps runs in (U+202A-U+202E, which also part words),
     the isolates the letter holds around left-to-right tokens (U+2066-U+2069) or
     the zero-width non-joiner Dari writes between some letters (it draws
@@ -235,7 +237,7 @@ def read_back_in_order(paragraph: str, got: str) -> bool:
 def left_to_right_words(paragraph: str) -> list[str]:
     """The left-to-right words of a paragraph, whole: a reference such as
     2664-4D7W (digits first, which after Arabic letters are Arabic numbers,
-    Unicode bidi rule W2) is isolated (intake.letter_direction), so it is drawn,
+    Unicode bidi rule W2) is isolated (intake.letters.direction), so it is drawn,
     and read back, as written."""
     return [
         word.strip(NEUTRAL_EDGES)
@@ -425,7 +427,7 @@ def test_payloads_typed_into_the_form_are_inert_in_the_letter_pdf_and_status_pag
 
 
 # A reference that starts with digits: inside an Arabic or Dari sentence the
-# bidi algorithm draws it "4D7W-2664" unless it is isolated (intake.letter_direction).
+# bidi algorithm draws it "4D7W-2664" unless it is isolated (intake.letters.direction).
 DIGITS_FIRST, DIGITS_FIRST_SHOWN, DIGITS_FIRST_CODE = "26644D7W", "2664-4D7W", "7QM4XPD2"
 ISOLATED = "\u2066" + DIGITS_FIRST_SHOWN + "\u2069"
 

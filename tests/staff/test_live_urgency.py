@@ -7,7 +7,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from intake import facts, live_urgency, timeutil
+from intake import timeutil
+from intake.cases import live_urgency
+from intake.cases import stored_facts as facts
 from intake.db import db
 from intake.models import HelpRequest
 from intake.rules import PartialDate
@@ -59,8 +61,8 @@ def test_hearing_80_days_out_rises_on_its_own(app, monkeypatch):
 
 def test_correcting_the_hearing_date_re_ranks_at_once_and_is_audited(app, make_staff):
     from intake.models import AuditEvent, StatusChange
-    from intake.staff import case_facts
-    from intake.staff.casework import CaseworkError
+    from intake.staff.cases import facts as case_facts
+    from intake.staff.cases.casework import CaseworkError
 
     staff = make_staff("reviewer")
     with app.app_context():
@@ -91,8 +93,8 @@ def test_correcting_the_hearing_date_re_ranks_at_once_and_is_audited(app, make_s
 
 
 def test_correcting_an_unknown_fact_or_a_stale_version_is_refused(app, make_staff):
-    from intake.staff import case_facts
-    from intake.staff.casework import CaseworkError, StaleCase
+    from intake.staff.cases import facts as case_facts
+    from intake.staff.cases.casework import CaseworkError, StaleCase
 
     staff = make_staff("reviewer")
     with app.app_context():
@@ -109,7 +111,7 @@ def test_correcting_an_unknown_fact_or_a_stale_version_is_refused(app, make_staf
 def test_urgency_set_by_hand_is_raised_by_the_rules_never_lowered(
     app, make_staff, monkeypatch, by_hand, at_the_high_step
 ):
-    from intake.staff import case_facts
+    from intake.staff.cases import facts as case_facts
 
     staff = make_staff("reviewer")
     hearing = TODAY + timedelta(days=80)
@@ -135,7 +137,7 @@ def test_urgency_set_by_hand_is_raised_by_the_rules_never_lowered(
 
 
 def test_case_page_facts_carry_reasons_and_sources(app):
-    from intake.staff import case_facts
+    from intake.staff.cases import facts as case_facts
 
     order = TODAY - timedelta(days=20)
     with app.app_context():
@@ -158,7 +160,7 @@ def test_case_page_facts_carry_reasons_and_sources(app):
 
 
 def test_digest_counts_per_band_without_personal_data(app, monkeypatch):
-    from intake import digest
+    from intake.mail import digest
 
     app.config["STAFF_NOTIFY_EMAIL"] = "team@org.example"
     hearing = TODAY + timedelta(days=5)
@@ -212,7 +214,7 @@ def test_a_correction_made_meanwhile_is_not_overwritten_by_the_refresh(app, monk
 
 
 def test_rose_marker_follows_what_this_staff_member_saw(app, make_staff, monkeypatch):
-    from intake import audit
+    from intake.cases import audit
 
     seen_by, other = make_staff("reviewer"), make_staff("reviewer")
     monkeypatch.setattr(timeutil, "utcnow", lambda: TODAY_NOON)
@@ -238,7 +240,7 @@ def test_rose_marker_follows_what_this_staff_member_saw(app, make_staff, monkeyp
 
 
 def test_send_digest_command_mails_once_a_day(app, runner, monkeypatch):
-    from intake import outbox
+    from intake.mail import outbox
 
     sent = []
     monkeypatch.setattr(outbox, "smtp_send", sent.append)
@@ -258,7 +260,7 @@ def test_send_digest_command_mails_once_a_day(app, runner, monkeypatch):
 def test_digest_counts_requests_that_became_critical_since_the_last_digest(app, monkeypatch):
     """A request that turns critical as its hearing comes near sends no mail then
     (only a request arriving critical does): the next digest counts it, once."""
-    from intake import digest
+    from intake.mail import digest
 
     app.config["STAFF_NOTIFY_EMAIL"] = "team@org.example"
 

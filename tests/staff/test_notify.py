@@ -15,8 +15,10 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from intake import notify, outbox, timeutil
+from intake import timeutil
 from intake.db import db
+from intake.mail import critical
+from intake.mail import outbox
 from intake.models import HelpRequest, OutgoingMail
 from tests.support.form import VALID, reference_in
 from tests.support.servers import LiveServer, free_port  # a free port: the mail server is down
@@ -92,7 +94,7 @@ def mail_rows(app) -> list[OutgoingMail]:
 def queue_mail(app, count=1) -> list[int]:
     """Queue ``count`` critical-request notifications as a submission does."""
     with app.app_context():
-        mails = [notify.queue_if_critical(HelpRequest(urgency="critical")) for _ in range(count)]
+        mails = [critical.queue_if_critical(HelpRequest(urgency="critical")) for _ in range(count)]
         db.session.commit()
         return [mail.id for mail in mails]
 
@@ -152,7 +154,7 @@ def test_no_email_for_requests_that_are_not_critical(mail_app, sink, clock):
     submit(app.test_client(), {**VALID, "arrival_year": "2026", "arrival_month": "3"}).close()
     with app.app_context():
         for urgency in ("high", "normal"):
-            assert notify.queue_if_critical(HelpRequest(urgency=urgency)) is None
+            assert critical.queue_if_critical(HelpRequest(urgency=urgency)) is None
     assert mail_rows(app) == []
     assert sink.messages == []
 

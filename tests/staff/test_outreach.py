@@ -7,8 +7,8 @@ import pytest
 from intake import timeutil
 from intake.db import db
 from intake.models import AuditEvent, ContactAttempt, HelpRequest, StaffUser
-from intake.staff import outreach
-from intake.staff.outreach import Attempt, OutreachError, UnreachedPolicy
+from intake.staff.followup import outreach
+from intake.staff.followup.outreach import Attempt, OutreachError, UnreachedPolicy
 
 DAY = datetime(2026, 12, 1, 15, 0)
 

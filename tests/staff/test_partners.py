@@ -7,7 +7,7 @@ import pytest
 from intake.db import db
 from intake.models import AuditEvent, Partner
 from intake.origins import InvalidOrigin, normalise_origin
-from intake.staff.partners import parse_origins
+from intake.staff.admin.partners import parse_origins
 from tests.support.apps import make_test_app
 from tests.support.tokens import csrf_token
 

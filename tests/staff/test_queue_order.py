@@ -1,6 +1,6 @@
 """The queue's order at band edges and the indexes that keep it fast.
 
-Urgency is applied when the queue is read (intake.live_urgency): a request whose
+Urgency is applied when the queue is read (intake.cases.live_urgency): a request whose
 band changes today must sort with its new band in every view, page after page,
 whichever index serves the view. Each view must also read its rows in queue
 order from an index (no sort of every open request; issue 14's speed bar)."""
@@ -13,7 +13,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event
 
-from intake import retention, timeutil
+from intake import timeutil
+from intake.cases import retention
 from intake.db import db
 from intake.timeutil import utcnow
 
@@ -61,7 +62,7 @@ VIEWS = [
 def test_a_band_that_changes_today_sorts_with_its_new_band_on_every_page(
     client, make_staff, login_as, make_request, monkeypatch, role, url
 ):
-    from intake.staff import casework
+    from intake.staff.cases import casework
 
     monkeypatch.setattr(casework, "PER_PAGE", 2)  # band edges fall across pages
     user = make_staff(role=role)

@@ -6,8 +6,8 @@ import pytest
 
 from intake.db import db
 from intake.models import AuditEvent, HelpRequest, Referral, ReferralOrganisation, StaffUser
-from intake.staff import referrals
-from intake.staff.referrals import CaseFacts, OrganisationFields, ReferralError
+from intake.staff.followup import referrals
+from intake.staff.followup.referrals import CaseFacts, OrganisationFields, ReferralError
 
 
 def org(name, **fields):

@@ -10,7 +10,7 @@ import pytest
 from intake import timeutil
 from intake.db import db
 from intake.models import HelpRequest, Referral, ReferralOrganisation, StaffUser
-from intake.staff import outreach
+from intake.staff.followup import outreach
 from intake.staff.report_figures import build_report
 from intake.staff.report_queries import Scope
 from intake.staff.reporting import DateRange, Period

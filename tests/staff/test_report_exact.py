@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import create_engine, delete, select, text, update
 from sqlalchemy.orm import make_transient
 
-from intake import age_bands, funding, live_urgency
+from intake import age_bands
+from intake.cases import funding, live_urgency
 from intake.db import db
 from intake.models import (
     CaseOutcome,
@@ -351,7 +352,7 @@ def override_screen(app, funder):
 
 
 def bulk_urgency_update(app, funder):
-    """As ``intake.live_urgency`` writes: a Core UPDATE, no ORM event."""
+    """As ``intake.cases.live_urgency`` writes: a Core UPDATE, no ORM event."""
     db.session.execute(
         update(HelpRequest)
         .where(HelpRequest.id.in_(january_ids(40)))

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import event, select
 
-from intake import funding
+from intake.cases import funding
 from intake.db import db
 from intake.models import CaseOutcome, Disposition, Funder, HelpRequest, Outcome, request_funder
 from intake.staff import report_queries

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from intake import funding
+from intake.cases import funding
 from intake.db import db
 from intake.timeutil import utcnow
 

@@ -5,10 +5,11 @@ import re
 
 import pytest
 
-from intake import audit
+from intake.cases import audit
 from intake.db import db
 from intake.models import Invitation, StaffUser
-from intake.staff import accounts, passwords, second_factor
+from intake.staff.accounts import operations as accounts
+from intake.staff.accounts import passwords, second_factor
 from tests.support.staff import STAFF_PASSWORD, events, stored_user
 from tests.support.tokens import csrf_token
 

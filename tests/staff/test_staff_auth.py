@@ -11,7 +11,8 @@ from intake import timeutil
 from intake.db import db
 from intake.limits import limiter
 from intake.models import Invitation, StaffUser
-from intake.staff import accounts, second_factor
+from intake.staff.accounts import operations as accounts
+from intake.staff.accounts import second_factor
 from tests.support.apps import raw_engine
 from tests.support.staff import STAFF_PASSWORD, events, next_totp_code, stored_user
 from tests.support.tokens import csrf_token
@@ -183,7 +184,7 @@ def test_enrolment_with_wrong_code_keeps_the_link_and_changes_nothing(app, clien
     ],
 )
 def test_enrolment_password_rules(app, client, monkeypatch, password, confirm, message):
-    from intake.staff import passwords
+    from intake.staff.accounts import passwords
 
     hashed = []
     monkeypatch.setattr(passwords, "hash_password", lambda pw: hashed.append(pw) or "")
@@ -235,7 +236,7 @@ def test_wrong_password_wrong_code_unknown_account_look_the_same(app, client, ma
 
 
 def test_unknown_account_still_spends_a_password_check(client, monkeypatch):
-    from intake.staff import passwords
+    from intake.staff.accounts import passwords
 
     spent = []
     real = passwords.spend_verification_time
@@ -459,7 +460,7 @@ def test_guessing_the_current_password_locks_and_logs_out(app, client, make_staf
 
 
 def passwords_unchanged(app, user) -> bool:
-    from intake.staff import passwords
+    from intake.staff.accounts import passwords
 
     with app.app_context():
         return passwords.verify_password(stored_user(app, user.id).password_hash, STAFF_PASSWORD)

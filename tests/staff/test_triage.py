@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from intake.cases.help_requests import format_reference
 from intake.db import db
 from intake.models import (
     CaseOutcome,
@@ -18,7 +19,6 @@ from intake.models import (
     StatusChange,
 )
 from intake.models.outcome import dispositions_for
-from intake.public.help_requests import format_reference
 from intake.timeutil import today, utcnow
 from tests.support.staff import events, post_case
 from tests.support.tokens import csrf_token
@@ -177,7 +177,7 @@ def test_search_is_literal(client, staff, make_request, typed):
 
 
 def test_pagination_with_a_cursor_visits_every_case_once(client, staff, make_request, monkeypatch):
-    from intake.staff import casework
+    from intake.staff.cases import casework
 
     monkeypatch.setattr(casework, "PER_PAGE", 7)
     base = utcnow() - timedelta(days=5)
@@ -210,7 +210,7 @@ def test_pagination_with_a_cursor_visits_every_case_once(client, staff, make_req
 def test_pagination_keeps_filters_and_rejects_a_forged_cursor(
     client, staff, make_request, monkeypatch
 ):
-    from intake.staff import casework
+    from intake.staff.cases import casework
 
     monkeypatch.setattr(casework, "PER_PAGE", 2)
     for _ in range(3):
@@ -477,7 +477,7 @@ def refer_with_consent(app, case, user) -> None:
     from datetime import date
 
     from intake.models import StaffUser
-    from intake.staff import referrals
+    from intake.staff.followup import referrals
 
     with app.app_context():
         actor = db.session.get(StaffUser, user.id)
@@ -705,7 +705,7 @@ def test_take_next_never_gives_one_case_to_two_people(app, make_staff, make_requ
     import threading
 
     from intake.models import StaffUser
-    from intake.staff import casework
+    from intake.staff.cases import casework
 
     people = [make_staff(role="reviewer") for _ in range(4)]
     cases = [make_request() for _ in range(6)]
@@ -778,7 +778,7 @@ def test_stale_edit_is_refused_and_nothing_is_overwritten(client, app, staff, ma
 
 def test_concurrent_flush_is_caught_as_stale(app, make_staff, make_request):
     """The version column catches a change committed between load and flush."""
-    from intake.staff import casework
+    from intake.staff.cases import casework
 
     case = make_request(status="in_review")
     user = make_staff(role="reviewer")

@@ -9,7 +9,9 @@ from sqlalchemy import select
 from intake import create_app
 from intake.db import db
 from intake.models import Funder, HelpRequest, Invitation, Letter, Release, StaffUser
-from intake.staff import accounts, outreach, referrals, second_factor
+from intake.staff.accounts import operations as accounts
+from intake.staff.accounts import second_factor
+from intake.staff.followup import outreach, referrals
 from intake.timeutil import utcnow
 
 from .apps import TEST_KEYS

@@ -97,8 +97,8 @@ def personal_values(answers: dict) -> list[str]:
     """Every form of a marked answer that must never be seen outside its
     encrypted column: as typed, as normalised for the lookup hashes, as stored,
     and the income as a year (what the income rule works with)."""
-    from intake.phone_email import normalise_email, normalise_phone
-    from intake.public.screening_form import parse_income
+    from intake.cases.contact import normalise_email, normalise_phone
+    from intake.public.screening.form import parse_income
     from intake.rules import annual_income
 
     typed = [
@@ -183,7 +183,7 @@ def form_with(app, **changes):
     leaves an answer out), as the form would see them in English."""
     from werkzeug.datastructures import MultiDict
 
-    from intake.public.screening_form import HelpForm
+    from intake.public.screening.form import HelpForm
 
     answers = {k: v for k, v in {**VALID, **changes}.items() if v is not None}
     data = MultiDict(
@@ -200,7 +200,7 @@ def store_answers(app, **changes) -> HelpRequest:
     (needs an app context); returns the stored row, read back."""
     import secrets
 
-    from intake.public.help_requests import create_request
+    from intake.cases.help_requests import create_request
 
     form = form_with(app, **changes)
     assert not form.errors, form.errors

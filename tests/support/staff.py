@@ -15,7 +15,7 @@ def next_totp_code(app, user) -> str:
     """A code the app accepts now: the current step, or the next one if this
     account already used it (so two logins per 30 s; move a frozen clock for
     more). Never the previous step: it could expire between here and the check."""
-    from intake.staff import second_factor
+    from intake.staff.accounts import second_factor
 
     with app.app_context():
         last = db.session.get(StaffUser, user.id).last_totp_step

@@ -1,0 +1,1 @@
+"""Mail: the outbox delivers rows; each kind of message registers how it is built."""

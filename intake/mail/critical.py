@@ -1,0 +1,53 @@
+"""Telling staff that a critical request is waiting, by email.
+
+The message carries no personal data and not even the reference: only that a
+critical request is waiting and a link to the queue (mail crosses servers we do
+not control). ``queue_if_critical`` adds the outbox row in the request's own
+transaction, so a stored critical request always has its notification queued,
+whatever the mail server does.
+"""
+
+from email.message import EmailMessage
+
+from flask import current_app
+
+from intake.mail import registry
+from intake.models import HelpRequest, OutgoingMail
+from intake.rules import Urgency
+
+CRITICAL_REQUEST = "critical_request"
+SUBJECT = "A critical request for legal help is waiting"
+
+
+def queue_if_critical(help_request: HelpRequest) -> OutgoingMail | None:
+    """Add the staff notification for ``help_request`` to the session (the caller
+    commits both together) when it is critical and STAFF_NOTIFY_EMAIL is set."""
+    if not current_app.config.get("STAFF_NOTIFY_EMAIL"):
+        return None
+    if help_request.urgency != Urgency.CRITICAL:
+        return None
+    return registry.queue(CRITICAL_REQUEST)
+
+
+def critical_message(sender: str, recipient: str, link: str) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = SUBJECT
+    message["From"] = sender
+    message["To"] = recipient
+    message.set_content(
+        "A request marked critical has arrived and is waiting in the triage queue.\n\n"
+        f"Open the queue (staff login required):\n{link}\n\n"
+        "This message deliberately contains no details of the request.\n"
+    )
+    return message
+
+
+def _build(_argument: str, base: str) -> EmailMessage | None:
+    cfg = current_app.config
+    recipient = cfg.get("STAFF_NOTIFY_EMAIL")
+    if not recipient:
+        return None
+    return critical_message(cfg["MAIL_FROM"], recipient, registry.staff_queue_url(base))
+
+
+registry.register(CRITICAL_REQUEST, _build)

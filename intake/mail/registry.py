@@ -1,0 +1,62 @@
+"""The kinds of mail the outbox carries.
+
+Each kind registers a builder; a queued row holds only ``kind`` or
+``kind:argument`` (a letter's id), and the message is built when it is sent, with
+the recipient and sender as configured then. The outbox knows no kind: it asks
+``message_for``.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from email.message import EmailMessage
+
+from flask import current_app, has_request_context, request
+
+from intake import timeutil
+from intake.db import db
+from intake.models import OutgoingMail
+
+# (argument, the public base URL for links) -> the message, or None when there is
+# no one to send it to any more.
+Builder = Callable[[str, str], EmailMessage | None]
+
+# Without PUBLIC_BASE_URL or a request (``flask send-mail``): the development server.
+FALLBACK_BASE_URL = "http://127.0.0.1:5000"
+
+_builders: dict[str, Builder] = {}
+
+
+def register(kind: str, builder: Builder) -> None:
+    _builders[kind] = builder
+
+
+def queue(kind: str, argument: str = "", now: datetime | None = None) -> OutgoingMail:
+    """Add a row for ``kind`` to the session; the caller commits it together with
+    whatever it is about, so one is never stored without the other."""
+    if kind not in _builders:
+        raise KeyError(f"unknown kind of mail: {kind}")
+    now = now or timeutil.utcnow()
+    row_kind = f"{kind}:{argument}" if argument else kind
+    mail = OutgoingMail(kind=row_kind, created_at=now, next_attempt_at=now)
+    db.session.add(mail)
+    return mail
+
+
+def message_for(row_kind: str, base: str) -> EmailMessage | None:
+    """The message a queued row stands for; None for a kind nobody registered."""
+    kind, _, argument = row_kind.partition(":")
+    builder = _builders.get(kind)
+    return builder(argument, base) if builder else None
+
+
+def base_url() -> str:
+    """PUBLIC_BASE_URL when set (the form's request may have come through an embed
+    or proxy), else the current request's host, else the development server."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if not base:
+        base = request.host_url if has_request_context() else FALLBACK_BASE_URL
+    return base.rstrip("/")
+
+
+def staff_queue_url(base: str) -> str:
+    return base + current_app.url_map.bind("localhost").build("staff.triage.queue")

@@ -1,0 +1,667 @@
+"""The screening form's questions, hints and validation (WTForms).
+
+A plain ``wtforms.Form`` rather than Flask-WTF's: the public form sets no cookie,
+so its cross-site protection is the signed token in ``intake.form_tokens``, not
+the session-based CSRF field. Every answer is re-validated on every step, so the
+hidden copies on the check-answers page are never trusted.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from babel.dates import get_month_names
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    Form,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, InputRequired, Length, Optional, StopValidation
+
+from intake import locales, timeutil
+from intake.cases import choice_lists
+from intake.cases import contact as phone_email
+from intake.input_hygiene import clean_name, normalise_text
+from intake.rules import CLAIM_WORDING, PartialDate
+
+YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
+YES_NO_NOT_SURE = (*YES_NO, ("not_sure", _l("Not sure")))
+# The rules' claim types in the visitor's words, translated when the form renders.
+CLAIM_CHOICES = tuple((code, _l(words)) for code, words in CLAIM_WORDING)
+
+# Who is asking: the person themself, or someone helping them (whose name and
+# contact staff then need, to reach the person through them).
+ASKERS = (
+    ("self", _l("For myself")),
+    ("family", _l("For a family member")),
+    ("detained_person", _l("For someone in detention")),
+    ("organisation", _l("I work for an organisation referring someone")),
+)
+# Appointments that decide how soon someone needs help (besides court hearings).
+APPOINTMENTS = (
+    ("asylum_office", _l("An interview at an asylum office")),
+    ("ice_check_in", _l("A check-in with ICE")),
+    ("no", _l("No")),
+    ("not_sure", _l("Not sure")),
+)
+# Status in the US now or before; "none" is the plain answer for most people.
+STATUS_KINDS = (
+    ("none", _l("None")),
+    ("tps", _l("Temporary Protected Status (TPS)")),
+    ("parole", _l("Parole")),
+    ("visa", _l("A visa (for example a tourist, student or work visa)")),
+    ("daca", _l("DACA")),
+    ("other", _l("Something else, or I am not sure")),
+)
+# Fear and harm as facts a person knows, not legal categories (intake.rules
+# turns them into the forms of relief staff should consider).
+HARMS = (
+    ("afraid_to_return", _l("I am afraid to go back to my country")),
+    ("harmed_or_threatened", _l("I was harmed or threatened in my country")),
+    ("crime_victim_in_us", _l("I was the victim of a crime in the United States")),
+    (
+        "forced_labour_or_sex",
+        _l("Someone forced, tricked or pressured me into work or sex work"),
+    ),
+    (
+        "hurt_by_citizen_or_resident_family",
+        _l("My husband, wife or parent who is a US citizen or permanent resident hurt me"),
+    ),
+    (
+        "abused_by_parent_under_21",
+        _l("I am under 21 and a parent abused, abandoned or neglected me"),
+    ),
+)
+
+EARLIEST_ARRIVAL_YEAR = 1950
+EARLIEST_BIRTH_YEAR = 1900
+A_NUMBER = re.compile(r"A?[0-9]{8,9}")
+MAX_HOUSEHOLD = 30
+MAX_MONTHLY_INCOME = Decimal(1_000_000)
+# Control characters (NUL, escape, ...) have no place in an answer; a line break
+# is allowed in the summary only. Format characters (RTL marks, emoji joiners)
+# are kept: names and scripts need them.
+_NEWLINES = frozenset("\n\r\t")
+
+
+# Arabic and Persian keyboards type their own digits (٣, ۳) and separators (٫ ٬).
+_LOCAL_SEPARATORS = str.maketrans({"\u066b": ".", "\u066c": ",", "\u060c": ","})
+
+
+def ascii_digits(value):
+    """Any script's decimal digits as 0-9, for answers that are numbers (household,
+    income, dates, phone), so that "٣" from an Arabic keyboard counts as "3"."""
+    if value is None:
+        return None
+    value = value.translate(_LOCAL_SEPARATORS)
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in value)
+
+
+def _no_control_characters(multiline: bool):
+    def check(form, field):
+        allowed = _NEWLINES if multiline else frozenset()
+        if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in field.data or ""):
+            raise StopValidation(_l("Remove the unusual characters from this answer."))
+
+    return check
+
+
+def _text(
+    label,
+    max_length,
+    *,
+    required=None,
+    multiline=False,
+    description="",
+    filters=(normalise_text,),
+    **kw,
+):
+    field_class = TextAreaField if multiline else StringField
+    first = InputRequired(message=required) if required else Optional()
+    return field_class(
+        label,
+        description=description,
+        filters=list(filters),
+        validators=[
+            first,
+            _no_control_characters(multiline),
+            Length(
+                max=max_length,
+                message=_l("Use %(max)d characters or fewer.", max=max_length),
+            ),
+        ],
+        **kw,
+    )
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _radio(label, answers, required, description=""):
+    return RadioField(
+        label,
+        description=description,
+        choices=_choices(answers),
+        validate_choice=False,
+        validators=[InputRequired(message=required), AnyOf([c for c, _ in answers], required)],
+    )
+
+
+def _select(label, options, required, description=""):
+    return SelectField(
+        label,
+        description=description,
+        choices=_choices([("", _l("Choose one")), *options]),
+        validate_choice=False,
+        validators=[InputRequired(message=required), AnyOf([c for c, _ in options], required)],
+    )
+
+
+def _date_part(label, max_length):
+    too_long = _l("Use %(max)d digits or fewer.", max=max_length)
+    return StringField(
+        label,
+        filters=[normalise_text, ascii_digits],
+        validators=[Length(max=max_length, message=too_long)],
+    )
+
+
+def _month_part():
+    """The month as a named choice ("March", "marzo"): nobody can swap day and
+    month, whatever order their papers or their country print dates in. The
+    values stay numbers, so a posted "3" means March in every language."""
+    return SelectField(_l("Month"), choices=[], validate_choice=False)
+
+
+def month_choices() -> list[SelectChoice]:
+    """Month names in the visitor's language (CLDR, through Babel; Kreyòl uses
+    the French of Haiti, as every date on its pages does)."""
+    names = get_month_names("wide", "stand-alone", locale=locales.formatting_locale())
+    return _choices([("", _l("Month")), *((str(n), names[n]) for n in range(1, 13))])
+
+
+@dataclass(frozen=True)
+class DateFields:
+    """The three inputs of one date question (a fieldset with a legend).
+
+    ``when`` says which dates are possible: "past" (arrival, birth, a judge's
+    decision) or "any" (hearings, interviews, the end of a status). A day may be
+    left out where the rules read a month as its first day, the earliest possible
+    reading, which can only make a deadline come sooner, never later.
+    """
+
+    name: str
+    legend: str
+    hint: str
+    day_optional: bool
+    when: str = "any"
+
+
+_DAY_HINT = _l("If you do not know the day, leave it empty.")
+DATES = (
+    DateFields(
+        "hearing",
+        _l("If yes, when is the hearing?"),
+        _l("Look for the date on your hearing notice. Leave empty if you do not know."),
+        day_optional=False,
+    ),
+    DateFields(
+        "decision",
+        _l("If yes, on what date did the judge decide or order removal?"),
+        _l("It is on the judge's order. If you do not know the day, leave it empty."),
+        day_optional=True,
+        when="past",
+    ),
+    DateFields(
+        "fear_interview",
+        _l("If yes, when is the interview?"),
+        _DAY_HINT,
+        day_optional=True,
+    ),
+    DateFields(
+        "appointment",
+        _l("If yes, when is it?"),
+        _DAY_HINT,
+        day_optional=True,
+    ),
+    DateFields(
+        "arrival",
+        _l("When did you last arrive in the United States?"),
+        _l("If you do not remember the day, choose the month and enter the year only."),
+        day_optional=True,
+        when="past",
+    ),
+    DateFields(
+        "status_end",
+        _l("When does or did that status end?"),
+        _l("Optional. If you do not know the day, leave it empty."),
+        day_optional=True,
+    ),
+    DateFields(
+        "birth",
+        _l("Date of birth of the person who needs help"),
+        _l("If you do not know the day, choose the month and enter the year."),
+        day_optional=True,
+        when="past",
+    ),
+)
+DATES_BY_NAME = {d.name: d for d in DATES}
+
+
+def _optional_radio(label, answers, description=""):
+    """A question a person may leave unanswered (they may not know)."""
+    return RadioField(
+        label,
+        description=description,
+        choices=_choices(answers),
+        validate_choice=False,
+        validators=[Optional(), AnyOf([c for c, _ in answers], _l("Choose from the list."))],
+    )
+
+
+class HelpForm(Form):
+    """Every question of the screening form, in the order asked: first what decides
+    how soon someone needs help (detention, court, a judge's order, interviews),
+    then whether they can get a lawyer, then the person and how to reach them."""
+
+    asker = _radio(
+        _l("Who are you asking for?"),
+        ASKERS,
+        _l("Say who you are asking for."),
+    )
+    helper_name = _text(
+        _l("Your name"),
+        100,
+        description=_l("We ask because you are asking for someone else."),
+        filters=[clean_name],
+    )
+    helper_relationship = _text(
+        _l("How are you related to the person, or which organisation do you work for?"),
+        120,
+        description=_l("Optional."),
+    )
+    helper_contact = _text(
+        _l("Your phone or email address"),
+        254,
+        description=_l("Optional. We may contact you to reach the person."),
+    )
+    detained = _radio(
+        _l("Are you (or the person you are asking for) in immigration detention now?"),
+        YES_NO,
+        _l("Say whether you are in immigration detention now."),
+    )
+    detention_facility = _text(
+        _l("If yes, the name of the detention centre"),
+        120,
+        description=_l("Optional."),
+    )
+    in_us = _radio(
+        _l("Is the person who needs help in the United States now?"),
+        YES_NO,
+        _l("Say whether the person is in the United States now."),
+    )
+    hearing = _radio(
+        _l("Do you have an immigration court hearing scheduled?"),
+        YES_NO_NOT_SURE,
+        _l("Say whether you have a court hearing scheduled."),
+        _l("A hearing is a meeting with an immigration judge."),
+    )
+    hearing_day = _date_part(_l("Day"), 2)
+    hearing_month = _month_part()
+    hearing_year = _date_part(_l("Year"), 4)
+    decided = _radio(
+        _l("Has an immigration judge decided your case or ordered you removed (deported)?"),
+        YES_NO_NOT_SURE,
+        _l("Say whether a judge has decided your case or ordered removal."),
+    )
+    decision_day = _date_part(_l("Day"), 2)
+    decision_month = _month_part()
+    decision_year = _date_part(_l("Year"), 4)
+    in_absentia = _optional_radio(
+        _l("Was the order made because you missed a hearing?"),
+        YES_NO_NOT_SURE,
+        _l("Optional. This is called an order \u201cin absentia\u201d."),
+    )
+    appealed = _optional_radio(
+        _l("Was there an appeal against the decision?"),
+        YES_NO_NOT_SURE,
+        _l("Optional."),
+    )
+    removed_before = _optional_radio(
+        _l("Were you deported or removed from the United States before, and came back?"),
+        YES_NO_NOT_SURE,
+        _l("Optional."),
+    )
+    fear_interview = _optional_radio(
+        _l("Do you have a credible-fear or reasonable-fear interview scheduled?"),
+        YES_NO_NOT_SURE,
+        _l("Optional. An officer asks about your fear of going back, often soon after arrival."),
+    )
+    fear_interview_day = _date_part(_l("Day"), 2)
+    fear_interview_month = _month_part()
+    fear_interview_year = _date_part(_l("Year"), 4)
+    appointment = _optional_radio(
+        _l("Do you have an interview at an asylum office or a check-in with ICE scheduled?"),
+        APPOINTMENTS,
+        _l("Optional."),
+    )
+    appointment_day = _date_part(_l("Day"), 2)
+    appointment_month = _month_part()
+    appointment_year = _date_part(_l("Year"), 4)
+    arrival_day = _date_part(_l("Day"), 2)
+    arrival_month = _month_part()
+    arrival_year = _date_part(_l("Year"), 4)
+    i589_filed = _radio(
+        _l("Have you already filed an asylum application (Form I-589)?"),
+        YES_NO_NOT_SURE,
+        _l("Say whether you have filed Form I-589."),
+    )
+    status_kind = _optional_radio(
+        _l("Do you have, or did you have, a status in the United States?"),
+        STATUS_KINDS,
+        _l("Optional. For example TPS, parole or a visa."),
+    )
+    status_end_day = _date_part(_l("Day"), 2)
+    status_end_month = _month_part()
+    status_end_year = _date_part(_l("Year"), 4)
+    represented = _radio(
+        _l("Do you have a lawyer or accredited representative for your immigration case now?"),
+        YES_NO_NOT_SURE,
+        _l("Say whether you have a lawyer or representative now."),
+        _l("An accredited representative works for a recognised non-profit organisation."),
+    )
+    can_pay = _radio(
+        _l("Could you pay a private immigration lawyer?"),
+        YES_NO_NOT_SURE,
+        _l("Say whether you could pay a private lawyer."),
+    )
+    household_size = StringField(
+        _l("How many people live in your household, including you?"),
+        description=_l("Count the people who live with you and share money."),
+        filters=[normalise_text, ascii_digits],
+        validators=[
+            InputRequired(message=_l("Enter how many people live in your household.")),
+            Length(max=3, message=_l("Enter a number from 1 to 30.")),
+        ],
+    )
+    monthly_income = StringField(
+        _l("About how much money does your household receive each month, in US dollars?"),
+        description=_l("Optional. Include all work and support. Enter 0 if there is none."),
+        filters=[normalise_text, ascii_digits],
+        validators=[
+            Optional(),
+            Length(max=15, message=_l("Enter an amount such as 1200 or 850.50.")),
+        ],
+    )
+    birth_day = _date_part(_l("Day"), 2)
+    birth_month = _month_part()
+    birth_year = _date_part(_l("Year"), 4)
+    came_as_child_alone = _optional_radio(
+        _l("Did the person come to the United States as a child, without a parent or guardian?"),
+        YES_NO_NOT_SURE,
+        _l("Optional."),
+    )
+    harms = SelectMultipleField(
+        _l("Are any of these true for the person who needs help?"),
+        description=_l("Optional. Choose all that apply. You can tell us more later, in private."),
+        choices=_choices(HARMS),
+        validate_choice=False,
+    )
+    claim_types = SelectMultipleField(
+        _l("If you know: what protection are you seeking?"),
+        description=_l("Optional. Choose all that apply. We will work it out with you."),
+        choices=_choices(CLAIM_CHOICES),
+        validate_choice=False,
+    )
+    a_number = _text(
+        _l("A-number (Alien Registration Number), if you have one"),
+        12,
+        description=_l(
+            "Optional. It has 8 or 9 digits and is printed on immigration papers, such as a "
+            "hearing notice (after \u201cA#\u201d) or a work permit card (\u201cUSCIS #\u201d)."
+        ),
+        filters=(normalise_text, ascii_digits),
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"},
+    )
+    name = _text(
+        _l("What name should we use for you?"),
+        100,
+        required=_l("Enter a name we can use for you."),
+        description=_l("It does not have to be your full legal name."),
+        render_kw={"autocomplete": "name"},
+        # Bidi overrides and zero-width characters would let a name show staff
+        # something other than what is stored: removed, with control characters.
+        filters=[clean_name],
+    )
+    nationality = _select(
+        _l("Country of nationality"),
+        choice_lists.NATIONALITY_CHOICES,
+        _l("Choose your country of nationality."),
+    )
+    preferred_language = _select(
+        _l("Which language do you prefer?"),
+        choice_lists.LANGUAGES,
+        _l("Choose the language you prefer."),
+    )
+    state = SelectField(
+        _l("Which US state or territory do you live in?"),
+        description=_l("If you are in detention, choose the state where you are held."),
+        choices=_choices([("", _l("Choose one")), *choice_lists.US_STATES]),
+        validate_choice=False,
+        # Required only of someone in the United States (validate_state).
+        validators=[
+            Optional(),
+            AnyOf(
+                [c for c, _ in choice_lists.US_STATES],
+                _l("Choose the state or territory where you live."),
+            ),
+        ],
+    )
+    phone = _text(
+        _l("Phone number"),
+        30,
+        description=_l("Include the country code if it is not a US number."),
+        filters=(normalise_text, ascii_digits),
+        render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "tel"},
+    )
+    email = _text(
+        _l("Email address"),
+        254,
+        render_kw={"type": "email", "spellcheck": "false", "autocomplete": "email"},
+    )
+    safe_to_message = _radio(
+        _l("Is it safe for us to leave a voicemail or message?"),
+        YES_NO_NOT_SURE,
+        _l("Say whether it is safe to leave a message."),
+        _l("If someone else could hear or read it, choose No."),
+    )
+    summary = _text(
+        _l("In a few words, what help do you need?"),
+        1000,
+        multiline=True,
+        description=_l(
+            "Optional. Do not write anything that would put you or others at risk if "
+            "someone else read it. We will ask for details later, in private."
+        ),
+    )
+    share_consent = _radio(
+        _l(
+            "If another free legal organisation could help you better, may we send them "
+            "your request?"
+        ),
+        YES_NO,
+        _l("Say whether we may send your request to another legal organisation."),
+        _l("We only send it if you say yes. You can change your mind later."),
+    )
+    consent = BooleanField(
+        _l("I have read the privacy notice above"),
+        validators=[InputRequired(message=_l("Confirm that you have read the privacy notice."))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Country names in the visitor's language, sorted for it (intake.cases.choice_lists).
+        self.nationality.choices = _choices(
+            [("", _l("Choose one")), *choice_lists.nationality_choices()]
+        )
+        months = month_choices()
+        for spec in DATES:
+            getattr(self, f"{spec.name}_month").choices = months
+
+    @property
+    def asks_for_someone_else(self) -> bool:
+        return self.asker.data in {code for code, _ in ASKERS} - {"self"}
+
+    def validate_household_size(self, field):
+        if not re.fullmatch(r"[0-9]{1,3}", field.data or "") or not (
+            1 <= int(field.data) <= MAX_HOUSEHOLD
+        ):
+            raise StopValidation(_l("Enter a number from 1 to 30."))
+
+    def validate_monthly_income(self, field):
+        if parse_income(field.data) is None:
+            raise StopValidation(_l("Enter an amount such as 1200 or 850.50."))
+
+    def validate_claim_types(self, field):
+        known = {c for c, _ in CLAIM_CHOICES}
+        if not set(field.data) <= known:
+            raise StopValidation(_l("Choose from the list."))
+
+    def validate_harms(self, field):
+        if not set(field.data) <= {c for c, _ in HARMS}:
+            raise StopValidation(_l("Choose from the list."))
+
+    def validate_a_number(self, field):
+        digits = re.sub(r"[\s\-#]", "", field.data or "").upper()
+        if digits and not A_NUMBER.fullmatch(digits):
+            raise StopValidation(_l("An A-number has 8 or 9 digits, such as 012345678."))
+        field.data = digits.removeprefix("A") or None
+
+    def validate_phone(self, field):
+        if field.data and not phone_email.looks_like_phone(field.data):
+            raise StopValidation(_l("Enter a phone number, such as +1 212 555 0100."))
+
+    def validate_email(self, field):
+        if field.data and not phone_email.looks_like_email(field.data):
+            raise StopValidation(_l("Enter an email address, such as name@example.com."))
+
+    def validate(self, extra_validators=None):
+        """Each field alone, then what needs several: a way to reach the person, and
+        the two dates (day, month and year checked together)."""
+        valid = super().validate(extra_validators)
+        if not self.phone.data and not self.email.data and not self.phone.errors:
+            self.phone.errors.append(_l("Enter a phone number or an email address, or both."))
+            valid = False
+        if self.asks_for_someone_else and not self.helper_name.data and not self.helper_name.errors:
+            self.helper_name.errors.append(_l("Enter your name, so we know who is asking."))
+            valid = False
+        if self.in_us.data != "no" and not self.state.data and not self.state.errors:
+            self.state.errors.append(_l("Choose the state or territory where you live."))
+            valid = False
+        today = timeutil.today()
+        for fields in DATES:
+            if not self._check_date(fields, today):
+                valid = False
+        return valid
+
+    def date_parts(self, name: str):
+        return tuple(getattr(self, f"{name}_{part}") for part in ("day", "month", "year"))
+
+    def _check_date(self, fields: DateFields, today: date) -> bool:
+        day, month, year = self.date_parts(fields.name)
+        if any(part.errors for part in (day, month, year)):
+            return False
+        error = date_error(
+            fields, day.data, month.data, year.data, today, required=self.date_required(fields)
+        )
+        if error:
+            field, message = error
+            {"day": day, "month": month, "year": year}[field].errors.append(message)
+            return False
+        return True
+
+    def date_required(self, spec: DateFields) -> bool:
+        """Arrival is needed only of someone in the United States (a person abroad
+        may need humanitarian parole, and has no arrival to count from)."""
+        return spec.name == "birth" or (spec.name == "arrival" and self.in_us.data != "no")
+
+    def date_value(self, name: str) -> PartialDate | None:
+        """The parsed date, once validated (None when left empty)."""
+        day, month, year = (p.data for p in self.date_parts(name))
+        if not month and not year and not day:
+            return None
+        return PartialDate(int(year), int(month), int(day) if day else None)
+
+
+_MISSING = {
+    "arrival": _l("Enter at least the month and year you last arrived."),
+    "birth": _l("Enter at least the month and year of birth."),
+}
+_NOT_FUTURE = {
+    "arrival": _l("The date you arrived must be today or in the past."),
+    "birth": _l("The date of birth must be today or in the past."),
+    "decision": _l("The date of the decision must be today or in the past."),
+}
+
+
+def date_error(fields: DateFields, day, month, year, today: date, *, required: bool = False):
+    """(part, message) for an incomplete, impossible or out-of-range date, or None.
+
+    An empty date is allowed unless ``required`` (arrival in the US, birth): the
+    rules ask staff to find out what a person did not know.
+    """
+    if not (day or month or year):
+        return ("month", _MISSING[fields.name]) if required else None
+    if day and not (day.isdigit() and 1 <= int(day) <= 31):
+        return "day", _l("The day must be a number from 1 to 31.")
+    if month and not (month.isdigit() and 1 <= int(month) <= 12):
+        return "month", _l("Choose the month from the list.")
+    if not day and not fields.day_optional:
+        return "day", _l("Enter the day, month and year.")
+    if not month:
+        return "month", _l("Choose the month.")
+    if not (year and year.isdigit() and len(year) == 4):
+        return "year", _l("Enter the year with 4 digits, for example 2024.")
+    try:
+        when = PartialDate(int(year), int(month), int(day) if day else None)
+    except ValueError:
+        return "day", _l("Enter a real date. This month does not have that many days.")
+    if fields.when == "past":
+        earliest = EARLIEST_BIRTH_YEAR if fields.name == "birth" else EARLIEST_ARRIVAL_YEAR
+        if when.year < earliest:
+            return "year", _l("Enter a year from %(year)d onwards.", year=earliest)
+        if when.earliest() > today:
+            wrong = (
+                "year" if when.year > today.year else "month" if when.month > today.month else "day"
+            )
+            return wrong, _NOT_FUTURE[fields.name]
+    elif not EARLIEST_ARRIVAL_YEAR <= when.year <= today.year + 10:
+        return "year", _l(
+            "Enter the year of the hearing, for example %(year)d.", year=today.year
+        ) if fields.name == "hearing" else _l(
+            "Enter a year from 1950 to %(year)d.", year=today.year + 10
+        )
+    return None
+
+
+def parse_income(text: str | None) -> Decimal | None:
+    """A monthly amount in USD from what people type ("$1,200.50"), or None."""
+    if not text:
+        return None
+    cleaned = re.sub(r"[\s,$]", "", text)
+    if not re.fullmatch(r"[0-9]{1,7}(\.[0-9]{1,2})?", cleaned):
+        return None
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return amount if amount <= MAX_MONTHLY_INCOME else None

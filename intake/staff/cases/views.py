@@ -1,0 +1,563 @@
+"""The staff triage queue and case pages.
+
+A child of the /staff parent, which requires a login and the "cases"
+permission for every page here; views translate HTTP to the functions in
+``intake.staff.cases.casework`` and back.
+
+    GET  /staff/                               staff.triage.queue
+    POST /staff/take-next                      staff.triage.take_next
+    GET  /staff/cases/<reference>              staff.triage.case
+    POST /staff/cases/<reference>/notes        staff.triage.add_note
+    POST /staff/cases/<reference>/assign       staff.triage.assign      (cases.all)
+    POST /staff/cases/<reference>/status       staff.triage.change_status
+    POST /staff/cases/<reference>/screen       staff.triage.override_screen (cases.all)
+    POST /staff/cases/<reference>/fact         staff.triage.correct_fact (cases.all)
+    POST /staff/cases/<reference>/urgency      staff.triage.set_urgency (cases.all)
+"""
+
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from intake.cases import conflicts, live_urgency
+from intake.db import db
+from intake.letters import drafts as letters
+from intake.mail import outbox
+from intake.models import HelpRequest, Outcome, StaffUser
+from intake.models.help_request import OPEN_STATUSES, STATUS_LABELS, TRANSITIONS
+from intake.models.outcome import DISPOSITION_LABELS, OUTCOME_LABELS, dispositions_for
+from intake.rules import CLAIM_LABELS, CLAIM_TYPES, Urgency
+from intake.staff.cases import casework
+from intake.staff.cases import facts as case_facts
+from intake.staff.cases.casework import CaseworkError, QueueFilters, StaleCase
+from intake.staff.followup import forms as followup_forms
+from intake.staff.followup import outreach
+from intake.staff.roles import can, requires
+from intake.timeutil import today, utcnow
+
+bp = Blueprint("triage", __name__)
+
+
+# --- forms -----------------------------------------------------------------------
+
+
+class VersionedForm(FlaskForm):
+    # The version of the case the person saw: a change to an older version is refused.
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(
+        "Add a note",
+        description="Internal: only staff see notes. Web and email addresses become links.",
+        validators=[DataRequired("Write the note first."), Length(max=casework.NOTE_MAX)],
+    )
+
+
+class AssignForm(VersionedForm):
+    assignee = SelectField("Assign to", validators=[Optional()])
+
+
+class StatusForm(VersionedForm):
+    status = SelectField("New status", validators=[DataRequired("Choose a status.")])
+    disposition = SelectField(
+        "How the request ended",
+        description="Needed to accept, refer, decline or withdraw: choose one that "
+        "matches the new status.",
+        validators=[Optional()],
+    )
+    reason = TextAreaField(
+        "Reason",
+        description="Required to accept, refer, decline, withdraw or move a case back.",
+        validators=[Length(max=casework.REASON_MAX)],
+    )
+
+
+class OutcomeForm(FlaskForm):
+    kind = SelectField(
+        "Outcome",
+        choices=[SelectChoice("", "Choose…")] + [SelectChoice(o.value, o.label) for o in Outcome],
+        validators=[DataRequired("Choose an outcome.")],
+    )
+    happened_on = DateField(
+        "Date it happened", validators=[DataRequired("Give the date it happened (YYYY-MM-DD).")]
+    )
+
+
+class ScreenForm(VersionedForm):
+    screen = SelectField("Screen", validators=[Optional()])
+    reason = TextAreaField(
+        "Reason for the override",
+        validators=[
+            DataRequired("Give a reason for changing the screen."),
+            Length(max=casework.REASON_MAX),
+        ],
+    )
+
+
+class FactForm(VersionedForm):
+    """Correct one fact; an empty date clears it."""
+
+    fact = SelectField(
+        "Fact to correct",
+        choices=[
+            SelectChoice(value, label)
+            for value, label in [("", "Choose…"), *case_facts.CORRECTABLE.items()]
+        ],
+        validators=[DataRequired("Choose the fact to correct.")],
+    )
+    month = SelectField(
+        "Month",
+        choices=[
+            SelectChoice(value, label)
+            for value, label in [("", "Month"), *case_facts.MONTH_CHOICES]
+        ],
+    )
+    day = StringField("Day (optional)", validators=[Length(max=2)])
+    year = StringField("Year", validators=[Length(max=4)])
+    reason = TextAreaField(
+        "Reason for the correction",
+        description="Required: where the right date comes from (a notice, a call...).",
+        validators=[
+            DataRequired("Give a reason for correcting the fact."),
+            Length(max=casework.REASON_MAX),
+        ],
+    )
+
+    def validate_month(self, field):
+        try:
+            self.value = case_facts.date_from_parts(self.day.data, field.data, self.year.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class UrgencyForm(VersionedForm):
+    urgency = SelectField(
+        "Urgency",
+        choices=[SelectChoice("", "As the rules say")]
+        + [SelectChoice(u.value, casework.URGENCY_LABELS[u]) for u in Urgency],
+        validators=[Optional()],
+    )
+    reason = TextAreaField(
+        "Reason for setting the urgency",
+        validators=[
+            DataRequired("Give a reason for changing the urgency."),
+            Length(max=casework.REASON_MAX),
+        ],
+    )
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs CSRF protection (take the next case)."""
+
+
+# --- the queue ------------------------------------------------------------------
+
+
+@bp.get("/")
+def queue():
+    filters = QueueFilters.from_args(request.args)
+    after = None
+    if request.args.get("after"):
+        after = casework.Cursor.decode(request.args["after"])
+        if after is None:
+            abort(400)
+    rows, next_cursor = casework.queue_page(filters, current_user, after)
+    rose = live_urgency.rose_since_seen(rows, current_user.id)
+    staff = {s.id: s for s in casework.case_staff()} if casework.sees_all(current_user) else {}
+    languages = casework.languages_in_use()
+    return render_template(
+        "staff/cases/queue.html",
+        filters=filters,
+        rows=rows,
+        rose=rose,
+        next_url=url_for(".queue", after=next_cursor.encode(), **filters.as_args())
+        if next_cursor
+        else None,
+        first_url=url_for(".queue", **filters.as_args()) if after else None,
+        counts=casework.status_counts(current_user),
+        staff=staff,
+        languages=languages,
+        language_names=dict(languages),
+        me=current_user.id,
+        partners=casework.partner_names(),
+        claim_types=CLAIM_TYPES,
+        take_form=ActionForm(),
+        # Admins look after the mail settings: they see notifications not delivered.
+        mail_backlog=outbox.backlog() if can("staff") else None,
+        # One url_for for the page, not one per row (each costs the language hooks).
+        case_base=url_for(".case", reference="_")[:-1],
+        overdue_before=outreach.office_calendar().overdue_before(),
+        open_statuses=OPEN_STATUSES,
+        **_labels(),
+    )
+
+
+@bp.post("/take-next")
+def take_next():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    taken = casework.take_next(current_user)
+    if taken is None:
+        flash("There is no unassigned open case.", "info")
+        return redirect(url_for(".queue"))
+    flash(f"Case {taken.reference} is now assigned to you.", "success")
+    return redirect(url_for(".case", reference=taken.reference))
+
+
+# --- one case ---------------------------------------------------------------------
+
+
+def load_case(reference: str) -> HelpRequest:
+    """The case, if this person may see it (a volunteer: only cases assigned to them)."""
+    help_request = casework.find_case(reference, current_user)
+    if help_request is None:
+        abort(404)
+    return help_request
+
+
+@bp.get("/cases/<reference>")
+def case(reference: str):
+    help_request = load_case(reference)
+    # Today's reading of the facts; a band that fell since (an appeal window
+    # closed) is stored here, as the queue's steps only carry it so far.
+    facts_today = case_facts.read(help_request)
+    case_facts.bring_row_up_to_date(help_request, facts_today)
+    conflicts.index_request(help_request)  # requests older than the index join it
+    casework.record_view(help_request)  # commits all three
+    return render_case(help_request, facts_today=facts_today)
+
+
+def render_case(
+    help_request: HelpRequest,
+    status_code: int = 200,
+    stale: bool = False,
+    facts_today: case_facts.CaseFacts | None = None,
+    **forms,
+):
+    version = help_request.version
+    facts_today = facts_today or case_facts.read(help_request)
+    fact_form = forms.get("fact_form") or FactForm(formdata=None, version=version)
+    urgency_form = forms.get("urgency_form") or UrgencyForm(
+        formdata=None,
+        version=version,
+        urgency=help_request.urgency if help_request.urgency_set_by_staff else "",
+    )
+    note_form = forms.get("note_form") or NoteForm(formdata=None)
+    assign_form = forms.get("assign_form") or AssignForm(
+        formdata=None, version=version, assignee=str(help_request.assignee_id or "")
+    )
+    status_form = forms.get("status_form") or StatusForm(formdata=None, version=version)
+    outcome_form = forms.get("outcome_form") or OutcomeForm(formdata=None)
+    screen_form = forms.get("screen_form") or ScreenForm(
+        formdata=None, version=version, screen=help_request.screen_override or ""
+    )
+    _fill_choices(help_request, assign_form, status_form, screen_form)
+    for form in (assign_form, status_form, screen_form, fact_form, urgency_form):
+        if stale or form.version.data is None:
+            form.version.data = version
+    prefixed = (
+        ("note-", note_form),
+        ("assign-", assign_form),
+        ("status-", status_form),
+        ("screen-", screen_form),
+        ("fact-", fact_form),
+        ("urgency-", urgency_form),
+        ("outcome-", outcome_form),
+    )
+    followup = followup_forms.case_sections(help_request, forms)
+    prefixed += tuple(
+        (prefix, followup[name]) for name, prefix in followup_forms.FORM_PREFIXES.items()
+    ) + (
+        (
+            f"referral-outcome-{followup['referral_outcome_for']}-",
+            followup["referral_outcome_form"],
+        ),
+    )
+    errors = [
+        (prefix + form[name].id, message)
+        for prefix, form in prefixed
+        for name, messages in form.errors.items()
+        if name not in ("csrf_token", "version")
+        for message in messages
+    ]
+    if any(
+        form.csrf_token.errors or ("version" in form and form.version.errors)
+        for _, form in prefixed[1:]
+    ):
+        errors.append(("main", "The form had expired or was incomplete: try again."))
+    staff = {s.id: s for s in db.session.execute(db.select(StaffUser)).scalars()}
+    return (
+        render_template(
+            "staff/cases/case.html",
+            case=help_request,
+            letters_sent=letters.letters_of(help_request.id),
+            letter_kinds=letters.KINDS,
+            stale=stale,
+            errors=errors,
+            note_form=note_form,
+            assign_form=assign_form,
+            status_form=status_form,
+            screen_form=screen_form,
+            fact_form=fact_form,
+            urgency_form=urgency_form,
+            facts=facts_today,
+            asker_labels=case_facts.ASKER_LABELS,
+            relief_labels=case_facts.RELIEF_LABELS,
+            outcome_form=outcome_form,
+            outcomes=casework.outcomes_of(help_request),
+            duplicates=casework.find_duplicates(help_request, current_user),
+            notes=casework.notes_of(help_request),
+            history=casework.history_of(help_request),
+            reasons=casework.json_list(help_request.reasons),
+            flags=casework.json_list(help_request.flags),
+            staff=staff,
+            **followup,
+            **_labels(),
+        ),
+        status_code,
+    )
+
+
+def _fill_choices(help_request, assign_form, status_form, screen_form) -> None:
+    assign_form.assignee.choices = [("", "Nobody")] + [
+        (str(s.id), f"{s.email} ({s.role})") for s in casework.case_staff()
+    ]
+    next_statuses = TRANSITIONS[help_request.status]
+    status_form.status.choices = [("", "Choose…")] + [(s, STATUS_LABELS[s]) for s in next_statuses]
+    status_form.disposition.choices = [("", "Choose when closing…")] + [
+        (d.value, d.label) for s in next_statuses for d in dispositions_for(s)
+    ]
+    screen_form.screen.choices = [("", "As computed")] + [
+        (str(value), label) for value, label in casework.SCREEN_LABELS.items()
+    ]
+
+
+def _change_case(help_request: HelpRequest, form: FlaskForm, change, form_name: str, done: str):
+    """Run ``change`` if the form is valid; re-show the page with the errors, or
+    with "someone else changed this case" (409) when the version is stale.
+    Staleness is checked first: the choices offered depend on the case as it is now."""
+    if (
+        "version" in form
+        and form.version.data is not None
+        and form.version.data != (help_request.version)
+    ):
+        return render_case(help_request, 409, stale=True)
+    if form.validate_on_submit():
+        try:
+            change()
+        except StaleCase:
+            db.session.rollback()
+            db.session.refresh(help_request)
+            return render_case(help_request, 409, stale=True)
+        except CaseworkError as exc:
+            db.session.rollback()
+            # Shown next to the form's main field and in the error summary.
+            form[exc.field or _error_field(form)].errors.append(str(exc))
+            return render_case(help_request, 400, **{form_name: form})
+        flash(done, "success")
+        return redirect(url_for(".case", reference=help_request.reference))
+    return render_case(help_request, 400, **{form_name: form})
+
+
+def _error_field(form: FlaskForm) -> str:
+    return (
+        "reason"
+        if "reason" in form
+        else next(n for n in form._fields if n not in ("csrf_token", "version"))
+    )
+
+
+@bp.post("/cases/<reference>/notes")
+def add_note(reference: str):
+    help_request = load_case(reference)
+    form = NoteForm()
+    return _change_case(
+        help_request,
+        form,
+        lambda: casework.add_note(help_request, current_user, form.text.data),
+        "note_form",
+        "Note added.",
+    )
+
+
+@bp.post("/cases/<reference>/assign")
+@requires("cases.all")
+def assign(reference: str):
+    help_request = load_case(reference)
+    form = AssignForm()
+    _fill_choices(help_request, form, StatusForm(formdata=None), ScreenForm(formdata=None))
+
+    def change():
+        assignee = (
+            db.session.get(StaffUser, int(form.assignee.data)) if form.assignee.data else None
+        )
+        casework.assign(help_request, assignee, current_user, form.version.data)
+
+    return _change_case(help_request, form, change, "assign_form", "Assignment saved.")
+
+
+@bp.post("/cases/<reference>/status")
+def change_status(reference: str):
+    help_request = load_case(reference)
+    form = StatusForm()
+    _fill_choices(help_request, AssignForm(formdata=None), form, ScreenForm(formdata=None))
+    return _change_case(
+        help_request,
+        form,
+        lambda: casework.change_status(
+            help_request,
+            form.status.data,
+            form.reason.data,
+            current_user,
+            form.version.data,
+            form.disposition.data or "",
+        ),
+        "status_form",
+        "Status changed.",
+    )
+
+
+@bp.post("/cases/<reference>/outcomes")
+def record_outcome(reference: str):
+    help_request = load_case(reference)
+    form = OutcomeForm()
+    return _change_case(
+        help_request,
+        form,
+        lambda: casework.record_outcome(
+            help_request, form.kind.data, form.happened_on.data, current_user
+        ),
+        "outcome_form",
+        "Outcome recorded.",
+    )
+
+
+@bp.post("/cases/<reference>/screen")
+@requires("cases.all")
+def override_screen(reference: str):
+    help_request = load_case(reference)
+    form = ScreenForm()
+    _fill_choices(help_request, AssignForm(formdata=None), StatusForm(formdata=None), form)
+    return _change_case(
+        help_request,
+        form,
+        lambda: casework.override_screen(
+            help_request, form.screen.data or "", form.reason.data, current_user, form.version.data
+        ),
+        "screen_form",
+        "Screen saved.",
+    )
+
+
+@bp.post("/cases/<reference>/fact")
+@requires("cases.all")
+def correct_fact(reference: str):
+    help_request = load_case(reference)
+    form = FactForm()
+    return _change_case(
+        help_request,
+        form,
+        lambda: case_facts.correct_fact(
+            help_request,
+            form.fact.data,
+            form.value,
+            form.reason.data,
+            current_user,
+            form.version.data,
+        ),
+        "fact_form",
+        "Fact corrected; the urgency follows it.",
+    )
+
+
+@bp.post("/cases/<reference>/urgency")
+@requires("cases.all")
+def set_urgency(reference: str):
+    help_request = load_case(reference)
+    form = UrgencyForm()
+    return _change_case(
+        help_request,
+        form,
+        lambda: case_facts.set_urgency(
+            help_request, form.urgency.data or "", form.reason.data, current_user, form.version.data
+        ),
+        "urgency_form",
+        "Urgency saved.",
+    )
+
+
+# --- helpers for templates -----------------------------------------------------------
+
+
+def _labels() -> dict:
+    return {
+        "status_labels": STATUS_LABELS,
+        "disposition_labels": DISPOSITION_LABELS,
+        "outcome_labels": OUTCOME_LABELS,
+        "screen_labels": casework.SCREEN_LABELS,
+        "urgency_labels": casework.URGENCY_LABELS,
+        "claim_labels": CLAIM_LABELS,
+        "now": utcnow(),
+        "today": today(),
+    }
+
+
+@bp.app_template_filter("waited")
+def waited(since: datetime) -> str:
+    """How long a request has waited, coarse: "3 d", "5 h", "12 min"."""
+    seconds = max(0, int((utcnow() - since).total_seconds()))
+    if seconds >= 86400:
+        return f"{seconds // 86400} d"
+    if seconds >= 3600:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 60} min"
+
+
+@bp.app_template_filter("days_left")
+def days_left(day) -> str:
+    if day is None:
+        return ""
+    days = (day - today()).days
+    if days < 0:
+        return f"passed {-days} d ago"
+    if days == 0:
+        return "today"
+    return f"{days} d left"
+
+
+@bp.app_template_filter("next_deadline")
+def next_deadline(deadline_dates: str):
+    """The nearest deadline still ahead (today included), from the plain dates."""
+    ahead = [d for d in case_facts.deadline_days(deadline_dates) if d >= today()]
+    return min(ahead, default=None)
+
+
+@bp.app_template_filter("harm_label")
+def harm_label(code: str) -> str:
+    return case_facts.HARM_LABELS.get(code, code)
+
+
+@bp.app_template_filter("claim_list")
+def claim_list(claim_types: str) -> str:
+    return ", ".join(CLAIM_LABELS.get(code, code) for code in (claim_types or "").split())
