@@ -32,7 +32,7 @@ db = SQLAlchemy(model_class=Base)
 
 def _migrations(app: Flask) -> click.Group:
     """Flask-Migrate's ``db`` commands, set up on first use. Loaded lazily: Alembic
-    adds about 11 MB to every worker, which never migrates (``AUTO_MIGRATE`` is
+    adds several megabytes to every worker, which never migrates (``AUTO_MIGRATE`` is
     off in production; deploys run ``flask --app intake db upgrade``)."""
     from flask_migrate import Migrate
     from flask_migrate.cli import db as commands
@@ -75,9 +75,9 @@ def _bound_connect_wait(app: Flask) -> None:
     worker) hanging until the OS gives up on the connection (an explicit
     connect_timeout in the URI wins); and plan every statement for its own
     values. psycopg prepares a statement after five runs and PostgreSQL then
-    switches to a generic plan that ignores the date range: measured at 100,000
-    requests, a report's GROUP BYs went from ~20 ms to ~200 ms each after the
-    tenth view on a connection (``plan_cache_mode``, PostgreSQL 12+)."""
+    switches to a generic plan that ignores the date range, and a report's GROUP
+    BYs became ten times slower after the tenth view on a connection
+    (``plan_cache_mode``, PostgreSQL 12+)."""
     uri = app.config.get("SQLALCHEMY_DATABASE_URI")
     if not uri or make_url(uri).get_backend_name() != "postgresql":
         return

@@ -4,7 +4,7 @@ The screening form's answers about age, orders, interviews, status, fear and
 harm, the helper asking for someone else and the A-number are kept as one
 JSON object in the encrypted ``HelpRequest.facts`` column: they identify a
 person or describe what happened to them. ``to_rules`` turns that object into
-``intake.rules.Facts``; staff corrections (``intake.corrections``) change the
+``intake.rules.Facts``; staff corrections (``intake.staff.cases.facts``) change the
 object and run the rules again.
 
 Dates are stored as ISO text: "2026-03" when only the month and year were given

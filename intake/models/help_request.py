@@ -271,8 +271,8 @@ class HelpRequest(db.Model):
         Index("ix_help_request_queue", "status", "urgency_rank", "contacted", "created_at", "id"),
         # ...all statuses...
         Index("ix_help_request_queue_all", "urgency_rank", "contacted", "created_at", "id"),
-        # The reports never read the wide rows (answers are encrypted and long;
-        # a table scan at 100,000 requests reads ~180 MB): see REPORT_INDEXES.
+        # The reports never read the wide rows (answers are encrypted and long,
+        # so a table scan reads a great deal): see REPORT_INDEXES.
         *(Index(name, *columns) for name, columns in REPORT_INDEXES.items()),
         # ...the open requests, the queue's default, which staff filter further
         # (screen, claim, partner, overdue are checked on the rows read in order).
@@ -283,8 +283,8 @@ class HelpRequest(db.Model):
         # nobody ("unassigned", "take next")...
         _open_queue_index("ix_help_request_queue_open_assignee", "assignee_id"),
         # ...and one language, the filter staff use most after status. Not
-        # partial: its first column also lists the languages in use (1 ms at
-        # 100,000 requests; 320 ms without it).
+        # partial: its first column also lists the languages in use, which the
+        # filter's choices read without a scan.
         Index(
             "ix_help_request_queue_language",
             "preferred_language",

@@ -9,7 +9,7 @@ Each change function takes the version the person saw and refuses a stale one
 
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
@@ -294,8 +294,7 @@ def _after(after: Cursor, filters: QueueFilters, viewer: StaffUser):
     PostgreSQL estimates a row comparison from its first column alone: after a
     cursor in the last band (rank 2: nothing ranks above it) it expects no row
     at all, finds every index equally cheap, and may walk the open index
-    filtering thousands of rows for one language or assignee (130 ms measured
-    at 100,000 requests). There the comparison begins with the column the view
+    filtering thousands of rows for one language or assignee. There the comparison begins with the column the view
     fixes, the first column of its own index, which no other index can range
     over. SQLite ranges over that index only with the comparison as it is."""
     key, values = QUEUE_ORDER, (after.rank, after.contacted, after.created_at, after.id)
@@ -652,7 +651,3 @@ def take_next(user: StaffUser) -> HelpRequest | None:
                 return help_request
         db.session.rollback()
     return None
-
-
-def with_status(filters: QueueFilters, status: str) -> QueueFilters:
-    return replace(filters, status=status)

@@ -97,7 +97,7 @@ class CaseFacts:
 
 
 def read(row: HelpRequest, today: date | None = None) -> CaseFacts:
-    """What the rules say about this case today. A request stored before issue 14
+    """What the rules say about this case today. A request stored before the form asked the facts
     has no facts: the rules then see only the answers kept in plain columns."""
     today = today or timeutil.today()
     stored = facts.loads(row.facts) or _legacy_facts(row)
@@ -186,7 +186,7 @@ def _unset_by_staff(row: HelpRequest) -> HelpRequest:
 
 
 def _legacy_facts(row: HelpRequest) -> dict:
-    """The facts a request stored before issue 14 still has, in plain columns."""
+    """The facts a request stored before the form asked the facts still has, in plain columns."""
     arrival = None
     if row.arrival_year and row.arrival_month:
         arrival = facts.to_iso(PartialDate(row.arrival_year, row.arrival_month, row.arrival_day))

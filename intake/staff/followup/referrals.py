@@ -6,7 +6,7 @@ Sharing a person's request with another organisation discloses who they are and
 why they fear return; it is done only with their consent (the form asks for it as
 its own question, and staff may record consent the person gave them later). A
 referral without consent is refused, and "Referred" as a status needs a referral
-(``intake.casework.change_status``).
+(``intake.staff.cases.casework.change_status``).
 
 The fit ranking is pure; the state changes below it are audited with ids and
 codes only.
