@@ -46,9 +46,7 @@ def import_graph() -> dict[str, set[str]]:
     modules = all_modules()
     known = set(modules)
     packages = {module_name(p) for p in PACKAGE.rglob("__init__.py")}
-    return {
-        name: imports_of(name, tree, known, name in packages) for name, tree in modules.items()
-    }
+    return {name: imports_of(name, tree, known, name in packages) for name, tree in modules.items()}
 
 
 def circles(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -17,8 +17,7 @@ from sqlalchemy import select
 
 from intake import timeutil
 from intake.db import db
-from intake.mail import critical
-from intake.mail import outbox
+from intake.mail import critical, outbox
 from intake.models import HelpRequest, OutgoingMail
 from tests.support.form import VALID, reference_in
 from tests.support.servers import LiveServer, free_port  # a free port: the mail server is down
