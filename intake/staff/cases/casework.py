@@ -296,7 +296,8 @@ def _after(after: Cursor, filters: QueueFilters, viewer: StaffUser):
     at all, finds every index equally cheap, and may walk the open index
     filtering thousands of rows for one language or assignee. There the
     comparison begins with the column the view fixes, the first column of its
-    own index, which no other index can range over. SQLite ranges over that index only with the comparison as it is."""
+    own index, which no other index can range over. SQLite ranges over that
+    index only with the comparison as it is."""
     key, values = QUEUE_ORDER, (after.rank, after.contacted, after.created_at, after.id)
     fixed = _fixed_column(filters, viewer)
     if fixed is not None and db.session.get_bind().dialect.name == "postgresql":
