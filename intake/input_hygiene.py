@@ -11,6 +11,7 @@ logs and comparisons further down.
 
 import re
 import unicodedata
+from decimal import Decimal, InvalidOperation
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, render_template, request
@@ -96,3 +97,20 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(UnreadableInput)
     def unreadable(error):
         return render_template("errors/unreadable.html"), 400
+
+
+MAX_MONTHLY_INCOME = Decimal(1_000_000)
+
+
+def parse_income(text: str | None) -> Decimal | None:
+    """A monthly amount in USD from what people type ("$1,200.50"), or None."""
+    if not text:
+        return None
+    cleaned = re.sub(r"[\s,$]", "", text)
+    if not re.fullmatch(r"[0-9]{1,7}(\.[0-9]{1,2})?", cleaned):
+        return None
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    return amount if amount <= MAX_MONTHLY_INCOME else None

@@ -10,6 +10,7 @@ from datetime import date
 
 from flask import Flask
 from sqlalchemy.exc import IntegrityError, StatementError
+from wtforms import Form
 
 from intake import age_bands, crypto, timeutil
 from intake.cases import conflicts, funding, live_urgency, status_codes
@@ -17,9 +18,9 @@ from intake.cases import contact as phone_email
 from intake.cases import stored_facts as facts
 from intake.cases.live_urgency import thresholds_from
 from intake.db import db
+from intake.input_hygiene import parse_income
 from intake.mail import critical
 from intake.models import HelpRequest, Release
-from intake.public.screening.form import HelpForm, parse_income
 from intake.rules import Answers, Assessment, Facts, PartialDate, assess, screen_request
 
 REFERENCE_LENGTH = 10  # 50 random bits: not guessable, not sequential
@@ -64,7 +65,7 @@ def under_18(birth: PartialDate | None, today: date) -> bool:
     return today < eighteenth
 
 
-def answers_from(form: HelpForm) -> Answers:
+def answers_from(form: Form) -> Answers:
     """The screen's inputs from a validated form (urgency comes from the facts)."""
     hearing_date = form.date_value("hearing")
     return Answers(
@@ -90,7 +91,7 @@ def find_by_submission_key(key: str) -> HelpRequest | None:
 
 
 def create_request(
-    form: HelpForm,
+    form: Form,
     *,
     submission_key: str,
     source: str,
@@ -163,7 +164,7 @@ def _commit_keeping_values() -> None:
 
 
 def _build(
-    form: HelpForm,
+    form: Form,
     answers: Answers,
     assessment: Assessment,
     stored_facts: dict,

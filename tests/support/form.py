@@ -98,7 +98,7 @@ def personal_values(answers: dict) -> list[str]:
     encrypted column: as typed, as normalised for the lookup hashes, as stored,
     and the income as a year (what the income rule works with)."""
     from intake.cases.contact import normalise_email, normalise_phone
-    from intake.public.screening.form import parse_income
+    from intake.input_hygiene import parse_income
     from intake.rules import annual_income
 
     typed = [

@@ -10,7 +10,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from babel.dates import get_month_names
 from flask_babel import lazy_gettext as _l
@@ -29,7 +28,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, Optional, StopValid
 from intake import locales, timeutil
 from intake.cases import choice_lists
 from intake.cases import contact as phone_email
-from intake.input_hygiene import clean_name, normalise_text
+from intake.input_hygiene import clean_name, normalise_text, parse_income
 from intake.rules import CLAIM_WORDING, PartialDate
 
 YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
@@ -85,7 +84,6 @@ EARLIEST_ARRIVAL_YEAR = 1950
 EARLIEST_BIRTH_YEAR = 1900
 A_NUMBER = re.compile(r"A?[0-9]{8,9}")
 MAX_HOUSEHOLD = 30
-MAX_MONTHLY_INCOME = Decimal(1_000_000)
 # Control characters (NUL, escape, ...) have no place in an answer; a line break
 # is allowed in the summary only. Format characters (RTL marks, emoji joiners)
 # are kept: names and scripts need them.
@@ -651,17 +649,3 @@ def date_error(fields: DateFields, day, month, year, today: date, *, required: b
             "Enter a year from 1950 to %(year)d.", year=today.year + 10
         )
     return None
-
-
-def parse_income(text: str | None) -> Decimal | None:
-    """A monthly amount in USD from what people type ("$1,200.50"), or None."""
-    if not text:
-        return None
-    cleaned = re.sub(r"[\s,$]", "", text)
-    if not re.fullmatch(r"[0-9]{1,7}(\.[0-9]{1,2})?", cleaned):
-        return None
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return amount if amount <= MAX_MONTHLY_INCOME else None

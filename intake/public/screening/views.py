@@ -27,11 +27,12 @@ from intake.cases.help_requests import (
 from intake.crypto import KeyUnavailable
 from intake.errors import rollback_quietly
 from intake.hardening import csrf
+from intake.input_hygiene import parse_income
 from intake.limits import limiter
 from intake.locales import public_route
 from intake.mail.outbox import deliver_after
 from intake.public import page_cache
-from intake.public.screening.form import DATES_BY_NAME, HelpForm, parse_income
+from intake.public.screening.form import DATES_BY_NAME, HelpForm
 from intake.rules import Screen
 
 bp = Blueprint("screening", __name__)
