@@ -11,7 +11,7 @@ import tempfile
 from intake import create_app
 
 SLUG = "russian-delegation-visit-to-syria-viewed-with-skepticism"
-# Budgets from the issues: release page ≤ 14 KB, form page ≤ 20 KB (HTML + CSS + JS, gzipped).
+# Budgets: release page ≤ 14 KB, form page ≤ 20 KB (HTML + CSS + JS, gzipped).
 PAGES = {"/": 14_000, f"/press/{SLUG}": 14_000, "/help": 20_000}
 # What a partner's page loads from us: embed.js before any click (it is all the host
 # page gets until then), then the framed card and form; the oEmbed card. The
