@@ -2,7 +2,7 @@
 configuration is loaded (``finish``).
 
 Every key can be overridden by ``instance/config.py`` and then by an
-``INTAKE_<KEY>`` environment variable (see the README); ``create_app`` reads
+``INTAKE_<KEY>`` environment variable (see docs/operating.md); ``create_app`` reads
 only the UPPERCASE names here.
 """
 

@@ -8,7 +8,7 @@ critical; one that turns critical later, as its hearing or deadline comes near
 counts those, so staff hear of them within a day.
 
 No personal data and no reference: the mail crosses servers we do not control.
-``flask --app intake send-digest`` (run once a day by a timer, see the README)
+``flask --app intake send-digest`` (run once a day by a timer, see docs/operating.md)
 queues one digest a day in the outbox; ``send-mail`` (or the command itself)
 delivers it, retrying like every staff mail. The counts are worked out when the
 mail is sent, from plain columns only (``deadline_dates``, ``hearing_date``):

@@ -1,6 +1,6 @@
 """How a request ended, and what became of an accepted case.
 
-Both lists are fixed and documented here (README, "Dispositions and outcomes"),
+Both lists are fixed and documented here (docs/staff-guide.md, dispositions and outcomes),
 so a funder's report means the same thing every quarter. Codes are stored; the
 labels are what staff and reports read.
 """

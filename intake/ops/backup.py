@@ -1,7 +1,7 @@
 """Backups of the SQLite database with SQLite's online backup API, and a restore
 check that opens the copy and compares row counts with the live database.
 
-PostgreSQL is backed up with its own tools (``pg_dump``; see the README)."""
+PostgreSQL is backed up with its own tools (``pg_dump``; see docs/operating.md)."""
 
 import sqlite3
 from pathlib import Path
@@ -54,7 +54,7 @@ def backup_command(path: Path) -> None:
     """Write a consistent copy of the SQLite database to PATH and check it."""
     if db.engine.dialect.name != "sqlite":
         raise click.ClickException(
-            "This database is PostgreSQL: back it up with pg_dump (see the README)."
+            "This database is PostgreSQL: back it up with pg_dump (see docs/operating.md)."
         )
     if path.exists():
         raise click.ClickException(f"{path} exists; choose a new file")
