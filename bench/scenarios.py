@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from intake import rules
-from intake.rules import Answers, Facts, PartialDate
+from intake.rules import Facts, Means, PartialDate
 
 TABLE = Path(__file__).resolve().parent / "legal_scenarios.toml"
 PARTIAL_DATES = {"date_of_birth", "last_arrival", "decision_date", "status_end"}
@@ -45,7 +45,7 @@ def facts_of(raw: dict) -> Facts:
     return Facts(**values)
 
 
-def answers_for(facts: Facts, overrides: dict) -> Answers:
+def means_for(overrides: dict) -> Means:
     """The screen's other answers: no lawyer, cannot pay, unless the scenario says."""
     values = {
         "represented": "no",
@@ -53,15 +53,8 @@ def answers_for(facts: Facts, overrides: dict) -> Answers:
         "household_size": 1,
         "monthly_income_usd": None,
         "state": "NY",
-        "claim_types": facts.claim_types,
-        "detained": facts.detained,
-        "hearing": facts.hearing,
-        "hearing_date": facts.hearing_date,
-        "last_arrival": facts.last_arrival,
-        "i589_filed": facts.i589_filed,
-        "minor": False,
     }
-    return Answers(**{**values, **overrides})
+    return Means(**{**values, **overrides})
 
 
 def check(scenario: dict) -> list[str]:
@@ -88,8 +81,8 @@ def check(scenario: dict) -> list[str]:
         if relief != set(scenario["relief"]):
             problems.append(f"relief {sorted(relief)}, expected {sorted(scenario['relief'])}")
     if "screen" in scenario:
-        answers = answers_for(facts, scenario.get("answers", {}))
-        screen = rules.screen_request(answers, facts).screen.value
+        means = means_for(scenario.get("answers", {}))
+        screen = rules.screen_request(facts, means).screen.value
         if screen != scenario["screen"]:
             problems.append(f"screen {screen}, expected {scenario['screen']}")
     if not EXPECTATIONS & scenario.keys():

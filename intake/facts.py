@@ -18,7 +18,6 @@ from intake.rules import HARM_FACTS, Facts, PartialDate
 
 # Facts the rules do not read but staff need.
 HELPER_KEYS = ("helper_name", "helper_relationship", "helper_contact")
-OTHER_KEYS = ("a_number", "appointment_kind", "status_kind", "harms")
 # What the form's "if you know" and yes/no/not-sure answers become for the rules.
 _DATE_FIELDS = {
     "date_of_birth": "birth",

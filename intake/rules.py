@@ -18,7 +18,7 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -91,7 +91,6 @@ CLAIM_TYPES: tuple[tuple[str, str], ...] = tuple((code, label) for code, label, 
 CLAIM_LABELS = MappingProxyType(dict(CLAIM_TYPES))
 CLAIM_WORDING: tuple[tuple[str, str], ...] = tuple((code, words) for code, _, words in CLAIMS)
 
-MINOR_EXEMPTION_FLAG = "Under 18: an unaccompanied child is exempt from the one-year deadline"
 PAST_HEARING_FLAG = "hearing date passed — check for a removal order in absentia"
 
 
@@ -162,34 +161,23 @@ class PartialDate:
 
 
 @dataclass(frozen=True)
-class Answers:
-    """The screening-form answers the rules need, already parsed by the form."""
+class Means:
+    """Whether the person has, or could pay for, a lawyer: the form's answers the
+    screen reads besides the facts."""
 
     represented: Tri
     can_pay: Tri
     household_size: int
     monthly_income_usd: Decimal | None
     state: str  # two-letter USPS code, e.g. "NY", "AK"; "" if not given
-    claim_types: frozenset[str]
-    detained: bool
-    hearing: Tri
-    hearing_date: date | None
-    last_arrival: PartialDate | None
-    i589_filed: Tri
-    minor: bool
 
     def __post_init__(self) -> None:
         # Catch a form/rules mismatch at once instead of misreading an answer.
-        for name in ("represented", "can_pay", "hearing", "i589_filed"):
-            if getattr(self, name) not in TRI_VALUES:
-                raise ValueError(f"{name} must be one of {TRI_VALUES}")
+        for name in ("represented", "can_pay"):
+            _check_choice(name, getattr(self, name), TRI_VALUES)
         _check_household_size(self.household_size)
         if self.monthly_income_usd is not None and self.monthly_income_usd < 0:
             raise ValueError("monthly_income_usd must not be negative")
-        object.__setattr__(self, "claim_types", frozenset(self.claim_types))
-        unknown = self.claim_types - CLAIM_LABELS.keys()
-        if unknown:
-            raise ValueError(f"unknown claim types: {sorted(unknown)}")
 
 
 # --- outputs ------------------------------------------------------------------
@@ -199,30 +187,8 @@ class Answers:
 class ScreenResult:
     screen: Screen
     reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class UrgencyResult:
-    urgency: Urgency
-    reasons: tuple[str, ...]  # most urgent first
-    flags: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """Everything staff see about a request's screen and urgency, with the reasons."""
-
-    screen: Screen
-    urgency: Urgency
-    reasons: tuple[str, ...]  # screen reasons, then urgency reasons, most important first
     income_percent: int | None  # annual income as % of the guideline, rounded down
-    guideline_usd: int | None
-    guideline_year: int | None
-    filing_deadline: date | None  # one-year asylum deadline; None when it does not apply
-    deadline_days_left: int | None  # negative when passed
-    deadline_passed: bool
-    hearing_days_left: int | None  # negative when the date has passed
-    flags: tuple[str, ...]
+    guideline_year: int
 
 
 # --- HHS poverty guidelines (data, not code) ----------------------------------
@@ -332,8 +298,8 @@ def above_income_limit(annual_income_usd: Decimal, guideline_usd: int, limit_per
 
 
 def screen_request(
-    answers: Answers,
     facts: Facts,
+    means: Means,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     table: GuidelineTable | None = None,
 ) -> ScreenResult:
@@ -346,38 +312,46 @@ def screen_request(
     Being screened out only changes what the applicant is told: staff still see the
     request and may override the screen.
     """
-    if answers.claim_types != facts.claim_types:
-        raise ValueError("answers and facts must carry the same checklist of protections")
-    if answers.represented == "yes":
-        return ScreenResult(Screen.REPRESENTED, ("Has a lawyer or accredited representative now.",))
-    if answers.can_pay == "yes":
-        return ScreenResult(Screen.CAN_PAY, ("Says they could pay a private immigration lawyer.",))
+    table = table or current_guidelines()
+    income = means.monthly_income_usd
+    figures = {
+        "income_percent": None
+        if income is None
+        else income_percent(income, means.household_size, means.state, table),
+        "guideline_year": table.year,
+    }
+    if means.represented == "yes":
+        reason = "Has a lawyer or accredited representative now."
+        return ScreenResult(Screen.REPRESENTED, (reason,), **figures)
+    if means.can_pay == "yes":
+        reason = "Says they could pay a private immigration lawyer."
+        return ScreenResult(Screen.CAN_PAY, (reason,), **figures)
 
     shown, relief = protection_grounds(facts)
     doubts = []
-    if answers.represented == "not_sure":
+    if means.represented == "not_sure":
         doubts.append("Not sure whether they have a lawyer or accredited representative now.")
-    if answers.can_pay == "not_sure":
+    if means.can_pay == "not_sure":
         doubts.append("Not sure whether they could pay a private immigration lawyer.")
-    if not shown and not answers.claim_types:
+    if not shown and not facts.claim_types:
         doubts.append(
             "No fear or harm described and no protection chosen: check what they are seeking."
         )
-    elif not shown and answers.claim_types == {"other"}:
+    elif not shown and facts.claim_types == {"other"}:
         doubts.append('Chose only "other / not sure" as the protection sought: check what it is.')
-    over_limit, income_reason = _income_reason(answers, thresholds.income_limit_percent, table)
+    over_limit, income_reason = _income_reason(means, thresholds.income_limit_percent, table)
     if doubts or over_limit:  # the income sentence comes last, deciding or not
-        return ScreenResult(Screen.NEEDS_REVIEW, (*doubts, income_reason))
+        return ScreenResult(Screen.NEEDS_REVIEW, (*doubts, income_reason), **figures)
     grounds = []
     if shown:
         grounds.append(
             f"the facts show {', '.join(HARM_FACTS[f] for f in shown)} "
             f"(possibly {_claim_list(relief)})"
         )
-    if answers.claim_types:
-        grounds.append(f"seeks {_claim_list(answers.claim_types)}")
+    if facts.claim_types:
+        grounds.append(f"seeks {_claim_list(facts.claim_types)}")
     fit = f"Has no lawyer, says they cannot pay a private lawyer, and {'; '.join(grounds)}."
-    return ScreenResult(Screen.ELIGIBLE, (fit, income_reason))
+    return ScreenResult(Screen.ELIGIBLE, (fit, income_reason), **figures)
 
 
 def protection_grounds(facts: Facts) -> tuple[tuple[str, ...], frozenset[str]]:
@@ -389,17 +363,14 @@ def protection_grounds(facts: Facts) -> tuple[tuple[str, ...], frozenset[str]]:
     return shown, frozenset(r.relief for r in found)
 
 
-def _income_reason(
-    answers: Answers, limit_percent: int, table: GuidelineTable | None
-) -> tuple[bool, str]:
+def _income_reason(means: Means, limit_percent: int, table: GuidelineTable) -> tuple[bool, str]:
     """Whether income is above the limit, and the sentence that says so."""
-    if answers.monthly_income_usd is None:
+    if means.monthly_income_usd is None:
         return False, "Household income not given: relying on their answer about paying."
-    table = table or current_guidelines()
-    region = table.region_for(answers.state)
-    unknown_state = "" if answers.state.strip() else "; state not given"
-    guideline = region.annual_usd(answers.household_size)
-    annual = annual_income(answers.monthly_income_usd)
+    region = table.region_for(means.state)
+    unknown_state = "" if means.state.strip() else "; state not given"
+    guideline = region.annual_usd(means.household_size)
+    annual = annual_income(means.monthly_income_usd)
     over = above_income_limit(annual, guideline, limit_percent)
     limit_usd = Decimal(guideline * limit_percent) / 100
     # The reasons are stored in plain text: the amount itself (an encrypted
@@ -407,11 +378,11 @@ def _income_reason(
     sentence = (
         f"Household income is "
         f"{percent_of_guideline(annual, guideline)}% of the {table.year} HHS poverty "
-        f"guideline for {_people(answers.household_size)} in {region.label} "
+        f"guideline for {_people(means.household_size)} in {region.label} "
         f"({_usd(guideline)}{unknown_state}), "
         f"{'above' if over else 'within'} the {limit_percent}% limit ({_usd(limit_usd)})"
     )
-    if over and answers.can_pay == "no":
+    if over and means.can_pay == "no":
         sentence += ", but says they cannot pay"
     return over, sentence + "."
 
@@ -432,211 +403,6 @@ def one_year_deadline(last_arrival: PartialDate) -> date:
         return start.replace(year=start.year + 1)
     except ValueError:  # 29 February
         return date(start.year + 1, 2, 28)
-
-
-def deadline_applies(claim_types: frozenset[str], i589_filed: Tri) -> bool:
-    """Only asylum has the one-year deadline (not withholding of removal or CAT), and
-    it stops mattering once Form I-589 is filed; "not sure" counts as not filed."""
-    return "asylum" in claim_types and i589_filed != "yes"
-
-
-def filing_deadline(answers: Answers) -> date | None:
-    if answers.last_arrival is None or not deadline_applies(
-        answers.claim_types, answers.i589_filed
-    ):
-        return None
-    return one_year_deadline(answers.last_arrival)
-
-
-def hearing_days_left(answers: Answers, today: date) -> int | None:
-    """Days until the hearing date, negative once passed. A date is used whatever the
-    yes/no answer says: ignoring a date someone typed could hide a hearing."""
-    return None if answers.hearing_date is None else (answers.hearing_date - today).days
-
-
-def check_arrival(last_arrival: PartialDate | None, today: date) -> None:
-    """The form rejects future arrival dates; reaching here with one is a bug."""
-    if last_arrival is not None and last_arrival.earliest() > today:
-        raise ValueError("last arrival is in the future")
-
-
-# --- urgency ------------------------------------------------------------------
-
-
-class _Topic(IntEnum):
-    """Order of reasons at the same urgency: detention outranks everything, and a
-    missed hearing (removal order in absentia) outranks the filing deadline."""
-
-    DETENTION = 0
-    HEARING = 1
-    DEADLINE = 2
-    MINOR = 3
-    OTHER = 4
-
-
-@dataclass(frozen=True)
-class _Finding:
-    urgency: Urgency
-    topic: _Topic
-    reason: str
-    flag: str | None = None
-
-
-def urgency_for(
-    answers: Answers, today: date, thresholds: Thresholds = DEFAULT_THRESHOLDS
-) -> UrgencyResult:
-    """The most urgent of the findings; reasons most urgent first, then by topic."""
-    check_arrival(answers.last_arrival, today)
-    findings = [
-        *_detention_findings(answers),
-        *_hearing_findings(answers, today, thresholds),
-        *_deadline_findings(answers, today, thresholds),
-        *_minor_findings(answers),
-        *_unsure_findings(answers),
-    ]
-    findings.sort(key=lambda f: (f.urgency.rank, f.topic))
-    urgency = findings[0].urgency if findings else Urgency.NORMAL
-    reasons = [f.reason for f in findings]
-    if urgency is Urgency.NORMAL:
-        reasons.insert(
-            0,
-            "Nothing urgent found: not detained, no court hearing within "
-            f"{thresholds.high_hearing_days} days, no known filing deadline within "
-            f"{thresholds.high_deadline_days} days, not under 18.",
-        )
-    flags = tuple(f.flag for f in findings if f.flag)
-    return UrgencyResult(urgency, tuple(reasons), flags)
-
-
-def _detention_findings(answers: Answers) -> list[_Finding]:
-    if not answers.detained:
-        return []
-    return [_Finding(Urgency.CRITICAL, _Topic.DETENTION, "In immigration detention now.")]
-
-
-def _hearing_findings(answers: Answers, today: date, t: Thresholds) -> list[_Finding]:
-    days = hearing_days_left(answers, today)
-    if days is None:
-        if answers.hearing != "yes":
-            return []
-        reason = "Has a court hearing scheduled but gave no date: find out the date."
-        return [_Finding(Urgency.HIGH, _Topic.HEARING, reason)]
-    on = _day(answers.hearing_date)
-    if days < 0:
-        reason = (
-            f"Court hearing date {on}, has passed ({_ago(-days)}): a missed hearing can mean "
-            "a removal order in absentia — check at once."
-        )
-        return [_Finding(Urgency.CRITICAL, _Topic.HEARING, reason, PAST_HEARING_FLAG)]
-    urgency, within = _by_days(days, t.critical_hearing_days, t.high_hearing_days)
-    reason = f"Immigration court hearing on {on}, {_in_days(days)}{within}."
-    return [_Finding(urgency, _Topic.HEARING, reason)]
-
-
-def _deadline_findings(answers: Answers, today: date, t: Thresholds) -> list[_Finding]:
-    if not deadline_applies(answers.claim_types, answers.i589_filed):
-        if "asylum" not in answers.claim_types:
-            return []
-        reason = "Form I-589 already filed: the one-year filing deadline is not counted."
-        return [_Finding(Urgency.NORMAL, _Topic.DEADLINE, reason)]
-    arrival = answers.last_arrival
-    if arrival is None:
-        reason = "Arrival date not given: the one-year deadline cannot be worked out."
-        return [_Finding(Urgency.NORMAL, _Topic.DEADLINE, reason)]
-    deadline = one_year_deadline(arrival)
-    days = (deadline - today).days
-    basis = (
-        f" (only the month and year of arrival were given, so counted from "
-        f"{_day(arrival.earliest())}, the earliest possible day)"
-        if arrival.month_only
-        else ""
-    )
-    if days < 0:
-        reason = (
-            f"One-year asylum filing deadline passed on {_day(deadline)}, {_ago(-days)}{basis}: "
-            "check the exceptions (changed or extraordinary circumstances)."
-        )
-        flag = f"deadline passed {_ago(-days)} — check exceptions"
-        return [_Finding(Urgency.HIGH, _Topic.DEADLINE, reason, flag)]
-    urgency, within = _by_days(days, t.critical_deadline_days, t.high_deadline_days)
-    reason = (
-        f"One-year asylum filing deadline is {_day(deadline)}, {_in_days(days)}{within}{basis}."
-    )
-    return [_Finding(urgency, _Topic.DEADLINE, reason)]
-
-
-def _minor_findings(answers: Answers) -> list[_Finding]:
-    if not answers.minor:
-        return []
-    if deadline_applies(answers.claim_types, answers.i589_filed):
-        reason = (
-            "The person seeking help is under 18; if unaccompanied, they are exempt from "
-            "the one-year filing deadline."
-        )
-        return [_Finding(Urgency.HIGH, _Topic.MINOR, reason, MINOR_EXEMPTION_FLAG)]
-    return [_Finding(Urgency.HIGH, _Topic.MINOR, "The person seeking help is under 18.")]
-
-
-def _unsure_findings(answers: Answers) -> list[_Finding]:
-    findings = []
-    if answers.hearing == "not_sure":
-        reason = "Not sure whether a court hearing is scheduled: needs checking."
-        findings.append(_Finding(Urgency.HIGH, _Topic.OTHER, reason))
-    if answers.i589_filed == "not_sure" and "asylum" in answers.claim_types:
-        reason = (
-            "Not sure whether an asylum application (Form I-589) has been filed: needs "
-            "checking, as the one-year deadline may apply."
-        )
-        findings.append(_Finding(Urgency.HIGH, _Topic.OTHER, reason))
-    return findings
-
-
-def _by_days(days: int, critical_days: int, high_days: int) -> tuple[Urgency, str]:
-    """Urgency for a future date, with the "within N days" clause that explains it."""
-    if days <= critical_days:
-        return Urgency.CRITICAL, f": within {critical_days} days"
-    if days <= high_days:
-        return Urgency.HIGH, f": within {high_days} days"
-    return Urgency.NORMAL, ""
-
-
-# --- the whole assessment -----------------------------------------------------
-
-
-def assess(
-    answers: Answers,
-    today: date,
-    thresholds: Thresholds = DEFAULT_THRESHOLDS,
-    *,
-    facts: Facts,
-    table: GuidelineTable | None = None,
-) -> Assessment:
-    """Screen, income ratio, deadline and urgency of one request, computed on submit.
-    ``facts`` are the same request's facts: the screen reads its fear and harm.
-
-    Raises ValueError for an arrival date after ``today`` (the form rejects those).
-    """
-    table = table or current_guidelines()
-    screened = screen_request(answers, facts, thresholds, table)
-    ranked = urgency_for(answers, today, thresholds)
-    deadline = filing_deadline(answers)
-    days_left = None if deadline is None else (deadline - today).days
-    income = answers.monthly_income_usd
-    return Assessment(
-        screen=screened.screen,
-        urgency=ranked.urgency,
-        reasons=screened.reasons + ranked.reasons,
-        income_percent=None
-        if income is None
-        else income_percent(income, answers.household_size, answers.state, table),
-        guideline_usd=poverty_guideline(answers.household_size, answers.state, table),
-        guideline_year=table.year,
-        filing_deadline=deadline,
-        deadline_days_left=days_left,
-        deadline_passed=days_left is not None and days_left < 0,
-        hearing_days_left=hearing_days_left(answers, today),
-        flags=ranked.flags,
-    )
 
 
 # --- wording ------------------------------------------------------------------
@@ -862,14 +628,10 @@ SRC_MAINTAINED = (
 SRC_EXCEPTIONS = (
     "INA 208(a)(2)(D); 8 CFR 208.4(a)(4) (changed) and (a)(5) (extraordinary circumstances)"
 )
-SRC_NO_DEADLINE_WH_CAT = "8 CFR 208.4(a) (the bar applies to asylum, not to withholding of removal)"
 SRC_BIA_APPEAL = (
     "8 CFR 1003.38(b) (30 calendar days after an oral decision or the mailing of a written one); "
     "Matter of Morales-Morales, 28 I&N Dec. 714 (BIA 2023) (a claim-processing rule: "
     "late appeals only by equitable tolling)"
-)
-SRC_NO_APPEAL_IN_ABSENTIA = (
-    "8 CFR 1240.15 (no appeal lies from an order of removal entered in absentia)"
 )
 SRC_REOPEN_90 = "INA 240(c)(7)(C)(i); 8 CFR 1003.23(b)(1) (within 90 days of a final order)"
 SRC_IN_ABSENTIA = (
@@ -1335,44 +1097,6 @@ class Escalation:
 
     initial: Urgency
     changes: tuple[tuple[date, Urgency], ...]
-
-    def band_on(self, day: date) -> Urgency:
-        band = self.initial
-        for start, changed in self.changes:
-            if start > day:
-                break
-            band = changed
-        return band
-
-    def first_day(self, band: Urgency) -> date | None:
-        """The first day the request is at ``band`` or above (``date.min`` if it already
-        is from the start; None if never): the escalation dates the issue asks for."""
-        if self.initial.rank <= band.rank:
-            return date.min
-        return next((d for d, b in self.changes if b.rank <= band.rank), None)
-
-    def next_change(self, after: date) -> date | None:
-        return next((d for d, _ in self.changes if d > after), None)
-
-    def encode(self) -> str:
-        """One short string for one column: "normal;2026-03-30=high;2026-05-15=critical".
-        It holds dates derived from personal answers (a hearing's date minus 60 days):
-        the app decides whether to encrypt it or to keep only the band and the next
-        change in plain columns."""
-        return ";".join(
-            [self.initial.value, *(f"{d.isoformat()}={b.value}" for d, b in self.changes)]
-        )
-
-    @classmethod
-    def decode(cls, text: str) -> Escalation:
-        initial, *rest = text.split(";")
-        changes = []
-        for item in rest:
-            day, band = item.split("=")
-            changes.append((date.fromisoformat(day), Urgency(band)))
-        if [d for d, _ in changes] != sorted({d for d, _ in changes}):
-            raise ValueError("escalation changes must be in strictly increasing order")
-        return cls(Urgency(initial), tuple(changes))
 
 
 def escalation_dates(facts: Facts, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Escalation:

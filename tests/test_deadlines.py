@@ -50,6 +50,11 @@ def due_dates(facts: Facts, on: date = TODAY) -> dict[str, date]:
     return {d.kind: d.due for d in deadlines(facts, on)}
 
 
+def band_on(stored: Escalation, on: date) -> Urgency:
+    """The band on ``on`` read from the stored changes alone, as the app reads them."""
+    return next((b for d, b in reversed(stored.changes) if d <= on), stored.initial)
+
+
 def flag_texts(facts: Facts, on: date = TODAY) -> str:
     return " | ".join(f.text for f in flags(facts, on))
 
@@ -444,8 +449,8 @@ def test_hearing_80_days_out_rises_normal_high_critical_with_no_job_run():
     facts = Facts(hearing="yes", hearing_date=day(80))
     stored = escalation_dates(facts)  # kept at submission
     assert [band(facts, day(n)) for n in (0, 25, 70)] == [NORMAL, HIGH, CRITICAL]
-    assert [stored.band_on(day(n)) for n in (0, 25, 70)] == [NORMAL, HIGH, CRITICAL]
-    assert stored.first_day(HIGH) == day(20) and stored.first_day(CRITICAL) == day(66)
+    assert [band_on(stored, day(n)) for n in (0, 25, 70)] == [NORMAL, HIGH, CRITICAL]
+    assert stored.changes == ((day(20), HIGH), (day(66), CRITICAL))
 
 
 def test_passed_hearing_without_a_decision_is_critical_and_flagged():
@@ -813,10 +818,10 @@ SWEEP_THRESHOLDS = [
 @pytest.mark.parametrize("thresholds", SWEEP_THRESHOLDS, ids=["default", "zeros", "wide"])
 @pytest.mark.parametrize("facts", SWEEP_FACTS)
 def test_stored_escalation_gives_the_band_of_every_day(facts, thresholds):
-    stored = Escalation.decode(escalation_dates(facts, thresholds).encode())  # as kept in a column
+    stored = escalation_dates(facts, thresholds)
     for n in range(-400, 1200):
         on = day(n)
-        assert stored.band_on(on) is band(facts, on, thresholds), on
+        assert band_on(stored, on) is band(facts, on, thresholds), on
 
 
 @pytest.mark.parametrize("facts", SWEEP_FACTS)
@@ -829,31 +834,6 @@ def test_escalation_changes_are_real_changes(facts):
     for change_day, changed in stored.changes:
         assert band(facts, change_day) is changed
         assert band(facts, change_day - timedelta(days=1)) is not changed
-
-
-def test_first_day_and_next_change():
-    stored = escalation_dates(arrived_for_one_year_due(day(100)))
-    assert stored.first_day(HIGH) == day(10)
-    assert stored.first_day(CRITICAL) == day(70)
-    assert stored.next_change(TODAY) == day(10)
-    assert stored.next_change(day(10)) == day(70)
-    assert escalation_dates(Facts(detained=True)).first_day(CRITICAL) == date.min
-    assert escalation_dates(Facts()).first_day(HIGH) is None
-
-
-def test_escalation_encodes_to_one_short_string_and_back():
-    stored = escalation_dates(Facts(hearing="yes", hearing_date=day(80)))
-    assert stored.encode() == "normal;2026-03-30=high;2026-05-15=critical"
-    assert Escalation.decode(stored.encode()) == stored
-    assert Escalation.decode("critical") == escalation_dates(Facts(detained=True))
-
-
-@pytest.mark.parametrize(
-    "bad", ["", "urgent", "normal;2026-04-09", "normal;2026-04-09=high;2026-04-01=critical"]
-)
-def test_escalation_decode_rejects_garbage(bad):
-    with pytest.raises(ValueError):
-        Escalation.decode(bad)
 
 
 def test_nothing_urgent_says_so():
