@@ -26,6 +26,9 @@ from sqlalchemy import bindparam, func, insert, select
 from intake import facts, live_urgency, timeutil
 from intake.db import db
 from intake.funding import apply_funder
+from intake.law.dates import PartialDate
+from intake.law.screen import Means
+from intake.law.vocabulary import CLAIM_TYPES, Urgency
 from intake.models import (
     CaseOutcome,
     ContactAttempt,
@@ -46,7 +49,6 @@ from intake.public.help_requests import (
     new_reference,
     thresholds_from,
 )
-from intake.rules import CLAIM_TYPES, Means, PartialDate, Urgency
 
 KEY_PREFIX = "demo:"
 BATCH = 2000

@@ -25,9 +25,9 @@ from sqlalchemy import func, select
 
 from intake import live_urgency, timeutil
 from intake.db import db
+from intake.law.vocabulary import Urgency
 from intake.models import HelpRequest, OutgoingMail
 from intake.models.help_request import OPEN_STATUSES
-from intake.rules import Urgency
 
 DAILY_DIGEST = "daily_digest"
 

@@ -1,7 +1,7 @@
 """Urgency that is right for today's date whenever staff look, with no job to run.
 
 The rules know a request's whole future at the moment its facts are known:
-``rules.escalation_dates`` gives the band it starts in and each day the band
+``intake.law.urgency.escalation_dates`` gives the band it starts in and each day the band
 changes (a hearing coming within 60 then 14 days, an appeal window closing, a
 21st birthday coming near). ``store`` keeps the changes still ahead, as plain
 dates, in ``urgency_steps`` and the first of them in ``urgency_changes_on``.
@@ -29,10 +29,14 @@ from datetime import date
 from flask import Flask, current_app
 from sqlalchemy import and_, select, update
 
-from intake import rules, timeutil
+from intake import timeutil
 from intake.db import db
+from intake.law.deadlines import Deadline, deadlines
+from intake.law.facts import Facts
+from intake.law.flags import Flag, flags
+from intake.law.urgency import Reason, Thresholds, escalation_dates, urgency
+from intake.law.vocabulary import Urgency
 from intake.models import AuditEvent, HelpRequest
-from intake.rules import Facts, Thresholds, Urgency
 
 BATCH = 500
 # What applying a row's steps reads (no personal answer, nothing to decrypt).
@@ -65,22 +69,22 @@ class Ranked:
     """What the rules say about a request's urgency on one day."""
 
     band: Urgency
-    reasons: tuple[rules.Reason, ...]
+    reasons: tuple[Reason, ...]
     steps: tuple[tuple[date, int], ...]  # (day, rank) of each change after that day
-    deadlines: tuple[rules.Deadline, ...]
-    flags: tuple[rules.Flag, ...]
+    deadlines: tuple[Deadline, ...]
+    flags: tuple[Flag, ...]
 
 
 def rank(facts: Facts, today: date, thresholds: Thresholds) -> Ranked:
-    band, reasons = rules.urgency(facts, today, thresholds)
-    escalation = rules.escalation_dates(facts, thresholds)
+    band, reasons = urgency(facts, today, thresholds)
+    escalation = escalation_dates(facts, thresholds)
     steps = tuple((day, changed.rank) for day, changed in escalation.changes if day > today)
     return Ranked(
         band=band,
         reasons=tuple(reasons),
         steps=steps,
-        deadlines=tuple(rules.deadlines(facts, today)),
-        flags=tuple(rules.flags(facts, today, thresholds)),
+        deadlines=tuple(deadlines(facts, today)),
+        flags=tuple(flags(facts, today, thresholds)),
     )
 
 

@@ -17,8 +17,8 @@ from flask import current_app, has_request_context, request
 
 from intake import digest, timeutil
 from intake.db import db
+from intake.law.vocabulary import Urgency
 from intake.models import HelpRequest, Letter, OutgoingMail
-from intake.rules import Urgency
 
 CRITICAL_REQUEST = "critical_request"
 LETTER = "letter:"  # + the Letter's id: a letter to the applicant (intake.staff.letters)

@@ -7,13 +7,17 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from intake import crypto, facts, phone_email, rules
+from intake import crypto, facts, phone_email
 from intake.db import db
 from intake.demo import KEY_PREFIX
+from intake.law import age_bands
+from intake.law.flags import flags
+from intake.law.screen import Means, screen_request
+from intake.law.urgency import urgency
+from intake.law.vocabulary import CLAIM_TYPES, Urgency
 from intake.models import HelpRequest
 from intake.public import choice_lists
-from intake.public.help_requests import thresholds_from, under_18
-from intake.rules import CLAIM_TYPES, Means, Urgency, screen_request
+from intake.public.help_requests import thresholds_from
 from intake.staff.casework import find_duplicates
 
 
@@ -73,13 +77,15 @@ def test_seed_demo_stores_what_the_form_would(app, runner):
             assert row.screen == screened.screen.value
             # Reasons, flags and the minor answer as a real request stores them on
             # the day it is sent.
-            _band, reasons = rules.urgency(rules_facts, sent, thresholds)
+            _band, reasons = urgency(rules_facts, sent, thresholds)
             assert json.loads(row.reasons) == [*screened.reasons, *(r.text for r in reasons)]
-            flags = rules.flags(rules_facts, sent, thresholds)
-            assert json.loads(row.flags) == [f.text for f in flags]
-            assert row.minor is under_18(facts.parse_date(stored.get("date_of_birth")), sent)
+            flagged = flags(rules_facts, sent, thresholds)
+            assert json.loads(row.flags) == [f.text for f in flagged]
+            assert row.minor is age_bands.under_18(
+                facts.parse_date(stored.get("date_of_birth")), sent
+            )
             # Urgency is today's, from the stored facts (intake.live_urgency).
-            band, _reasons = rules.urgency(rules_facts, date.today(), thresholds)
+            band, _reasons = urgency(rules_facts, date.today(), thresholds)
             assert row.urgency == band.value
             assert row.created_at.date() <= date.today()
 

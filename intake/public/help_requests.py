@@ -12,7 +12,6 @@ from flask import Flask
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from intake import (
-    age_bands,
     conflicts,
     crypto,
     facts,
@@ -23,11 +22,13 @@ from intake import (
     timeutil,
 )
 from intake.db import db
+from intake.law import age_bands
+from intake.law.screen import Means, screen_request
+from intake.law.urgency import Thresholds
 from intake.live_urgency import thresholds_from
 from intake.models import HelpRequest, Release
 from intake.public import status_codes
 from intake.public.screening_form import HelpForm, parse_income
-from intake.rules import Means, PartialDate, Thresholds, screen_request
 
 REFERENCE_LENGTH = 10  # 50 random bits: not guessable, not sequential
 DEFAULT_SOURCE = "help"
@@ -52,23 +53,6 @@ def source_for(slug: str | None) -> str:
         if found:
             return found
     return DEFAULT_SOURCE
-
-
-def under_18(birth: PartialDate | None, today: date) -> bool:
-    """Under 18 on the latest reading of a month-only birth date (the last day of
-    the month): a person who may still be a child is treated as one."""
-    if birth is None:
-        return False
-    if birth.day is None:
-        following = date(birth.year + birth.month // 12, birth.month % 12 + 1, 1)
-        latest = date.fromordinal(following.toordinal() - 1)
-    else:
-        latest = birth.earliest()
-    try:
-        eighteenth = latest.replace(year=latest.year + 18)
-    except ValueError:  # 29 February: the later reading, 1 March
-        eighteenth = date(latest.year + 18, 3, 1)
-    return today < eighteenth
 
 
 def means_from(form: HelpForm) -> Means:
@@ -218,7 +202,7 @@ def columns_for(
         arrival_month=arrival.month if arrival else None,
         arrival_day=arrival.day if arrival else None,
         i589_filed=rules_facts.i589_filed,
-        minor=under_18(birth, today),
+        minor=age_bands.under_18(birth, today),
         age_band=age_bands.band(birth, today),
         state=means.state,
         preferred_language=preferred_language,

@@ -18,6 +18,7 @@ from intake import facts, locales
 from intake.crypto import KeyUnavailable
 from intake.errors import rollback_quietly
 from intake.hardening import csrf
+from intake.law.vocabulary import Screen
 from intake.limits import limiter
 from intake.locales import public_route
 from intake.outbox import deliver_after
@@ -30,7 +31,6 @@ from intake.public.help_requests import (
     source_for,
 )
 from intake.public.screening_form import DATES_BY_NAME, HelpForm, parse_income
-from intake.rules import Screen
 
 bp = Blueprint("screening", __name__)
 csrf.exempt(bp)  # protected by intake.public.form_tokens instead: no session cookie

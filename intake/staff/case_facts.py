@@ -13,9 +13,12 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from intake import age_bands, facts, live_urgency, timeutil
+from intake import facts, live_urgency, timeutil
+from intake.law import age_bands
+from intake.law.dates import PartialDate
+from intake.law.relief import possible_relief
+from intake.law.vocabulary import HARM_FACTS, Urgency
 from intake.models import HelpRequest, StaffUser
-from intake.rules import HARM_FACTS, PartialDate, Urgency, possible_relief
 from intake.staff.casework import CaseworkError, _check_version, _reason, _record_change
 
 # What staff may correct, with the label the case page shows.

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from intake import audit, live_urgency, memo, timeutil
 from intake.db import db
+from intake.law.vocabulary import CLAIM_TYPES, Screen, Urgency
 from intake.models import (
     CaseOutcome,
     Disposition,
@@ -39,7 +40,6 @@ from intake.models.help_request import (
 )
 from intake.models.outcome import dispositions_for
 from intake.public.choice_lists import language_name
-from intake.rules import CLAIM_TYPES, Screen, Urgency
 from intake.staff import outreach, referrals
 from intake.staff.roles import PERMISSIONS
 

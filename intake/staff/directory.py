@@ -14,9 +14,9 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField,
 from wtforms.validators import DataRequired, Length
 
 from intake.db import db
+from intake.law.vocabulary import CLAIM_TYPES
 from intake.models import ReferralOrganisation
 from intake.public import choice_lists
-from intake.rules import CLAIM_TYPES
 from intake.staff import referrals
 from intake.staff.followup_forms import options
 from intake.staff.referrals import OrganisationFields, ReferralError

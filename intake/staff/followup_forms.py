@@ -13,8 +13,9 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from intake import conflicts, timeutil, working_days
+from intake import conflicts, timeutil
 from intake.db import db
+from intake.law import working_days
 from intake.models import HelpRequest, ReferralOrganisation
 from intake.staff import outreach, referrals
 from intake.staff.casework import case_staff

@@ -21,8 +21,9 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import and_, select, update
 
-from intake import audit, timeutil, working_days
+from intake import audit, timeutil
 from intake.db import db
+from intake.law import working_days
 from intake.models import Callback, ContactAttempt, HelpRequest, StaffUser
 from intake.models.help_request import OPEN_STATUSES, hours_between, is_open
 

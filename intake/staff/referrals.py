@@ -20,9 +20,9 @@ from sqlalchemy import select
 
 from intake import audit, phone_email
 from intake.db import db
+from intake.law.vocabulary import CLAIM_LABELS
 from intake.models import HelpRequest, Referral, ReferralOrganisation, StaffUser
 from intake.public import choice_lists
-from intake.rules import CLAIM_LABELS
 
 REFER_BY = {"phone": "Phone", "email": "Email", "web": "Web form"}
 METHODS = {**REFER_BY, "letter": "Letter"}

@@ -14,9 +14,9 @@ from markupsafe import Markup
 from intake import audit, memo, timeutil
 from intake.db import db
 from intake.funding import Coverage, all_funders
+from intake.law.vocabulary import CLAIM_LABELS
 from intake.models import Funder
 from intake.public import choice_lists
-from intake.rules import CLAIM_LABELS
 from intake.staff import charts
 from intake.staff.export import csv_lines
 from intake.staff.report_figures import (

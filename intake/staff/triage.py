@@ -41,10 +41,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from intake import conflicts, letters, live_urgency, outbox
 from intake.db import db
+from intake.law.vocabulary import CLAIM_LABELS, CLAIM_TYPES, Urgency
 from intake.models import HelpRequest, Outcome, StaffUser
 from intake.models.help_request import OPEN_STATUSES, STATUS_LABELS, TRANSITIONS
 from intake.models.outcome import DISPOSITION_LABELS, OUTCOME_LABELS, dispositions_for
-from intake.rules import CLAIM_LABELS, CLAIM_TYPES, Urgency
 from intake.staff import case_facts, casework, followup_forms, outreach
 from intake.staff.casework import CaseworkError, QueueFilters, StaleCase
 from intake.staff.roles import can, requires

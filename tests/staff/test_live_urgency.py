@@ -9,8 +9,8 @@ import pytest
 
 from intake import facts, live_urgency, timeutil
 from intake.db import db
+from intake.law.dates import PartialDate
 from intake.models import HelpRequest
-from intake.rules import PartialDate
 from tests.support.form import dated, store_answers
 
 TODAY = date(2026, 5, 1)

@@ -97,9 +97,9 @@ def personal_values(answers: dict) -> list[str]:
     """Every form of a marked answer that must never be seen outside its
     encrypted column: as typed, as normalised for the lookup hashes, as stored,
     and the income as a year (what the income rule works with)."""
+    from intake.law.income import annual_income
     from intake.phone_email import normalise_email, normalise_phone
     from intake.public.screening_form import parse_income
-    from intake.rules import annual_income
 
     typed = [
         answers[f]

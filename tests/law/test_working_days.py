@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from intake import working_days as wd
+from intake.law import working_days as wd
 
 FRIDAY = date(2026, 12, 4)
 NEW_YORK = ZoneInfo("America/New_York")

@@ -1,45 +1,16 @@
-"""The screen and the income rules in intake.rules, at their edges. Pure: no Flask."""
+"""The screen in intake.law.screen, at its edges. Pure: no Flask."""
 
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
-from intake.rules import (
-    CLAIM_TYPES,
-    DEFAULT_THRESHOLDS,
-    HARM_FACTS,
-    Facts,
-    Means,
-    PartialDate,
-    Screen,
-    Thresholds,
-    Urgency,
-    above_income_limit,
-    current_guidelines,
-    income_percent,
-    one_year_deadline,
-    percent_of_guideline,
-    poverty_guideline,
-    screen_request,
-    urgency,
-)
+from intake.law.facts import Facts
+from intake.law.screen import Means, screen_request
+from intake.law.urgency import DEFAULT_THRESHOLDS, Thresholds
+from intake.law.vocabulary import HARM_FACTS, Screen
 
 TODAY = date(2026, 3, 10)
-
-# Annual 2026 guidelines worked out by hand: 15,960 + 5,680 per further person in
-# the 48 states and DC; Alaska 19,950 + 7,100; Hawaii 18,360 + 6,530.
-GUIDELINE = {
-    ("NY", 1): 15960,
-    ("NY", 4): 33000,
-    ("NY", 9): 61400,
-    ("AK", 1): 19950,
-    ("AK", 4): 41250,
-    ("AK", 9): 76750,
-    ("HI", 1): 18360,
-    ("HI", 4): 37950,
-    ("HI", 9): 70600,
-}
 
 # The highest monthly income (whole cents) at or below 200% of the guideline.
 TOP_ELIGIBLE_MONTHLY = {
@@ -86,27 +57,6 @@ def has_reason(result, text: str) -> bool:
 # --- vocabulary -----------------------------------------------------------------
 
 
-def test_urgency_rank_orders_most_urgent_first():
-    assert [u.rank for u in (Urgency.CRITICAL, Urgency.HIGH, Urgency.NORMAL)] == [0, 1, 2]
-    assert sorted(Urgency, key=lambda u: u.rank, reverse=True)[0] is Urgency.NORMAL
-
-
-def test_claim_types_codes_in_form_order():
-    assert [code for code, _ in CLAIM_TYPES] == [
-        "asylum",
-        "withholding",
-        "cat",
-        "tps",
-        "sijs",
-        "t_visa",
-        "u_visa",
-        "vawa",
-        "parole",
-        "other",
-    ]
-    assert dict(CLAIM_TYPES)["cat"] == "protection under the Convention Against Torture"
-
-
 @pytest.mark.parametrize(
     "overrides",
     [
@@ -121,73 +71,7 @@ def test_means_reject_what_the_form_cannot_send(overrides):
         make_means(**overrides)
 
 
-@pytest.mark.parametrize(
-    "kwargs",
-    [
-        {"critical_hearing_days": 61},
-        {"critical_deadline_days": 91},
-        {"critical_hearing_days": -1},
-        {"income_limit_percent": 0},
-    ],
-)
-def test_thresholds_reject_nonsense(kwargs):
-    with pytest.raises(ValueError):
-        Thresholds(**kwargs)
-
-
-def test_partial_date_rejects_an_impossible_date():
-    with pytest.raises(ValueError):
-        PartialDate(2025, 2, 30)
-    with pytest.raises(ValueError):
-        PartialDate(2025, 13)
-
-
-def test_partial_date_earliest_is_first_of_month_when_day_unknown():
-    assert PartialDate(2025, 4).earliest() == date(2025, 4, 1)
-    assert PartialDate(2025, 4, 17).earliest() == date(2025, 4, 17)
-
-
 # --- poverty guideline and income -------------------------------------------------
-
-
-def test_guideline_table_is_2026_data_with_its_source():
-    table = current_guidelines()
-    assert table.year == 2026
-    assert table.effective == date(2026, 1, 13)
-    assert table.source == "HHS Poverty Guidelines, Federal Register, effective 2026-01-13"
-    assert table.url == "https://aspe.hhs.gov/topics/poverty-economic-mobility/poverty-guidelines"
-
-
-@pytest.mark.parametrize(("state", "size"), GUIDELINE)
-def test_poverty_guideline(state, size):
-    assert poverty_guideline(size, state) == GUIDELINE[state, size]
-
-
-@pytest.mark.parametrize("state", ["DC", "CA", "", "PR", "ny"])
-def test_everywhere_but_alaska_and_hawaii_uses_the_48_state_figures(state):
-    assert poverty_guideline(4, state) == 33000
-
-
-def test_state_code_case_does_not_matter():
-    assert poverty_guideline(1, "ak") == 19950
-    assert poverty_guideline(1, " hi ") == 18360
-
-
-def test_household_size_below_one_is_an_error():
-    with pytest.raises(ValueError):
-        poverty_guideline(0, "NY")
-
-
-@pytest.mark.parametrize(("state", "size"), GUIDELINE)
-@pytest.mark.parametrize("percent", [100, 200])
-def test_income_at_and_one_dollar_around_the_line(state, size, percent):
-    guideline = GUIDELINE[state, size]
-    at = Decimal(guideline * percent // 100)
-    assert percent_of_guideline(at, guideline) == percent
-    assert percent_of_guideline(at - 1, guideline) == percent - 1
-    assert percent_of_guideline(at + 1, guideline) == percent  # rounded down
-    assert not above_income_limit(at, guideline, percent)
-    assert above_income_limit(at + 1, guideline, percent)
 
 
 @pytest.mark.parametrize(("state", "size"), TOP_ELIGIBLE_MONTHLY)
@@ -199,11 +83,6 @@ def test_screen_at_the_income_limit_and_one_cent_over(state, size):
     assert over.screen is Screen.NEEDS_REVIEW
     assert at.income_percent == (200 if top % 1 == 0 else 199)  # rounded down
     assert over.income_percent == 200
-
-
-def test_income_percent_from_monthly_income():
-    assert income_percent(Decimal("2750"), 4, "NY") == 100  # 33,000 a year
-    assert income_percent(Decimal("0"), 4, "NY") == 0
 
 
 def test_income_not_given():
@@ -289,7 +168,7 @@ def test_review_lists_every_doubt_in_order():
     assert "but says they cannot pay" not in result.reasons[3]  # they said "not sure"
 
 
-# --- screen on facts, not the legal checklist (issue 14) ----------------------------
+# --- screen on facts, not the legal checklist ---------------------------------------
 
 # Each fear or harm fact alone, with the checklist left empty: the forms of relief
 # the reason must name, in the staff labels (CLAIM_LABELS).
@@ -394,20 +273,6 @@ def test_status_or_place_alone_is_no_protection_ground(other):
 # --- one-year deadline ------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("arrival", "deadline"),
-    [
-        (PartialDate(2025, 3, 10), date(2026, 3, 10)),
-        (PartialDate(2024, 2, 29), date(2025, 2, 28)),  # leap day: the earlier date
-        (PartialDate(2023, 2, 28), date(2024, 2, 28)),
-        (PartialDate(2024, 12, 31), date(2025, 12, 31)),
-        (PartialDate(2025, 4), date(2026, 4, 1)),  # month only: from the 1st
-    ],
-)
-def test_one_year_deadline(arrival, deadline):
-    assert one_year_deadline(arrival) == deadline
-
-
 def test_screen_gives_the_income_figures_whatever_the_screen():
     result = screen_with(represented="yes", household_size=4, monthly_income_usd=Decimal("2750"))
     assert result.screen is Screen.REPRESENTED
@@ -416,34 +281,6 @@ def test_screen_gives_the_income_figures_whatever_the_screen():
 
 
 # --- thresholds from configuration ----------------------------------------------------
-
-
-def hearing_in(days: int) -> Facts:
-    return Facts(hearing="yes", hearing_date=in_days(days))
-
-
-def one_year_due_in(days: int) -> Facts:
-    due = in_days(days)
-    return Facts(afraid_to_return=True, last_arrival=PartialDate(due.year - 1, due.month, due.day))
-
-
-@pytest.mark.parametrize(
-    ("thresholds", "facts", "default", "changed"),
-    [
-        (Thresholds(critical_hearing_days=20), hearing_in(15), Urgency.HIGH, Urgency.CRITICAL),
-        (Thresholds(high_hearing_days=30), hearing_in(45), Urgency.HIGH, Urgency.NORMAL),
-        (
-            Thresholds(critical_deadline_days=40),
-            one_year_due_in(35),
-            Urgency.HIGH,
-            Urgency.CRITICAL,
-        ),
-        (Thresholds(high_deadline_days=120), one_year_due_in(100), Urgency.NORMAL, Urgency.HIGH),
-    ],
-)
-def test_urgency_thresholds_change_the_band(thresholds, facts, default, changed):
-    assert urgency(facts, TODAY)[0] is default
-    assert urgency(facts, TODAY, thresholds)[0] is changed
 
 
 def test_income_limit_changes_the_screen():

@@ -1,4 +1,4 @@
-"""Issue 14's rules in intake.rules, at every edge, with a frozen date. Pure: no Flask.
+"""Deadlines, urgency, flags and relief in intake.law, at every edge, with a frozen date.
 
 Each deadline is read the day before, on and after its edges; each exception of the
 one-year rule has its own test; the band on every day of long sweeps is checked
@@ -10,20 +10,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from intake.rules import (
-    DEFAULT_THRESHOLDS,
-    PAST_HEARING_FLAG,
-    Escalation,
-    Facts,
-    PartialDate,
-    Thresholds,
-    Urgency,
-    deadlines,
-    escalation_dates,
-    flags,
-    possible_relief,
-    urgency,
-)
+from intake.law.dates import PartialDate
+from intake.law.deadlines import deadlines, one_year_deadline
+from intake.law.facts import Facts
+from intake.law.flags import PAST_HEARING_FLAG, flags
+from intake.law.relief import possible_relief
+from intake.law.urgency import DEFAULT_THRESHOLDS, Escalation, Thresholds, escalation_dates, urgency
+from intake.law.vocabulary import Urgency
 
 TODAY = date(2026, 3, 10)  # a Tuesday
 CRITICAL, HIGH, NORMAL = Urgency.CRITICAL, Urgency.HIGH, Urgency.NORMAL
@@ -863,3 +856,62 @@ def test_appointment_reads_today_then_passed():
         "Asylum-office interview or ICE check-in on March 8, 2026 has passed: "
         "check that it took place."
     ]
+
+
+# --- the one-year anniversary and the thresholds from configuration ------------------
+
+
+@pytest.mark.parametrize(
+    ("arrival", "deadline"),
+    [
+        (PartialDate(2025, 3, 10), date(2026, 3, 10)),
+        (PartialDate(2024, 2, 29), date(2025, 2, 28)),  # leap day: the earlier date
+        (PartialDate(2023, 2, 28), date(2024, 2, 28)),
+        (PartialDate(2024, 12, 31), date(2025, 12, 31)),
+        (PartialDate(2025, 4), date(2026, 4, 1)),  # month only: from the 1st
+    ],
+)
+def test_one_year_deadline(arrival, deadline):
+    assert one_year_deadline(arrival) == deadline
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"critical_hearing_days": 61},
+        {"critical_deadline_days": 91},
+        {"critical_hearing_days": -1},
+        {"income_limit_percent": 0},
+    ],
+)
+def test_thresholds_reject_nonsense(kwargs):
+    with pytest.raises(ValueError):
+        Thresholds(**kwargs)
+
+
+def hearing_in(days: int) -> Facts:
+    return Facts(hearing="yes", hearing_date=day(days))
+
+
+def one_year_due_in(days: int) -> Facts:
+    due = day(days)
+    return Facts(afraid_to_return=True, last_arrival=PartialDate(due.year - 1, due.month, due.day))
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "facts", "default", "changed"),
+    [
+        (Thresholds(critical_hearing_days=20), hearing_in(15), Urgency.HIGH, Urgency.CRITICAL),
+        (Thresholds(high_hearing_days=30), hearing_in(45), Urgency.HIGH, Urgency.NORMAL),
+        (
+            Thresholds(critical_deadline_days=40),
+            one_year_due_in(35),
+            Urgency.HIGH,
+            Urgency.CRITICAL,
+        ),
+        (Thresholds(high_deadline_days=120), one_year_due_in(100), Urgency.NORMAL, Urgency.HIGH),
+    ],
+)
+def test_urgency_thresholds_change_the_band(thresholds, facts, default, changed):
+    assert urgency(facts, TODAY)[0] is default
+    assert urgency(facts, TODAY, thresholds)[0] is changed
