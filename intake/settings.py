@@ -115,6 +115,10 @@ INCOME_LIMIT_PERCENT = 200
 URGENCY_PASSED_DEADLINE_GRACE_DAYS = 30
 URGENCY_SIJS_CRITICAL_DAYS = 180
 URGENCY_TURNING_18_FLAG_DAYS = 365
+# Where the case page says a rule comes from when it is this organisation's own
+# policy (detention is critical, a hearing near, a person under 18...) rather
+# than law: its own words, e.g. the name of its intake policy.
+ORGANISATION_POLICY_SOURCE = "This organisation's policy"
 
 # How long a form token stays valid, in seconds. Generous: someone may leave the
 # form open for hours; an expired token keeps the answers and asks again.

@@ -95,7 +95,7 @@ def one_year_asylum_deadline(facts: Facts) -> Deadline | None:
         # Status lasted past the anniversary: file within a reasonable period after
         # it ends. No fixed period in the rule; T-M-H- reads "reasonable period" with
         # the rule's supplementary information (65 FR 76121 (2000)), and six months is
-        # the most practice allows (issue 14). The outer limit is the due date shown;
+        # the most practice allows. The outer limit is the due date shown;
         # its thresholds rank it high 90 days ahead, so staff see it well before.
         due = add_months(status_end, 6)
         note = (

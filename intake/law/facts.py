@@ -18,7 +18,7 @@ from intake.law.vocabulary import (
 
 @dataclass(frozen=True)
 class Facts:
-    """What the issue-14 form asks, already parsed. Defaults describe a person who
+    """What the screening form asks, already parsed. Defaults describe a person who
     answered "no" to everything, so a test states only the facts it is about."""
 
     asking_for: Asker = "self"

@@ -23,6 +23,7 @@ from intake.law.deadlines import (
 )
 from intake.law.facts import Facts
 from intake.law.sources import (
+    POLICY,
     SRC_APPOINTMENT,
     SRC_BIA_APPEAL,
     SRC_DETENTION,
@@ -47,7 +48,7 @@ class Thresholds:
     critical_deadline_days: int = 30
     high_deadline_days: int = 90
     income_limit_percent: int = 200  # at or below this % of the guideline: cannot pay
-    # Issue 14: a deadline passed at most this many days ago still ranks high; one
+    # A deadline passed at most this many days ago still ranks high; one
     # passed longer ago becomes a flag ("exception needed") instead of flooding the queue.
     passed_deadline_grace_days: int = 30
     # SIJS is critical this many days before the 21st birthday. Generous on purpose:
@@ -116,8 +117,8 @@ def _after(day: date) -> date:
 
 
 def _deadline_windows(deadline: Deadline, t: Thresholds) -> list[_Window]:
-    """Every computed deadline ranks by the same thresholds as the one-year deadline
-    (issue 14): high within ``high_deadline_days``, critical within
+    """Every computed deadline ranks by the same thresholds as the one-year deadline:
+    high within ``high_deadline_days``, critical within
     ``critical_deadline_days`` and on the day, high again for the grace days after."""
     due, label, src = deadline.due, deadline.label, deadline.source
     high_from = _days_before(due, t.high_deadline_days)
@@ -156,7 +157,8 @@ def _reasonable_period_windows(facts: Facts) -> list[_Window]:
 
 
 def _bia_appeal_windows(facts: Facts) -> list[_Window]:
-    """Critical for the whole appeal window, whatever the thresholds (issue 14)."""
+    """Critical for the whole appeal window, whatever the thresholds: missing it
+    loses the appeal (8 CFR 1003.38(b))."""
     appeal = bia_appeal_deadline(facts)
     if appeal is None:
         return []
@@ -326,7 +328,7 @@ def urgency(
             f"appointment within {thresholds.high_hearing_days} days, no removal order, no "
             f"deadline within {thresholds.high_deadline_days} days, not under 18."
         )
-        return Urgency.NORMAL, (Reason(nothing, "organisation policy (PRODUCT.md)"),)
+        return Urgency.NORMAL, (Reason(nothing, POLICY),)
     ordered = sorted(covering, key=lambda w: w.band.rank)  # stable: rule order kept
     reasons = tuple(dict.fromkeys(w.reason_on(today) for w in ordered))
     return ordered[0].band, reasons

@@ -98,7 +98,7 @@ StatusKind = Literal["tps", "parole", "visa", "daca", "none"]
 STATUS_KINDS: tuple[str, ...] = get_args(StatusKind)
 
 
-# Fear and harm as facts (issue 14), in the plain words staff read; the form asks
+# Fear and harm as facts, not legal categories, in the plain words staff read; the form asks
 # them in the applicant's words, and ``possible_relief`` maps them to relief.
 HARM_FACTS = MappingProxyType(
     {

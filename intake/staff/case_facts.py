@@ -98,8 +98,8 @@ class CaseFacts:
 
 
 def read(row: HelpRequest, today: date | None = None) -> CaseFacts:
-    """What the rules say about this case today. A request stored before issue 14
-    has no facts: the rules then see only the answers kept in plain columns."""
+    """What the rules say about this case today. A request stored before the form
+    asked for facts has none: the rules then see only the answers kept in plain columns."""
     today = today or timeutil.today()
     stored = facts.loads(row.facts) or _legacy_facts(row)
     rules_facts = facts.to_rules(stored)
@@ -187,7 +187,8 @@ def _unset_by_staff(row: HelpRequest) -> HelpRequest:
 
 
 def _legacy_facts(row: HelpRequest) -> dict:
-    """The facts a request stored before issue 14 still has, in plain columns."""
+    """The facts a request stored before the form asked for them still has, in
+    plain columns."""
     arrival = None
     if row.arrival_year and row.arrival_month:
         arrival = facts.to_iso(PartialDate(row.arrival_year, row.arrival_month, row.arrival_day))
