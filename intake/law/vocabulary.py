@@ -32,9 +32,7 @@ class Urgency(StrEnum):
 
 URGENCY_RANK = MappingProxyType({Urgency.CRITICAL: 0, Urgency.HIGH: 1, Urgency.NORMAL: 2})
 
-
 Tri = Literal["yes", "no", "not_sure"]
-
 
 TRI_VALUES: tuple[str, ...] = get_args(Tri)
 
@@ -72,12 +70,9 @@ CLAIMS: tuple[tuple[str, str, str], ...] = (
     ("other", "other / not sure", _l("Something else, or I am not sure")),
 )
 
-
 CLAIM_TYPES: tuple[tuple[str, str], ...] = tuple((code, label) for code, label, _ in CLAIMS)
 
-
 CLAIM_LABELS = MappingProxyType(dict(CLAIM_TYPES))
-
 
 CLAIM_WORDING: tuple[tuple[str, str], ...] = tuple((code, words) for code, _, words in CLAIMS)
 
@@ -88,15 +83,11 @@ def claim_list(codes: frozenset[str]) -> str:
 
 Asker = Literal["self", "family", "detained_person", "organisation"]
 
-
 ASKER_VALUES: tuple[str, ...] = get_args(Asker)
-
 
 StatusKind = Literal["tps", "parole", "visa", "daca", "none"]
 
-
 STATUS_KINDS: tuple[str, ...] = get_args(StatusKind)
-
 
 # Fear and harm as facts, not legal categories, in the plain words staff read; the form asks
 # them in the applicant's words, and ``possible_relief`` maps them to relief.
