@@ -1,4 +1,4 @@
-"""Issue 14 on the staff side: urgency that follows the calendar with no job
+"""The staff side of urgency: a band that follows the calendar with no job
 (the read-time refresh, the "rose" marker), staff corrections and urgency set by
 hand, the case page's reading of the facts, and the daily digest."""
 
