@@ -1,4 +1,4 @@
-"""Check intake.rules against the table of legal scenarios in legal_scenarios.toml.
+"""Check intake.law against the table of legal scenarios in legal_scenarios.toml.
 
 python -m bench.scenarios [TABLE]   # one line per scenario; exits 1 on any mismatch
 
@@ -13,8 +13,13 @@ from dataclasses import fields
 from datetime import date
 from pathlib import Path
 
-from intake import rules
-from intake.rules import Answers, Facts, PartialDate
+from intake.law.dates import PartialDate
+from intake.law.deadlines import deadlines
+from intake.law.facts import Facts
+from intake.law.flags import flags
+from intake.law.relief import possible_relief
+from intake.law.screen import Means, screen_request
+from intake.law.urgency import urgency
 
 TABLE = Path(__file__).resolve().parent / "legal_scenarios.toml"
 PARTIAL_DATES = {"date_of_birth", "last_arrival", "decision_date", "status_end"}
@@ -45,7 +50,7 @@ def facts_of(raw: dict) -> Facts:
     return Facts(**values)
 
 
-def answers_for(facts: Facts, overrides: dict) -> Answers:
+def means_for(overrides: dict) -> Means:
     """The screen's other answers: no lawyer, cannot pay, unless the scenario says."""
     values = {
         "represented": "no",
@@ -53,15 +58,8 @@ def answers_for(facts: Facts, overrides: dict) -> Answers:
         "household_size": 1,
         "monthly_income_usd": None,
         "state": "NY",
-        "claim_types": facts.claim_types,
-        "detained": facts.detained,
-        "hearing": facts.hearing,
-        "hearing_date": facts.hearing_date,
-        "last_arrival": facts.last_arrival,
-        "i589_filed": facts.i589_filed,
-        "minor": False,
     }
-    return Answers(**{**values, **overrides})
+    return Means(**{**values, **overrides})
 
 
 def check(scenario: dict) -> list[str]:
@@ -71,25 +69,25 @@ def check(scenario: dict) -> list[str]:
         return [f"unknown keys {sorted(unknown)}"]
     today, facts = scenario["today"], facts_of(scenario.get("facts", {}))
     problems = []
-    band, reasons = rules.urgency(facts, today)
+    band, reasons = urgency(facts, today)
     if "band" in scenario and band.value != scenario["band"]:
         problems.append(f"band {band.value}, expected {scenario['band']}")
     if "deadlines" in scenario:
-        found = {d.kind: d.due for d in rules.deadlines(facts, today)}
+        found = {d.kind: d.due for d in deadlines(facts, today)}
         if found != scenario["deadlines"]:
             problems.append(f"deadlines {found}, expected {scenario['deadlines']}")
     if "reason" in scenario and not any(scenario["reason"] in r.text for r in reasons):
         problems.append(f"no reason with {scenario['reason']!r}: {[r.text for r in reasons]}")
-    flags = [f.text for f in rules.flags(facts, today)]
-    if "flag" in scenario and not any(scenario["flag"] in text for text in flags):
-        problems.append(f"no flag with {scenario['flag']!r}: {flags}")
+    flagged = [f.text for f in flags(facts, today)]
+    if "flag" in scenario and not any(scenario["flag"] in text for text in flagged):
+        problems.append(f"no flag with {scenario['flag']!r}: {flagged}")
     if "relief" in scenario:
-        relief = {r.relief for r in rules.possible_relief(facts)}
+        relief = {r.relief for r in possible_relief(facts)}
         if relief != set(scenario["relief"]):
             problems.append(f"relief {sorted(relief)}, expected {sorted(scenario['relief'])}")
     if "screen" in scenario:
-        answers = answers_for(facts, scenario.get("answers", {}))
-        screen = rules.screen_request(answers, facts).screen.value
+        means = means_for(scenario.get("answers", {}))
+        screen = screen_request(facts, means).screen.value
         if screen != scenario["screen"]:
             problems.append(f"screen {screen}, expected {scenario['screen']}")
     if not EXPECTATIONS & scenario.keys():

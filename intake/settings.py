@@ -103,7 +103,7 @@ LOG_LEVEL = "INFO"
 
 # --- The screening form (/help) ---------------------------------------------
 # Urgency thresholds in days, and the income limit as a % of the HHS poverty
-# guideline (see intake.rules.Thresholds): staff policy, not code.
+# guideline (see intake.law.urgency.Thresholds): staff policy, not code.
 URGENCY_CRITICAL_HEARING_DAYS = 14
 URGENCY_HIGH_HEARING_DAYS = 60
 URGENCY_CRITICAL_DEADLINE_DAYS = 30
@@ -111,10 +111,14 @@ URGENCY_HIGH_DEADLINE_DAYS = 90
 INCOME_LIMIT_PERCENT = 200
 # A deadline passed at most this many days ago still ranks high; older, it is a
 # flag ("exception needed"). SIJS turns critical this many days before the 21st
-# birthday; "turning 18" is flagged this many days ahead (intake.rules).
+# birthday; "turning 18" is flagged this many days ahead (intake.law.urgency, intake.law.flags).
 URGENCY_PASSED_DEADLINE_GRACE_DAYS = 30
 URGENCY_SIJS_CRITICAL_DAYS = 180
 URGENCY_TURNING_18_FLAG_DAYS = 365
+# Where the case page says a rule comes from when it is this organisation's own
+# policy (detention is critical, a hearing near, a person under 18...) rather
+# than law: its own words, e.g. the name of its intake policy.
+ORGANISATION_POLICY_SOURCE = "This organisation's policy"
 
 # How long a form token stays valid, in seconds. Generous: someone may leave the
 # form open for hours; an expired token keeps the answers and asks again.
@@ -137,7 +141,7 @@ HELPLINE_HOURS = None  # e.g. "Monday to Friday, 9 am to 5 pm Eastern Time"
 # When staff reply, in working days: "what happens next" on the confirmation. A
 # request nobody has reached within them is overdue (intake.staff.followup.outreach).
 REPLY_WITHIN_DAYS = 5
-# The office's calendar (intake.working_days): its time zone (an IANA name), and
+# The office's calendar (intake.law.working_days): its time zone (an IANA name), and
 # the dates it is closed besides weekends, e.g. ["2026-12-25"] or
 # "2026-12-25,2027-01-01" from the environment.
 OFFICE_TIMEZONE = "America/New_York"

@@ -15,8 +15,8 @@ from sqlalchemy import and_, delete, insert, or_, select, true
 
 from intake.cases import audit
 from intake.db import db
+from intake.law.vocabulary import CLAIM_TYPES
 from intake.models import Funder, HelpRequest, request_funder
-from intake.rules import CLAIM_TYPES
 
 NAME_MAX = 120
 

@@ -1,8 +1,8 @@
 """Creating a request for help from validated screening answers.
 
 Plain functions the screening views call: the rules' inputs from the form, the
-assessment, the stored row with its random reference, and the lookup that makes
-a retried submission find the request it already made.
+columns the rules decide, the stored row with its random reference, and the
+lookup that makes a retried submission find the request it already made.
 """
 
 import json
@@ -12,16 +12,18 @@ from flask import Flask
 from sqlalchemy.exc import IntegrityError, StatementError
 from wtforms import Form
 
-from intake import age_bands, crypto, timeutil
+from intake import crypto, timeutil
 from intake.cases import conflicts, funding, live_urgency, status_codes
 from intake.cases import contact as phone_email
 from intake.cases import stored_facts as facts
 from intake.cases.live_urgency import thresholds_from
 from intake.db import db
 from intake.input_hygiene import parse_income
+from intake.law import age_bands
+from intake.law.screen import Means, screen_request
+from intake.law.urgency import Thresholds
 from intake.mail import critical
 from intake.models import HelpRequest, Release
-from intake.rules import Answers, Assessment, Facts, PartialDate, assess, screen_request
 
 REFERENCE_LENGTH = 10  # 50 random bits: not guessable, not sequential
 DEFAULT_SOURCE = "help"
@@ -48,39 +50,14 @@ def source_for(slug: str | None) -> str:
     return DEFAULT_SOURCE
 
 
-def under_18(birth: PartialDate | None, today: date) -> bool:
-    """Under 18 on the latest reading of a month-only birth date (the last day of
-    the month): a person who may still be a child is treated as one."""
-    if birth is None:
-        return False
-    if birth.day is None:
-        following = date(birth.year + birth.month // 12, birth.month % 12 + 1, 1)
-        latest = date.fromordinal(following.toordinal() - 1)
-    else:
-        latest = birth.earliest()
-    try:
-        eighteenth = latest.replace(year=latest.year + 18)
-    except ValueError:  # 29 February: the later reading, 1 March
-        eighteenth = date(latest.year + 18, 3, 1)
-    return today < eighteenth
-
-
-def answers_from(form: Form) -> Answers:
-    """The screen's inputs from a validated form (urgency comes from the facts)."""
-    hearing_date = form.date_value("hearing")
-    return Answers(
+def means_from(form: Form) -> Means:
+    """The screen's answers besides the facts, from a validated form."""
+    return Means(
         represented=form.represented.data,
         can_pay=form.can_pay.data,
         household_size=int(form.household_size.data),
         monthly_income_usd=parse_income(form.monthly_income.data),
         state=form.state.data,
-        claim_types=frozenset(form.claim_types.data),
-        detained=form.detained.data == "yes",
-        hearing=form.hearing.data,
-        hearing_date=hearing_date.earliest() if hearing_date else None,
-        last_arrival=form.date_value("arrival"),
-        i589_filed=form.i589_filed.data,
-        minor=under_18(form.date_value("birth"), timeutil.today()),
     )
 
 
@@ -107,15 +84,25 @@ def create_request(
     return that one. Raises OperationalError (database down) or
     crypto.KeyUnavailable (no encryption key) after rolling back.
     """
-    answers = answers_from(form)
-    today, thresholds = timeutil.today(), thresholds_from(app)
-    stored_facts = facts.from_form(form)
-    rules_facts = facts.to_rules(stored_facts)
-    assessment = assess(answers, today, thresholds, facts=rules_facts)
-    ranked = live_urgency.rank(rules_facts, today, thresholds)
+    columns = columns_for(
+        facts.from_form(form),
+        means_from(form),
+        timeutil.today(),
+        thresholds_from(app),
+        preferred_language=form.preferred_language.data,
+        safe_to_message=form.safe_to_message.data,
+        name=form.name.data,
+        nationality=form.nationality.data,
+        phone=form.phone.data or None,
+        email=form.email.data or None,
+        detention_facility=form.detention_facility.data or None,
+        summary=form.summary.data or None,
+    )
     code = status_codes.new_code()
     for _attempt in range(5):
-        row = _build(form, answers, assessment, stored_facts, rules_facts, ranked)
+        row = HelpRequest(
+            **columns, asker=form.asker.data, share_consent=form.share_consent.data == "yes"
+        )
         row.reference = new_reference()
         row.status_code_hash = status_codes.code_hash(row.reference, code)
         row.submission_key = submission_key
@@ -163,44 +150,11 @@ def _commit_keeping_values() -> None:
         session.expire_on_commit = expire
 
 
-def _build(
-    form: Form,
-    answers: Answers,
-    assessment: Assessment,
-    stored_facts: dict,
-    rules_facts: Facts,
-    ranked: live_urgency.Ranked,
-) -> HelpRequest:
-    row = HelpRequest(
-        **columns_for(
-            answers,
-            assessment,
-            preferred_language=form.preferred_language.data,
-            safe_to_message=form.safe_to_message.data,
-            name=form.name.data,
-            nationality=form.nationality.data,
-            phone=form.phone.data or None,
-            email=form.email.data or None,
-            detention_facility=form.detention_facility.data or None,
-            summary=form.summary.data or None,
-        ),
-        asker=form.asker.data,
-        share_consent=form.share_consent.data == "yes",
-        facts=facts.dumps(stored_facts),
-        age_band=age_bands.band(form.date_value("birth"), timeutil.today()),
-    )
-    live_urgency.store(row, ranked)
-    # What staff read first: the screen, then why the request ranks as it does
-    # today (the case page works the reasons out again for the day it is read).
-    screen_reasons = screen_request(answers, rules_facts, live_urgency.thresholds()).reasons
-    row.reasons = json.dumps([*screen_reasons, *(r.text for r in ranked.reasons)])
-    row.flags = json.dumps([f.text for f in ranked.flags])
-    return row
-
-
 def columns_for(
-    answers: Answers,
-    assessment: Assessment,
+    stored_facts: dict,
+    means: Means,
+    today: date,
+    thresholds: Thresholds,
     *,
     preferred_language: str,
     safe_to_message: str,
@@ -211,34 +165,41 @@ def columns_for(
     detention_facility: str | None,
     summary: str | None,
 ) -> dict:
-    """The stored columns of a request (personal answers still plain: the
-    ``Encrypted`` columns encrypt them on write), as the form stores them. Also
-    used by ``intake.ops.demo`` so synthetic requests are shaped exactly the same."""
-    arrival = answers.last_arrival
-    income = answers.monthly_income_usd
+    """The stored columns of a request sent on ``today`` (personal answers still
+    plain: the ``Encrypted`` columns encrypt them on write). The one place the
+    rules' verdict becomes columns: ``intake.ops.demo`` builds its synthetic requests
+    here too, so they are screened, ranked and worded exactly as real ones."""
+    rules_facts = facts.to_rules(stored_facts)
+    screened = screen_request(rules_facts, means, thresholds)
+    ranked = live_urgency.rank(rules_facts, today, thresholds)
+    birth = facts.parse_date(stored_facts.get("date_of_birth"))
+    arrival = rules_facts.last_arrival
+    income = means.monthly_income_usd
     phone_hash, email_hash = phone_email.lookup_hashes(crypto.keyring(), phone, email)
     return dict(
-        screen=assessment.screen.value,
-        urgency=assessment.urgency.value,
-        urgency_rank=assessment.urgency.rank,
-        reasons=json.dumps(list(assessment.reasons)),
-        flags=json.dumps(list(assessment.flags)),
-        income_percent=assessment.income_percent,
-        guideline_year=assessment.guideline_year,
-        filing_deadline=assessment.filing_deadline,
-        hearing_date=answers.hearing_date,
-        represented=answers.represented,
-        can_pay=answers.can_pay,
-        household_size=answers.household_size,
-        claim_types=" " + " ".join(sorted(answers.claim_types)) + " ",
-        detained=answers.detained,
-        hearing=answers.hearing,
+        screen=screened.screen.value,
+        income_percent=screened.income_percent,
+        guideline_year=screened.guideline_year,
+        **live_urgency.columns(ranked),
+        # What staff read first: the screen, then why the request ranks as it does
+        # today (the case page works the reasons out again for the day it is read).
+        reasons=json.dumps([*screened.reasons, *(r.text for r in ranked.reasons)]),
+        flags=json.dumps([f.text for f in ranked.flags]),
+        facts=facts.dumps(stored_facts),
+        hearing_date=rules_facts.hearing_date,
+        represented=means.represented,
+        can_pay=means.can_pay,
+        household_size=means.household_size,
+        claim_types=" " + " ".join(sorted(rules_facts.claim_types)) + " ",
+        detained=rules_facts.detained,
+        hearing=rules_facts.hearing,
         arrival_year=arrival.year if arrival else None,
         arrival_month=arrival.month if arrival else None,
         arrival_day=arrival.day if arrival else None,
-        i589_filed=answers.i589_filed,
-        minor=answers.minor,
-        state=answers.state,
+        i589_filed=rules_facts.i589_filed,
+        minor=age_bands.under_18(birth, today),
+        age_band=age_bands.band(birth, today),
+        state=means.state,
         preferred_language=preferred_language,
         safe_to_message=safe_to_message,
         name=name,
@@ -247,7 +208,7 @@ def columns_for(
         phone=phone,
         email=email,
         monthly_income=None if income is None else str(income),
-        detention_facility=detention_facility if answers.detained else None,
+        detention_facility=detention_facility if rules_facts.detained else None,
         summary=summary,
         phone_hash=phone_hash,
         email_hash=email_hash,

@@ -1,7 +1,7 @@
 """Urgency that is right for today's date whenever staff look, with no job to run.
 
 The rules know a request's whole future at the moment its facts are known:
-``rules.escalation_dates`` gives the band it starts in and each day the band
+``intake.law.urgency.escalation_dates`` gives the band it starts in and each day the band
 changes (a hearing coming within 60 then 14 days, an appeal window closing, a
 21st birthday coming near). ``store`` keeps the changes still ahead, as plain
 dates, in ``urgency_steps`` and the first of them in ``urgency_changes_on``.
@@ -29,10 +29,14 @@ from datetime import date
 from flask import Flask, current_app
 from sqlalchemy import and_, select, update
 
-from intake import rules, timeutil
+from intake import timeutil
 from intake.db import db
+from intake.law.deadlines import Deadline, deadlines
+from intake.law.facts import Facts
+from intake.law.flags import Flag, flags
+from intake.law.urgency import Reason, Thresholds, escalation_dates, urgency
+from intake.law.vocabulary import Urgency
 from intake.models import AuditEvent, HelpRequest
-from intake.rules import Facts, Thresholds, Urgency
 
 BATCH = 500
 # What applying a row's steps reads (no personal answer, nothing to decrypt).
@@ -65,35 +69,49 @@ class Ranked:
     """What the rules say about a request's urgency on one day."""
 
     band: Urgency
-    reasons: tuple[rules.Reason, ...]
+    reasons: tuple[Reason, ...]
     steps: tuple[tuple[date, int], ...]  # (day, rank) of each change after that day
-    deadlines: tuple[rules.Deadline, ...]
-    flags: tuple[rules.Flag, ...]
+    deadlines: tuple[Deadline, ...]
+    flags: tuple[Flag, ...]
 
 
 def rank(facts: Facts, today: date, thresholds: Thresholds) -> Ranked:
-    band, reasons = rules.urgency(facts, today, thresholds)
-    escalation = rules.escalation_dates(facts, thresholds)
+    band, reasons = urgency(facts, today, thresholds)
+    escalation = escalation_dates(facts, thresholds)
     steps = tuple((day, changed.rank) for day, changed in escalation.changes if day > today)
     return Ranked(
         band=band,
         reasons=tuple(reasons),
         steps=steps,
-        deadlines=tuple(rules.deadlines(facts, today)),
-        flags=tuple(rules.flags(facts, today, thresholds)),
+        deadlines=tuple(deadlines(facts, today)),
+        flags=tuple(flags(facts, today, thresholds)),
     )
+
+
+def columns(ranked: Ranked) -> dict:
+    """The band of today, the changes ahead and the deadlines, as a row stores them."""
+    one_year = next((d for d in ranked.deadlines if d.kind == "one_year"), None)
+    return {
+        "urgency": ranked.band.value,
+        "urgency_rank": ranked.band.rank,
+        **step_columns(ranked.steps),
+        "urgency_set_by_staff": False,
+        "deadline_dates": json.dumps(sorted({d.due.isoformat() for d in ranked.deadlines})),
+        "filing_deadline": one_year.due if one_year else None,
+    }
+
+
+def step_columns(steps) -> dict:
+    return {
+        "urgency_steps": json.dumps([[day.isoformat(), r] for day, r in steps]),
+        "urgency_changes_on": steps[0][0] if steps else None,
+    }
 
 
 def store(row: HelpRequest, ranked: Ranked) -> None:
     """Write the band of today and the changes ahead onto the row (not committed)."""
-    row.urgency = ranked.band.value
-    row.urgency_rank = ranked.band.rank
-    row.urgency_steps = json.dumps([[day.isoformat(), r] for day, r in ranked.steps])
-    row.urgency_changes_on = ranked.steps[0][0] if ranked.steps else None
-    row.urgency_set_by_staff = False
-    row.deadline_dates = json.dumps(sorted({d.due.isoformat() for d in ranked.deadlines}))
-    one_year = next((d for d in ranked.deadlines if d.kind == "one_year"), None)
-    row.filing_deadline = one_year.due if one_year else None
+    for name, value in columns(ranked).items():
+        setattr(row, name, value)
 
 
 def steps_of(row_steps: str) -> list[tuple[date, int]]:
@@ -120,11 +138,16 @@ def bring_up_to_date(today: date | None = None) -> int:
     return changed
 
 
-def _apply_steps(row, today: date) -> int:
-    steps = steps_of(row.urgency_steps)
+def advance(rank: int, steps: list[tuple[date, int]], today: date):
+    """The rank on ``today`` once the steps that have come are applied, the steps
+    that came and those still ahead."""
     come = [(day, r) for day, r in steps if day <= today]
     ahead = [(day, r) for day, r in steps if day > today]
-    new_rank = come[-1][1] if come else row.urgency_rank
+    return (come[-1][1] if come else rank), come, ahead
+
+
+def _apply_steps(row, today: date) -> int:
+    new_rank, come, ahead = advance(row.urgency_rank, steps_of(row.urgency_steps), today)
     by_staff = row.urgency_set_by_staff
     if by_staff and new_rank >= row.urgency_rank:
         new_rank = row.urgency_rank  # staff's band holds against a step that would lower it
@@ -145,8 +168,7 @@ def _apply_steps(row, today: date) -> int:
         .values(
             urgency_rank=new_rank,
             urgency=_BY_RANK[new_rank].value,
-            urgency_steps=json.dumps([[day.isoformat(), r] for day, r in ahead]),
-            urgency_changes_on=ahead[0][0] if ahead else None,
+            **step_columns(ahead),
             urgency_rose_on=rose_on,
             urgency_set_by_staff=by_staff,
         )

@@ -4,7 +4,7 @@ The screening form's answers about age, orders, interviews, status, fear and
 harm, the helper asking for someone else and the A-number are kept as one
 JSON object in the encrypted ``HelpRequest.facts`` column: they identify a
 person or describe what happened to them. ``to_rules`` turns that object into
-``intake.rules.Facts``; staff corrections (``intake.staff.cases.facts``) change the
+``intake.law.facts.Facts``; staff corrections (``intake.staff.cases.facts``) change the
 object and run the rules again.
 
 Dates are stored as ISO text: "2026-03" when only the month and year were given
@@ -14,11 +14,12 @@ Dates are stored as ISO text: "2026-03" when only the month and year were given
 import json
 from datetime import date
 
-from intake.rules import HARM_FACTS, Facts, PartialDate
+from intake.law.dates import PartialDate
+from intake.law.facts import Facts
+from intake.law.vocabulary import HARM_FACTS
 
 # Facts the rules do not read but staff need.
 HELPER_KEYS = ("helper_name", "helper_relationship", "helper_contact")
-OTHER_KEYS = ("a_number", "appointment_kind", "status_kind", "harms")
 # What the form's "if you know" and yes/no/not-sure answers become for the rules.
 _DATE_FIELDS = {
     "date_of_birth": "birth",
@@ -77,7 +78,7 @@ def loads(text: str | None) -> dict:
 
 
 def to_rules(stored: dict) -> Facts:
-    """``intake.rules.Facts`` from the stored object. An unknown answer is read as
+    """``intake.law.facts.Facts`` from the stored object. An unknown answer is read as
     the one that keeps a deadline running ("not sure"), never dropped."""
     dates = {key: parse_date(stored.get(key)) for key in _DATE_FIELDS}
     for key in _FULL_DATES:

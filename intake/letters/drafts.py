@@ -51,7 +51,7 @@ class Draft:
 
 def filing_deadline(help_request: HelpRequest) -> date | None:
     """The one deadline a non-engagement letter names: the one-year asylum
-    filing deadline as ``intake.rules.deadlines`` computed it from the facts (with
+    filing deadline as ``intake.law.deadlines`` computed it from the facts (with
     its exceptions) when the request was stored or a fact was last corrected
     (``intake.cases.live_urgency.store``; INA § 208(a)(2)(B); 8 CFR § 208.4(a)(2))."""
     return help_request.filing_deadline

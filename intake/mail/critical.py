@@ -11,9 +11,9 @@ from email.message import EmailMessage
 
 from flask import current_app
 
+from intake.law.vocabulary import Urgency
 from intake.mail import registry
 from intake.models import HelpRequest, OutgoingMail
-from intake.rules import Urgency
 
 CRITICAL_REQUEST = "critical_request"
 SUBJECT = "A critical request for legal help is waiting"

@@ -26,10 +26,10 @@ from sqlalchemy import func, select
 from intake import timeutil
 from intake.cases import live_urgency
 from intake.db import db
+from intake.law.vocabulary import Urgency
 from intake.mail import outbox, registry
 from intake.models import HelpRequest, OutgoingMail
 from intake.models.help_request import OPEN_STATUSES
-from intake.rules import Urgency
 
 DAILY_DIGEST = "daily_digest"
 

@@ -169,7 +169,7 @@ class HelpRequest(db.Model):
     hours_to_first_contact: Mapped[int | None] = mapped_column(
         default=lambda c: _hours(c, "first_contact_at")
     )
-    screen: Mapped[str] = mapped_column(String(32))  # computed by intake.rules on submit
+    screen: Mapped[str] = mapped_column(String(32))  # computed by intake.law.screen on submit
     screen_override: Mapped[str | None] = mapped_column(String(32))  # set by staff, with a reason
     urgency: Mapped[str] = mapped_column(String(10))
     urgency_rank: Mapped[int]  # 0 critical, 1 high, 2 normal: the queue's sort key
@@ -232,7 +232,7 @@ class HelpRequest(db.Model):
     # given stays encrypted with the rest. A code alone, like the state and the
     # language beside it, names nobody.
     nationality_code: Mapped[str] = mapped_column(String(16), default="")
-    # A coarse age band at submission (intake.age_bands), plain for the reports
+    # A coarse age band at submission (intake.law.age_bands), plain for the reports
     # and the export; the date of birth itself stays in the encrypted facts.
     # None: no date of birth given (or a request older than the band).
     age_band: Mapped[str | None] = mapped_column(String(8))

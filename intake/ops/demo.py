@@ -2,10 +2,10 @@
 
 Every request is made of fictional answers (given and family names from many
 cultures combined at random, phone numbers from the fictional 555-01xx range,
-addresses at the reserved example.* domains), screened and ranked by the same
-rules as the form (``intake.rules``) and stored through the same column mapping
-(``help_requests.columns_for``): personal answers encrypted, phone and email
-hashed for duplicate search. A few phone numbers are shared, written in
+addresses at the reserved example.* domains), screened, ranked and stored by the
+function that stores a real request (``help_requests.columns_for``), as on the
+day it was sent: personal answers encrypted, phone and email hashed for
+duplicate search. A few phone numbers are shared, written in
 different ways, so duplicate search has something to find.
 
 Demo rows are marked by their submission key (``demo:<n>``, which no form token
@@ -23,17 +23,15 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import bindparam, func, insert, select
 
-from intake import age_bands, timeutil
+from intake import timeutil
 from intake.cases import choice_lists, live_urgency
 from intake.cases import stored_facts as facts
 from intake.cases.funding import apply_funder
-from intake.cases.help_requests import (
-    DEFAULT_SOURCE,
-    columns_for,
-    new_reference,
-    thresholds_from,
-)
+from intake.cases.help_requests import DEFAULT_SOURCE, columns_for, new_reference, thresholds_from
 from intake.db import db
+from intake.law.dates import PartialDate
+from intake.law.screen import Means
+from intake.law.vocabulary import CLAIM_TYPES, Urgency
 from intake.models import (
     CaseOutcome,
     ContactAttempt,
@@ -47,7 +45,6 @@ from intake.models import (
 )
 from intake.models.help_request import OPEN_STATUSES, STATUSES, hours_between
 from intake.models.outcome import dispositions_for
-from intake.rules import CLAIM_TYPES, Answers, PartialDate, assess
 
 KEY_PREFIX = "demo:"
 BATCH = 2000
@@ -248,8 +245,8 @@ class Generator:
         self.next_phone += 1
         return f"({area}) 555-0{line}"
 
-    def answers(self, index: int, created: date) -> tuple[Answers, dict]:
-        """The rules' answers and the other stored answers of one request."""
+    def answers(self, index: int, created: date) -> tuple[dict, Means, dict]:
+        """The stored facts, the screen's means and the other answers of one request."""
         rng = self.rng
         if index < len(ALL_LANGUAGES):  # every language at least once, even for a small N
             language = ALL_LANGUAGES[index]
@@ -276,20 +273,26 @@ class Generator:
         income = None
         if rng.random() < 0.7:
             income = Decimal(rng.choice((0, rng.randint(100, 2500), rng.randint(2500, 9000))))
-        answers = Answers(
+        means = Means(
             represented=_tri(rng, 6, 86, 8),
             can_pay=_tri(rng, 6, 86, 8),
             household_size=household,
             monthly_income_usd=income,
             state=_pick(rng, STATE_WEIGHTS) if rng.random() < 0.8 else rng.choice(STATES),
-            claim_types=frozenset(claims),
-            detained=detained,
-            hearing=hearing,
-            hearing_date=hearing_date,
-            last_arrival=arrival,
-            i589_filed=_tri(rng, 35, 57, 8),
-            minor=rng.random() < 0.06,
         )
+        stored = {
+            "asking_for": "self",
+            "in_us": True,
+            "detained": detained,
+            "hearing": hearing,
+            "hearing_date": facts.to_iso(hearing_date),
+            "judge_decided": "no",
+            "i589_filed": _tri(rng, 35, 57, 8),
+            "last_arrival": facts.to_iso(arrival),
+            "claim_types": sorted(claims),
+            "harms": sorted({CLAIM_FACTS[c] for c in claims if c in CLAIM_FACTS}),
+        }
+        child = rng.random() < 0.06
         given, family = rng.choice(profile.given), rng.choice(profile.family)
         has_phone = rng.random() < 0.7
         has_email = not has_phone or rng.random() < 0.3
@@ -307,7 +310,8 @@ class Generator:
             "summary": rng.choice(SUMMARIES) if rng.random() < 0.6 else None,
             "interface_language": INTERFACE.get(language, "en"),
         }
-        return answers, other
+        stored["date_of_birth"] = facts.to_iso(demo_birth(rng, child, created))
+        return stored, means, other
 
     def created_at(self) -> datetime:
         return self.now - timedelta(seconds=self.rng.randrange(SPREAD_DAYS * 86400))
@@ -317,16 +321,12 @@ class Generator:
         return _pick(self.rng, STATUS_WEIGHTS_RECENT if recent else STATUS_WEIGHTS_OLDER)
 
 
-def demo_birth(rng: random.Random, answers: Answers, created: date) -> PartialDate | None:
-    """A date of birth that fits the minor answer (about one in five left out,
-    as people do), sometimes with the month only."""
+def demo_birth(rng: random.Random, child: bool, created: date) -> PartialDate | None:
+    """A date of birth, a child's or an adult's (about one in five left out, as
+    people do), sometimes with the month only."""
     if rng.random() < 0.2:
         return None
-    years = (
-        rng.randint(6, 17)
-        if answers.minor
-        else rng.choice((rng.randint(18, 40), rng.randint(18, 75)))
-    )
+    years = rng.randint(6, 17) if child else rng.choice((rng.randint(18, 40), rng.randint(18, 75)))
     born = created - timedelta(days=years * 365 + rng.randint(30, 330))
     return PartialDate(born.year, born.month, born.day if rng.random() < 0.8 else None)
 
@@ -344,44 +344,15 @@ CLAIM_FACTS = {
 }
 
 
-def demo_facts(answers: Answers, born: PartialDate | None = None) -> dict:
-    """The stored facts of a demo request, as the form would store them."""
-    return {
-        "asking_for": "self",
-        "in_us": True,
-        "detained": answers.detained,
-        "hearing": answers.hearing,
-        "hearing_date": facts.to_iso(answers.hearing_date),
-        "date_of_birth": facts.to_iso(born),
-        "judge_decided": "no",
-        "i589_filed": answers.i589_filed,
-        "last_arrival": facts.to_iso(answers.last_arrival),
-        "claim_types": sorted(answers.claim_types),
-        "harms": sorted({CLAIM_FACTS[c] for c in answers.claim_types if c in CLAIM_FACTS}),
-    }
-
-
-def demo_urgency(stored: dict, today: date, thresholds) -> dict:
-    """The facts and live-urgency columns of a demo request, ranked for today (as
-    if every step since it was sent had been applied), so the queue of a fresh
-    demo database has its steps ahead of it like a real one."""
-    row = HelpRequest()
-    live_urgency.store(row, live_urgency.rank(facts.to_rules(stored), today, thresholds))
-    return {
-        "facts": facts.dumps(stored),
-        **{
-            name: getattr(row, name)
-            for name in (
-                "urgency",
-                "urgency_rank",
-                "urgency_steps",
-                "urgency_changes_on",
-                "urgency_set_by_staff",
-                "deadline_dates",
-                "filing_deadline",
-            )
-        },
-    }
+def caught_up(row: dict, today: date) -> dict:
+    """The urgency columns of a demo request once every step since it was sent has
+    come, as ``live_urgency.bring_up_to_date`` would have applied them (no rise is
+    marked: nobody was there to see it), so the queue of a fresh demo database has
+    its steps ahead of it like a real one."""
+    steps = live_urgency.steps_of(row["urgency_steps"])
+    rank, _come, ahead = live_urgency.advance(row["urgency_rank"], steps, today)
+    band = next(u for u in Urgency if u.rank == rank)
+    return {"urgency": band.value, "urgency_rank": rank, **live_urgency.step_columns(ahead)}
 
 
 def demo_count() -> int:
@@ -414,16 +385,11 @@ def seed_demo(app: Flask, count: int, *, append: bool = False, seed: int = 8) ->
     batch = []
     for offset in range(todo):
         created = generator.created_at()
-        answers, other = generator.answers(offset, created.date())
+        stored, means, other = generator.answers(offset, created.date())
         interface = other.pop("interface_language")
-        born = demo_birth(rng, answers, created.date())
-        stored = demo_facts(answers, born)
-        # Assessed as on the day it was sent, as the form would have done.
-        assessment = assess(answers, created.date(), thresholds, facts=facts.to_rules(stored))
         status = generator.status(created)
-        row = columns_for(answers, assessment, **other)
-        row.update(demo_urgency(stored, now.date(), thresholds))
-        row["age_band"] = age_bands.band(born, created.date())
+        row = columns_for(stored, means, created.date(), thresholds, **other)
+        row.update(caught_up(row, now.date()))
         # Staff touched it after it came in, unless it is still new.
         touched = (
             created if status == "new" else min(now, created + timedelta(hours=rng.randint(2, 480)))

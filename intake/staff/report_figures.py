@@ -7,11 +7,12 @@ all.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from intake import age_bands, timeutil
+from intake import timeutil
 from intake.cases import choice_lists
+from intake.law import age_bands
+from intake.law.vocabulary import CLAIM_TYPES, Urgency
 from intake.models import Outcome
 from intake.models.outcome import DISPOSITION_LABELS, OUTCOME_LABELS
-from intake.rules import CLAIM_TYPES, Urgency
 from intake.staff import report_queries, report_tallies
 from intake.staff.cases.casework import SCREEN_LABELS, URGENCY_LABELS
 from intake.staff.followup.referrals import OUTCOMES as REFERRAL_OUTCOMES

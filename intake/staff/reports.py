@@ -15,8 +15,8 @@ from intake import memo, timeutil
 from intake.cases import audit, choice_lists
 from intake.cases.funding import Coverage, all_funders
 from intake.db import db
+from intake.law.vocabulary import CLAIM_LABELS
 from intake.models import Funder
-from intake.rules import CLAIM_LABELS
 from intake.staff import charts
 from intake.staff.cases.export import csv_lines
 from intake.staff.report_figures import (

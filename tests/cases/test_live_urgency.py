@@ -1,4 +1,4 @@
-"""Issue 14 on the staff side: urgency that follows the calendar with no job
+"""The staff side of urgency: a band that follows the calendar with no job
 (the read-time refresh, the "rose" marker), staff corrections and urgency set by
 hand, the case page's reading of the facts, and the daily digest."""
 
@@ -11,8 +11,8 @@ from intake import timeutil
 from intake.cases import live_urgency
 from intake.cases import stored_facts as facts
 from intake.db import db
+from intake.law.dates import PartialDate
 from intake.models import HelpRequest
-from intake.rules import PartialDate
 from tests.support.form import dated, store_answers
 
 TODAY = date(2026, 5, 1)

@@ -1,20 +1,25 @@
 """``flask --app intake seed-demo``: synthetic requests shaped exactly as the form stores them."""
 
+import json
 from collections import Counter
 from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
 
-from intake import crypto, rules
+from intake import crypto
 from intake.cases import choice_lists
 from intake.cases import contact as phone_email
 from intake.cases import stored_facts as facts
 from intake.cases.help_requests import thresholds_from
 from intake.db import db
+from intake.law import age_bands
+from intake.law.flags import flags
+from intake.law.screen import Means, screen_request
+from intake.law.urgency import urgency
+from intake.law.vocabulary import CLAIM_TYPES, Urgency
 from intake.models import HelpRequest
 from intake.ops.demo import KEY_PREFIX
-from intake.rules import CLAIM_TYPES, Answers, PartialDate, Urgency, assess
 from intake.staff.cases.casework import find_duplicates
 
 
@@ -65,30 +70,24 @@ def test_seed_demo_stores_what_the_form_would(app, runner):
             if row.email:
                 assert row.email_hash == ring.lookup_hash(phone_email.normalise_email(row.email))
                 assert row.email.split("@")[1].startswith("example.")
-            arrival = PartialDate(row.arrival_year, row.arrival_month, row.arrival_day)
-            answers = Answers(
-                represented=row.represented,
-                can_pay=row.can_pay,
-                household_size=row.household_size,
-                monthly_income_usd=None
-                if row.monthly_income is None
-                else Decimal(row.monthly_income),
-                state=row.state,
-                claim_types=frozenset(row.claim_types.split()),
-                detained=row.detained,
-                hearing=row.hearing,
-                hearing_date=row.hearing_date,
-                last_arrival=arrival,
-                i589_filed=row.i589_filed,
-                minor=row.minor,
+            stored = facts.loads(row.facts)
+            rules_facts = facts.to_rules(stored)
+            income = None if row.monthly_income is None else Decimal(row.monthly_income)
+            means = Means(row.represented, row.can_pay, row.household_size, income, row.state)
+            sent = row.created_at.date()
+            screened = screen_request(rules_facts, means, thresholds)
+            assert row.screen == screened.screen.value
+            # Reasons, flags and the minor answer as a real request stores them on
+            # the day it is sent.
+            _band, reasons = urgency(rules_facts, sent, thresholds)
+            assert json.loads(row.reasons) == [*screened.reasons, *(r.text for r in reasons)]
+            flagged = flags(rules_facts, sent, thresholds)
+            assert json.loads(row.flags) == [f.text for f in flagged]
+            assert row.minor is age_bands.under_18(
+                facts.parse_date(stored.get("date_of_birth")), sent
             )
-            stored = facts.to_rules(facts.loads(row.facts))
-            again = assess(answers, row.created_at.date(), thresholds, facts=stored)
-            assert row.screen == again.screen.value
             # Urgency is today's, from the stored facts (intake.cases.live_urgency).
-            band, _reasons = rules.urgency(
-                facts.to_rules(facts.loads(row.facts)), date.today(), thresholds
-            )
+            band, _reasons = urgency(rules_facts, date.today(), thresholds)
             assert row.urgency == band.value
             assert row.created_at.date() <= date.today()
 

@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import create_engine, delete, select, text, update
 from sqlalchemy.orm import make_transient
 
-from intake import age_bands
 from intake.cases import funding, live_urgency
 from intake.db import db
+from intake.law import age_bands
+from intake.law.vocabulary import CLAIM_TYPES, Screen, Urgency
 from intake.models import (
     CaseOutcome,
     Disposition,
@@ -28,7 +29,6 @@ from intake.models import (
 )
 from intake.models.help_request import OPEN_STATUSES
 from intake.models.report_tally import EVERYONE
-from intake.rules import CLAIM_TYPES, Screen, Urgency
 from intake.staff import report_queries, report_tallies
 from intake.staff.report_figures import build_report
 from intake.staff.report_queries import AWAITING, CLOSED_UNRECORDED, Scope

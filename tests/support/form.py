@@ -99,7 +99,7 @@ def personal_values(answers: dict) -> list[str]:
     and the income as a year (what the income rule works with)."""
     from intake.cases.contact import normalise_email, normalise_phone
     from intake.input_hygiene import parse_income
-    from intake.rules import annual_income
+    from intake.law.income import annual_income
 
     typed = [
         answers[f]

@@ -29,7 +29,8 @@ from intake import locales, timeutil
 from intake.cases import choice_lists
 from intake.cases import contact as phone_email
 from intake.input_hygiene import clean_name, normalise_text, parse_income
-from intake.rules import CLAIM_WORDING, PartialDate
+from intake.law.dates import PartialDate
+from intake.law.vocabulary import CLAIM_WORDING
 
 YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
 YES_NO_NOT_SURE = (*YES_NO, ("not_sure", _l("Not sure")))
@@ -60,7 +61,7 @@ STATUS_KINDS = (
     ("daca", _l("DACA")),
     ("other", _l("Something else, or I am not sure")),
 )
-# Fear and harm as facts a person knows, not legal categories (intake.rules
+# Fear and harm as facts a person knows, not legal categories (intake.law.relief
 # turns them into the forms of relief staff should consider).
 HARMS = (
     ("afraid_to_return", _l("I am afraid to go back to my country")),

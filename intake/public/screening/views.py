@@ -28,12 +28,12 @@ from intake.crypto import KeyUnavailable
 from intake.errors import rollback_quietly
 from intake.hardening import csrf
 from intake.input_hygiene import parse_income
+from intake.law.vocabulary import Screen
 from intake.limits import limiter
 from intake.locales import public_route
 from intake.mail.outbox import deliver_after
 from intake.public import page_cache
 from intake.public.screening.form import DATES_BY_NAME, HelpForm
-from intake.rules import Screen
 
 bp = Blueprint("screening", __name__)
 csrf.exempt(bp)  # protected by intake.form_tokens instead: no session cookie

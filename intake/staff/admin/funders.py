@@ -10,8 +10,8 @@ from wtforms.validators import Optional
 from intake.cases import choice_lists
 from intake.cases.funding import NAME_MAX, FundingError, all_funders, save_funder
 from intake.db import db
+from intake.law.vocabulary import CLAIM_TYPES
 from intake.models import Funder, request_funder
-from intake.rules import CLAIM_TYPES
 from intake.staff.reports import forget_reports
 
 # A child of the /staff parent (intake.staff), for admins ("funders" permission).

@@ -22,6 +22,7 @@ from intake import memo, timeutil
 from intake.cases import audit, live_urgency
 from intake.cases.choice_lists import language_name
 from intake.db import db
+from intake.law.vocabulary import CLAIM_TYPES, Screen, Urgency
 from intake.models import (
     CaseOutcome,
     Disposition,
@@ -40,7 +41,6 @@ from intake.models.help_request import (
     is_open,
 )
 from intake.models.outcome import dispositions_for
-from intake.rules import CLAIM_TYPES, Screen, Urgency
 from intake.staff.followup import outreach, referrals
 from intake.staff.roles import PERMISSIONS
 

@@ -26,13 +26,13 @@ from flask import (
 )
 from flask_login import current_user
 
-from intake import age_bands
 from intake.cases import audit
 from intake.db import db
+from intake.law import age_bands
+from intake.law.vocabulary import CLAIM_LABELS
 from intake.models import StaffUser
 from intake.models.help_request import STATUS_LABELS
 from intake.models.outcome import DISPOSITION_LABELS
-from intake.rules import CLAIM_LABELS
 from intake.staff.cases import casework
 from intake.staff.cases.casework import SCREEN_LABELS, URGENCY_LABELS, QueueFilters
 from intake.timeutil import today, utcnow

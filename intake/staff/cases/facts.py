@@ -13,11 +13,14 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from intake import age_bands, timeutil
+from intake import timeutil
 from intake.cases import live_urgency
 from intake.cases import stored_facts as facts
+from intake.law import age_bands
+from intake.law.dates import PartialDate
+from intake.law.relief import possible_relief
+from intake.law.vocabulary import HARM_FACTS, Urgency
 from intake.models import HelpRequest, StaffUser
-from intake.rules import HARM_FACTS, PartialDate, Urgency, possible_relief
 from intake.staff.cases.casework import CaseworkError, _check_version, _reason, _record_change
 
 # What staff may correct, with the label the case page shows.
@@ -97,8 +100,8 @@ class CaseFacts:
 
 
 def read(row: HelpRequest, today: date | None = None) -> CaseFacts:
-    """What the rules say about this case today. A request stored before the form asked the facts
-    has no facts: the rules then see only the answers kept in plain columns."""
+    """What the rules say about this case today. A request stored before the form
+    asked for facts has none: the rules then see only the answers kept in plain columns."""
     today = today or timeutil.today()
     stored = facts.loads(row.facts) or _legacy_facts(row)
     rules_facts = facts.to_rules(stored)
@@ -186,7 +189,8 @@ def _unset_by_staff(row: HelpRequest) -> HelpRequest:
 
 
 def _legacy_facts(row: HelpRequest) -> dict:
-    """The facts a request stored before the form asked the facts still has, in plain columns."""
+    """The facts a request stored before the form asked for them still has, in
+    plain columns."""
     arrival = None
     if row.arrival_year and row.arrival_month:
         arrival = facts.to_iso(PartialDate(row.arrival_year, row.arrival_month, row.arrival_day))

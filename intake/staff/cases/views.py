@@ -20,6 +20,7 @@ from datetime import datetime
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -41,12 +42,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from intake.cases import conflicts, live_urgency
 from intake.db import db
+from intake.law import sources
+from intake.law.vocabulary import CLAIM_LABELS, CLAIM_TYPES, Urgency
 from intake.letters import drafts as letters
 from intake.mail import outbox
 from intake.models import HelpRequest, Outcome, StaffUser
 from intake.models.help_request import OPEN_STATUSES, STATUS_LABELS, TRANSITIONS
 from intake.models.outcome import DISPOSITION_LABELS, OUTCOME_LABELS, dispositions_for
-from intake.rules import CLAIM_LABELS, CLAIM_TYPES, Urgency
 from intake.staff.cases import casework
 from intake.staff.cases import facts as case_facts
 from intake.staff.cases.casework import CaseworkError, QueueFilters, StaleCase
@@ -521,6 +523,12 @@ def _labels() -> dict:
         "now": utcnow(),
         "today": today(),
     }
+
+
+@bp.app_template_filter("cite")
+def cite(source: str) -> str:
+    """A rule's source, naming the organisation's own policy as its settings do."""
+    return sources.cite(source, current_app.config["ORGANISATION_POLICY_SOURCE"])
 
 
 @bp.app_template_filter("waited")

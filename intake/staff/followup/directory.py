@@ -15,8 +15,8 @@ from wtforms.validators import DataRequired, Length
 
 from intake.cases import choice_lists
 from intake.db import db
+from intake.law.vocabulary import CLAIM_TYPES
 from intake.models import ReferralOrganisation
-from intake.rules import CLAIM_TYPES
 from intake.staff.followup import referrals
 from intake.staff.followup.forms import options
 from intake.staff.followup.referrals import OrganisationFields, ReferralError

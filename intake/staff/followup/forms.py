@@ -13,9 +13,10 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from intake import timeutil, working_days
+from intake import timeutil
 from intake.cases import conflicts
 from intake.db import db
+from intake.law import working_days
 from intake.models import HelpRequest, ReferralOrganisation
 from intake.staff.cases.casework import case_staff
 from intake.staff.followup import outreach, referrals

@@ -21,9 +21,10 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import and_, select, update
 
-from intake import timeutil, working_days
+from intake import timeutil
 from intake.cases import audit
 from intake.db import db
+from intake.law import working_days
 from intake.models import Callback, ContactAttempt, HelpRequest, StaffUser
 from intake.models.help_request import OPEN_STATUSES, hours_between, is_open
 

@@ -21,8 +21,8 @@ from sqlalchemy import select
 from intake.cases import audit, choice_lists
 from intake.cases import contact as phone_email
 from intake.db import db
+from intake.law.vocabulary import CLAIM_LABELS
 from intake.models import HelpRequest, Referral, ReferralOrganisation, StaffUser
-from intake.rules import CLAIM_LABELS
 
 REFER_BY = {"phone": "Phone", "email": "Email", "web": "Web form"}
 METHODS = {**REFER_BY, "letter": "Letter"}

@@ -16,9 +16,9 @@ with the message beside its field and everything typed kept.
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from intake import working_days
 from intake.cases import conflicts
 from intake.db import db
+from intake.law import working_days
 from intake.models import Callback, HelpRequest, Referral, StaffUser
 from intake.staff.cases.casework import case_staff
 from intake.staff.cases.views import load_case, render_case

@@ -1,4 +1,4 @@
-"""Issue 14: the form's new questions (who is asking, date of birth, in the US,
+"""The form's questions (who is asking, date of birth, in the US,
 a judge's decision, interviews, status, fear and harm, A-number), dates with
 named months, the facts stored (encrypted) on submit, and the helpline that
 production needs."""
@@ -10,10 +10,8 @@ import pytest
 
 from intake import timeutil
 from intake.cases import stored_facts as facts
-from intake.cases.help_requests import under_18
 from intake.db import db
 from intake.public.screening.form import HelpForm
-from intake.rules import PartialDate
 from tests.support.form import dated, form_with, store_answers
 
 TODAY = date(2026, 5, 1)
@@ -88,20 +86,6 @@ def test_claim_checklist_is_optional_if_you_know(app):
 
 def test_a_number_keeps_digits_only(app):
     assert form_with(app, a_number="A 012-345-678").a_number.data == "012345678"
-
-
-@pytest.mark.parametrize(
-    ("birth", "minor"),
-    [
-        (PartialDate(2008, 5, 1), False),  # 18 today
-        (PartialDate(2008, 5, 2), True),  # 18 tomorrow
-        (PartialDate(2008, 5), True),  # may be born on 31 May: still a child
-        (PartialDate(2008, 4), False),
-        (None, False),
-    ],
-)
-def test_under_18_takes_the_latest_reading(birth, minor):
-    assert under_18(birth, TODAY) is minor
 
 
 def test_facts_are_stored_encrypted_with_the_helper(app):

@@ -908,3 +908,19 @@ def test_export_has_nationality_channel_disposition_and_closing(
         "nationality,came through,disposition,closed (UTC),age band at submission"
     )
     assert row.endswith("HT,Press site,Declined: over income,2026-03-02 09:05,Not given")
+
+
+def test_case_page_words_the_organisations_policy_as_set(
+    app, client, staff, make_request, monkeypatch
+):
+    """Detention is critical by the organisation's policy, not by law: the page
+    names that policy in the words the settings give, never a placeholder."""
+    case = make_request(detained=True)
+    staff("reviewer")
+    url = f"/staff/cases/{case.reference}"
+    default = text_of(client.get(url))
+    assert "Source: This organisation's policy: detention is critical" in default
+    monkeypatch.setitem(app.config, "ORGANISATION_POLICY_SOURCE", "Riverside intake policy")
+    set_here = text_of(client.get(url))
+    assert "Source: Riverside intake policy: detention is critical" in set_here
+    assert "{organisation policy}" not in default + set_here

@@ -1,11 +1,11 @@
-"""Age bands at submission (intake.age_bands), at each band's edge."""
+"""Age bands at submission (intake.law.age_bands), at each band's edge."""
 
 from datetime import date
 
 import pytest
 
-from intake import age_bands
-from intake.rules import PartialDate
+from intake.law import age_bands
+from intake.law.dates import PartialDate
 
 ON = date(2026, 6, 15)
 
@@ -46,3 +46,17 @@ def test_no_date_or_a_future_one_has_no_band():
     assert age_bands.band(PartialDate(2026, 6, 16), ON) is None
     assert age_bands.label(None) == "Not given"
     assert age_bands.label("18_20") == "18 to 20"
+
+
+@pytest.mark.parametrize(
+    ("birth", "minor"),
+    [
+        (PartialDate(2008, 5, 1), False),  # 18 today
+        (PartialDate(2008, 5, 2), True),  # 18 tomorrow
+        (PartialDate(2008, 5), True),  # may be born on 31 May: still a child
+        (PartialDate(2008, 4), False),
+        (None, False),
+    ],
+)
+def test_under_18_takes_the_latest_reading(birth, minor):
+    assert age_bands.under_18(birth, date(2026, 5, 1)) is minor

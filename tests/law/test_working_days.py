@@ -5,16 +5,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from intake import working_days as wd
+from intake.law import working_days as wd
 
 FRIDAY = date(2026, 12, 4)
 NEW_YORK = ZoneInfo("America/New_York")
 
 
 def test_weekends_do_not_count():
-    assert wd.working_days_between(FRIDAY, date(2026, 12, 7)) == 1  # Sat, Sun, Mon
-    assert wd.working_days_between(FRIDAY, FRIDAY) == 0
-    assert wd.working_days_between(FRIDAY, date(2026, 12, 1)) == 0
+    assert not wd.is_working_day(date(2026, 12, 5)) and not wd.is_working_day(date(2026, 12, 6))
+    assert wd.reply_due(FRIDAY, 1) == date(2026, 12, 7)  # Sat, Sun, then Monday
 
 
 def test_a_friday_request_is_due_the_friday_after_with_five_days():

@@ -1,4 +1,4 @@
-"""Issue 14's rules in intake.rules, at every edge, with a frozen date. Pure: no Flask.
+"""Deadlines, urgency, flags and relief in intake.law, at every edge, with a frozen date.
 
 Each deadline is read the day before, on and after its edges; each exception of the
 one-year rule has its own test; the band on every day of long sweeps is checked
@@ -10,20 +10,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from intake.rules import (
-    DEFAULT_THRESHOLDS,
-    PAST_HEARING_FLAG,
-    Escalation,
-    Facts,
-    PartialDate,
-    Thresholds,
-    Urgency,
-    deadlines,
-    escalation_dates,
-    flags,
-    possible_relief,
-    urgency,
-)
+from intake.law.dates import PartialDate
+from intake.law.deadlines import deadlines, one_year_deadline
+from intake.law.facts import Facts
+from intake.law.flags import PAST_HEARING_FLAG, flags
+from intake.law.relief import possible_relief
+from intake.law.urgency import DEFAULT_THRESHOLDS, Escalation, Thresholds, escalation_dates, urgency
+from intake.law.vocabulary import Urgency
 
 TODAY = date(2026, 3, 10)  # a Tuesday
 CRITICAL, HIGH, NORMAL = Urgency.CRITICAL, Urgency.HIGH, Urgency.NORMAL
@@ -48,6 +41,11 @@ def reason_texts(facts: Facts, on: date = TODAY) -> list[str]:
 
 def due_dates(facts: Facts, on: date = TODAY) -> dict[str, date]:
     return {d.kind: d.due for d in deadlines(facts, on)}
+
+
+def band_on(stored: Escalation, on: date) -> Urgency:
+    """The band on ``on`` read from the stored changes alone, as the app reads them."""
+    return next((b for d, b in reversed(stored.changes) if d <= on), stored.initial)
 
 
 def flag_texts(facts: Facts, on: date = TODAY) -> str:
@@ -444,8 +442,8 @@ def test_hearing_80_days_out_rises_normal_high_critical_with_no_job_run():
     facts = Facts(hearing="yes", hearing_date=day(80))
     stored = escalation_dates(facts)  # kept at submission
     assert [band(facts, day(n)) for n in (0, 25, 70)] == [NORMAL, HIGH, CRITICAL]
-    assert [stored.band_on(day(n)) for n in (0, 25, 70)] == [NORMAL, HIGH, CRITICAL]
-    assert stored.first_day(HIGH) == day(20) and stored.first_day(CRITICAL) == day(66)
+    assert [band_on(stored, day(n)) for n in (0, 25, 70)] == [NORMAL, HIGH, CRITICAL]
+    assert stored.changes == ((day(20), HIGH), (day(66), CRITICAL))
 
 
 def test_passed_hearing_without_a_decision_is_critical_and_flagged():
@@ -813,10 +811,10 @@ SWEEP_THRESHOLDS = [
 @pytest.mark.parametrize("thresholds", SWEEP_THRESHOLDS, ids=["default", "zeros", "wide"])
 @pytest.mark.parametrize("facts", SWEEP_FACTS)
 def test_stored_escalation_gives_the_band_of_every_day(facts, thresholds):
-    stored = Escalation.decode(escalation_dates(facts, thresholds).encode())  # as kept in a column
+    stored = escalation_dates(facts, thresholds)
     for n in range(-400, 1200):
         on = day(n)
-        assert stored.band_on(on) is band(facts, on, thresholds), on
+        assert band_on(stored, on) is band(facts, on, thresholds), on
 
 
 @pytest.mark.parametrize("facts", SWEEP_FACTS)
@@ -829,31 +827,6 @@ def test_escalation_changes_are_real_changes(facts):
     for change_day, changed in stored.changes:
         assert band(facts, change_day) is changed
         assert band(facts, change_day - timedelta(days=1)) is not changed
-
-
-def test_first_day_and_next_change():
-    stored = escalation_dates(arrived_for_one_year_due(day(100)))
-    assert stored.first_day(HIGH) == day(10)
-    assert stored.first_day(CRITICAL) == day(70)
-    assert stored.next_change(TODAY) == day(10)
-    assert stored.next_change(day(10)) == day(70)
-    assert escalation_dates(Facts(detained=True)).first_day(CRITICAL) == date.min
-    assert escalation_dates(Facts()).first_day(HIGH) is None
-
-
-def test_escalation_encodes_to_one_short_string_and_back():
-    stored = escalation_dates(Facts(hearing="yes", hearing_date=day(80)))
-    assert stored.encode() == "normal;2026-03-30=high;2026-05-15=critical"
-    assert Escalation.decode(stored.encode()) == stored
-    assert Escalation.decode("critical") == escalation_dates(Facts(detained=True))
-
-
-@pytest.mark.parametrize(
-    "bad", ["", "urgent", "normal;2026-04-09", "normal;2026-04-09=high;2026-04-01=critical"]
-)
-def test_escalation_decode_rejects_garbage(bad):
-    with pytest.raises(ValueError):
-        Escalation.decode(bad)
 
 
 def test_nothing_urgent_says_so():
@@ -883,3 +856,62 @@ def test_appointment_reads_today_then_passed():
         "Asylum-office interview or ICE check-in on March 8, 2026 has passed: "
         "check that it took place."
     ]
+
+
+# --- the one-year anniversary and the thresholds from configuration ------------------
+
+
+@pytest.mark.parametrize(
+    ("arrival", "deadline"),
+    [
+        (PartialDate(2025, 3, 10), date(2026, 3, 10)),
+        (PartialDate(2024, 2, 29), date(2025, 2, 28)),  # leap day: the earlier date
+        (PartialDate(2023, 2, 28), date(2024, 2, 28)),
+        (PartialDate(2024, 12, 31), date(2025, 12, 31)),
+        (PartialDate(2025, 4), date(2026, 4, 1)),  # month only: from the 1st
+    ],
+)
+def test_one_year_deadline(arrival, deadline):
+    assert one_year_deadline(arrival) == deadline
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"critical_hearing_days": 61},
+        {"critical_deadline_days": 91},
+        {"critical_hearing_days": -1},
+        {"income_limit_percent": 0},
+    ],
+)
+def test_thresholds_reject_nonsense(kwargs):
+    with pytest.raises(ValueError):
+        Thresholds(**kwargs)
+
+
+def hearing_in(days: int) -> Facts:
+    return Facts(hearing="yes", hearing_date=day(days))
+
+
+def one_year_due_in(days: int) -> Facts:
+    due = day(days)
+    return Facts(afraid_to_return=True, last_arrival=PartialDate(due.year - 1, due.month, due.day))
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "facts", "default", "changed"),
+    [
+        (Thresholds(critical_hearing_days=20), hearing_in(15), Urgency.HIGH, Urgency.CRITICAL),
+        (Thresholds(high_hearing_days=30), hearing_in(45), Urgency.HIGH, Urgency.NORMAL),
+        (
+            Thresholds(critical_deadline_days=40),
+            one_year_due_in(35),
+            Urgency.HIGH,
+            Urgency.CRITICAL,
+        ),
+        (Thresholds(high_deadline_days=120), one_year_due_in(100), Urgency.NORMAL, Urgency.HIGH),
+    ],
+)
+def test_urgency_thresholds_change_the_band(thresholds, facts, default, changed):
+    assert urgency(facts, TODAY)[0] is default
+    assert urgency(facts, TODAY, thresholds)[0] is changed

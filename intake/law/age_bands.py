@@ -21,12 +21,12 @@ a row. The bands follow where the law changes for a young applicant:
   legal-aid reporting ask about (no immigration rule turns on it).
 
 A month-only date of birth is read at its latest day (the younger reading), as
-``help_requests.under_18`` does: a person who may still be a child counts as one.
+``under_18`` does: a person who may still be a child counts as one.
 """
 
 from datetime import date
 
-from intake.rules import PartialDate
+from intake.law.dates import PartialDate, surely_aged
 
 # (code, label, youngest age in the band), youngest first.
 BANDS = (
@@ -40,14 +40,6 @@ LABELS = {code: label for code, label, _youngest in BANDS}
 NOT_GIVEN = "Not given"
 
 
-def latest_reading(birth: PartialDate) -> date:
-    """The last day a month-only date could be; the date itself otherwise."""
-    if birth.day is not None:
-        return birth.earliest()
-    following = date(birth.year + birth.month // 12, birth.month % 12 + 1, 1)
-    return date.fromordinal(following.toordinal() - 1)
-
-
 def age_on(born: date, day: date) -> int:
     """Completed years on ``day`` (a 29 February birthday comes on 1 March)."""
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
@@ -58,11 +50,17 @@ def band(birth: PartialDate | None, on: date) -> str | None:
     date of birth (or one after ``on``, which no band describes)."""
     if birth is None:
         return None
-    born = latest_reading(birth)
+    born = birth.latest()
     if born > on:
         return None
     age = age_on(born, on)
     return next(code for code, _label, youngest in reversed(BANDS) if age >= youngest)
+
+
+def under_18(birth: PartialDate | None, today: date) -> bool:
+    """Under 18 on the latest reading of the date of birth (the request's ``minor``
+    answer); False without one."""
+    return birth is not None and today < surely_aged(birth, 18)
 
 
 def label(code: str | None) -> str:

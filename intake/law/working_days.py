@@ -23,15 +23,6 @@ def is_working_day(day: date, closed: Collection[date] = ()) -> bool:
     return day.weekday() < SATURDAY and day not in closed
 
 
-def working_days_between(start: date, end: date, closed: Collection[date] = ()) -> int:
-    """Working days d with start < d <= end (0 when end is not after start)."""
-    count, day = 0, start + timedelta(days=1)
-    while day <= end:
-        count += is_working_day(day, closed)
-        day += timedelta(days=1)
-    return count
-
-
 def reply_due(sent_on: date, days: int, closed: Collection[date] = ()) -> date:
     """The working day on which ``days`` working days since ``sent_on`` are complete."""
     day, counted = sent_on, 0

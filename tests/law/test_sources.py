@@ -1,0 +1,42 @@
+"""Sources staff read beside each rule: the law by section, the organisation's own
+policy through a marker the page words as the settings say."""
+
+from datetime import date
+
+import pytest
+
+from intake.law import sources
+from intake.law.dates import PartialDate
+from intake.law.facts import Facts
+from intake.law.sources import POLICY, cite
+from intake.law.urgency import urgency
+
+SOURCES = {name: value for name, value in vars(sources).items() if name.startswith("SRC_")}
+
+
+@pytest.mark.parametrize(
+    "name", ["SRC_DETENTION", "SRC_HEARING", "SRC_MINOR", "SRC_FINAL_ORDER", "SRC_APPOINTMENT"]
+)
+def test_policy_rules_cite_the_organisations_policy(name):
+    assert POLICY in SOURCES[name]
+    worded = cite(SOURCES[name], "Riverside intake policy, section 3")
+    assert POLICY not in worded and "Riverside intake policy, section 3" in worded
+
+
+def test_the_law_is_cited_as_it_is():
+    assert POLICY not in sources.SRC_BIA_APPEAL
+    assert cite(sources.SRC_BIA_APPEAL, "ours") == sources.SRC_BIA_APPEAL
+
+
+def test_no_source_names_a_design_note_or_an_issue():
+    for name, text in SOURCES.items():
+        assert "PRODUCT.md" not in text and "issue" not in text.lower(), name
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [Facts(), Facts(detained=True), Facts(date_of_birth=PartialDate(2015, 1))],
+)
+def test_policy_reasons_carry_the_marker(facts):
+    _band, reasons = urgency(facts, date(2026, 3, 10))
+    assert POLICY in reasons[0].source
