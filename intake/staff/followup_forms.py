@@ -50,8 +50,11 @@ class ContactForm(FlaskForm):
         validators=[Length(max=outreach.NOTE_MAX)],
     )
     override_reason = TextAreaField(
-        "Why leave a message anyway",
-        description="Needed for “Left a message” when the applicant did not say a message is safe.",
+        "Why write or leave a message anyway",
+        description=(
+            "Needed for “Left a message”, and for any text, WhatsApp, email or letter, "
+            "when the applicant did not say a message is safe."
+        ),
         validators=[Length(max=outreach.NOTE_MAX)],
     )
 
