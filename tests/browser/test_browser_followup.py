@@ -99,7 +99,7 @@ def test_staff_reach_the_person_safely_book_a_callback_and_refer_with_consent(
     assert "did not say it is safe" in summary.inner_text()
     axe_check(page)
     summary.get_by_role("link").first.click()
-    reason = attempt_form.get_by_label("Why leave a message anyway")
+    reason = attempt_form.get_by_label("Why write or leave a message anyway")
     reason.fill("Her hearing is tomorrow; her brother answered and said she asked for this.")
     attempt_form.get_by_label("Left a message").check()
     attempt_form.get_by_role("button", name="Log attempt").click()
