@@ -19,13 +19,22 @@ PRODUCTION = False
 # None means: generate one and keep it in instance/ (development only).
 SECRET_KEY = None
 # Fernet keys for the encrypted answers, newest first (a list or "NEW,OLD"), and
-# the HMAC key of the duplicate lookups (intake.crypto). None: as SECRET_KEY.
+# the HMAC key of the duplicate lookups (intake.crypto). None: generated into
+# instance/ in development; in production every write of personal data fails.
 ENCRYPTION_KEYS = None
 LOOKUP_KEY = None
-# The HMAC key of the conflict-of-interest index (intake.conflicts). None: as
-# LOOKUP_KEY. Set it to rotate LOOKUP_KEY without losing conflicts with purged
-# requests (their entries cannot be hashed again: nothing of them remains).
+# The key of the conflict-of-interest index (intake.conflicts), and the work of
+# its scrypt: N = 2**cost (14: 16 MiB and tens of milliseconds a hash). Changing
+# either is a rotation: run `rotate-keys`. None: generated into instance/ in
+# development; production refuses to start without it.
 CONFLICT_KEY = None
+CONFLICT_HASH_COST = 14
+# The HMAC keys of the applicants' status codes (intake.public.status_codes),
+# newest first (a list or "NEW,OLD"): a code hashed under an older key is still
+# accepted and hashed again under the newest when used; `rotate-keys` hashes
+# nothing (the codes are not kept), so keep an old key while codes made under it
+# matter. None: generated into instance/ in development; production refuses to start.
+STATUS_CODE_KEY = None
 
 # None means: SQLite in instance/intake.sqlite3.
 SQLALCHEMY_DATABASE_URI = None
@@ -205,13 +214,10 @@ OEMBED_RATE_LIMIT = "60 per minute"
 def finish(app: Flask) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     cfg = app.config
-    if not cfg.get("SECRET_KEY"):
-        if cfg["PRODUCTION"]:
-            raise RuntimeError(
-                "INTAKE_SECRET_KEY is not set. In production the secret key must come "
-                "from the environment or instance/config.py; refusing to start."
-            )
-        cfg["SECRET_KEY"] = _development_secret(Path(app.instance_path) / "secret_key")
+    # Each secret has one job, so one can be rotated without the others.
+    _require_secret(app, "SECRET_KEY", "sessions and form tokens")
+    _require_secret(app, "CONFLICT_KEY", "the conflict index")
+    _require_secret(app, "STATUS_CODE_KEY", "the applicants' status codes")
     if not cfg.get("SQLALCHEMY_DATABASE_URI"):
         cfg["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
             Path(app.instance_path) / "intake.sqlite3"
@@ -243,6 +249,19 @@ def finish(app: Flask) -> None:
             )
     if str(cfg.get("HELPLINE_PHONE") or "").strip().lower() == "none":
         cfg["HELPLINE_PHONE"] = None  # none on purpose: no number is shown
+
+
+def _require_secret(app: Flask, name: str, purpose: str) -> None:
+    """Production refuses to start without ``name``; development keeps a random
+    one in instance/ so it survives a restart."""
+    if app.config.get(name):
+        return
+    if app.config["PRODUCTION"]:
+        raise RuntimeError(
+            f"INTAKE_{name} is not set ({purpose}). In production it must come from "
+            "the environment or instance/config.py; refusing to start."
+        )
+    app.config[name] = _development_secret(Path(app.instance_path) / name.lower())
 
 
 def _development_secret(path: Path) -> str:

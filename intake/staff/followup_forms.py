@@ -18,6 +18,7 @@ from intake.db import db
 from intake.models import HelpRequest, ReferralOrganisation
 from intake.staff import outreach, referrals
 from intake.staff.casework import case_staff
+from intake.staff.roles import can
 
 
 def options(pairs, blank: bool = False) -> list[SelectChoice]:
@@ -216,7 +217,7 @@ def case_sections(help_request: HelpRequest, given: dict) -> dict:
         "referrals": referrals.referrals_of(help_request),
         "organisations": organisations,
         "adverse_parties": conflicts.adverse_parties_of(help_request),
-        "possible_conflicts": conflicts.conflicts_for(help_request),
+        "conflict_check": conflicts.check(help_request, current_user, can("cases.all")),
         "office_zone": calendar.zone,
         "to_office": lambda moment: working_days.to_office(moment, calendar.zone),
         "channel_labels": outreach.CHANNELS,

@@ -107,7 +107,7 @@ def test_staff_reach_the_person_safely_book_a_callback_and_refer_with_consent(
     assert "Attempt logged." in page.content()
     table = page.get_by_role("table", name="Contact attempts, oldest first (office time)")
     assert table.get_by_role("row").count() == 3
-    assert "Message left against the safe-contact answer" in table.inner_text()
+    assert "Written or left against the safe-contact answer" in table.inner_text()
 
     # A callback this afternoon, for me.
     callback_form = page.locator(
