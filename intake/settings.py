@@ -131,11 +131,13 @@ FORM_TOKEN_MAX_AGE = 24 * 60 * 60
 
 # Submissions of the form per client address (Flask-Limiter syntax).
 HELP_RATE_LIMIT = "10 per hour"
-# The applicant's status page (/status): lookups per client address, and per
-# reference whoever asks. A status code has 40 random bits; at 10 tries an hour
-# on one reference, guessing it takes longer than any case lasts.
+# The applicant's status page (/status): WRONG lookups per reference and client
+# (stepped: a backoff), per client, and per reference from everyone together
+# (intake.public.status_attempts). A status code has 40 random bits; at 200
+# guesses a day on one reference, guessing it takes longer than any case lasts.
+STATUS_REFERENCE_CLIENT_RATE_LIMIT = "5 per 10 minutes; 10 per hour; 20 per day"
 STATUS_RATE_LIMIT = "30 per hour"
-STATUS_REFERENCE_RATE_LIMIT = "10 per hour"
+STATUS_REFERENCE_RATE_LIMIT = "200 per day"
 
 # The organisation's intake line, shown on the confirmation to people who need
 # help at once (detained, hearing soon). A wrong number is worse than none, so

@@ -7,27 +7,27 @@ them —, closed) and the letters sent to them. Nothing else of their answers.
 
 Every wrong pair gets the same page and the same status code, after the same
 work: an unknown reference is compared against a dummy hash, and every lookup
-writes one audit event. Lookups are rate-limited per client address and per
-reference (whoever asks), so a code cannot be guessed online. Protected like
-the form by the Fetch-Metadata/Origin check and a signed form token.
+writes one audit event. Wrong pairs are counted per reference and client, per
+client and per reference (``status_attempts``), so a code cannot be guessed
+online and a stranger cannot lock the applicant out. Protected like the form by
+the Fetch-Metadata/Origin check and a signed form token.
 """
 
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from wtforms import Form, StringField
 from wtforms.validators import InputRequired, Length
 
 from intake import audit, letters, locales
 from intake.db import db
 from intake.hardening import csrf
-from intake.limits import limiter
 from intake.locales import public_route
 from intake.models import ContactAttempt, HelpRequest, ReferralOrganisation
 from intake.models.help_request import Status
-from intake.public import form_tokens, status_codes
+from intake.public import form_tokens, status_attempts, status_codes
 from intake.public.help_requests import REFERENCE_LENGTH, format_reference
 
 bp = Blueprint("status", __name__)
@@ -64,21 +64,8 @@ class StatusForm(Form):
     )
 
 
-def client_limit() -> str:
-    return current_app.config["STATUS_RATE_LIMIT"]
-
-
-def reference_limit() -> str:
-    return current_app.config["STATUS_REFERENCE_RATE_LIMIT"]
-
-
 def posted_reference() -> str:
     return status_codes.normalise(request.form.get("reference"), REFERENCE_LENGTH)
-
-
-def reference_key() -> str:
-    """The per-reference counter: whoever asks, from wherever."""
-    return "status-reference:" + posted_reference()
 
 
 @dataclass(frozen=True)
@@ -107,8 +94,12 @@ def lookup():
     if not form.validate():
         return _form(form, request.form.get(TOKEN))
     code = status_codes.normalise(form.code.data, status_codes.CODE_LENGTH)
-    shown = _check(posted_reference(), code)
+    reference = posted_reference()
+    if not status_attempts.may_try(reference):
+        abort(429)
+    shown = _check(reference, code)
     if shown is None:  # never says which half was wrong; the code is not sent back
+        status_attempts.count_wrong(reference)
         form.code.data = ""
         return _form(form, request.form.get(TOKEN), refused=True)
     return render_template("status/shown.html", shown=shown, languages=locales.KNOWN)
@@ -122,7 +113,15 @@ def _check(reference: str, code: str) -> Shown | None:
             HelpRequest.reference == reference
         )
     ).one_or_none()
-    right = status_codes.matches(reference, code, row.status_code_hash if row else None)
+    match = status_codes.check(reference, code, row.status_code_hash if row else None)
+    right = match.right
+    if match.rehashed:  # hashed under an older key: now under the newest
+        table = HelpRequest.__table__
+        db.session.execute(
+            update(table)
+            .where(table.c.id == row.id)
+            .values(status_code_hash=match.rehashed, updated_at=table.c.updated_at)
+        )
     audit.record(
         "status.view" if right else "status.refused",
         "request",
@@ -164,12 +163,4 @@ def never_cache(response):
     return response
 
 
-def _limited(view):
-    """Both limits, shared by /status and its framed twin; only POSTs count."""
-    view = limiter.shared_limit(
-        reference_limit, scope="status-reference", key_func=reference_key, methods=["POST"]
-    )(view)
-    return limiter.shared_limit(client_limit, scope="status-client", methods=["POST"])(view)
-
-
-view = public_route(bp, "/status", endpoint="lookup", methods=["GET", "POST"])(_limited(lookup))
+view = public_route(bp, "/status", endpoint="lookup", methods=["GET", "POST"])(lookup)
