@@ -232,6 +232,14 @@ def finish(app: Flask) -> None:
         )
     if cfg["PRODUCTION"]:
         cfg["SESSION_COOKIE_SECURE"] = True
+        for name, why in (
+            ("TRUSTED_HOSTS", "any Host header would be answered"),
+            ("PUBLIC_BASE_URL", "links (oEmbed, share links, emails) would follow the Host header"),
+        ):
+            # /oembed builds absolute URLs and is cached publicly: from a
+            # visitor's Host header, one request could poison it for everyone.
+            if not cfg.get(name):
+                raise RuntimeError(f"INTAKE_{name} is not set: {why}; refusing to start.")
         if not str(cfg.get("HELPLINE_PHONE") or "").strip():
             # An urgent applicant is told not to wait for a reply: they need a
             # number to call. "none" says the organisation has none, on purpose.

@@ -563,14 +563,16 @@ def _boom(*args, **kwargs):
     raise RuntimeError("kaboom")
 
 
-def test_production_staff_mail_needs_a_public_base(app_factory):
-    """Production with staff email but no PUBLIC_BASE_URL does not start: the
-    mail's link must not come from a visitor's Host header."""
-    with pytest.raises(RuntimeError, match="INTAKE_PUBLIC_BASE_URL"):
-        app_factory(PRODUCTION=True, STAFF_NOTIFY_EMAIL="team@org.example")
+@pytest.mark.parametrize("missing", ["PUBLIC_BASE_URL", "TRUSTED_HOSTS"])
+def test_production_needs_a_public_base_and_trusted_hosts(app_factory, missing):
+    """Production without PUBLIC_BASE_URL or TRUSTED_HOSTS does not start: no
+    link (oEmbed's, publicly cached; the staff mail's) may come from a visitor's
+    Host header."""
+    with pytest.raises(RuntimeError, match=f"INTAKE_{missing}"):
+        app_factory(PRODUCTION=True, **{missing: None})
     app_factory(
         PRODUCTION=True,
         STAFF_NOTIFY_EMAIL="team@org.example",
         PUBLIC_BASE_URL="https://help.org.example",
+        TRUSTED_HOSTS=["help.org.example"],
     )
-    app_factory(PRODUCTION=True)  # no staff email: nothing to link

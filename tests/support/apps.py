@@ -14,6 +14,8 @@ TEST_KEYS = {
     "STATUS_CODE_KEY": "test-status-code-key",
 }
 
+PRODUCTION_SITE = {"TRUSTED_HOSTS": ["localhost"], "PUBLIC_BASE_URL": "http://localhost"}
+
 # Every app made here, for conftest's autouse fixture to dispose of its engine
 # after the test, so no connection outlives its test.
 apps_to_close = []
@@ -32,6 +34,8 @@ def make_test_app(database_uri, **overrides):
         # Production refuses to start without it; "none" says there is none on purpose.
         "HELPLINE_PHONE": "none",
         **TEST_KEYS,
+        # Production refuses to start without these; a test of that passes None.
+        **(PRODUCTION_SITE if overrides.get("PRODUCTION") else {}),
         **overrides,
     }
     app = create_app(config)
