@@ -133,7 +133,7 @@ FORM_TOKEN_MAX_AGE = 24 * 60 * 60
 HELP_RATE_LIMIT = "10 per hour"
 # The applicant's status page (/status): WRONG lookups per reference and client
 # (stepped: a backoff), per client, and per reference from everyone together
-# (intake.public.status_attempts). A status code has 40 random bits; at 200
+# (intake.public.status, intake.limits.Budget). A status code has 40 random bits; at 200
 # guesses a day on one reference, guessing it takes longer than any case lasts.
 STATUS_REFERENCE_CLIENT_RATE_LIMIT = "5 per 10 minutes; 10 per hour; 20 per day"
 STATUS_RATE_LIMIT = "30 per hour"
@@ -196,9 +196,13 @@ REPORT_CACHE_SECONDS = 300
 # A staff session ends after this long without a request, and this long after login.
 STAFF_IDLE_MINUTES = 30
 STAFF_ABSOLUTE_HOURS = 12
-# Login attempts per client address (Flask-Limiter syntax); accounts also lock
-# for 15 minutes after 5 failures.
+# Login attempts per client address (Flask-Limiter syntax), right or wrong.
 STAFF_LOGIN_LIMIT = "20 per 15 minutes"
+# Wrong logins per account AND client (stepped windows: a backoff that slows the
+# guesser, never the account's owner elsewhere), and per account from everyone
+# (spent, a client with no wrong guess at that account may still try).
+STAFF_LOGIN_BACKOFF = "3 per minute; 10 per hour; 30 per day"
+STAFF_LOGIN_ACCOUNT_LIMIT = "200 per day"
 # argon2-cffi PasswordHasher arguments; empty means its defaults (Argon2id,
 # RFC 9106 low-memory profile). Stored hashes are upgraded at the next login.
 STAFF_ARGON2_PARAMETERS = {}

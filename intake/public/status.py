@@ -8,8 +8,8 @@ them —, closed) and the letters sent to them. Nothing else of their answers.
 Every wrong pair gets the same page and the same status code, after the same
 work: an unknown reference is compared against a dummy hash, and every lookup
 writes one audit event. Wrong pairs are counted per reference and client, per
-client and per reference (``status_attempts``), so a code cannot be guessed
-online and a stranger cannot lock the applicant out. Protected like the form by
+client and per reference (``ATTEMPTS``, intake.limits.Budget), so a code cannot
+be guessed online and a stranger cannot lock the applicant out. Protected like the form by
 the Fetch-Metadata/Origin check and a signed form token.
 """
 
@@ -24,10 +24,11 @@ from wtforms.validators import InputRequired, Length
 from intake import audit, letters, locales
 from intake.db import db
 from intake.hardening import csrf
+from intake.limits import Budget
 from intake.locales import public_route
 from intake.models import ContactAttempt, HelpRequest, ReferralOrganisation
 from intake.models.help_request import Status
-from intake.public import form_tokens, status_attempts, status_codes
+from intake.public import form_tokens, status_codes
 from intake.public.help_requests import REFERENCE_LENGTH, format_reference
 
 bp = Blueprint("status", __name__)
@@ -47,6 +48,12 @@ SHOWN = {
 }
 # Attempts that did not reach the person: an open case with one shows "we tried".
 MISSED = frozenset({"no_answer", "wrong_number"})
+ATTEMPTS = Budget(
+    "status",
+    per_pair="STATUS_REFERENCE_CLIENT_RATE_LIMIT",
+    per_client="STATUS_RATE_LIMIT",
+    per_subject="STATUS_REFERENCE_RATE_LIMIT",
+)
 
 
 class StatusForm(Form):
@@ -95,11 +102,11 @@ def lookup():
         return _form(form, request.form.get(TOKEN))
     code = status_codes.normalise(form.code.data, status_codes.CODE_LENGTH)
     reference = posted_reference()
-    if not status_attempts.may_try(reference):
+    if not ATTEMPTS.may_try(reference):
         abort(429)
     shown = _check(reference, code)
     if shown is None:  # never says which half was wrong; the code is not sent back
-        status_attempts.count_wrong(reference)
+        ATTEMPTS.count_wrong(reference)
         form.code.data = ""
         return _form(form, request.form.get(TOKEN), refused=True)
     return render_template("status/shown.html", shown=shown, languages=locales.KNOWN)

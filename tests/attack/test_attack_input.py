@@ -233,7 +233,7 @@ def test_overlong_staff_field_is_a_form_error_not_a_crash(app, world, endpoint):
     # The field's own error next to it (the login: its one generic message).
     assert 'class="field-error"' in page or accounts.GENERIC_LOGIN_ERROR in page, page
     after = snapshot(app)
-    # A refused login or password is counted (failed_logins): nothing else changes.
+    # A refused login or password is counted and audited: nothing else changes.
     for table in ("help_request", "case_note", "case_status_change", "release", "partner"):
         assert after[table] == before[table], table
 
