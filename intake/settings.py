@@ -165,8 +165,10 @@ COULD_NOT_REACH_DAYS = 7
 STAFF_NOTIFY_EMAIL = ""
 DIGEST_DAYS = 7
 MAIL_SERVER = "localhost"
-MAIL_PORT = 25
-MAIL_USE_TLS = False
+# "starttls" (port 587) or "ssl" (SMTPS, port 465), both verifying the server's
+# certificate; "none" sends in clear text and is for a relay on this host only.
+MAIL_SECURITY = "starttls"
+MAIL_PORT = 587
 MAIL_USERNAME = ""
 MAIL_PASSWORD = ""
 MAIL_FROM = "intake@localhost"
