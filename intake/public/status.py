@@ -9,8 +9,8 @@ Every wrong pair gets the same page and the same status code, after the same
 work: an unknown reference is compared against a dummy hash, and every lookup
 writes one audit event. Wrong pairs are counted per reference and client, per
 client and per reference (``ATTEMPTS``, intake.limits.Budget), so a code cannot
-be guessed online and a stranger cannot lock the applicant out. Protected like the form by
-the Fetch-Metadata/Origin check and a signed form token.
+be guessed online and a stranger cannot lock the applicant out. Protected like
+the form by the Fetch-Metadata/Origin check and a signed form token.
 """
 
 from dataclasses import dataclass
