@@ -1,7 +1,8 @@
 """Staff accounts: invitation and enrolment (password + TOTP), checking a login
-(slowing the client that guesses, never locking the account), and the administrative changes (password, role,
-deactivation, a new invitation). Plain functions: the views in login and
-users and the ``create-staff`` command translate to them and back.
+(slowing the client that guesses, never locking the account), and the
+administrative changes (password, role, deactivation, a new invitation).
+Plain functions: the views in login and users and the ``create-staff``
+command translate to them and back.
 """
 
 import hashlib
