@@ -14,7 +14,10 @@ TEST_KEYS = {
     "STATUS_CODE_KEY": "test-status-code-key",
 }
 
-PRODUCTION_SITE = {"TRUSTED_HOSTS": ["localhost"], "PUBLIC_BASE_URL": "http://localhost"}
+PRODUCTION_SITE = {
+    "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],
+    "PUBLIC_BASE_URL": "http://localhost",
+}
 
 # Every app made here, for conftest's autouse fixture to dispose of its engine
 # after the test, so no connection outlives its test.
