@@ -64,9 +64,9 @@ FORMAT_LOCALES = {"ht": "fr_HT"}
 
 # Query parameters that may follow the visitor into another language: where they
 # came from and which partner embeds us (``oembed`` marks the card an oEmbed
-# consumer frames: without it, a language link in that card would be refused
-# framing). Never form answers.
-KEPT_PARAMS = ("from", "partner", "oembed", "page")
+# consumer frames, ``at`` the registered site framing it: without them, a
+# language link in that card would be refused framing). Never form answers.
+KEPT_PARAMS = ("from", "partner", "oembed", "at", "page")
 
 babel = Babel()
 
@@ -175,9 +175,10 @@ def switcher_links() -> list[tuple[Language, str, bool]]:
 def _kept_params() -> dict[str, str]:
     """From the query string only: a posted body may be answers, or too large to read."""
     try:
-        return {k: v for k, v in request.args.items() if k in KEPT_PARAMS}
+        kept = {k: v for k, v in request.args.items() if k in KEPT_PARAMS}
     except UnicodeDecodeError:  # a mangled query string: its 400 page still renders
         return {}
+    return kept | g.get("kept_params", {})  # set by a view (the card's framing site)
 
 
 def _answers_get(endpoint: str) -> bool:

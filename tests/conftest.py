@@ -301,6 +301,7 @@ def mail_client(app, sink):
         STAFF_NOTIFY_EMAIL=NOTIFY,
         MAIL_SERVER="127.0.0.1",
         MAIL_PORT=sink.port,
+        MAIL_SECURITY="none",  # the sink speaks no TLS
         MAIL_FROM="noreply@org.example",
     )
     return app.test_client()

@@ -7,9 +7,12 @@ partner key in the URL — never from a query-string origin or the Referer:
 - ``/embed/cta?partner=KEY`` (and ``/embed/help?partner=KEY``): that active
   partner's registered origins;
 - ``/embed/cta?oembed=1`` (the card an oEmbed consumer frames, with no partner
-  key because a CMS embeds it by URL): the origins of every active partner. The
-  card holds no form and no personal data, but we still only let registered
-  sites show it, so an unregistered WordPress gets a blocked frame, not our card;
+  key because a CMS embeds it by URL): the ONE registered origin framing it, named
+  by the frame request's Referer (or, for a link inside the card, by ``at``) and
+  only if an active partner registered it. Listing every partner's origin would
+  publish the partner list to anyone who asks; a Referer or ``at`` naming no
+  registered site allows nothing. An unregistered WordPress gets a blocked
+  frame (or the notice below), not our card;
 - anything else, an unknown or an inactive partner: ``frame-ancestors 'none'``.
 
 One exception, which shows nothing but a notice: the oEmbed card requested by a
@@ -157,8 +160,15 @@ def resolve_framing():
             g.unregistered_host = unregistered_referrer(g.frame_ancestors)
     elif request.endpoint == "embed.cta" and request.args.get("oembed") == "1":
         g.partner = None
-        g.frame_ancestors = every_active_origin()
-        host = unregistered_referrer(g.frame_ancestors) if g.in_frame else None
+        registered = every_active_origin()
+        named = request.args.get("at")
+        if named not in registered:
+            named = referring_origin()
+        if named in registered:
+            g.frame_ancestors = [named]
+            g.kept_params = {"at": named}  # the card's own links stay framable there
+            return None
+        host = unregistered_referrer(registered) if g.in_frame else None
         if host is not None:
             # The card was requested by an unregistered site (a WordPress editor's
             # preview before registration): rather than a refused, empty frame,
@@ -170,20 +180,24 @@ def resolve_framing():
     return None
 
 
-def unregistered_referrer(registered: list[str]) -> str | None:
+def referring_origin() -> str | None:
     """The origin of the page that sent this request (its Referer), when it is
-    another site and not one of ``registered``. Used only to explain a refusal
-    to a press officer, never to allow framing of the card or the form."""
+    another site: it only ever picks among registered origins, or explains a
+    refusal; it never lets an unregistered site frame anything."""
     parts = urlsplit(request.referrer or "")
-    if not parts.scheme or not parts.netloc:
+    if not parts.scheme or not parts.netloc or parts.netloc == request.host:
         return None
     try:
-        origin = normalise_origin(f"{parts.scheme}://{parts.netloc}")
+        return normalise_origin(f"{parts.scheme}://{parts.netloc}")
     except InvalidOrigin:
         return None
-    if origin in registered or parts.netloc == request.host:
-        return None
-    return origin
+
+
+def unregistered_referrer(registered: list[str]) -> str | None:
+    """The referring site, when it is not one of ``registered``: used only to
+    explain a refusal to a press officer."""
+    origin = referring_origin()
+    return None if origin in registered else origin
 
 
 @bp.after_request

@@ -100,7 +100,7 @@ def test_staff_reach_the_person_safely_book_a_callback_and_refer_with_consent(
     assert "did not say it is safe" in summary.inner_text()
     axe_check(page)
     summary.get_by_role("link").first.click()
-    reason = attempt_form.get_by_label("Why leave a message anyway")
+    reason = attempt_form.get_by_label("Why write or leave a message anyway")
     reason.fill("Her hearing is tomorrow; her brother answered and said she asked for this.")
     attempt_form.get_by_label("Left a message").check()
     attempt_form.get_by_role("button", name="Log attempt").click()
@@ -108,7 +108,7 @@ def test_staff_reach_the_person_safely_book_a_callback_and_refer_with_consent(
     assert "Attempt logged." in page.content()
     table = page.get_by_role("table", name="Contact attempts, oldest first (office time)")
     assert table.get_by_role("row").count() == 3
-    assert "Message left against the safe-contact answer" in table.inner_text()
+    assert "Written or left against the safe-contact answer" in table.inner_text()
 
     # A callback this afternoon, for me.
     callback_form = page.locator(

@@ -10,6 +10,13 @@ TEST_KEYS = {
     "SECRET_KEY": "test-secret-key-not-for-production",
     "ENCRYPTION_KEYS": "su20xohi1vgeHqJtSnqpew6O-qSJPQwF8JwHKiMrqNQ=",
     "LOOKUP_KEY": "test-lookup-key",
+    "CONFLICT_KEY": "test-conflict-key",
+    "STATUS_CODE_KEY": "test-status-code-key",
+}
+
+PRODUCTION_SITE = {
+    "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],
+    "PUBLIC_BASE_URL": "http://localhost",
 }
 
 # Every app made here, for conftest's autouse fixture to dispose of its engine
@@ -25,9 +32,13 @@ def make_test_app(database_uri, **overrides):
         "RATELIMIT_ENABLED": False,
         # Cheap Argon2id: tests log in often (the defaults take ~0.3 s per check).
         "STAFF_ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+        # Cheap scrypt for the conflict index (production: 2**14).
+        "CONFLICT_HASH_COST": 10,
         # Production refuses to start without it; "none" says there is none on purpose.
         "HELPLINE_PHONE": "none",
         **TEST_KEYS,
+        # Production refuses to start without these; a test of that passes None.
+        **(PRODUCTION_SITE if overrides.get("PRODUCTION") else {}),
         **overrides,
     }
     app = create_app(config)

@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 from sqlalchemy import create_engine, make_url, text
 
 from . import ROOT
-from .apps import TEST_KEYS, make_test_app
+from .apps import PRODUCTION_SITE, TEST_KEYS, make_test_app
 from .form import VALID as ANSWERS  # the form's own valid answers
 from .form import reference_in
 from .tokens import form_token
@@ -119,6 +119,8 @@ def production_env(database_uri: str, **settings) -> dict[str, str]:
     (values that are not strings are written as JSON, as Flask reads them)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
     env.update({f"INTAKE_{key}": value for key, value in TEST_KEYS.items()})
+    env.update({f"INTAKE_{key}": json.dumps(value) for key, value in PRODUCTION_SITE.items()})
+    env["INTAKE_CONFLICT_HASH_COST"] = "10"  # cheap scrypt, as in the test apps
     env.update(
         {
             "INTAKE_PRODUCTION": "true",

@@ -76,7 +76,9 @@ def record_contact(reference: str):
 
     error_field = (
         "override_reason"
-        if outreach.needs_override(help_request.safe_to_message, form.outcome.data or "")
+        if outreach.needs_override(
+            help_request.safe_to_message, form.outcome.data or "", form.channel.data or ""
+        )
         else "outcome"
     )
     return _change_or_show(

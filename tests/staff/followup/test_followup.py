@@ -100,7 +100,7 @@ def test_a_message_left_against_the_answer_needs_a_reason(app, client, signed_in
     assert attempt.override_reason == "She asked us to, by email."
     assert actions(app)[-2:] == ["case.contact", "case.contact_override"]
     page = client.get(f"/staff/cases/{case.reference}")
-    assert "Message left against the safe-contact answer" in text_of(page)
+    assert "Written or left against the safe-contact answer" in text_of(page)
 
 
 @pytest.mark.parametrize(
@@ -302,7 +302,7 @@ def test_referred_status_needs_a_referral(app, client, signed_in, make_request):
 def test_an_adverse_party_is_recorded_and_checked(app, client, signed_in, make_request):
     signed_in()
     victim = make_request(name="Amina Said")
-    abuser = make_request(name="Omar Haddad")
+    abuser = make_request(name="Omar Haddad", facts='{"date_of_birth": "1979-04-02"}')
     client.get(f"/staff/cases/{abuser.reference}")  # indexes the applicant
     response = post(
         client,
@@ -314,6 +314,34 @@ def test_an_adverse_party_is_recorded_and_checked(app, client, signed_in, make_r
     assert "Possible conflicts of interest" in page and "Abuser" in page
     page = text_of(client.get(f"/staff/cases/{abuser.reference}"))
     assert "Applicant matches the adverse party of request" in page
+    assert "same name and date of birth" in page
+    assert actions(app).count("case.conflict_check") == 3
+
+
+def test_a_volunteer_learns_only_that_a_reviewer_should_check(app, client, signed_in, make_request):
+    volunteer = signed_in("volunteer")
+    other = make_request(name="Omar Haddad", status="declined")  # not theirs to open
+    mine = make_request(name="Amina Said", assignee_id=volunteer.id)
+    with app.app_context():
+        conflicts.index_request(db.session.get(HelpRequest, other.id))
+        db.session.commit()
+    response = post(
+        client,
+        f"/staff/cases/{mine.reference}/adverse-parties",
+        {"relationship": "abuser", "name": "Omar Haddad"},
+    )
+    assert response.status_code == 302
+    response = client.get(f"/staff/cases/{mine.reference}")
+    page = text_of(response)
+    assert "A possible conflict of interest: ask a reviewer" in page
+    for telling in (other.reference, other.reference[:4], "applicant of request"):
+        assert telling not in response.text and telling not in page
+    assert "case.conflict_check" in actions(app)
+    with app.app_context():
+        detail = db.session.execute(
+            db.select(AuditEvent.detail).where(AuditEvent.action == "case.conflict_check")
+        ).scalar_one()
+    assert detail == "matches=1 shown=summary"
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,21 @@ DAY = datetime(2026, 12, 1, 15, 0)
     ],
 )
 def test_a_message_needs_an_override_unless_the_applicant_said_it_is_safe(safe, outcome, needed):
-    assert outreach.needs_override(safe, outcome) is needed
+    assert outreach.needs_override(safe, outcome, "phone") is needed
+
+
+@pytest.mark.parametrize("channel", ["text", "whatsapp", "email", "letter"])
+@pytest.mark.parametrize("outcome", ["reached", "no_answer", "wrong_number", "unsafe"])
+@pytest.mark.parametrize("safe", ["no", "not_sure", None])
+def test_writing_needs_an_override_whatever_the_outcome(safe, outcome, channel):
+    assert outreach.needs_override(safe, outcome, channel)
+    assert not outreach.needs_override("yes", outcome, channel)
+
+
+@pytest.mark.parametrize("channel", ["phone", "in_person", "helper"])
+def test_speaking_needs_no_override_unless_a_message_is_left(channel):
+    assert not outreach.needs_override("no", "no_answer", channel)
+    assert outreach.needs_override("no", "left_message", channel)
 
 
 @pytest.mark.parametrize(
@@ -119,6 +133,23 @@ def test_an_override_reason_is_not_kept_where_nothing_was_overridden(
             row, actor, channel="text", outcome="left_message", override_reason="typed anyway"
         )
         assert attempt.override_reason is None
+
+
+def test_a_text_that_reached_the_person_is_refused_without_a_reason(
+    app, make_request, staff_member
+):
+    case = make_request(safe_to_message="no")
+    with app.app_context():
+        row, actor = load(app, HelpRequest, case.id), load(app, StaffUser, staff_member.id)
+        for channel in ("text", "whatsapp", "email", "letter"):
+            with pytest.raises(OutreachError, match="not say it is safe"):
+                outreach.record_contact_attempt(row, actor, channel=channel, outcome="reached")
+            db.session.rollback()
+        assert db.session.execute(db.select(ContactAttempt)).first() is None
+        attempt = outreach.record_contact_attempt(
+            row, actor, channel="whatsapp", outcome="reached", override_reason="She wrote first."
+        )
+        assert attempt.override_reason == "She wrote first."
 
 
 @pytest.mark.parametrize(

@@ -122,7 +122,12 @@ def _textarea(page: str) -> str:
 def test_staff_send_an_edited_letter_stored_encrypted_emailed_once(
     app, make_request, make_staff, login_as, sink, database_uri
 ):
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_FROM="noreply@org.example")
+    app.config.update(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=sink.port,
+        MAIL_SECURITY="none",
+        MAIL_FROM="noreply@org.example",
+    )
     case = case_in(make_request, "es", email="mariam@example.org", safe_to_message="yes")
     client = staff_client(app, make_staff, login_as)
     preview = client.get(f"/staff/cases/{case.reference}/letters/non_engagement")
@@ -439,7 +444,12 @@ def test_a_reference_starting_with_digits_stays_in_order_in_pdf_page_email_and_s
     """The received letter as staff send it: pdftotext reads the reference back
     as typed, the status page and the email hold it inside a left-to-right
     isolate, and the PDF draws no glyph for the isolates."""
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_FROM="noreply@org.example")
+    app.config.update(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=sink.port,
+        MAIL_SECURITY="none",
+        MAIL_FROM="noreply@org.example",
+    )
     with app.app_context():
         hashed = status_codes.code_hash(DIGITS_FIRST, DIGITS_FIRST_CODE)
     case = case_in(
