@@ -27,10 +27,10 @@ from intake.staff import (
     letters,
     login,
     partners,
-    reports,
     triage,
     users,
 )
+from intake.staff.reports import views as reports
 from intake.staff.roles import can
 from intake.staff.sessions import end_session, login_manager, session_expired
 
