@@ -108,6 +108,8 @@ def test_every_report_view_and_download_is_audited(app, client, analyst, path, a
     seen = [(e.action, e.actor_id, e.target, e.detail) for e in events if e.action == action]
     funder_target = str(funder) if "funder" in path else ""
     assert seen == [(action, analyst.id, funder_target, "2026-01-01..2026-01-31 by month")]
+    if action != "reports.csv":  # and the page says so
+        assert "recorded in the audit log" in client.get(url).get_data(as_text=True)
 
 
 def test_a_burst_of_report_views_is_refused(app_factory, make_staff, login_as):
