@@ -27,6 +27,7 @@ from enum import StrEnum
 DEFAULT_THRESHOLD = 5
 DEFAULT_BASE = 5
 MAX_RANGE_DAYS = 10 * 366  # ten years: weekly periods stay a readable table
+YEARS = range(1900, 3000)  # widening a day near date.min or date.max would overflow
 OTHER = "Other"
 
 
@@ -123,9 +124,11 @@ class DateRange:
 def parse_day(text: str, last: bool) -> date:
     """A day from "2026-03-02", a month's first or ``last`` day from "2026-03",
     an ISO week's Monday or ``last`` its Sunday from "2026-W10"."""
+    if not text[:4].isdigit() or int(text[:4]) not in YEARS:
+        raise ValueError(text)
     if len(text) == 10:
         return date.fromisoformat(text)
-    if len(text) == 7 and text[4] == "-":
+    if len(text) == 7 and text[4] == "-" and text[5:].isdigit():
         first = date(int(text[:4]), int(text[5:]), 1)
         return add_months(first, 1) - timedelta(days=1) if last else first
     if len(text) == 8 and text[4:6].upper() == "-W" and text[6:].isdigit():

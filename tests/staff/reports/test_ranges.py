@@ -80,6 +80,9 @@ def test_whole_months_and_iso_weeks_are_read_as_given():
         ({"to": "2026-1-5"}, "is not a month"),
         ({"to": "2026-13"}, "is not a month"),
         ({"to": "2026-W54", "by": "week"}, "is not a month"),
+        ({"to": "9999-12-31"}, "is not a month"),  # no whole month after it to widen to
+        ({"from": "0001-01-01", "by": "week"}, "is not a month"),
+        ({"to": "2026-+3"}, "is not a month"),
         ({"by": "day"}, "week or month"),
         ({"from": "2026-05", "to": "2026-04"}, "swapped"),
         ({"from": "1990-01-01", "to": "2026-01-01"}, "ten years"),
