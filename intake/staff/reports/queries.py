@@ -20,7 +20,7 @@ run on SQLite and PostgreSQL.
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 
 from intake.db import db
 from intake.models import (
@@ -57,13 +57,13 @@ class Scope:
             HelpRequest.created_on <= self.date_range.end,
         ]
         if self.funder_id is not None:
-            # A probe of request_funder's key beside each entry of the index read.
-            clauses.append(
-                exists().where(
-                    request_funder.c.request_id == HelpRequest.id,
-                    request_funder.c.funder_id == self.funder_id,
-                )
+            # "id + 0": checked against the funder's list inside each index read
+            # (SQLite builds it once, PostgreSQL hashes it), never used to fetch
+            # the funder's wide rows by id whatever their day.
+            funded = select(request_funder.c.request_id).where(
+                request_funder.c.funder_id == self.funder_id
             )
+            clauses.append((HelpRequest.id + 0).in_(funded))
         return clauses
 
 
