@@ -192,11 +192,13 @@ QUEUE_COUNTS_SECONDS = 10
 # Reports (/staff/reports): counts from 1 to this number minus one are shown as
 # "fewer than N" in charts, tables and CSV, so no one can be picked out.
 REPORT_SMALL_COUNT_THRESHOLD = 5
+# Every published count is rounded to a multiple of this, so that no difference
+# of two reports (overlapping ranges, a funder against all) is exact.
+REPORT_ROUND_TO = 5
 # Nationalities, languages and states: this many largest, the rest as "Other".
 REPORT_TOP_N = 10
-# Each process computes a report (a range, a funder) at most once per this many
-# seconds and shows it with the time it was computed; 0: every time.
-REPORT_CACHE_SECONDS = 300
+# Report views and downloads per member of staff (Flask-Limiter syntax).
+REPORT_RATE_LIMIT = "20 per minute;300 per day"
 
 # Staff accounts
 # A staff session ends after this long without a request, and this long after login.
@@ -234,12 +236,12 @@ def finish(app: Flask) -> None:
         cfg["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
             Path(app.instance_path) / "intake.sqlite3"
         )
-    threshold = cfg["REPORT_SMALL_COUNT_THRESHOLD"]
-    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 2:
-        # Below 2 nothing would be suppressed: a report could single a person out.
-        raise RuntimeError(
-            "INTAKE_REPORT_SMALL_COUNT_THRESHOLD must be a whole number of 2 or more."
-        )
+    for name in ("REPORT_SMALL_COUNT_THRESHOLD", "REPORT_ROUND_TO"):
+        value = cfg[name]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 2:
+            # Below 2 nothing would be suppressed, or every count exact: a report,
+            # or two compared, could single a person out.
+            raise RuntimeError(f"INTAKE_{name} must be a whole number of 2 or more.")
     if cfg["PRODUCTION"]:
         cfg["SESSION_COOKIE_SECURE"] = True
         for name, why in (

@@ -12,7 +12,6 @@ from intake.models.outreach import Callback, ContactAttempt
 from intake.models.partner import Partner
 from intake.models.referral import Referral, ReferralOrganisation
 from intake.models.release import Release
-from intake.models.report_tally import ReportMonth, ReportTallied, ReportTally
 from intake.models.staff import ROLES, Invitation, StaffUser
 
 __all__ = [
@@ -36,9 +35,6 @@ __all__ = [
     "Referral",
     "ReferralOrganisation",
     "Release",
-    "ReportMonth",
-    "ReportTallied",
-    "ReportTally",
     "StaffUser",
     "StatusChange",
     "request_funder",

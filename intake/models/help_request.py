@@ -70,7 +70,7 @@ STATUS_LABELS = {
     Status.WITHDRAWN: "Withdrawn",
     Status.COULD_NOT_REACH: "Could not reach",
 }
-# The reports (intake.staff.report_queries) read only narrow indexes, each led
+# The reports (intake.staff.reports.queries) read only narrow indexes, each led
 # by what one query groups by and ending with the day received and the id (the
 # range and a funder's requests are checked inside the index): SQLite groups in
 # index order without sorting, PostgreSQL answers from the index alone. The

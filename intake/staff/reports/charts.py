@@ -18,7 +18,7 @@ from decimal import Decimal
 import leather
 from markupsafe import Markup
 
-from intake.staff.reporting import Cell, Duration
+from intake.staff.reports.ranges import Cell, Duration
 
 WIDTH = 360  # SVG units; scaled to the column (static/css/reports.css: .chart svg)
 BAR_ROW = 26

@@ -1,37 +1,54 @@
 """``/staff/reports``: figures, charts and CSV for admins and analysts.
 
 Nothing here reads a person: the figures are aggregates the database computes
-(``report_queries``), small counts suppressed (``reporting``), so the
-``analyst`` role — reports only — never meets a name, contact, free text or
-reference. Charts are SVG drawn here (``charts``): no script reaches the browser.
+(``queries``), over whole weeks or months, rounded and small counts suppressed
+(``ranges``), so the ``analyst`` role — reports only — never meets a name,
+contact, free text or reference. Charts are SVG drawn here (``charts``): no
+script reaches the browser. Every view and download is written to the audit log
+and rate limited per member of staff: differencing many reports is the one way
+left to narrow a count down, and it takes many views.
 """
 
 from dataclasses import replace
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_login import current_user
 from markupsafe import Markup
 
-from intake import memo, timeutil
+from intake import timeutil
 from intake.cases import audit, choice_lists
 from intake.cases.funding import Coverage, all_funders
 from intake.db import db
 from intake.law.vocabulary import CLAIM_LABELS
+from intake.limits import limiter
 from intake.models import Funder
-from intake.staff import charts
 from intake.staff.cases.export import csv_lines
-from intake.staff.report_figures import (
+from intake.staff.reports import charts
+from intake.staff.reports.figures import (
     REFERRAL_LABELS,
     Report,
     build_report,
     csv_rows,
     referral_grid,
 )
-from intake.staff.report_queries import Scope
-from intake.staff.reporting import DateRange
+from intake.staff.reports.queries import Scope
+from intake.staff.reports.ranges import DateRange, Publishing
 
 # A child of the /staff parent (intake.staff): login, the "reports" permission
 # (admins and analysts) and no-store come from there.
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+def _staff_key() -> str:
+    """Counted per member of staff: colleagues behind one office address do not
+    share a limit, and one person cannot spread a burst over addresses."""
+    return f"staff-{current_user.get_id()}"
+
+
+# One limit shared by the page, the funder report and the CSV.
+limited = limiter.shared_limit(
+    lambda: current_app.config["REPORT_RATE_LIMIT"], scope="reports", key_func=_staff_key
+)
 
 
 def _scope(funder_id: int | None = None) -> tuple[Scope, str | None]:
@@ -48,46 +65,22 @@ def _scope(funder_id: int | None = None) -> tuple[Scope, str | None]:
     return Scope(date_range, funder_id), error
 
 
-REPORTS_STORE = "reports"
-
-
-def _report(scope: Scope) -> Report:
-    """The report for ``scope``, computed at most once per REPORT_CACHE_SECONDS
-    in each process (a figure for a quarter does not change by the second)."""
+def _report(scope: Scope, action: str) -> Report:
+    """The report for ``scope``, counted afresh, and its viewing audited."""
     config = current_app.config
-    today = timeutil.today()
-    settings = (
-        config["REPORT_SMALL_COUNT_THRESHOLD"],
-        config["REPORT_TOP_N"],
-        config["REPLY_WITHIN_DAYS"],
+    r = scope.date_range
+    audit.record(action, "funder", str(scope.funder_id or ""), f"{r.start}..{r.end} by {r.by}")
+    db.session.commit()
+    return build_report(
+        scope,
+        rules=Publishing(config["REPORT_SMALL_COUNT_THRESHOLD"], config["REPORT_ROUND_TO"]),
+        top=config["REPORT_TOP_N"],
+        today=timeutil.today(),
+        reply_within_days=config["REPLY_WITHIN_DAYS"],
     )
-
-    def compute() -> Report:
-        return build_report(
-            scope,
-            threshold=settings[0],
-            top=settings[1],
-            today=today,
-            reply_within_days=settings[2],
-        )
-
-    seconds = config["REPORT_CACHE_SECONDS"]
-    return memo.remembered(REPORTS_STORE, (scope, settings, today), compute, seconds, 64)
-
-
-def forget_reports() -> None:
-    """After a change here that the figures must show at once (a funder saved)."""
-    memo.forget(REPORTS_STORE)
 
 
 def _charts(report: Report) -> dict[str, Markup]:
-    """The report's charts, drawn once per computed report (kept with it)."""
-    seconds = current_app.config["REPORT_CACHE_SECONDS"]
-    key = ("charts", id(report), report.computed_at)
-    return memo.remembered(REPORTS_STORE, key, lambda: _draw(report), seconds, 64)
-
-
-def _draw(report: Report) -> dict[str, Markup]:
     drawn = {f.slug: charts.bar_chart(f.cells, f.title) for f in report.figures if f.cells}
     referrals = next(f for f in report.figures if f.slug == "referral")
     drawn["referral"] = charts.small_multiples(
@@ -117,13 +110,14 @@ def _scope_name(scope: Scope) -> str:
 
 
 @bp.route("/")
+@limited
 def index():
     scope, funder_error = _scope()
-    report = _report(scope)
+    report = _report(scope, "reports.view")
     range_args = scope.date_range.as_args()
     args = {**range_args, **({"funder": scope.funder_id} if scope.funder_id else {})}
     return render_template(
-        "reports/index.html",
+        "staff/reports/index.html",
         report=report,
         charts=_charts(report),
         referral_grid=referral_grid,
@@ -137,14 +131,11 @@ def index():
 
 
 @bp.route("/export.csv")
+@limited
 def export():
     scope, _error = _scope()
-    report = _report(scope)
+    report = _report(scope, "reports.csv")
     r = scope.date_range
-    audit.record(
-        "reports.csv", "funder", str(scope.funder_id or ""), f"{r.start}..{r.end} by {r.by}"
-    )
-    db.session.commit()
     name = f"report-{r.start}-{r.end}" + (f"-funder-{scope.funder_id}" if scope.funder_id else "")
     return Response(
         "".join(csv_lines(csv_rows(report, _scope_name(scope)))),
@@ -154,12 +145,13 @@ def export():
 
 
 @bp.route("/funders/<int:funder_id>")
+@limited
 def funder_report(funder_id: int):
     funder = db.session.get(Funder, funder_id) or abort(404)
     scope, _error = _scope(funder_id)
-    report = _report(scope)
+    report = _report(scope, "reports.funder")
     return render_template(
-        "reports/funder.html",
+        "staff/reports/funder.html",
         funder=funder,
         coverage=describe_coverage(funder),
         report=report,

@@ -1,5 +1,5 @@
-"""A report: the database's counts (``report_queries``) named, ordered and
-suppressed (``reporting``), ready for the page, the charts and the CSV alike —
+"""A report: the database's counts (``queries``) named, ordered, rounded and
+suppressed (``ranges``), ready for the page, the charts and the CSV alike —
 all three read the same ``Cell`` objects, so a count hidden in one is hidden in
 all.
 """
@@ -13,13 +13,14 @@ from intake.law import age_bands
 from intake.law.vocabulary import CLAIM_TYPES, Urgency
 from intake.models import Outcome
 from intake.models.outcome import DISPOSITION_LABELS, OUTCOME_LABELS
-from intake.staff import report_queries, report_tallies
 from intake.staff.cases.casework import SCREEN_LABELS, URGENCY_LABELS
 from intake.staff.followup.referrals import OUTCOMES as REFERRAL_OUTCOMES
-from intake.staff.report_queries import AWAITING, CLOSED_UNRECORDED, Kind, Scope
-from intake.staff.reporting import (
+from intake.staff.reports import queries
+from intake.staff.reports.queries import AWAITING, CLOSED_UNRECORDED, Kind, Scope
+from intake.staff.reports.ranges import (
     Cell,
     Duration,
+    Publishing,
     period_label,
     period_start,
     periods,
@@ -87,7 +88,7 @@ class Report:
     """Everything the page, the charts and the CSV show."""
 
     scope: Scope
-    threshold: int
+    rules: Publishing
     total: Cell
     received: list[PeriodRow]
     figures: list[Figure]
@@ -101,14 +102,18 @@ class Report:
     def durations(self) -> tuple[Duration, Duration]:
         return (self.first_contact, self.closing)
 
+    @property
+    def threshold(self) -> int:
+        return self.rules.threshold
 
-def _figure(slug: str, counts: list[tuple[str, str, int]], total: int, threshold: int) -> Figure:
+
+def _figure(slug: str, counts: list[tuple[str, str, int]], total: int, rules: Publishing) -> Figure:
     shown_total = slug not in NO_TOTAL
     return Figure(
         slug,
         TITLES[slug],
-        suppress(counts, threshold, total_shown=shown_total),
-        total_cell("Total", total, threshold) if shown_total else None,
+        suppress(counts, rules, total_shown=shown_total),
+        total_cell("Total", total, rules) if shown_total else None,
     )
 
 
@@ -141,13 +146,13 @@ def fold_kinds(kinds: list[Kind]) -> dict[str, dict[str, int]]:
 def build_report(
     scope: Scope,
     *,
-    threshold: int,
+    rules: Publishing,
     top: int,
     today: date,
     reply_within_days: int,
 ) -> Report:
     reply_by = working_days_before(today, reply_within_days)
-    counted = report_tallies.counts(scope, reply_by)
+    counted = queries.count_all(scope, reply_by)
     total = counted.total
     kinds = counted.kind_list()
     fixed = fold_kinds(kinds)
@@ -161,7 +166,7 @@ def build_report(
     def fixed_figure(slug: str) -> Figure:
         labels = FIXED_LABELS[slug]
         counts = [(code, labels[code], fixed[slug][code]) for code in labels]
-        return _figure(slug, counts, total, threshold)
+        return _figure(slug, counts, total, rules)
 
     breakdowns = counted.breakdowns
     languages = _named(breakdowns["language"], _languages())
@@ -174,10 +179,10 @@ def build_report(
     for kind in kinds:
         if kind.partner_id is not None:
             partner_counts[kind.partner_id] = partner_counts.get(kind.partner_id, 0) + kind.count
-    names = report_queries.partner_names(partner_counts)
+    names = queries.partner_names(partner_counts)
     partners = sorted((names[i], names[i], n) for i, n in partner_counts.items())
     outcomes = [(o.value, OUTCOME_LABELS[o], counted.outcomes.get(o.value, 0)) for o in Outcome]
-    organisations = report_queries.organisation_names({org for org, _kind in counted.referrals})
+    organisations = queries.organisation_names({org for org, _kind in counted.referrals})
     by_name: dict[tuple[str, str], int] = {}
     for (org, kind), n in counted.referrals.items():
         name = organisations.get(org, "")
@@ -192,34 +197,34 @@ def build_report(
 
     figures = [
         fixed_figure("urgency"),
-        _figure("language", top_n(languages, top), total, threshold),
-        _figure("nationality", top_n(nationalities, top), total, threshold),
-        _figure("state", top_n(states, top), total, threshold),
-        _figure("age", age_cells, total, threshold),
+        _figure("language", top_n(languages, top), total, rules),
+        _figure("nationality", top_n(nationalities, top), total, rules),
+        _figure("state", top_n(states, top), total, rules),
+        _figure("age", age_cells, total, rules),
         fixed_figure("relief"),
         fixed_figure("detention"),
         fixed_figure("channel"),
-        _figure("partner", partners, total, threshold),
+        _figure("partner", partners, total, rules),
         fixed_figure("screen"),
         fixed_figure("disposition"),
-        _figure("outcome", outcomes, total, threshold),
-        _figure("referral", referrals, total, threshold),
+        _figure("outcome", outcomes, total, rules),
+        _figure("referral", referrals, total, rules),
     ]
     return Report(
         scope=scope,
-        threshold=threshold,
-        total=total_cell("Requests received", total, threshold),
-        received=_received(scope, counted.days, threshold),
+        rules=rules,
+        total=total_cell("Requests received", total, rules),
+        received=_received(scope, counted.days, rules),
         figures=figures,
         closing=Duration(
-            "Time from request to closing", *counted.duration("hours_to_close"), threshold
+            "Time from request to closing", *counted.duration("hours_to_close"), rules
         ),
         first_contact=Duration(
             "Time from request to first contact attempt",
             *counted.duration("hours_to_first_contact"),
-            threshold,
+            rules,
         ),
-        overdue=total_cell("Overdue", report_queries.overdue(kinds), threshold),
+        overdue=total_cell("Overdue", queries.overdue(kinds), rules),
         reply_within_days=reply_within_days,
         computed_at=timeutil.utcnow(),
     )
@@ -247,7 +252,7 @@ def _referral_order(kind: str) -> int:
     return order.index(kind) if kind in order else len(order)
 
 
-def _received(scope: Scope, days: dict[date, dict[str, int]], threshold: int) -> list[PeriodRow]:
+def _received(scope: Scope, days: dict[date, dict[str, int]], rules: Publishing) -> list[PeriodRow]:
     """Days folded into the range's weeks or months, by urgency."""
     by = scope.date_range.by
     counts: dict[tuple[date, str], int] = {}
@@ -263,8 +268,8 @@ def _received(scope: Scope, days: dict[date, dict[str, int]], threshold: int) ->
             PeriodRow(
                 period_label(start, scope.date_range.by),
                 start,
-                suppress(cells, threshold),
-                total_cell("Total", period_total, threshold),
+                suppress(cells, rules),
+                total_cell("Total", period_total, rules),
             )
         )
     return rows
@@ -285,6 +290,7 @@ def csv_rows(report: Report, scope_name: str):
     yield ("report", scope_name)
     yield ("received from", r.start.isoformat())
     yield ("received to", r.end.isoformat())
+    yield ("counts", f"rounded to a multiple of {report.rules.base}")
     yield (
         "small counts",
         f"counts from 1 to {report.threshold - 1} shown as “fewer than {report.threshold}”",
@@ -296,6 +302,7 @@ def csv_rows(report: Report, scope_name: str):
     for duration in (report.first_contact, report.closing):
         yield (duration.label, "median", duration.text(duration.median_hours))
         yield (duration.label, "90th percentile", duration.text(duration.p90_hours))
+        yield (duration.label, "requests", duration.requests.text)
     for row in report.received:
         for cell in row.cells:
             yield (f"Received, {row.label}", cell.label, cell.text)

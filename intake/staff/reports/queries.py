@@ -2,8 +2,8 @@
 
 Every figure is an aggregate (COUNT in a GROUP BY) over the requests *received*
 in the range, optionally only those counting for one funder: no row is loaded
-into Python, no answer decrypted. The counts come back raw;
-``intake.reporting`` decides what may be shown.
+into Python, no answer decrypted. The counts come back raw and exact;
+``ranges`` decides what may be shown.
 
 Each query groups by the leading columns of its own narrow index
 (``HelpRequest.REPORT_INDEXES``), with the day received and the id inside it:
@@ -13,16 +13,14 @@ breakdowns (open or closed and how, detention, partner, screen) come from one
 GROUP BY of a few hundred combinations that Python folds into figures; the
 open-ended ones (language, nationality, state, relief, age band) from one GROUP
 BY each; requests by day and urgency from one more, folded into weeks or months.
-``count_all`` runs them all for one scope into ``Counts``, which add up: the
-counts of two ranges that do not overlap are the counts of both
-(``intake.staff.report_tallies`` adds whole months kept as tallies to the days
-at a range's edges counted here).
+``count_all`` runs them all for one scope into ``Counts``. The same statements
+run on SQLite and PostgreSQL.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import exists, func, select, tuple_
+from sqlalchemy import func, select
 
 from intake.db import db
 from intake.models import (
@@ -35,7 +33,7 @@ from intake.models import (
     request_funder,
 )
 from intake.models.help_request import OPEN_STATUSES
-from intake.staff.reporting import DateRange, percentile_hours
+from intake.staff.reports.ranges import DateRange, percentile_hours
 
 CLOSED_UNRECORDED = "not_recorded"
 AWAITING = "awaiting"  # a referral with no outcome recorded yet
@@ -47,12 +45,10 @@ AWAITING = "awaiting"  # a referral with no outcome recorded yet
 @dataclass(frozen=True)
 class Scope:
     """Which requests a report counts: received in the range, and counting for
-    ``funder_id`` when one is given. ``funder_by_list`` says how the funder's
-    requests are picked out (``planned`` chooses; the figures are the same)."""
+    ``funder_id`` when one is given."""
 
     date_range: DateRange
     funder_id: int | None = None
-    funder_by_list: bool = False
 
     def where(self) -> list:
         # Whole days: created_on in [start, end] is created_at in [since, before).
@@ -60,35 +56,15 @@ class Scope:
             HelpRequest.created_on >= self.date_range.start,
             HelpRequest.created_on <= self.date_range.end,
         ]
-        if self.funder_id is None:
-            return clauses
-        funded = request_funder.c.funder_id == self.funder_id
-        if self.funder_by_list:
-            # SQLite reads the funder's requests by id: cheap for a few.
-            clauses.append(HelpRequest.id.in_(select(request_funder.c.request_id).where(funded)))
-        else:
-            # A probe of request_funder's key beside each entry of the index read.
-            clauses.append(exists().where(request_funder.c.request_id == HelpRequest.id, funded))
+        if self.funder_id is not None:
+            # "id + 0": checked against the funder's list inside each index read
+            # (SQLite builds it once, PostgreSQL hashes it), never used to fetch
+            # the funder's wide rows by id whatever their day.
+            funded = select(request_funder.c.request_id).where(
+                request_funder.c.funder_id == self.funder_id
+            )
+            clauses.append((HelpRequest.id + 0).in_(funded))
         return clauses
-
-
-def planned(scope: Scope) -> Scope:
-    """The scope with the cheaper way to its funder's requests. PostgreSQL's
-    planner chooses for itself (a hashed semi-join); SQLite's takes an IN list
-    as a list of wide rows to read by id (all the funder's requests, whatever
-    their day), which beats a probe per request in the range only when the
-    funder has fewer requests than a third of the range's (measured at 100,000
-    requests over a year: 5,000 funded, 306 ms CPU by list against 916 by
-    probe; 83,000 funded, 2,283 against 1,140). Two index counts decide."""
-    if scope.funder_id is None or db.engine.dialect.name != "sqlite":
-        return scope
-    funded = db.session.execute(
-        select(func.count()).where(request_funder.c.funder_id == scope.funder_id)
-    ).scalar_one()
-    in_range = db.session.execute(
-        select(func.count()).select_from(HelpRequest).where(*replace(scope, funder_id=None).where())
-    ).scalar_one()
-    return replace(scope, funder_by_list=funded * 3 < in_range)
 
 
 # --- requests per day and urgency ----------------------------------------------------
@@ -185,9 +161,9 @@ def count_by(scope: Scope, column) -> dict[str, int]:
 def outcomes(scope: Scope) -> dict[str, int]:
     """Accepted cases in scope with each outcome recorded (a case counts once
     per kind, however often it was recorded). Read from the requests' side:
-    the ranges counted afresh are a month or two (``report_tallies``), whose
-    requests' outcomes are found by index, where reading every outcome and
-    checking its request's day costs a probe per outcome ever recorded."""
+    the range's requests' outcomes are found by index, where reading every
+    outcome and checking its request's day costs a probe per outcome ever
+    recorded."""
     query = (
         select(CaseOutcome.kind, func.count(func.distinct(CaseOutcome.request_id)))
         .select_from(HelpRequest)
@@ -253,11 +229,6 @@ DURATIONS = {
 }
 
 
-def _add(into: dict, counts: dict) -> None:
-    for key, n in counts.items():
-        into[key] = into.get(key, 0) + n
-
-
 @dataclass
 class Counts:
     """Every raw count a report is made of, for one scope. ``kinds`` maps each
@@ -274,21 +245,6 @@ class Counts:
     hours: dict[str, dict[int, int]] = field(
         default_factory=lambda: {name: {} for name in DURATIONS}
     )
-
-    def add(self, other: "Counts") -> "Counts":
-        """These counts plus those of a scope that does not overlap this one."""
-        for day, by_urgency in other.days.items():
-            _add(self.days.setdefault(day, {}), by_urgency)
-        for key, (n, before) in other.kinds.items():
-            mine = self.kinds.get(key, (0, 0))
-            self.kinds[key] = (mine[0] + n, mine[1] + before)
-        for name, counts in other.breakdowns.items():
-            _add(self.breakdowns[name], counts)
-        _add(self.outcomes, other.outcomes)
-        _add(self.referrals, other.referrals)
-        for name, histogram in other.hours.items():
-            _add(self.hours[name], histogram)
-        return self
 
     @property
     def total(self) -> int:
@@ -315,80 +271,16 @@ class Counts:
 
 
 def count_all(scope: Scope, reply_by: date) -> Counts:
-    """Every count of ``scope``, afresh from the requests: on PostgreSQL in
-    one pass (``count_in_one_pass``), on SQLite one GROUP BY per figure."""
-    scope = planned(scope)
-    if db.engine.dialect.name == "postgresql":
-        counts = count_in_one_pass(scope, reply_by)
-    else:
-        counts = Counts(
-            days=count_days(scope),
-            breakdowns={name: count_by(scope, column) for name, column in BREAKDOWNS.items()},
-            hours={name: hours_histogram(scope, column) for name, column in DURATIONS.items()},
-        )
-        for kind in count_kinds(scope, reply_by):
-            _add_kind(counts.kinds, kind)
-    counts.outcomes = outcomes(scope)
-    counts.referrals = referral_outcomes(scope)
-    return counts
-
-
-def _add_kind(kinds: dict[KindKey, tuple[int, int]], kind: Kind) -> None:
-    # An override and a computed screen of the same value are one kind.
-    n, before = kinds.get(kind.key, (0, 0))
-    kinds[kind.key] = (n + kind.count, before + kind.received_before_reply_by)
-
-
-# What ``count_in_one_pass`` groups by, each set named as Counts names it.
-GROUPING_SETS = {
-    "days": (HelpRequest.created_on, HelpRequest.urgency),
-    "kinds": KIND_COLUMNS,
-    **{name: (column,) for name, column in BREAKDOWNS.items()},
-    **{name: (column,) for name, column in DURATIONS.items()},
-}
-GROUPED = list(dict.fromkeys(c for columns in GROUPING_SETS.values() for c in columns))
-
-
-def _grouping_mask(columns) -> int:
-    """GROUPING()'s value for a row of the set ``columns``: a bit set for each
-    column *not* grouped, the first column the highest bit."""
-    width = len(GROUPED)
-    return sum(1 << (width - 1 - i) for i, c in enumerate(GROUPED) if c not in columns)
-
-
-SET_OF_MASK = {_grouping_mask(columns): name for name, columns in GROUPING_SETS.items()}
-
-
-def count_in_one_pass(scope: Scope, reply_by: date) -> Counts:
-    """Every figure counted from the requests but outcomes and referrals, in
-    one statement (PostgreSQL's GROUPING SETS): the range's requests are read
-    once, where a GROUP BY per figure reads them again each time and pays
-    each time for finding a funder's among them (a few days at a range's
-    edges cost ~13 ms a figure that way, mostly fixed costs)."""
-    early = func.count().filter(HelpRequest.created_on < reply_by)
-    query = (
-        select(func.grouping(*GROUPED), *GROUPED, func.count(), early)
-        .where(*scope.where())
-        .group_by(func.grouping_sets(*(tuple_(*cols) for cols in GROUPING_SETS.values())))
+    """Every count of ``scope``, from the requests: one GROUP BY per figure."""
+    counts = Counts(
+        days=count_days(scope),
+        breakdowns={name: count_by(scope, column) for name, column in BREAKDOWNS.items()},
+        hours={name: hours_histogram(scope, column) for name, column in DURATIONS.items()},
+        outcomes=outcomes(scope),
+        referrals=referral_outcomes(scope),
     )
-    counts = Counts()
-    at = {column: i + 1 for i, column in enumerate(GROUPED)}
-    for row in db.session.execute(query):
-        name, n, before = SET_OF_MASK[row[0]], row[-2], row[-1]
-        if name == "days":
-            day, urgency = row[at[HelpRequest.created_on]], row[at[HelpRequest.urgency]]
-            counts.days.setdefault(day, {})[urgency] = n
-        elif name == "kinds":
-            status, disposition, detained, partner, override, screen = (
-                row[at[c]] for c in KIND_COLUMNS
-            )
-            _add_kind(
-                counts.kinds,
-                Kind(status, disposition, bool(detained), partner, override or screen, n, before),
-            )
-        elif name in BREAKDOWNS:
-            value = row[at[BREAKDOWNS[name]]]
-            counts.breakdowns[name][str(value if value is not None else "")] = n
-        elif (hours := row[at[DURATIONS[name]]]) is not None:
-            counts.hours[name][int(hours)] = n
+    for kind in count_kinds(scope, reply_by):
+        # An override and a computed screen of the same value are one kind.
+        n, before = counts.kinds.get(kind.key, (0, 0))
+        counts.kinds[kind.key] = (n + kind.count, before + kind.received_before_reply_by)
     return counts
