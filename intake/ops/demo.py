@@ -378,6 +378,8 @@ def demo_urgency(stored: dict, today: date, thresholds) -> dict:
                 "urgency_changes_on",
                 "urgency_set_by_staff",
                 "deadline_dates",
+                "dated_events",
+                "next_event_on",
                 "filing_deadline",
             )
         },

@@ -40,7 +40,7 @@ def walk(client, url) -> tuple[list[str], list[str]]:
     refs, bands = [], []
     while url:
         body = client.get(url).get_data(as_text=True)
-        refs += re.findall(r'<th scope="row"><a href="/staff/cases/([0-9A-Z-]+)"', body)
+        refs += re.findall(r'<th scope="row"><a href="/staff/cases/([0-9A-Z-]+)[?"]', body)
         bands += re.findall(r'<tr class="urgency-(\w+)">', body)
         found = re.search(r'<a href="([^"]+)" rel="next">', body)
         url = html.unescape(found.group(1)) if found else None
@@ -172,7 +172,7 @@ def test_each_view_reads_its_rows_in_order_from_its_index(
         make_request(status="accepted", preferred_language="fr", assignee_id=user.id)
     with app.app_context():
         retention.purge()
-    cursor = "2.0.20260101T000000000000.1"
+    cursor = "2.99991231.0.20260101T000000000000.1"
     for url in (f"/staff/?{args}", f"/staff/?{args}&after={cursor}"):
         queue_sql.clear()
         assert client.get(url).status_code == 200

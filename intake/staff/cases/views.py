@@ -16,10 +16,12 @@ permission for every page here; views translate HTTP to the functions in
 """
 
 from datetime import datetime
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -39,6 +41,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from intake import timeutil
 from intake.cases import conflicts, live_urgency
 from intake.db import db
 from intake.letters import drafts as letters
@@ -207,6 +210,8 @@ def queue():
         mail_backlog=outbox.backlog() if can("staff") else None,
         # One url_for for the page, not one per row (each costs the language hooks).
         case_base=url_for(".case", reference="_")[:-1],
+        # Each case link carries the filters, so the case can lead back to them.
+        case_query=f"?{urlencode(filters.as_args())}" if filters.as_args() else "",
         overdue_before=outreach.office_calendar().overdue_before(),
         open_statuses=OPEN_STATUSES,
         **_labels(),
@@ -546,11 +551,11 @@ def days_left(day) -> str:
     return f"{days} d left"
 
 
-@bp.app_template_filter("next_deadline")
-def next_deadline(deadline_dates: str):
-    """The nearest deadline still ahead (today included), from the plain dates."""
-    ahead = [d for d in case_facts.deadline_days(deadline_dates) if d >= today()]
-    return min(ahead, default=None)
+@bp.app_template_filter("why_now")
+def why_now(row) -> str:
+    """A queue row's short reason for today (no decryption)."""
+    grace = current_app.config["URGENCY_PASSED_DEADLINE_GRACE_DAYS"]
+    return live_urgency.short_reason(row, timeutil.today(), grace)
 
 
 @bp.app_template_filter("harm_label")
