@@ -45,10 +45,11 @@ class Status(StrEnum):
 STATUSES = tuple(Status)
 OPEN_STATUSES = (Status.NEW, Status.IN_REVIEW)
 CLOSED_STATUSES = tuple(s for s in Status if s not in OPEN_STATUSES)
-# The workflow: new → in review → a closed status. Moving back (in review → new,
+# The workflow: new → in review → a closed status; a new case may also be closed
+# at once (how it ended is asked either way). Moving back (in review → new,
 # reopening a closed case) is allowed, with a reason.
 TRANSITIONS = {
-    Status.NEW: (Status.IN_REVIEW, Status.WITHDRAWN, Status.COULD_NOT_REACH),
+    Status.NEW: (Status.IN_REVIEW, *CLOSED_STATUSES),
     Status.IN_REVIEW: (
         Status.ACCEPTED,
         Status.REFERRED,

@@ -510,7 +510,6 @@ def test_moving_back_needs_a_reason(client, app, staff, make_request):
 @pytest.mark.parametrize(
     ("start", "target"),
     [
-        ("new", "accepted"),
         ("new", "new"),
         ("accepted", "declined"),
         ("new", "bogus"),

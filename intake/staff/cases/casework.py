@@ -295,7 +295,18 @@ def queue_page(
     return rows, (Cursor.after(rows[-1]) if more else None)
 
 
-def _after(after: Cursor, filters: QueueFilters, viewer: StaffUser):
+def neighbour(row: HelpRequest, filters: QueueFilters, viewer: StaffUser, forward=True):
+    """The reference of the case after (or before) ``row`` in the filtered queue,
+    or None at its end: read from the queue's index like a page of one row. The
+    row itself need not be in the queue any more (a case just closed)."""
+    query = queue_query(filters, viewer).with_only_columns(HelpRequest.reference)
+    query = query.where(_after(Cursor.after(row), filters, viewer, backward=not forward))
+    if not forward:
+        query = query.order_by(None).order_by(*(column.desc() for column in QUEUE_ORDER))
+    return db.session.execute(query.limit(1)).scalar()
+
+
+def _after(after: Cursor, filters: QueueFilters, viewer: StaffUser, backward=False):
     """The rows after the cursor in queue order, as one row comparison that an
     index reads as a range (a page reads its 51 rows and stops, however deep).
 
@@ -310,7 +321,7 @@ def _after(after: Cursor, filters: QueueFilters, viewer: StaffUser):
     fixed = _fixed_column(filters, viewer)
     if fixed is not None and db.session.get_bind().dialect.name == "postgresql":
         key, values = (fixed[0], *key), (fixed[1], *values)
-    return tuple_(*key) > tuple_(*values)
+    return tuple_(*key) < tuple_(*values) if backward else tuple_(*key) > tuple_(*values)
 
 
 def _fixed_column(filters: QueueFilters, viewer: StaffUser):

@@ -13,7 +13,7 @@ with the message beside its field and everything typed kept.
     GET  /staff/callbacks                                      staff.followup.my_callbacks
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, render_template
 from flask_login import current_user
 
 from intake import working_days
@@ -21,7 +21,7 @@ from intake.cases import conflicts
 from intake.db import db
 from intake.models import Callback, HelpRequest, Referral, StaffUser
 from intake.staff.cases.casework import case_staff
-from intake.staff.cases.views import load_case, render_case
+from intake.staff.cases.views import back_to_case, load_case, render_case
 from intake.staff.followup import outreach, referrals
 from intake.staff.followup.forms import (
     AdversePartyForm,
@@ -38,6 +38,14 @@ from intake.staff.followup.forms import (
 bp = Blueprint("followup", __name__)
 
 REFUSED = (outreach.OutreachError, referrals.ReferralError, conflicts.ConflictError)
+# The section of the case page each form belongs to: a saved form comes back there.
+SECTIONS = {
+    "contact_form": "reaching",
+    "callback_form": "callbacks",
+    "referral_form": "referral",
+    "referral_outcome_form": "referral",
+    "adverse_form": "conflicts",
+}
 
 
 def _change_or_show(
@@ -54,7 +62,7 @@ def _change_or_show(
             form[error_field].errors = [*form[error_field].errors, str(exc)]
         else:
             flash(done, "success")
-            return redirect(url_for("staff.triage.case", reference=help_request.reference))
+            return back_to_case(help_request, SECTIONS[form_name])
     return render_case(help_request, 400, **{form_name: form}, **shown)
 
 
@@ -131,9 +139,9 @@ def close_callback(reference: str, callback_id: int):
     except outreach.OutreachError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("staff.triage.case", reference=help_request.reference))
+        return back_to_case(help_request, "callbacks")
     flash(f"Callback marked {form.state.data}.", "success")
-    return redirect(url_for("staff.triage.case", reference=help_request.reference))
+    return back_to_case(help_request, "callbacks")
 
 
 @bp.post("/cases/<reference>/referrals")
