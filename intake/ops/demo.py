@@ -156,8 +156,7 @@ assert set(ALL_LANGUAGES) == {lang for p in PROFILES for lang in p.languages}
 NATIONALITY_CODES = frozenset(code for code, _label in choice_lists.NATIONALITY_CHOICES)
 assert {n for p in PROFILES for n in p.nationalities} <= NATIONALITY_CODES
 # The interface language someone would have used, where it is offered.
-INTERFACE = {"es": "es", "fr": "fr", "ht": "ht", "pt": "pt_BR", "ar": "ar", "prs": "fa_AF"}
-INTERFACE |= {"fa": "fa_AF", "ru": "ru", "uk": "uk", "zh-cmn": "zh_Hans"}
+INTERFACE = choice_lists.CATALOGUE_OF_LANGUAGE
 
 CLAIM_WEIGHTS = {
     "asylum": 60,
