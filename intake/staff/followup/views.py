@@ -1,4 +1,4 @@
-"""After the queue: the case page's follow-up forms, and "my callbacks today".
+"""After the queue: the case page's follow-up forms, and "my callbacks" (the week).
 
 Views translate HTTP to the functions in ``outreach``, ``referrals`` (beside this module)
 and ``intake.cases.conflicts`` and back; a refused change re-shows the case page (400)
@@ -12,6 +12,8 @@ with the message beside its field and everything typed kept.
     POST /staff/cases/<reference>/adverse-parties              staff.followup.add_adverse_party
     GET  /staff/callbacks                                      staff.followup.my_callbacks
 """
+
+from datetime import timedelta
 
 from flask import Blueprint, abort, flash, render_template
 from flask_login import current_user
@@ -223,6 +225,14 @@ def my_callbacks():
     calendar = outreach.office_calendar()
     today = calendar.today()
     callbacks = outreach.my_callbacks(current_user, today, calendar)
+
+    def to_office(moment):
+        return working_days.to_office(moment, calendar.zone)
+
+    # By office day, earlier ones nobody marked under today.
+    by_day: dict = {}
+    for callback in callbacks:
+        by_day.setdefault(max(today, to_office(callback.due_at).date()), []).append(callback)
     ids = {c.request_id for c in callbacks}
     references = dict(
         db.session.execute(
@@ -231,11 +241,12 @@ def my_callbacks():
     )
     return render_template(
         "staff/cases/callbacks.html",
-        callbacks=callbacks,
+        by_day=by_day,
         references=references,
         today=today,
+        last_day=today + timedelta(days=outreach.WEEK - 1),
         start=working_days.office_day_bounds(today, calendar.zone)[0],
-        to_office=lambda moment: working_days.to_office(moment, calendar.zone),
+        to_office=to_office,
         kinds=outreach.CALLBACK_KINDS,
         states=outreach.CALLBACK_STATES,
         zone=calendar.zone,
