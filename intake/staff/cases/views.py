@@ -105,7 +105,7 @@ class CloseForm(VersionedForm):
         "How did it end?", validators=[DataRequired("Choose how the request ended.")]
     )
     reason = TextAreaField(
-        "Reason",
+        "Reason for closing",
         validators=[DataRequired("Give a reason for closing."), Length(max=casework.REASON_MAX)],
     )
 
