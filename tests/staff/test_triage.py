@@ -865,7 +865,7 @@ def test_search_finds_a_form_reference_as_the_applicant_reads_it(
     login_as(client, make_staff(role="reviewer"))
     for typed in ("K7QM-4XPD-2H", "k7qm 4xpd 2h", "K7QM4XPD2H"):
         page = client.get("/staff/", query_string={"reference": typed, "status": "all"}).text
-        assert f'/staff/cases/{case.reference}?' in page, typed  # the link carries the search
+        assert f"/staff/cases/{case.reference}?" in page, typed  # the link carries the search
         assert "K7QM-4XPD-2H" in page
 
 
