@@ -311,7 +311,7 @@ INJECTIONS = (
 
 def queue_refs(response) -> list[str]:
     return re.findall(
-        r'<th scope="row"><a href="/staff/cases/([0-9A-Z-]+)"', response.get_data(as_text=True)
+        r'<th scope="row"><a href="/staff/cases/([0-9A-Z-]+)[?"]', response.get_data(as_text=True)
     )
 
 

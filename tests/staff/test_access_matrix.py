@@ -79,6 +79,8 @@ ROWS = [
     ("POST", "/staff/cases/{reference}/assign", expect(302, 400, 400, 403, 403)),
     ("GET", "/staff/cases/{reference}/status", NOBODY),
     ("POST", "/staff/cases/{reference}/status", expect(302, 400, 400, 404, 403)),
+    ("GET", "/staff/cases/{reference}/close", NOBODY),
+    ("POST", "/staff/cases/{reference}/close", expect(302, 400, 400, 404, 403)),
     ("GET", "/staff/cases/{reference}/outcomes", NOBODY),
     ("POST", "/staff/cases/{reference}/outcomes", expect(302, 400, 400, 404, 403)),
     ("GET", "/staff/cases/{reference}/screen", NOBODY),

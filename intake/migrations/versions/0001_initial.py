@@ -164,6 +164,10 @@ def upgrade():
         sa.Column("urgency_changes_on", sa.Date(), nullable=True),
         sa.Column("urgency_rose_on", sa.Date(), nullable=True),
         sa.Column("deadline_dates", sa.Text(), nullable=False),
+        sa.Column("dated_events", sa.Text(), server_default="[]", nullable=False),
+        sa.Column(
+            "next_event_on", sa.Date(), server_default=sa.text("'9999-12-31'"), nullable=False
+        ),
         sa.Column("urgency_set_by_staff", sa.Boolean(), nullable=False),
         sa.Column("asker", sa.String(length=20), nullable=False),
         sa.Column("share_consent", sa.Boolean(), nullable=False),
@@ -216,6 +220,9 @@ def upgrade():
             batch_op.f("ix_help_request_email_hash"), ["email_hash"], unique=False
         )
         batch_op.create_index(
+            batch_op.f("ix_help_request_next_event_on"), ["next_event_on"], unique=False
+        )
+        batch_op.create_index(
             batch_op.f("ix_help_request_partner_id"), ["partner_id"], unique=False
         )
         batch_op.create_index(
@@ -223,29 +230,36 @@ def upgrade():
         )
         batch_op.create_index(
             "ix_help_request_queue",
-            ["status", "urgency_rank", "contacted", "created_at", "id"],
+            ["status", "urgency_rank", "next_event_on", "contacted", "created_at", "id"],
             unique=False,
         )
         batch_op.create_index(
             "ix_help_request_queue_all",
-            ["urgency_rank", "contacted", "created_at", "id"],
+            ["urgency_rank", "next_event_on", "contacted", "created_at", "id"],
             unique=False,
         )
         batch_op.create_index(
             "ix_help_request_queue_language",
-            ["preferred_language", "urgency_rank", "contacted", "created_at", "id"],
+            [
+                "preferred_language",
+                "urgency_rank",
+                "next_event_on",
+                "contacted",
+                "created_at",
+                "id",
+            ],
             unique=False,
         )
         batch_op.create_index(
             "ix_help_request_queue_open",
-            ["urgency_rank", "contacted", "created_at", "id"],
+            ["urgency_rank", "next_event_on", "contacted", "created_at", "id"],
             unique=False,
             sqlite_where=sa.text("status IN ('new', 'in_review')"),
             postgresql_where=sa.text("status IN ('new', 'in_review')"),
         )
         batch_op.create_index(
             "ix_help_request_queue_open_assignee",
-            ["assignee_id", "urgency_rank", "contacted", "created_at", "id"],
+            ["assignee_id", "urgency_rank", "next_event_on", "contacted", "created_at", "id"],
             unique=False,
             sqlite_where=sa.text("status IN ('new', 'in_review')"),
             postgresql_where=sa.text("status IN ('new', 'in_review')"),
@@ -695,6 +709,7 @@ def downgrade():
         batch_op.drop_index("ix_help_request_queue")
         batch_op.drop_index(batch_op.f("ix_help_request_phone_hash"))
         batch_op.drop_index(batch_op.f("ix_help_request_partner_id"))
+        batch_op.drop_index(batch_op.f("ix_help_request_next_event_on"))
         batch_op.drop_index(batch_op.f("ix_help_request_email_hash"))
         batch_op.drop_index("ix_help_request_assignee_status")
 

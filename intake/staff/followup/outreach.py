@@ -200,10 +200,17 @@ def callbacks_of(help_request: HelpRequest) -> list[Callback]:
     return list(db.session.execute(query).scalars())
 
 
-def my_callbacks(owner: StaffUser, day: date, calendar: OfficeCalendar) -> list[Callback]:
-    """The owner's callbacks due on ``day`` (office time), in any state, and the
-    ones still open from earlier days: a callback nobody marked is not forgotten."""
-    start, end = working_days.office_day_bounds(day, calendar.zone)
+WEEK = 7
+
+
+def my_callbacks(
+    owner: StaffUser, day: date, calendar: OfficeCalendar, days: int = WEEK
+) -> list[Callback]:
+    """The owner's callbacks due in the ``days`` from ``day`` on (office time),
+    in any state, and the ones still open from earlier days: a callback nobody
+    marked is not forgotten, and the week ahead can be planned."""
+    start = working_days.office_day_bounds(day, calendar.zone)[0]
+    end = working_days.office_day_bounds(day + timedelta(days=days - 1), calendar.zone)[1]
     query = (
         select(Callback)
         .where(

@@ -172,6 +172,20 @@ def test_a_callback_booked_for_today_shows_in_my_callbacks(
     assert "case.callback_done" in actions(app)
 
 
+def test_my_callbacks_shows_the_week_day_by_day(app, client, signed_in, make_request, monkeypatch):
+    monkeypatch.setattr(timeutil, "utcnow", lambda: datetime(2026, 12, 2, 14, 0))  # Wed 09:00 NY
+    me = signed_in()
+    case = make_request()
+    for day in ("2026-12-02", "2026-12-04", "2026-12-08", "2026-12-09"):
+        data = {"kind": "callback", "day": day, "at": "10:15", "owner": str(me.id)}
+        assert post(client, f"/staff/cases/{case.reference}/callbacks", data).status_code == 302
+    text = text_of(client.get("/staff/callbacks"))
+    assert "My callbacks this week" in text
+    assert "Today, Wednesday 02 December" in text and "Friday 04 December" in text
+    assert "Tuesday 08 December" in text  # the seventh day
+    assert "Wednesday 09 December" not in text  # a week and a day away
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

@@ -248,9 +248,15 @@ def test_callbacks_are_booked_closed_once_and_listed_for_their_owner(
                 row, booker, owner=who, due_at=datetime(2026, 12, 3, 9), kind="visit"
             )
         calendar = outreach.office_calendar()
+        # The week from today (tomorrow's appointment too), only the owner's own.
         mine = outreach.my_callbacks(who, calendar.today(), calendar)
-        assert [c.id for c in mine] == [today.id]
-        assert tomorrow.id not in [c.id for c in mine] and theirs.id not in [c.id for c in mine]
+        assert [c.id for c in mine] == [today.id, tomorrow.id]
+        assert [c.id for c in outreach.my_callbacks(who, calendar.today(), calendar, 1)] == [
+            today.id
+        ]
+        assert theirs.id not in [c.id for c in mine]
+        far = outreach.book_callback(row, booker, owner=who, due_at=datetime(2026, 12, 10, 15, 0))
+        assert far.id not in [c.id for c in outreach.my_callbacks(who, calendar.today(), calendar)]
         # The next day, yesterday's unmarked callback is still listed; once marked, not.
         freeze(monkeypatch, datetime(2026, 12, 3, 13, 0))
         assert [c.id for c in outreach.my_callbacks(who, calendar.today(), calendar)] == [

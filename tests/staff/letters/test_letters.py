@@ -363,10 +363,11 @@ def test_a_post_without_the_text_sends_nothing(app, make_request, make_staff, lo
 
 
 def applied_in_spanish(client, **fields) -> tuple[str, str]:
-    """The screening form sent from /es/help as a browser would; the reference
-    and status code its confirmation shows."""
+    """The screening form sent from /es/help as a browser would, by someone who
+    prefers Spanish (letters follow the preferred language); the reference and
+    status code its confirmation shows."""
     page = client.get("/es/help").get_data(as_text=True)
-    data = {**VALID, "csrf_token": form_token(page), **fields}
+    data = {**VALID, "preferred_language": "es", "csrf_token": form_token(page), **fields}
     assert client.post("/es/help/check", data=data).status_code == 200
     done = client.post("/es/help/submit", data=data).get_data(as_text=True)
     return reference_in(done), status_code_in(done)
@@ -532,3 +533,40 @@ def test_an_editors_wording_is_isolated_and_loses_its_overrides(app, make_reques
     with app.test_request_context():
         draft = letters.draft(case, letters.RECEIVED, TODAY)
     assert draft.body == "Mariam Haddad: " + ISOLATED
+
+
+def test_a_letter_is_drafted_in_the_preferred_language_not_the_form_s(
+    app, make_request, make_staff, login_as
+):
+    """Someone who used the English form but prefers French gets French; staff
+    may choose another language on the page, and the letter is sent in it."""
+    case = make_request(interface_language="en", preferred_language="fr", email=None)
+    client = staff_client(app, make_staff, login_as)
+    page = client.get(f"/staff/cases/{case.reference}/letters/{letters.RECEIVED}")
+    assert page.status_code == 200
+    assert 'class="preview letter" lang="fr"' in page.text
+    assert '<option value="fr" lang="fr" selected>' in page.text
+    chosen = client.get(f"/staff/cases/{case.reference}/letters/{letters.RECEIVED}?language=es")
+    assert 'class="preview letter" lang="es"' in chosen.text and "chosen by staff" in chosen.text
+    data = {"csrf_token": csrf_token(chosen.text), "body": _textarea(chosen.text)}
+    sent = client.post(
+        f"/staff/cases/{case.reference}/letters/{letters.RECEIVED}?language=es", data=data
+    )
+    assert sent.status_code == 302
+    with app.app_context():
+        (letter,) = db.session.execute(db.select(Letter)).scalars()
+        assert letter.language == "es"
+    # An unknown choice is ignored: the applicant's language again.
+    odd = client.get(f"/staff/cases/{case.reference}/letters/{letters.RECEIVED}?language=xx")
+    assert 'class="preview letter" lang="fr"' in odd.text
+
+
+@pytest.mark.parametrize(
+    ("preferred", "interface", "expected"),
+    [("prs", "en", "fa_AF"), ("pt", "es", "pt_BR"), ("so", "fr", "fr"), ("so", "xx", "en")],
+)
+def test_letter_language_falls_back_to_the_form_s_then_english(app, preferred, interface, expected):
+
+    with app.app_context():
+        row = HelpRequest(preferred_language=preferred, interface_language=interface)
+        assert letters.letter_language(row) == expected
