@@ -1,6 +1,6 @@
 """What each test needs, as markers: ``browser`` (headless Chromium), ``database``
 (an app, a database or a server of the app), ``pure`` (neither), and ``slow``
-(starts servers or processes of its own). conftest imports the hook."""
+(takes seconds). conftest imports the hook."""
 
 import os
 from pathlib import Path
@@ -11,8 +11,9 @@ TESTS = Path(__file__).resolve().parents[1]
 # Names a test module uses when it builds apps or databases itself, outside the
 # fixtures (scratch apps for migrations, gunicorn on a fresh database...).
 BUILDS_APPS = ("create_app", "make_test_app", "scratch_app", "fresh_database", "INTAKE_TEST_")
-# Folders and files whose tests start servers, browsers or processes.
-SLOW = ("faults", "browser", "test_bench.py", "test_migrations.py", "test_backup.py")
+# Folders and files whose tests take seconds each: servers, browsers, processes,
+# or many requests over large tables.
+SLOW = ("faults", "browser", "test_bench.py", "test_access_matrix.py", "test_report_exact.py")
 
 
 def _builds_apps(path: Path, seen: dict[Path, bool]) -> bool:
