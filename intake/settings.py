@@ -29,7 +29,7 @@ LOOKUP_KEY = None
 # development; production refuses to start without it.
 CONFLICT_KEY = None
 CONFLICT_HASH_COST = 14
-# The HMAC keys of the applicants' status codes (intake.public.status_codes),
+# The HMAC keys of the applicants' status codes (intake.cases.status_codes),
 # newest first (a list or "NEW,OLD"): a code hashed under an older key is still
 # accepted and hashed again under the newest when used; `rotate-keys` hashes
 # nothing (the codes are not kept), so keep an old key while codes made under it
