@@ -29,8 +29,8 @@ def collect(monkeypatch, database: str | None):
     else:
         monkeypatch.delenv("INTAKE_TEST_DATABASE_URI", raising=False)
     items = {
-        "rules": Item("test_rules.py", "tmp_path"),  # no app, no database
-        "triage": Item("staff/test_triage.py", "database_uri", "app"),
+        "rules": Item("law/test_dates.py", "tmp_path"),  # no app, no database
+        "triage": Item("staff/cases/test_triage.py", "database_uri", "app"),
         "scratch": Item("test_migrations.py", "tmp_path"),  # builds its own apps
         "browser": Item("browser/test_browser_press.py", "page", "database_uri"),
         "faults": Item("faults/test_durability.py", "tmp_path"),

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from intake import timeutil
-from intake.public import embed, status_codes
+from intake.cases import status_codes
+from intake.public import embed
 from tests.support.browser import REFERENCE, choose, fill_with_pointer
 
 pytestmark = pytest.mark.browser
