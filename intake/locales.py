@@ -1,9 +1,12 @@
 """Interface language: part of the URL (``/es/help``); English has no prefix.
 
-``Accept-Language`` only chooses at the front door (``/`` and ``/help``); after
-that the language travels in every link we build, so it follows the visitor
-through the whole flow without a cookie (cookies may be blocked in the embed).
-Staff pages have no prefix and stay in English by design.
+``Accept-Language`` only chooses at the front door (a GET of ``/`` or ``/help``);
+after that the language travels in every link we build, so it follows the
+visitor through the whole flow without a cookie (cookies may be blocked in the
+embed). Choosing English in the switcher is a choice too: its links carry
+``?language=en`` (``CHOSEN``), which every English page honours over the
+browser's languages and passes on in the links it builds. Staff pages have no
+prefix and stay in English by design.
 """
 
 from dataclasses import dataclass
@@ -67,6 +70,9 @@ FORMAT_LOCALES = {"ht": "fr_HT"}
 # consumer frames: without it, a language link in that card would be refused
 # framing). Never form answers.
 KEPT_PARAMS = ("from", "partner", "oembed", "page")
+# The query parameter that marks a language chosen in the switcher where the
+# address has no prefix to say so (English): never a cookie.
+CHOSEN = "language"
 
 babel = Babel()
 
@@ -245,14 +251,15 @@ def init_app(app: Flask) -> None:
     @app.url_defaults
     def push_lang(endpoint, values):
         lang = _locale_selector()
-        if (
-            "lang" not in values
-            and lang != DEFAULT
-            and app.url_map.is_endpoint_expecting(endpoint, "lang")
-        ):
+        public = app.url_map.is_endpoint_expecting(endpoint, "lang")
+        if "lang" not in values and lang != DEFAULT and public:
             values["lang"] = lang
-        elif values.get("lang") == DEFAULT:
-            values.pop("lang")
+        elif values.get("lang") == DEFAULT or ("lang" not in values and g.get("chosen")):
+            # English chosen (the switcher's link, or a page reached from one): the
+            # marker goes on, or the front door would ask the browser again.
+            values.pop("lang", None)
+            if public:
+                values.setdefault(CHOSEN, DEFAULT)
 
     @app.after_request
     def vary_front_door(response):
@@ -266,7 +273,12 @@ def _at_front_door(endpoint: str | None) -> bool:
 
 
 def _front_door_choice(app: Flask, endpoint: str | None) -> str:
-    if _at_front_door(endpoint):
+    """English, unless a GET of a front door with no choice made asks the browser.
+    A POST comes from one of our pages, whose address named its language."""
+    if request.args.get(CHOSEN) == DEFAULT:
+        g.chosen = True
+        return DEFAULT
+    if _at_front_door(endpoint) and request.method in ("GET", "HEAD"):
         return negotiate(request.accept_languages, app.config["LANGUAGES"]) or DEFAULT
     return DEFAULT
 

@@ -82,7 +82,9 @@ def test_every_step_stays_in_the_frame_and_records_the_partner(app, client, part
 def test_the_same_form_on_our_own_site_records_no_partner(app, client, partner):
     page = client.get("/help").get_data(as_text=True)
     assert 'action="/help/check"' in page and "Continue in a new tab" not in page
-    done = client.post("/help/submit", data={**VALID, "csrf_token": form_token(page)})
+    done = client.post(
+        "/help/submit", follow_redirects=True, data={**VALID, "csrf_token": form_token(page)}
+    )
     assert done.status_code == 200
     assert requests_in(app)[0].partner_id is None
     assert 'href="https://acis.eoir.justice.gov">' in done.get_data(as_text=True)
