@@ -173,9 +173,15 @@ def switcher_links() -> list[tuple[Language, str, bool]]:
         values.update(_kept_params())
     here = current().code
     return [
-        (lang, url_for(endpoint, **{**values, "lang": lang.code}), lang.code == here)
+        (lang, url_for(endpoint, **{**values, **_choice(lang.code)}), lang.code == here)
         for lang in enabled(current_app.config)
     ]
+
+
+def _choice(code: str) -> dict[str, str]:
+    """URL values that choose ``code``: its prefix, or for English (no prefix)
+    the mark that it was chosen."""
+    return {"lang": code} if code != DEFAULT else {"lang": code, CHOSEN: code}
 
 
 def _kept_params() -> dict[str, str]:
@@ -254,12 +260,12 @@ def init_app(app: Flask) -> None:
         public = app.url_map.is_endpoint_expecting(endpoint, "lang")
         if "lang" not in values and lang != DEFAULT and public:
             values["lang"] = lang
-        elif values.get("lang") == DEFAULT or ("lang" not in values and g.get("chosen")):
-            # English chosen (the switcher's link, or a page reached from one): the
-            # marker goes on, or the front door would ask the browser again.
-            values.pop("lang", None)
-            if public:
-                values.setdefault(CHOSEN, DEFAULT)
+        elif values.get("lang") == DEFAULT:
+            values.pop("lang")
+        elif "lang" not in values and public and g.get("chosen"):
+            # On a page reached by choosing English the mark goes on in every
+            # link, or the next front door would ask the browser again.
+            values.setdefault(CHOSEN, DEFAULT)
 
     @app.after_request
     def vary_front_door(response):

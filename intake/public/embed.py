@@ -82,9 +82,7 @@ FORM_STEPS = {
     "sent": "embed.help_sent",
 }
 # What the framed pages load from /static/ (see frame_assets_load_in_sandboxes).
-FRAME_ASSETS = frozenset(
-    {"css/site.css", "js/frame-height.js", "js/quick-exit.js", "js/print.js"}
-)
+FRAME_ASSETS = frozenset({"css/site.css", "js/frame-height.js", "js/quick-exit.js", "js/print.js"})
 # What an oEmbed URL may point at.
 OEMBEDDABLE = frozenset({"press.release", "screening.form"})
 OEMBED_WIDTH, OEMBED_HEIGHT = 600, 420

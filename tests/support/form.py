@@ -206,6 +206,22 @@ def walk_steps(client, answers: dict, *, prefix: str = "", token: str | None = N
     return page
 
 
+def step_pages(client, answers: dict = VALID, *, prefix: str = "") -> list[str]:
+    """Every question page as it looks to someone answering ``answers`` (the
+    first empty, each next one reached by answering the one before)."""
+    from intake.public.screening.form import STEPS
+
+    first = client.get(f"{prefix}/help").get_data(as_text=True)
+    carried = {"csrf_token": form_token(first)}
+    pages = [first]
+    for number in range(1, len(STEPS)):
+        carried.update(step_answers(answers, number))
+        page = client.post(f"{prefix}/help", data={**carried, "step": str(number)}).text
+        assert f'name="step" value="{number + 1}"' in page, f"step {number} refused"
+        pages.append(page)
+    return pages
+
+
 def submit_help(client, answers: dict):
     """Fill in the public form as a visitor does: GET /help, every question page,
     then submit from "Check your answers", each step posting every answer with

@@ -10,7 +10,6 @@ the token's nonce makes the final submit idempotent.
 import functools
 import re
 from dataclasses import dataclass
-
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -318,7 +317,7 @@ def _render_check(answers, token, source, *, not_saved=False):
         source=source,
         carried=_carried(answers),
         step_count=STEP_COUNT,
-        steps=STEPS,
+        switch_check=True,
         choices=choice_lists,
         # formatted for the visitor's locale by the template (1.234,50 US$ in Spanish)
         income=parse_income(answers.monthly_income.data),
