@@ -208,7 +208,16 @@ def sent(key):
 def _to_confirmation(help_request):
     from intake.public.embed import step_url  # embed imports this module
 
-    key = confirmations.keep(help_request)
+    try:
+        key = confirmations.keep(help_request)
+    except DBAPIError:
+        # Stored, but its page could not be kept: show it now rather than
+        # "not saved". A reload of this page would post the answers again, and
+        # find the same request by its token.
+        rollback_quietly()
+        return current_app.make_response(
+            _render_confirmation(help_request, getattr(help_request, "status_code", None))
+        )
     return redirect(step_url("sent", key=key), code=303)
 
 
