@@ -48,7 +48,7 @@
   function stuck() {
     var help = document.getElementById("quick-exit-help");
     var main = document.getElementById("main");
-    if (main) main.hidden = true;
+    if (main) main.style.display = "none";
     if (help) {
       help.hidden = false;
       help.focus();
