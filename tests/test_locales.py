@@ -23,7 +23,7 @@ SLUG = "russian-delegation-visit-to-syria-viewed-with-skepticism"
 PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[sd]")
 # Catalogues with every string translated. The others may leave a new string
 # empty until someone can translate it: the page then shows it in English.
-COMPLETE = {"es", "ar", "fr", "pt_BR"}
+COMPLETE = {"es", "ar", "fr", "pt_BR", "ru", "uk", "zh_Hans"}
 
 
 def catalogue(code: str):
