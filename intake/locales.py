@@ -281,7 +281,11 @@ def _at_front_door(endpoint: str | None) -> bool:
 def _front_door_choice(app: Flask, endpoint: str | None) -> str:
     """English, unless a GET of a front door with no choice made asks the browser.
     A POST comes from one of our pages, whose address named its language."""
-    if request.args.get(CHOSEN) == DEFAULT:
+    try:
+        chosen = request.args.get(CHOSEN)
+    except UnicodeDecodeError:  # a mangled query string: its 400 page still renders
+        chosen = None
+    if chosen == DEFAULT:
         g.chosen = True
         return DEFAULT
     if _at_front_door(endpoint) and request.method in ("GET", "HEAD"):

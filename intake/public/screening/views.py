@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy.exc import DBAPIError
 from werkzeug.datastructures import MultiDict
 
@@ -206,8 +215,6 @@ def sent(key):
 
 
 def _to_confirmation(help_request):
-    from intake.public.embed import step_url  # embed imports this module
-
     try:
         key = confirmations.keep(help_request)
     except DBAPIError:
@@ -218,7 +225,12 @@ def _to_confirmation(help_request):
         return current_app.make_response(
             _render_confirmation(help_request, getattr(help_request, "status_code", None))
         )
-    return redirect(step_url("sent", key=key), code=303)
+    # A partner's form (its /embed/ twins) goes on to its own twin, which
+    # records nothing but keeps the frame.
+    partner = g.get("partner") if request.blueprint == "embed" else None
+    if partner is not None:
+        return redirect(url_for("embed.help_sent", key=key, partner=partner.key), code=303)
+    return redirect(url_for("screening.sent", key=key), code=303)
 
 
 # --- guards -------------------------------------------------------------------
