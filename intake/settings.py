@@ -152,6 +152,9 @@ HELPLINE_HOURS = None  # e.g. "Monday to Friday, 9 am to 5 pm Eastern Time"
 # When staff reply, in working days: "what happens next" on the confirmation. A
 # request nobody has reached within them is overdue (intake.staff.followup.outreach).
 REPLY_WITHIN_DAYS = 5
+# How long the confirmation page of a sent request shows its reference and status
+# code again on reload (intake.public.screening.confirmations); then it is deleted.
+CONFIRMATION_MINUTES = 30
 # The office's calendar (intake.law.working_days): its time zone (an IANA name), and
 # the dates it is closed besides weekends, e.g. ["2026-12-25"] or
 # "2026-12-25,2027-01-01" from the environment.

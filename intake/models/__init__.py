@@ -2,6 +2,7 @@
 
 from intake.models.audit import AuditEvent
 from intake.models.casework import Note, StatusChange
+from intake.models.confirmation import Confirmation
 from intake.models.conflict import AdverseParty, ConflictKey
 from intake.models.funder import Funder, request_funder
 from intake.models.help_request import HelpRequest
@@ -22,6 +23,7 @@ __all__ = [
     "Disposition",
     "Funder",
     "Callback",
+    "Confirmation",
     "ConflictKey",
     "ContactAttempt",
     "HelpRequest",

@@ -68,12 +68,24 @@ csrf.exempt(bp)
 SCRIPT = Path(__file__).resolve().parents[2] / "static" / "js" / "embed.js"
 # Endpoints that may be framed; their framing is decided per request below.
 FRAMED = frozenset(
-    {"embed.cta", "embed.help", "embed.help_check", "embed.help_submit", "embed.status"}
+    {
+        "embed.cta",
+        "embed.help",
+        "embed.help_check",
+        "embed.help_submit",
+        "embed.help_sent",
+        "embed.status",
+    }
 )
 # The screening steps and their framed twins.
-FORM_STEPS = {"form": "embed.help", "check": "embed.help_check", "submit": "embed.help_submit"}
+FORM_STEPS = {
+    "form": "embed.help",
+    "check": "embed.help_check",
+    "submit": "embed.help_submit",
+    "sent": "embed.help_sent",
+}
 # What the framed pages load from /static/ (see frame_assets_load_in_sandboxes).
-FRAME_ASSETS = frozenset({"css/site.css", "js/frame-height.js", "js/quick-exit.js"})
+FRAME_ASSETS = frozenset({"css/site.css", "js/frame-height.js", "js/quick-exit.js", "js/print.js"})
 # What an oEmbed URL may point at.
 OEMBEDDABLE = frozenset({"press.release", "screening.form"})
 OEMBED_WIDTH, OEMBED_HEIGHT = 600, 420
@@ -293,6 +305,12 @@ def help_check():
 @limiter.limit(embed_limit)
 def help_submit():
     return screening.submit()  # also under the form's own HELP_RATE_LIMIT
+
+
+@public_route(bp, "/embed/help/sent/<key>", endpoint="help_sent")
+@limiter.limit(embed_limit)
+def help_sent(key):
+    return screening.sent(key)
 
 
 @public_route(bp, "/embed/status", endpoint="status", methods=["GET", "POST"])

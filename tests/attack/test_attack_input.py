@@ -46,7 +46,11 @@ def build(world, endpoint: str, rule: str) -> str:
     language prefix and a release slug."""
     if rule.startswith("/staff/"):
         return world.url(endpoint)
-    path = rule.replace("<lang:lang>", "es").replace("<slug>", "no-such-release")
+    path = (
+        rule.replace("<lang:lang>", "es")
+        .replace("<slug>", "no-such-release")
+        .replace("<key>", "no-such-key")
+    )
     assert "<" not in path, f"no value for {rule}"
     return path
 

@@ -75,12 +75,14 @@ def mail_app(app_factory):
 
 
 def submit(client, answers=CRITICAL, **kwargs):
-    """Post the whole form with a fresh token; the response is left open, so the
-    after-response delivery has not run yet (``.close()`` runs it, as the WSGI
-    server does once the page is sent)."""
+    """Post the whole form with a fresh token; the response (the redirect to the
+    confirmation) is left open, so the after-response delivery has not run yet
+    (``.close()`` runs it, as the WSGI server does once it is sent). The
+    confirmation page the browser then shows is in ``.confirmation``."""
     data = {**answers, "csrf_token": form_token(client.get("/help").text)}
     response = client.post("/help/submit", data=data, **kwargs)
-    assert response.status_code == 200
+    assert response.status_code == 303
+    response.confirmation = client.get(response.headers["Location"]).text
     return response
 
 
@@ -115,7 +117,7 @@ def assert_nothing_personal(text: str, reference: str = "") -> None:
 def test_a_critical_submission_queues_the_email_and_sends_it_after_the_page(mail_app, sink, clock):
     app = mail_app(sink.port)
     response = submit(app.test_client())
-    reference = reference_in(response.text)
+    reference = reference_in(response.confirmation)
     (queued,) = mail_rows(app)  # committed with the request, before any sending
     assert (queued.kind, queued.attempts, queued.sent_at) == ("critical_request", 0, None)
     assert sink.messages == []  # the applicant's page does not wait for the mail server
@@ -144,7 +146,8 @@ def test_a_replayed_submission_queues_no_second_email(mail_app, sink):
     again = client.post("/help/submit", data=data)
     first.close()
     again.close()
-    assert reference_in(first.text) == reference_in(again.text)
+    shown = [client.get(r.headers["Location"]).text for r in (first, again)]
+    assert reference_in(shown[0]) == reference_in(shown[1])
     assert len(mail_rows(app)) == 1
     assert len(sink.messages) == 1
 
@@ -212,7 +215,7 @@ def test_mail_server_down_at_submit_keeps_the_request_and_send_mail_delivers_lat
     with caplog.at_level(logging.INFO):
         response = submit(down.test_client())
         response.close()
-    reference = reference_in(response.text)  # the applicant sees the confirmation
+    reference = reference_in(response.confirmation)  # the applicant sees the confirmation
     with down.app_context():
         stored = db.session.execute(select(HelpRequest)).scalar_one()
         assert stored.name == CRITICAL["name"]

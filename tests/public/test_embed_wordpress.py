@@ -106,7 +106,7 @@ def test_form_opened_as_a_page_has_no_new_tab_links_and_keeps_the_partner(client
     assert "Continue in a new tab" not in page
     assert "quick-exit-help" not in page  # our own page layout: the quick exit just leaves
     # Its steps still post to the partner's twins, so the request records the partner.
-    assert f'action="/embed/help/check?partner={partner.key}"' in page
+    assert f'action="/embed/help?partner={partner.key}"' in page
 
 
 def test_card_opened_as_a_page_has_no_new_tab_footer(client, make_partner):

@@ -281,6 +281,16 @@ def post(url: str, data: dict, **kwargs) -> Response:
     return request("POST", url, data=data, **kwargs)
 
 
+def submit(url: str, data: dict, **kwargs) -> Response:
+    """POST the form's last step and follow its redirect to the confirmation, as
+    a browser does; any other answer (an error, the answers kept) as it came."""
+    sent = post(url, data, **kwargs)
+    if sent.status != 303:
+        return sent
+    host = url.split("/", 3)[:3]
+    return get("/".join(host) + sent.headers["location"], headers=kwargs.get("headers"))
+
+
 # --- the public form ------------------------------------------------------------------
 
 

@@ -486,6 +486,28 @@ def upgrade():
         )
 
     op.create_table(
+        "confirmation",
+        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("request_id", sa.Integer(), nullable=False),
+        sa.Column("status_code", sa.Text(), nullable=True),
+        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["request_id"],
+            ["help_request.id"],
+            name=op.f("fk_confirmation_request_id_help_request"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("key_hash", name=op.f("pk_confirmation")),
+    )
+    with op.batch_alter_table("confirmation", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_confirmation_expires_at"), ["expires_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_confirmation_request_id"), ["request_id"], unique=False
+        )
+
+    op.create_table(
         "contact_attempt",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("request_id", sa.Integer(), nullable=False),
@@ -654,6 +676,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_contact_attempt_request_id"))
 
     op.drop_table("contact_attempt")
+    with op.batch_alter_table("confirmation", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_confirmation_request_id"))
+        batch_op.drop_index(batch_op.f("ix_confirmation_expires_at"))
+
+    op.drop_table("confirmation")
     with op.batch_alter_table("case_status_change", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_case_status_change_request_id"))
 

@@ -369,7 +369,7 @@ def applied_in_spanish(client, **fields) -> tuple[str, str]:
     page = client.get("/es/help").get_data(as_text=True)
     data = {**VALID, "preferred_language": "es", "csrf_token": form_token(page), **fields}
     assert client.post("/es/help/check", data=data).status_code == 200
-    done = client.post("/es/help/submit", data=data).get_data(as_text=True)
+    done = client.post("/es/help/submit", data=data, follow_redirects=True).text
     return reference_in(done), status_code_in(done)
 
 
