@@ -1,4 +1,4 @@
-"""Embedding as a real press page does it (Chromium, two sites; issue 13).
+"""Embedding as a real press page does it (Chromium, two sites).
 
 The press site on 127.0.0.1:<port> imitates WordPress: an oEmbed card framed the
 way ``wp_filter_oembed_result`` frames an untrusted provider (``sandbox=

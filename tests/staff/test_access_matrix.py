@@ -85,7 +85,7 @@ ROWS = [
     ("POST", "/staff/cases/{reference}/outcomes", expect(302, 400, 400, 404, 403)),
     ("GET", "/staff/cases/{reference}/screen", NOBODY),
     ("POST", "/staff/cases/{reference}/screen", expect(302, 400, 400, 403, 403)),
-    # Correcting a fact or the urgency: admins and reviewers (issue 14).
+    # Correcting a fact or the urgency: admins and reviewers.
     ("GET", "/staff/cases/{reference}/fact", NOBODY),
     ("POST", "/staff/cases/{reference}/fact", expect(302, 400, 400, 403, 403)),
     ("GET", "/staff/cases/{reference}/urgency", NOBODY),

@@ -1,4 +1,4 @@
-"""Issue 14 through HTTP: the form's new questions and their errors, what the
+"""The facts the law turns on, through HTTP: the form's new questions and their errors, what the
 applicant is told, and the facts stored on submit."""
 
 import json

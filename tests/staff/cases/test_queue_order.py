@@ -3,7 +3,7 @@
 Urgency is applied when the queue is read (intake.cases.live_urgency): a request whose
 band changes today must sort with its new band in every view, page after page,
 whichever index serves the view. Each view must also read its rows in queue
-order from an index (no sort of every open request; issue 14's speed bar)."""
+order from an index (no sort of every open request)."""
 
 import html
 import json
