@@ -1,4 +1,4 @@
-"""The facts the law turns on, in a real browser: a family member asks for a detained relative with a
+"""The facts in a real browser: a family member asks for a detained relative with a
 removal order from 20 days ago, picking months by name; staff find the request
 critical at the top of the queue, and its case page says "BIA appeal due in 10
 days" with its legal source."""

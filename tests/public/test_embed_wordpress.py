@@ -1,4 +1,4 @@
-"""Request tests of embedding on a real press page: the quick exit's fixed redirect, framed pages opened
+"""Embedding on a real press page, as requests: the quick exit's fixed redirect, framed pages opened
 as pages, links that keep what framing needs, the notice for an unregistered
 WordPress, the partner page's origin check and the snippets."""
 
