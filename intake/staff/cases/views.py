@@ -52,7 +52,7 @@ from intake.letters import drafts as letters
 from intake.mail import outbox
 from intake.models import Disposition, HelpRequest, Outcome, StaffUser
 from intake.models.help_request import OPEN_STATUSES, STATUS_LABELS, TRANSITIONS
-from intake.models.outcome import DISPOSITION_LABELS, OUTCOME_LABELS, dispositions_for
+from intake.models.outcome import DISPOSITION_LABELS, OUTCOME_LABELS
 from intake.staff.cases import casework
 from intake.staff.cases import facts as case_facts
 from intake.staff.cases.casework import CaseworkError, QueueFilters, StaleCase
@@ -86,15 +86,9 @@ class AssignForm(VersionedForm):
 
 class StatusForm(VersionedForm):
     status = SelectField("New status", validators=[DataRequired("Choose a status.")])
-    disposition = SelectField(
-        "How the request ended",
-        description="Needed to accept, refer, decline or withdraw: choose one that "
-        "matches the new status.",
-        validators=[Optional()],
-    )
     reason = TextAreaField(
         "Reason",
-        description="Required to accept, refer, decline, withdraw or move a case back.",
+        description="Required to move a case back or reopen it.",
         validators=[Length(max=casework.REASON_MAX)],
     )
 
@@ -406,11 +400,10 @@ def _fill_choices(help_request, assign_form, status_form, screen_form) -> None:
     assign_form.assignee.choices = [("", "Nobody")] + [
         (str(s.id), f"{s.email} ({s.role})") for s in casework.case_staff()
     ]
-    next_statuses = TRANSITIONS[help_request.status]
+    # Closing is the close form's alone, which asks how the request ended; this
+    # form only moves a case between the open statuses, or reopens it.
+    next_statuses = [s for s in TRANSITIONS[help_request.status] if s in OPEN_STATUSES]
     status_form.status.choices = [("", "Choose…")] + [(s, STATUS_LABELS[s]) for s in next_statuses]
-    status_form.disposition.choices = [("", "Choose when closing…")] + [
-        (d.value, d.label) for s in next_statuses for d in dispositions_for(s)
-    ]
     screen_form.screen.choices = [("", "As computed")] + [
         (str(value), label) for value, label in casework.SCREEN_LABELS.items()
     ]
@@ -506,7 +499,6 @@ def change_status(reference: str):
             form.reason.data,
             current_user,
             form.version.data,
-            form.disposition.data or "",
         ),
         "status_form",
         "Status changed.",

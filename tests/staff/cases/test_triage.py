@@ -335,18 +335,15 @@ def test_closing_needs_a_reason(client, app, staff, make_request, closing):
     if closing == "referred":  # "Referred" needs a referral record (tests/staff/test_followup.py)
         refer_with_consent(app, case, user)
     disposition = dispositions_for(closing)[0].value
-    refused = post_case(
-        client, case.reference, "status", status=closing, disposition=disposition, reason="   "
-    )
+    refused = post_case(client, case.reference, "close", disposition=disposition, reason="   ")
     assert refused.status_code == 400
     assert "Give a reason" in page(refused)
-    assert 'href="#status-reason"' in page(refused)  # the error summary links to the field
+    assert 'href="#close-reason"' in page(refused)  # the error summary links to the field
     assert stored(app, case.reference).status == "in_review"
     done = post_case(
         client,
         case.reference,
-        "status",
-        status=closing,
+        "close",
         disposition=disposition,
         reason="Met criteria.",
     )
@@ -369,28 +366,22 @@ def test_closing_needs_a_reason(client, app, staff, make_request, closing):
     assert f"How it ended {dispositions_for(closing)[0].label}" in shown
 
 
-@pytest.mark.parametrize(
-    ("closing", "disposition"),
-    [
-        ("accepted", ""),
-        ("declined", "accepted"),
-        ("referred", "declined_capacity"),
-        ("declined", "x"),
-    ],
-)
-def test_closing_needs_a_disposition_of_that_status(
-    client, app, staff, make_request, closing, disposition
-):
-    case = make_request(status="in_review")
+@pytest.mark.parametrize("closing", ["accepted", "declined", "referred", "withdrawn"])
+def test_the_status_form_offers_only_open_statuses(client, app, staff, make_request, closing):
+    """Closing is the close form's alone ("How did it end?"): the status form
+    neither offers a closed status nor accepts one posted to it."""
+    case = make_request(status="new")
     staff("reviewer")
+    body = page(client.get(f"/staff/cases/{case.reference}"))
+    status_select = re.search(r'<select[^>]*id="status-status".*?</select>', body, re.S).group(0)
+    assert 'value="in_review"' in status_select
+    assert f'value="{closing}"' not in status_select
+    assert 'id="status-disposition"' not in body
     refused = post_case(
-        client, case.reference, "status", status=closing, disposition=disposition, reason="Why."
+        client, case.reference, "status", status=closing, disposition=closing, reason="Why."
     )
     assert refused.status_code == 400
-    # An unknown code is refused by the form, the others by the casework rule.
-    assert "Choose how the request ended" in page(refused) or disposition == "x"
-    assert 'href="#status-disposition"' in page(refused)  # the summary links to the field
-    assert stored(app, case.reference).status == "in_review"
+    assert stored(app, case.reference).status == "new"
 
 
 @pytest.mark.parametrize("disposition", list(Disposition))
@@ -404,11 +395,12 @@ def test_every_disposition_closes_a_case_and_reopening_clears_it(
         refer_with_consent(app, case, user)
     if closing == "could_not_reach":  # only after the configured failed attempts
         fail_to_reach(app, case, user)
-    done = post_case(
-        client, case.reference, "status", status=closing, disposition=disposition, reason="Why."
-    )
+    done = post_case(client, case.reference, "close", disposition=disposition, reason="Why.")
     assert done.status_code == 302
-    assert stored(app, case.reference).disposition == disposition
+    assert (stored(app, case.reference).status, stored(app, case.reference).disposition) == (
+        closing,
+        disposition,
+    )
     reopened = post_case(client, case.reference, "status", status="in_review", reason="Again.")
     assert reopened.status_code == 302
     row = stored(app, case.reference)
@@ -848,8 +840,7 @@ def test_counts_are_reused_briefly_and_refreshed_by_own_changes(client, staff, m
     post_case(
         client,
         case.reference,
-        "status",
-        status="withdrawn",
+        "close",
         disposition="withdrawn",
         reason="Asked to.",
     )

@@ -290,9 +290,8 @@ def test_the_case_page_suggests_organisations_by_fit(app, client, signed_in, mak
 def test_referred_status_needs_a_referral(app, client, signed_in, make_request):
     me = signed_in()
     case = make_request(status="in_review", share_consent=True)
-    path = f"/staff/cases/{case.reference}/status"
+    path = f"/staff/cases/{case.reference}/close"
     data = {
-        "status": "referred",
         "disposition": "referred",
         "reason": "Fits their programme.",
         "version": "1",
@@ -462,9 +461,8 @@ def test_could_not_reach_only_after_the_configured_attempts(
     app.config.update(STAFF_IDLE_MINUTES=60 * 24 * 30, STAFF_ABSOLUTE_HOURS=24 * 30)
     me = signed_in()
     case = make_request(status="in_review", safe_to_message="yes")
-    path = f"/staff/cases/{case.reference}/status"
+    path = f"/staff/cases/{case.reference}/close"
     data = {
-        "status": "could_not_reach",
         "disposition": "not_reached",
         "reason": "Three tries over a week.",
         "version": "1",
