@@ -21,9 +21,9 @@ TRANSLATIONS = ROOT / "intake" / "translations"
 OFFERED = [code for code in settings.LANGUAGES if code != "en"]
 SLUG = "russian-delegation-visit-to-syria-viewed-with-skepticism"
 PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[sd]")
-# Catalogues with every string translated. The others may leave a new string
-# empty until someone can translate it: the page then shows it in English.
-COMPLETE = {"es", "ar", "fr", "pt_BR", "ru", "uk", "zh_Hans"}
+# Catalogues with every string translated (a new language may leave a new string
+# empty until someone can translate it: the page then shows it in English).
+COMPLETE = {"es", "fr", "ht", "pt_BR", "ar", "fa_AF", "ru", "uk", "zh_Hans"}
 
 
 def catalogue(code: str):

@@ -40,7 +40,7 @@ def ask_for_a_detained_relative(page):
     choose(page, "immigration detention", "Yes")
     choose(page, "in the United States now", "Yes")
     choose(page, "court hearing scheduled", "No")
-    choose(page, "decided your case or ordered you removed", "Yes")
+    choose(page, "decided the case", "Yes")
     fill_date(page, "on what date did the judge decide", str(ORDER.day), "April", str(ORDER.year))
     choose(page, "missed a hearing", "No")
     choose(page, "appeal against the decision", "No")

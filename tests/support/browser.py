@@ -86,7 +86,7 @@ def fill_with_pointer(page, also=None):
     page.locator("#hearing_day").fill("10")
     page.locator("#hearing_month").select_option(label="May")  # months are chosen by name
     page.locator("#hearing_year").fill("2026")
-    choose(page, "decided your case or ordered you removed", "No")
+    choose(page, "decided the case", "No")
     leave(1)
     page.locator("#arrival_month").select_option(label="August")
     page.locator("#arrival_year").fill("2025")

@@ -6,6 +6,7 @@ the session-based CSRF field. Every answer is re-validated on every step, so the
 hidden copies on the check-answers page are never trusted.
 """
 
+import copy
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -80,6 +81,27 @@ HARMS = (
         _l("I am under 21 and a parent abused, abandoned or neglected me"),
     ),
 )
+# The same facts, as they read when someone asks for another person.
+HARMS_ABOUT_THE_PERSON = (
+    ("afraid_to_return", _l("The person is afraid to go back to their country")),
+    ("harmed_or_threatened", _l("The person was harmed or threatened in their country")),
+    ("crime_victim_in_us", _l("The person was the victim of a crime in the United States")),
+    (
+        "forced_labour_or_sex",
+        _l("Someone forced, tricked or pressured the person into work or sex work"),
+    ),
+    (
+        "hurt_by_citizen_or_resident_family",
+        _l(
+            "The person's husband, wife or parent who is a US citizen or permanent "
+            "resident hurt them"
+        ),
+    ),
+    (
+        "abused_by_parent_under_21",
+        _l("The person is under 21 and a parent abused, abandoned or neglected them"),
+    ),
+)
 
 EARLIEST_ARRIVAL_YEAR = 1950
 EARLIEST_BIRTH_YEAR = 1900
@@ -145,6 +167,16 @@ def _text(
 
 def _choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _reworded(validator, message):
+    """A copy of a "required" or "from the list" check with another message (the
+    same question about another person); other checks are kept as they are."""
+    if not isinstance(validator, InputRequired | AnyOf):
+        return validator
+    reworded = copy.copy(validator)
+    reworded.message = message
+    return reworded
 
 
 def _radio(label, answers, required, description=""):
@@ -213,7 +245,7 @@ DATES = (
     DateFields(
         "hearing",
         _l("If yes, when is the hearing?"),
-        _l("Look for the date on your hearing notice. Leave empty if you do not know."),
+        _l("Look for the date on the hearing notice. Leave empty if you do not know."),
         day_optional=False,
     ),
     DateFields(
@@ -308,6 +340,21 @@ ABOUT_THE_PERSON = {
     "safe_to_message": _l("Is it safe for us to leave the person a voicemail or message?"),
     "summary": _l("In a few words, what help does the person need?"),
 }
+# The error messages that say "you", as they read about another person. They
+# replace the message of the field's own "required" and "from the list" checks.
+ERRORS_ABOUT_THE_PERSON = {
+    "detained": _l("Say whether the person is in immigration detention now."),
+    "hearing": _l("Say whether the person has a court hearing scheduled."),
+    "decided": _l("Say whether a judge has decided the person's case or ordered removal."),
+    "i589_filed": _l("Say whether the person has filed Form I-589."),
+    "represented": _l("Say whether the person has a lawyer or representative now."),
+    "can_pay": _l("Say whether the person could pay a private lawyer."),
+    "household_size": _l("Enter how many people live in the person's household."),
+    "name": _l("Enter a name we can use for the person."),
+    "nationality": _l("Choose the person's country of nationality."),
+    "preferred_language": _l("Choose the language the person prefers."),
+    "state": _l("Choose the state or territory where the person lives."),
+}
 
 
 @dataclass(frozen=True)
@@ -318,6 +365,11 @@ class Step:
 
     title: str
     fields: tuple[str, ...]
+    title_about_the_person: str | None = None
+
+    def title_for(self, someone_else: bool) -> str:
+        """The title as it reads to whoever is asking (for themself or another)."""
+        return (self.title_about_the_person or self.title) if someone_else else self.title
 
 
 def _date(name: str) -> tuple[str, ...]:
@@ -325,8 +377,10 @@ def _date(name: str) -> tuple[str, ...]:
 
 
 STEPS = (
+    # Asked before "who is this for" can take effect (without JavaScript), so
+    # worded to read right either way.
     Step(
-        _l("How soon you need help"),
+        _l("How soon help is needed"),
         (
             "asker",
             "helper_name",
@@ -356,6 +410,7 @@ STEPS = (
             "status_kind",
             *_date("status_end"),
         ),
+        _l("The person's time in the United States"),
     ),
     Step(
         _l("About you"),
@@ -370,8 +425,13 @@ STEPS = (
             "preferred_language",
             "state",
         ),
+        _l("About the person"),
     ),
-    Step(_l("How we can reach you"), ("phone", "email", "safe_to_message", "summary")),
+    Step(
+        _l("How we can reach you"),
+        ("phone", "email", "safe_to_message", "summary"),
+        _l("How we can reach the person"),
+    ),
     Step(
         _l("Your case"),
         (
@@ -382,6 +442,7 @@ STEPS = (
             "share_consent",
             "consent",
         ),
+        _l("The person's case"),
     ),
 )
 # The question pages, then "Check your answers".
@@ -443,7 +504,9 @@ class HelpForm(Form):
         _l("Say whether the person is in the United States now."),
     )
     hearing = _radio(
-        _l("Do you have an immigration court hearing scheduled?"),
+        _l(
+            "Do you, or the person you are asking for, have an immigration court hearing scheduled?"
+        ),
         YES_NO_NOT_SURE,
         _l("Say whether you have a court hearing scheduled."),
         _l("A hearing is a meeting with an immigration judge."),
@@ -452,7 +515,10 @@ class HelpForm(Form):
     hearing_month = _month_part()
     hearing_year = _date_part(_l("Year"), 4)
     decided = _radio(
-        _l("Has an immigration judge decided your case or ordered you removed (deported)?"),
+        _l(
+            "Has an immigration judge decided the case (yours, or that of the person you are "
+            "asking for) or ordered removal (deportation)?"
+        ),
         YES_NO_NOT_SURE,
         _l("Say whether a judge has decided your case or ordered removal."),
     )
@@ -460,7 +526,7 @@ class HelpForm(Form):
     decision_month = _month_part()
     decision_year = _date_part(_l("Year"), 4)
     in_absentia = _optional_radio(
-        _l("Was the order made because you missed a hearing?"),
+        _l("Was the order made because of a missed hearing?"),
         YES_NO_NOT_SURE,
         _l("Optional. This is called an order \u201cin absentia\u201d."),
     )
@@ -653,6 +719,9 @@ class HelpForm(Form):
         if self.asks_for_someone_else:
             for name, label in ABOUT_THE_PERSON.items():
                 self[name].label.text = label
+            for name, message in ERRORS_ABOUT_THE_PERSON.items():
+                self[name].validators = [_reworded(v, message) for v in self[name].validators]
+            self.harms.choices = _choices(HARMS_ABOUT_THE_PERSON)
 
     def date_legend(self, spec: DateFields) -> str:
         if self.asks_for_someone_else and spec.legend_about_the_person:
@@ -729,7 +798,11 @@ class HelpForm(Form):
             self.helper_name.errors.append(_l("Enter your name, so we know who is asking."))
             valid = False
         if self.in_us.data != "no" and not self.state.data and not self.state.errors:
-            self.state.errors.append(_l("Choose the state or territory where you live."))
+            self.state.errors.append(
+                ERRORS_ABOUT_THE_PERSON["state"]
+                if self.asks_for_someone_else
+                else _l("Choose the state or territory where you live.")
+            )
             valid = False
         today = timeutil.today()
         for fields in DATES:
@@ -745,7 +818,13 @@ class HelpForm(Form):
         if any(part.errors for part in (day, month, year)):
             return False
         error = date_error(
-            fields, day.data, month.data, year.data, today, required=self.date_required(fields)
+            fields,
+            day.data,
+            month.data,
+            year.data,
+            today,
+            required=self.date_required(fields),
+            about_the_person=self.asks_for_someone_else,
         )
         if error:
             field, message = error
@@ -775,14 +854,37 @@ _NOT_FUTURE = {
     "birth": _l("The date of birth must be today or in the past."),
     "decision": _l("The date of the decision must be today or in the past."),
 }
+# The arrival messages say "you": as they read about another person.
+_ABOUT_THE_PERSON = {
+    _MISSING["arrival"]: _l("Enter at least the month and year the person last arrived."),
+    _NOT_FUTURE["arrival"]: _l("The date the person arrived must be today or in the past."),
+}
 
 
-def date_error(fields: DateFields, day, month, year, today: date, *, required: bool = False):
+def date_error(
+    fields: DateFields,
+    day,
+    month,
+    year,
+    today: date,
+    *,
+    required: bool = False,
+    about_the_person: bool = False,
+):
     """(part, message) for an incomplete, impossible or out-of-range date, or None.
 
     An empty date is allowed unless ``required`` (arrival in the US, birth): the
-    rules ask staff to find out what a person did not know.
+    rules ask staff to find out what a person did not know. ``about_the_person``:
+    worded for someone asking for another person.
     """
+    error = _date_error(fields, day, month, year, today, required)
+    if error and about_the_person:
+        part, message = error
+        return part, next((v for k, v in _ABOUT_THE_PERSON.items() if k is message), message)
+    return error
+
+
+def _date_error(fields: DateFields, day, month, year, today: date, required: bool):
     if not (day or month or year):
         return ("month", _MISSING[fields.name]) if required else None
     if day and not (day.isdigit() and 1 <= int(day) <= 31):

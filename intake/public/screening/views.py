@@ -339,6 +339,7 @@ def _render_check(answers, token, source, *, not_saved=False):
         source=source,
         carried=_carried(answers),
         step_count=STEP_COUNT,
+        steps=STEPS,
         switch_check=True,
         choices=choice_lists,
         # formatted for the visitor's locale by the template (1.234,50 US$ in Spanish)

@@ -102,6 +102,67 @@ def test_someone_asking_for_another_person_is_asked_about_the_person(client):
     assert "What name should we use for you?" not in later
 
 
+def test_the_pages_titles_and_checklist_speak_of_the_person_asked_for(client):
+    answers = {**VALID, "asker": "family", "helper_name": "Rosa"}
+    pages = [html.unescape(p) for p in step_pages(client, answers)]
+    for page, title in zip(
+        pages[1:],
+        (
+            "The person's time in the United States",
+            "About the person",
+            "How we can reach the person",
+            "The person's case",
+        ),
+        strict=True,
+    ):
+        assert f"<h1>{title}</h1>" in page and f"<title>{title} (" in page
+    assert "The person is afraid to go back to their country" in pages[2]
+    assert "I am afraid" not in pages[2]
+    check = html.unescape(walk_steps(client, {**answers, "harms": "afraid_to_return"}).text)
+    assert "<h2>About the person</h2>" in check and "<h2>About you</h2>" not in check
+    assert "<h2>How we can reach the person</h2>" in check
+    assert "The person is afraid to go back to their country" in check
+    own = html.unescape(walk_steps(client, {**VALID, "harms": "afraid_to_return"}).text)
+    assert "<h2>About you</h2>" in own and "I am afraid to go back to my country" in own
+
+
+def test_the_first_page_reads_right_before_anyone_says_who_it_is_for(client):
+    first = html.unescape(step_pages(client)[0])
+    for words in (
+        "How soon help is needed",
+        "Do you, or the person you are asking for, have an immigration court hearing",
+        "(yours, or that of the person you are asking for)",
+        "Was the order made because of a missed hearing?",
+        "Look for the date on the hearing notice.",
+    ):
+        assert words in first, words
+    assert "your case or ordered you" not in first and "you missed" not in first
+
+
+@pytest.mark.parametrize(
+    ("step", "leave_out", "you", "the_person"),
+    [
+        ("1", {"detained": ""}, "Say whether you are", "Say whether the person is"),
+        ("2", {"i589_filed": ""}, "Say whether you have filed", "Say whether the person has"),
+        ("2", {"arrival_month": "", "arrival_year": ""}, "year you last", "the person last"),
+        ("3", {"name": ""}, "a name we can use for you", "use for the person"),
+        ("3", {"state": ""}, "where you live", "where the person lives"),
+        ("3", {"nationality": "xx"}, "your country", "the person's country"),
+        ("5", {"household_size": ""}, "in your household", "in the person's household"),
+        ("5", {"can_pay": ""}, "whether you could", "whether the person could"),
+    ],
+)
+def test_errors_speak_of_the_person_asked_for(client, step, leave_out, you, the_person):
+    someone_else = {"asker": "family", "helper_name": "Rosa"}
+    for answers, expected, wrong in (
+        ({**VALID, **leave_out}, you, the_person),
+        ({**VALID, **someone_else, **leave_out}, the_person, you),
+    ):
+        page = html.unescape(walk_steps(client, answers).text)
+        assert f'name="step" value="{step}"' in page
+        assert expected in page and wrong not in page
+
+
 def test_a_helper_phone_reaches_a_detained_person_who_has_none(app, client):
     answers = {
         **VALID,
