@@ -42,7 +42,7 @@ def ask_for_a_detained_relative(page):
     choose(page, "court hearing scheduled", "No")
     choose(page, "decided the case", "Yes")
     fill_date(page, "on what date did the judge decide", str(ORDER.day), "April", str(ORDER.year))
-    choose(page, "missed a hearing", "No")
+    choose(page, "order made because", "No")
     choose(page, "appeal against the decision", "No")
     next_page(page)
     # From here the questions speak of the person she asks for.
@@ -50,7 +50,7 @@ def ask_for_a_detained_relative(page):
     choose(page, "Form I-589", "No")
     next_page(page)
     fill_date(page, "Date of birth", "", "July", "1994")
-    page.get_by_label("I am afraid to go back to my country").check()
+    page.get_by_label("The person is afraid to go back to their country").check()
     page.get_by_label("What name should we use for the person?").fill("Karim")
     page.get_by_label("Country of nationality").select_option("HN")
     page.get_by_label("Which language does the person prefer?").select_option("es")
