@@ -57,22 +57,23 @@ def test_reviewer_finds_opens_notes_and_accepts_a_request(page, app, make_staff,
     page.wait_for_url(
         re.compile(rf"/staff/cases/{wanted.reference}(#[\w-]+)?$")
     )  # at the section saved
+    # Closing is the close form's alone: the status form offers no closed status.
+    assert page.locator("#status-status option[value=accepted]").count() == 0
     # Accepting needs how it ended and a reason: without them the page says so
     # next to each field.
-    page.get_by_label("New status").select_option("accepted")
-    page.get_by_role("button", name="Change status").click()
+    page.get_by_role("button", name="Close the case", exact=True).click()
     summary = page.get_by_role("alert")
     summary.get_by_role("link", name="Choose how the request ended").click()
-    assert_focused(page, "status-disposition")
-    page.get_by_label("How the request ended").select_option("accepted")
-    page.get_by_role("button", name="Change status").click()
+    assert_focused(page, "close-disposition")
+    page.get_by_label("How did it end?").select_option("accepted")
+    page.get_by_role("button", name="Close the case", exact=True).click()
     assert page.get_by_role("alert").get_by_role("link", name="Give a reason").is_visible()
-    page.get_by_label("Reason", exact=True).fill("Eligible; detained; we have capacity.")
-    page.get_by_role("button", name="Change status").click()
+    page.get_by_label("Reason for closing").fill("Eligible; detained; we have capacity.")
+    page.get_by_role("button", name="Close the case", exact=True).click()
     page.wait_for_url(
         re.compile(rf"/staff/cases/{wanted.reference}(#[\w-]+)?$")
     )  # at the section saved
-    assert "Status changed." in page.content()
+    assert "Case closed." in page.content()
     assert "Eligible; detained; we have capacity." in page.content()
 
     with app.app_context():
