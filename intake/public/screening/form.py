@@ -340,6 +340,12 @@ ABOUT_THE_PERSON = {
     "safe_to_message": _l("Is it safe for us to leave the person a voicemail or message?"),
     "summary": _l("In a few words, what help does the person need?"),
 }
+# The hints that say "you", as they read about another person.
+HINTS_ABOUT_THE_PERSON = {
+    "household_size": _l("Count the people who live with the person and share money."),
+    "name": _l("It does not have to be the person's full legal name."),
+    "state": _l("If the person is in detention, choose the state where they are held."),
+}
 # The error messages that say "you", as they read about another person. They
 # replace the message of the field's own "required" and "from the list" checks.
 ERRORS_ABOUT_THE_PERSON = {
@@ -719,6 +725,8 @@ class HelpForm(Form):
         if self.asks_for_someone_else:
             for name, label in ABOUT_THE_PERSON.items():
                 self[name].label.text = label
+            for name, hint in HINTS_ABOUT_THE_PERSON.items():
+                self[name].description = hint
             for name, message in ERRORS_ABOUT_THE_PERSON.items():
                 self[name].validators = [_reworded(v, message) for v in self[name].validators]
             self.harms.choices = _choices(HARMS_ABOUT_THE_PERSON)

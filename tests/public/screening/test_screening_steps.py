@@ -126,6 +126,21 @@ def test_the_pages_titles_and_checklist_speak_of_the_person_asked_for(client):
     assert "<h2>About you</h2>" in own and "I am afraid to go back to my country" in own
 
 
+def test_the_hints_speak_of_the_person_asked_for(client):
+    pages = step_pages(client, {**VALID, "asker": "family", "helper_name": "Rosa"})
+    text = html.unescape("".join(pages))
+    for hint in (
+        "It does not have to be the person's full legal name.",
+        "If the person is in detention, choose the state where they are held.",
+        "Count the people who live with the person and share money.",
+    ):
+        assert hint in text, hint
+    for hint in ("your full legal name", "where you are held", "live with you and share"):
+        assert hint not in text, hint
+    own = html.unescape("".join(step_pages(client, VALID)))
+    assert "It does not have to be your full legal name." in own
+
+
 def test_the_first_page_reads_right_before_anyone_says_who_it_is_for(client):
     first = html.unescape(step_pages(client)[0])
     for words in (
