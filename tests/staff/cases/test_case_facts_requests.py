@@ -122,9 +122,9 @@ def test_queue_marks_urgency_that_rose_since_you_last_looked(
     hearing = TODAY + timedelta(days=80)
     submit_answers(
         app.test_client(),
-        hearing="yes",
+        appointment="asylum_office",  # ranks like a hearing, without filings due
         i589_filed="yes",
-        **dated("hearing", hearing),
+        **dated("appointment", hearing),
     )
     reviewer = make_staff("reviewer")
     login_as(client, reviewer)
