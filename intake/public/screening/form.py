@@ -52,6 +52,34 @@ APPOINTMENTS = (
     ("no", _l("No")),
     ("not_sure", _l("Not sure")),
 )
+# Which hearing: filings are due 30 days before a final (individual) hearing, 15
+# before a first (master) one when a ruling is sought (EOIR Policy Manual, Appx C).
+HEARING_KINDS = (
+    (
+        "first",
+        _l("The first hearing (a \u201cmaster calendar\u201d hearing), often with many people"),
+    ),
+    (
+        "final",
+        _l("The final hearing (an \u201cindividual\u201d hearing), where the judge hears my case"),
+    ),
+    ("not_sure", _l("Not sure")),
+)
+# What the officer decided after a credible- or reasonable-fear interview: a
+# negative finding must be put before a judge at once (INA 235(b)(1)(B)(iii)(III)).
+FEAR_RESULTS = (
+    ("positive", _l("The officer found that I have a fear (a positive finding)")),
+    ("negative", _l("The officer found that I do not (a negative finding)")),
+    ("waiting", _l("I had the interview and I am waiting for the result")),
+    ("not_sure", _l("Not sure")),
+)
+# The period of voluntary departure: at most 60 days at the end of the case,
+# 120 before it (INA 240B).
+DEPARTURE_DAYS = (
+    ("60", _l("60 days or fewer")),
+    ("120", _l("More than 60 days, up to 120")),
+    ("not_sure", _l("Not sure")),
+)
 # Status in the US now or before; "none" is the plain answer for most people.
 STATUS_KINDS = (
     ("none", _l("None")),
@@ -227,6 +255,27 @@ DATES = (
         day_optional=True,
     ),
     DateFields(
+        "fear_result",
+        _l("When were you told the result?"),
+        _DAY_HINT,
+        day_optional=True,
+        when="past",
+    ),
+    DateFields(
+        "departure",
+        _l("If yes, on what date did the judge give it?"),
+        _DAY_HINT,
+        day_optional=True,
+        when="past",
+    ),
+    DateFields(
+        "board_decision",
+        _l("If yes, on what date did the Board decide?"),
+        _DAY_HINT,
+        day_optional=True,
+        when="past",
+    ),
+    DateFields(
         "appointment",
         _l("If yes, when is it?"),
         _DAY_HINT,
@@ -236,6 +285,13 @@ DATES = (
         "arrival",
         _l("When did you last arrive in the United States?"),
         _l("If you do not remember the day, choose the month and enter the year only."),
+        day_optional=True,
+        when="past",
+    ),
+    DateFields(
+        "status_start",
+        _l("When did that status begin?"),
+        _l("Optional. If you do not know the day, leave it empty."),
         day_optional=True,
         when="past",
     ),
@@ -317,6 +373,16 @@ class HelpForm(Form):
     hearing_day = _date_part(_l("Day"), 2)
     hearing_month = _month_part()
     hearing_year = _date_part(_l("Year"), 4)
+    hearing_kind = _optional_radio(
+        _l("If yes, which hearing is it?"),
+        HEARING_KINDS,
+        _l("Optional. Your hearing notice may say \u201cmaster\u201d or \u201cindividual\u201d."),
+    )
+    moved = _optional_radio(
+        _l("Have you moved since you last gave your address to the immigration court?"),
+        YES_NO_NOT_SURE,
+        _l("Optional. The court must have your new address within 5 days of a move."),
+    )
     decided = _radio(
         _l("Has an immigration judge decided your case or ordered you removed (deported)?"),
         YES_NO_NOT_SURE,
@@ -335,6 +401,27 @@ class HelpForm(Form):
         YES_NO_NOT_SURE,
         _l("Optional."),
     )
+    board_decided = _optional_radio(
+        _l("If there was an appeal: has the Board of Immigration Appeals decided it?"),
+        YES_NO_NOT_SURE,
+        _l("Optional."),
+    )
+    board_decision_day = _date_part(_l("Day"), 2)
+    board_decision_month = _month_part()
+    board_decision_year = _date_part(_l("Year"), 4)
+    departure = _optional_radio(
+        _l("Did a judge give you permission to leave the United States on your own?"),
+        YES_NO_NOT_SURE,
+        _l("Optional. This is called \u201cvoluntary departure\u201d."),
+    )
+    departure_day = _date_part(_l("Day"), 2)
+    departure_month = _month_part()
+    departure_year = _date_part(_l("Year"), 4)
+    departure_days = _optional_radio(
+        _l("How long were you given to leave?"),
+        DEPARTURE_DAYS,
+        _l("Optional."),
+    )
     removed_before = _optional_radio(
         _l("Were you deported or removed from the United States before, and came back?"),
         YES_NO_NOT_SURE,
@@ -348,6 +435,14 @@ class HelpForm(Form):
     fear_interview_day = _date_part(_l("Day"), 2)
     fear_interview_month = _month_part()
     fear_interview_year = _date_part(_l("Year"), 4)
+    fear_result = _optional_radio(
+        _l("If you had that interview: what did the officer decide?"),
+        FEAR_RESULTS,
+        _l("Optional."),
+    )
+    fear_result_day = _date_part(_l("Day"), 2)
+    fear_result_month = _month_part()
+    fear_result_year = _date_part(_l("Year"), 4)
     appointment = _optional_radio(
         _l("Do you have an interview at an asylum office or a check-in with ICE scheduled?"),
         APPOINTMENTS,
@@ -369,6 +464,9 @@ class HelpForm(Form):
         STATUS_KINDS,
         _l("Optional. For example TPS, parole or a visa."),
     )
+    status_start_day = _date_part(_l("Day"), 2)
+    status_start_month = _month_part()
+    status_start_year = _date_part(_l("Year"), 4)
     status_end_day = _date_part(_l("Day"), 2)
     status_end_month = _month_part()
     status_end_year = _date_part(_l("Year"), 4)
@@ -609,6 +707,10 @@ _NOT_FUTURE = {
     "arrival": _l("The date you arrived must be today or in the past."),
     "birth": _l("The date of birth must be today or in the past."),
     "decision": _l("The date of the decision must be today or in the past."),
+    "fear_result": _l("The date of the result must be today or in the past."),
+    "departure": _l("The date of the decision must be today or in the past."),
+    "board_decision": _l("The date of the decision must be today or in the past."),
+    "status_start": _l("The date the status began must be today or in the past."),
 }
 
 
