@@ -4,6 +4,7 @@ the urgency by themselves."""
 from dataclasses import dataclass
 from datetime import date
 
+from intake.law import juvenile_courts
 from intake.law.dates import add_years, long_date
 from intake.law.deadlines import (
     MAINTAINED_STATUS_KINDS,
@@ -205,15 +206,23 @@ def _youth_flags(facts: Facts, today: date, t: Thresholds) -> list[Flag]:
             "check whether Form I-360 was filed."
         )
         return [Flag(text, SRC_SIJS)]
-    eighteen = add_years(dob.earliest(), 18)
-    if (eighteen - today).days > t.turning_18_flag_days:
+    age = juvenile_courts.counted_age(facts.state)
+    limit_day = add_years(dob.earliest(), age)
+    if (limit_day - today).days > t.turning_18_flag_days:
         return []
-    when = "has turned 18" if eighteen <= today else f"turns 18 on {long_date(eighteen)}"
-    text = (
-        f"SIJS: {when}. Many state juvenile courts lose jurisdiction at 18; the court order "
-        "SIJS needs may have to be obtained before then."
+    when = f"has turned {age}" if limit_day <= today else f"turns {age} on {long_date(limit_day)}"
+    where = facts.state or "the state (not given)"
+    known = juvenile_courts.age_limit(facts.state) is not None
+    reach = (
+        f"juvenile courts in {where} can make the findings until {age}"
+        if known
+        else f"no source found for how long juvenile courts in {where} can act: counted as 18"
     )
-    return [Flag(text, SRC_STATE_COURT)]
+    text = (
+        f"SIJS: {when}; {reach}. The court order SIJS needs must come first; the federal "
+        "petition (I-360) may be filed until 21."
+    )
+    return [Flag(text, f"{SRC_STATE_COURT}; {juvenile_courts.source(facts.state)}")]
 
 
 def _abroad_flags(facts: Facts) -> list[Flag]:

@@ -569,7 +569,33 @@ def test_sijs_needs_the_parent_facts_and_presence_in_the_us():
 def test_turning_18_is_flagged_for_state_court_jurisdiction(days_to_18, flagged):
     birthday_18 = day(days_to_18)
     facts = _sijs(PartialDate(birthday_18.year - 18, birthday_18.month, birthday_18.day))
-    assert ("lose jurisdiction at 18" in flag_texts(facts)) is flagged
+    assert ("counted as 18" in flag_texts(facts)) is flagged  # no state: the safe 18
+
+
+@pytest.mark.parametrize(("state", "age"), [("TX", 18), ("NY", 21), ("AL", 19), ("OH", 18)])
+def test_sijs_state_court_deadline_follows_the_states_age_limit(state, age):
+    facts = Facts(
+        date_of_birth=PartialDate(2008, 9, 1), abused_by_parent_under_21=True, state=state
+    )
+    (court,) = [d for d in deadlines(facts, TODAY) if d.kind == "sijs_state_court"]
+    assert court.due == date(2008 + age, 8, 31)
+    assert "juvenile" in court.source and "8 CFR 204.11(c)" in court.source
+    text = flag_texts(facts, date(2026, 3, 10))
+    if state == "OH":
+        assert "not found in the sources" in court.note and "counted as 18" in text
+    if age == 18:
+        assert band(facts) is CRITICAL  # 174 days before the court loses jurisdiction
+
+
+def test_every_state_in_the_table_has_an_age_or_says_unknown_with_its_source():
+    from intake.law import juvenile_courts
+
+    rows = juvenile_courts._table()
+    assert len(rows) == 51
+    for state, row in rows.items():
+        assert row["age_limit"] in (18, 19, 21, None), state
+        assert row["source"].strip(), state
+        assert juvenile_courts.counted_age(state) == (row["age_limit"] or 18)
 
 
 # --- abroad, relief ---------------------------------------------------------------
