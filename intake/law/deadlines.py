@@ -41,6 +41,7 @@ from intake.law.sources import (
     SRC_MAINTAINED,
     SRC_ONE_YEAR,
     SRC_REASONABLE_FEAR_REVIEW,
+    SRC_REINSTATED_REVIEW,
     SRC_REOPEN_90,
     SRC_SIJS,
     SRC_STATE_COURT,
@@ -265,14 +266,26 @@ def board_deadlines(facts: Facts) -> list[Deadline]:
     if not board_decided(facts) or facts.board_decision_date is None:
         return []
     decided = facts.board_decision_date
+    note = (
+        "Counted from the Board's decision; not moved past a weekend or holiday (no source "
+        "found says the court of appeals does). The petition does not stop removal unless "
+        "the court orders a stay (INA 242(b)(3)(B))."
+    )
+    source = SRC_BOARD_DECISION
+    if facts.removed_before_and_returned != "no":
+        # Withholding-only proceedings after a reinstated order: the Board's decision
+        # is not the final order, and the 30 days may already have run from the order.
+        note = (
+            "If this was a withholding-only case (a reinstated order), the 30 days ran from "
+            "the reinstated order itself, not from the Board's decision: check at once. " + note
+        )
+        source = f"{SRC_REINSTATED_REVIEW}; {SRC_BOARD_DECISION}"
     review = _deadline(
         "petition_for_review",
         last_day(decided, _plus(30), rolls=False),
         "Petition for review in the court of appeals",
-        SRC_BOARD_DECISION,
-        "Counted from the Board's decision; not moved past a weekend or holiday (no source "
-        "found says the court of appeals does). The petition does not stop removal unless "
-        "the court orders a stay (INA 242(b)(3)(B)).",
+        source,
+        note,
     )
     reconsider = _deadline(
         "board_reconsider",

@@ -954,3 +954,17 @@ def one_year_due_in(days: int) -> Facts:
 def test_urgency_thresholds_change_the_band(thresholds, facts, default, changed):
     assert urgency(facts, TODAY)[0] is default
     assert urgency(facts, TODAY, thresholds)[0] is changed
+
+
+def test_after_a_reinstated_order_the_board_decision_is_not_the_final_order():
+    # Riley v. Bondi (2025): in withholding-only proceedings the 30 days run from the order.
+    facts = Facts(
+        judge_decided="yes",
+        decision_date=PartialDate(2025, 6, 1),
+        appeal_filed="yes",
+        board_decided="yes",
+        board_decision_date=PartialDate(2026, 3, 2),
+        removed_before_and_returned="yes",
+    )
+    (review,) = [d for d in deadlines(facts, TODAY) if d.kind == "petition_for_review"]
+    assert "not from the Board's decision" in review.note and "Riley" in review.source
