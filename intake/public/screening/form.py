@@ -61,16 +61,16 @@ HEARING_KINDS = (
     ),
     (
         "final",
-        _l("The final hearing (an \u201cindividual\u201d hearing), where the judge hears my case"),
+        _l("The final hearing (an \u201cindividual\u201d hearing), where the judge hears the case"),
     ),
     ("not_sure", _l("Not sure")),
 )
 # What the officer decided after a credible- or reasonable-fear interview: a
 # negative finding must be put before a judge at once (INA 235(b)(1)(B)(iii)(III)).
 FEAR_RESULTS = (
-    ("positive", _l("The officer found that I have a fear (a positive finding)")),
-    ("negative", _l("The officer found that I do not (a negative finding)")),
-    ("waiting", _l("I had the interview and I am waiting for the result")),
+    ("positive", _l("Positive: the officer found a fear of return")),
+    ("negative", _l("Negative: the officer found no fear of return")),
+    ("waiting", _l("The interview took place; waiting for the result")),
     ("not_sure", _l("Not sure")),
 )
 # The period of voluntary departure: at most 60 days at the end of the case,
