@@ -25,6 +25,10 @@ def load_app(uri: str):
         INTAKE_SECRET_KEY="profile-" + "x" * 24,
         INTAKE_ENCRYPTION_KEYS=TEST_KEY,
         INTAKE_LOOKUP_KEY="profile-lookup-key",
+        INTAKE_CONFLICT_KEY="profile-conflict-key",
+        INTAKE_STATUS_CODE_KEY="profile-status-code-key",
+        INTAKE_TRUSTED_HOSTS="localhost,127.0.0.1",
+        INTAKE_PUBLIC_BASE_URL="http://localhost",
         INTAKE_SQLALCHEMY_DATABASE_URI=uri,
         INTAKE_AUTO_MIGRATE="false",
     )

@@ -49,6 +49,8 @@ KEYS = {  # benchmark-only keys: never use them for real data
     "INTAKE_SECRET_KEY": "bench-secret-key-not-for-production",
     "INTAKE_ENCRYPTION_KEYS": "su20xohi1vgeHqJtSnqpew6O-qSJPQwF8JwHKiMrqNQ=",
     "INTAKE_LOOKUP_KEY": "bench-lookup-key",
+    "INTAKE_CONFLICT_KEY": "bench-conflict-key",
+    "INTAKE_STATUS_CODE_KEY": "bench-status-code-key",
 }
 # The form's per-client limit (HELP_RATE_LIMIT) would stop wrk, whose
 # connections all come from 127.0.0.1, after 10; the limiter stays on.
@@ -410,6 +412,8 @@ def measure_database(dbs, args, report: Report, run_dir: Path) -> None:
         **KEYS,
         "INTAKE_PRODUCTION": "true",
         "INTAKE_HELPLINE_PHONE": "none",
+        "INTAKE_TRUSTED_HOSTS": "localhost,127.0.0.1",
+        "INTAKE_PUBLIC_BASE_URL": "http://127.0.0.1",
         "INTAKE_AUTO_MIGRATE": "false",
         "INTAKE_SQLALCHEMY_DATABASE_URI": dbs.app_uri,
         "INTAKE_HELP_RATE_LIMIT": HELP_RATE_LIMIT,

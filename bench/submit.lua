@@ -44,6 +44,12 @@ end
 
 function response(status, headers, body)
   pages = pages + 1
+  if status == 303 then
+    -- Stored: the answer redirects to the confirmation (not fetched here, as a
+    -- browser would; the redirect is only sent once the request is committed).
+    submitted = submitted + 1
+    return
+  end
   if status ~= 200 then
     failed = failed + 1
     return

@@ -1,4 +1,5 @@
-"""Page weight: gzipped bytes of each public page plus the CSS and scripts it loads.
+"""Page weight: gzipped bytes of each public page plus the CSS and scripts it loads,
+and of each page of the form as a visitor reaches it (in English and Arabic).
 
 python -m bench.weight            # prints a table; exits 1 over the budgets
 """
@@ -31,10 +32,7 @@ def gz(data: bytes) -> int:
 def weigh(fetch, path: str) -> tuple[int, int, int]:
     """(HTML bytes, gzipped HTML, gzipped HTML + CSS + scripts) of one page;
     ``fetch(path)`` returns a page's bytes (a test client, or HTTP in bench/run.py)."""
-    html = fetch(path)
-    assets = re.findall(rb'(?:href|src)="(/static/[^"]+)"', html)
-    asset_bytes = sum(gz(fetch(a.decode())) for a in assets)
-    return len(html), gz(html), gz(html) + asset_bytes
+    return _weigh(fetch, fetch(path))
 
 
 def client_fetch(client):
@@ -48,6 +46,55 @@ def client_fetch(client):
     return fetch
 
 
+# Valid answers, enough to reach every page of the form.
+STEP_ANSWERS = {
+    "asker": "self",
+    "detained": "no",
+    "in_us": "yes",
+    "hearing": "no",
+    "decided": "no",
+    "arrival_month": "6",
+    "arrival_year": "2025",
+    "i589_filed": "no",
+    "birth_month": "4",
+    "birth_year": "1990",
+    "name": "Amal",
+    "nationality": "SY",
+    "preferred_language": "ar",
+    "state": "NY",
+    "phone": "+1 212 555 0100",
+    "safe_to_message": "yes",
+    "represented": "no",
+    "can_pay": "no",
+    "household_size": "3",
+    "share_consent": "no",
+    "consent": "y",
+}
+
+
+def weigh_steps(client, fetch, prefix: str = "") -> list[tuple[str, tuple[int, int, int]]]:
+    """Each page of the form as the visitor reaches it (a POST of the page
+    before, carrying the answers so far), then "Check your answers"."""
+    from intake.public.screening.form import STEPS
+
+    page = client.get(f"{prefix}/help").data
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page)[1].decode()
+    rows = [(f"{prefix}/help step 1", _weigh(fetch, page))]
+    answers = {"csrf_token": token}
+    for number, step in enumerate(STEPS, start=1):
+        answers.update({k: v for k, v in STEP_ANSWERS.items() if k in step.fields})
+        response = client.post(f"{prefix}/help", data={**answers, "step": str(number)})
+        assert response.status_code == 200, (number, response.status_code)
+        label = f"step {number + 1}" if number < len(STEPS) else "check your answers"
+        rows.append((f"{prefix}/help {label}", _weigh(fetch, response.data)))
+    return rows
+
+
+def _weigh(fetch, html: bytes) -> tuple[int, int, int]:
+    assets = re.findall(rb'(?:href|src)="(/static/[^"]+)"', html)
+    return len(html), gz(html), gz(html) + sum(gz(fetch(a.decode())) for a in assets)
+
+
 def main() -> int:
     app = create_app({"SECRET_KEY": "bench"}, instance_path=tempfile.mkdtemp())
     fetch = client_fetch(app.test_client())
@@ -59,6 +106,11 @@ def main() -> int:
         raw, html_gz, total = weigh(fetch, path)
         over |= total > budget
         print(f"{path:<70} {raw:>7} {html_gz:>8} {total:>11} {budget:>7}")
+    client = app.test_client()
+    for prefix in ("", "/ar"):
+        for label, (raw, html_gz, total) in weigh_steps(client, fetch, prefix):
+            over |= total > PAGES["/help"]
+            print(f"{label:<70} {raw:>7} {html_gz:>8} {total:>11} {PAGES['/help']:>7}")
     script = fetch("/embed.js")
     size = gz(script)
     over |= size > EMBED_SCRIPT_BUDGET

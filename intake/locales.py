@@ -1,9 +1,12 @@
 """Interface language: part of the URL (``/es/help``); English has no prefix.
 
-``Accept-Language`` only chooses at the front door (``/`` and ``/help``); after
-that the language travels in every link we build, so it follows the visitor
-through the whole flow without a cookie (cookies may be blocked in the embed).
-Staff pages have no prefix and stay in English by design.
+``Accept-Language`` only chooses at the front door (a GET of ``/`` or ``/help``);
+after that the language travels in every link we build, so it follows the
+visitor through the whole flow without a cookie (cookies may be blocked in the
+embed). Choosing English in the switcher is a choice too: its links carry
+``?language=en`` (``CHOSEN``), which every English page honours over the
+browser's languages and passes on in the links it builds. Staff pages have no
+prefix and stay in English by design.
 """
 
 from dataclasses import dataclass
@@ -64,9 +67,12 @@ FORMAT_LOCALES = {"ht": "fr_HT"}
 
 # Query parameters that may follow the visitor into another language: where they
 # came from and which partner embeds us (``oembed`` marks the card an oEmbed
-# consumer frames: without it, a language link in that card would be refused
-# framing). Never form answers.
-KEPT_PARAMS = ("from", "partner", "oembed", "page")
+# consumer frames, ``at`` the registered site framing it: without them, a
+# language link in that card would be refused framing). Never form answers.
+KEPT_PARAMS = ("from", "partner", "oembed", "at", "page")
+# The query parameter that marks a language chosen in the switcher where the
+# address has no prefix to say so (English): never a cookie.
+CHOSEN = "language"
 
 babel = Babel()
 
@@ -167,17 +173,24 @@ def switcher_links() -> list[tuple[Language, str, bool]]:
         values.update(_kept_params())
     here = current().code
     return [
-        (lang, url_for(endpoint, **{**values, "lang": lang.code}), lang.code == here)
+        (lang, url_for(endpoint, **{**values, **_choice(lang.code)}), lang.code == here)
         for lang in enabled(current_app.config)
     ]
+
+
+def _choice(code: str) -> dict[str, str]:
+    """URL values that choose ``code``: its prefix, or for English (no prefix)
+    the mark that it was chosen."""
+    return {"lang": code} if code != DEFAULT else {"lang": code, CHOSEN: code}
 
 
 def _kept_params() -> dict[str, str]:
     """From the query string only: a posted body may be answers, or too large to read."""
     try:
-        return {k: v for k, v in request.args.items() if k in KEPT_PARAMS}
+        kept = {k: v for k, v in request.args.items() if k in KEPT_PARAMS}
     except UnicodeDecodeError:  # a mangled query string: its 400 page still renders
         return {}
+    return kept | g.get("kept_params", {})  # set by a view (the card's framing site)
 
 
 def _answers_get(endpoint: str) -> bool:
@@ -245,14 +258,15 @@ def init_app(app: Flask) -> None:
     @app.url_defaults
     def push_lang(endpoint, values):
         lang = _locale_selector()
-        if (
-            "lang" not in values
-            and lang != DEFAULT
-            and app.url_map.is_endpoint_expecting(endpoint, "lang")
-        ):
+        public = app.url_map.is_endpoint_expecting(endpoint, "lang")
+        if "lang" not in values and lang != DEFAULT and public:
             values["lang"] = lang
         elif values.get("lang") == DEFAULT:
             values.pop("lang")
+        elif "lang" not in values and public and g.get("chosen"):
+            # On a page reached by choosing English the mark goes on in every
+            # link, or the next front door would ask the browser again.
+            values.setdefault(CHOSEN, DEFAULT)
 
     @app.after_request
     def vary_front_door(response):
@@ -266,7 +280,16 @@ def _at_front_door(endpoint: str | None) -> bool:
 
 
 def _front_door_choice(app: Flask, endpoint: str | None) -> str:
-    if _at_front_door(endpoint):
+    """English, unless a GET of a front door with no choice made asks the browser.
+    A POST comes from one of our pages, whose address named its language."""
+    try:
+        chosen = request.args.get(CHOSEN)
+    except UnicodeDecodeError:  # a mangled query string: its 400 page still renders
+        chosen = None
+    if chosen == DEFAULT:
+        g.chosen = True
+        return DEFAULT
+    if _at_front_door(endpoint) and request.method in ("GET", "HEAD"):
         return negotiate(request.accept_languages, app.config["LANGUAGES"]) or DEFAULT
     return DEFAULT
 

@@ -19,13 +19,22 @@ PRODUCTION = False
 # None means: generate one and keep it in instance/ (development only).
 SECRET_KEY = None
 # Fernet keys for the encrypted answers, newest first (a list or "NEW,OLD"), and
-# the HMAC key of the duplicate lookups (intake.crypto). None: as SECRET_KEY.
+# the HMAC key of the duplicate lookups (intake.crypto). None: generated into
+# instance/ in development; in production every write of personal data fails.
 ENCRYPTION_KEYS = None
 LOOKUP_KEY = None
-# The HMAC key of the conflict-of-interest index (intake.cases.conflicts). None: as
-# LOOKUP_KEY. Set it to rotate LOOKUP_KEY without losing conflicts with purged
-# requests (their entries cannot be hashed again: nothing of them remains).
+# The key of the conflict-of-interest index (intake.cases.conflicts), and the work of
+# its scrypt: N = 2**cost (14: 16 MiB and tens of milliseconds a hash). Changing
+# either is a rotation: run `rotate-keys`. None: generated into instance/ in
+# development; production refuses to start without it.
 CONFLICT_KEY = None
+CONFLICT_HASH_COST = 14
+# The HMAC keys of the applicants' status codes (intake.cases.status_codes),
+# newest first (a list or "NEW,OLD"): a code hashed under an older key is still
+# accepted and hashed again under the newest when used; `rotate-keys` hashes
+# nothing (the codes are not kept), so keep an old key while codes made under it
+# matter. None: generated into instance/ in development; production refuses to start.
+STATUS_CODE_KEY = None
 
 # None means: SQLite in instance/intake.sqlite3.
 SQLALCHEMY_DATABASE_URI = None
@@ -126,11 +135,13 @@ FORM_TOKEN_MAX_AGE = 24 * 60 * 60
 
 # Submissions of the form per client address (Flask-Limiter syntax).
 HELP_RATE_LIMIT = "10 per hour"
-# The applicant's status page (/status): lookups per client address, and per
-# reference whoever asks. A status code has 40 random bits; at 10 tries an hour
-# on one reference, guessing it takes longer than any case lasts.
+# The applicant's status page (/status): WRONG lookups per reference and client
+# (stepped: a backoff), per client, and per reference from everyone together
+# (intake.public.status, intake.limits.Budget). A status code has 40 random bits; at 200
+# guesses a day on one reference, guessing it takes longer than any case lasts.
+STATUS_REFERENCE_CLIENT_RATE_LIMIT = "5 per 10 minutes; 10 per hour; 20 per day"
 STATUS_RATE_LIMIT = "30 per hour"
-STATUS_REFERENCE_RATE_LIMIT = "10 per hour"
+STATUS_REFERENCE_RATE_LIMIT = "200 per day"
 
 # The organisation's intake line, shown on the confirmation to people who need
 # help at once (detained, hearing soon). A wrong number is worse than none, so
@@ -141,6 +152,9 @@ HELPLINE_HOURS = None  # e.g. "Monday to Friday, 9 am to 5 pm Eastern Time"
 # When staff reply, in working days: "what happens next" on the confirmation. A
 # request nobody has reached within them is overdue (intake.staff.followup.outreach).
 REPLY_WITHIN_DAYS = 5
+# How long the confirmation page of a sent request shows its reference and status
+# code again on reload (intake.public.screening.confirmations); then it is deleted.
+CONFIRMATION_MINUTES = 30
 # The office's calendar (intake.law.working_days): its time zone (an IANA name), and
 # the dates it is closed besides weekends, e.g. ["2026-12-25"] or
 # "2026-12-25,2027-01-01" from the environment.
@@ -158,8 +172,10 @@ COULD_NOT_REACH_DAYS = 7
 STAFF_NOTIFY_EMAIL = ""
 DIGEST_DAYS = 7
 MAIL_SERVER = "localhost"
-MAIL_PORT = 25
-MAIL_USE_TLS = False
+# "starttls" (port 587) or "ssl" (SMTPS, port 465), both verifying the server's
+# certificate; "none" sends in clear text and is for a relay on this host only.
+MAIL_SECURITY = "starttls"
+MAIL_PORT = 587
 MAIL_USERNAME = ""
 MAIL_PASSWORD = ""
 MAIL_FROM = "intake@localhost"
@@ -179,19 +195,25 @@ QUEUE_COUNTS_SECONDS = 10
 # Reports (/staff/reports): counts from 1 to this number minus one are shown as
 # "fewer than N" in charts, tables and CSV, so no one can be picked out.
 REPORT_SMALL_COUNT_THRESHOLD = 5
+# Every published count is rounded to a multiple of this, so that no difference
+# of two reports (overlapping ranges, a funder against all) is exact.
+REPORT_ROUND_TO = 5
 # Nationalities, languages and states: this many largest, the rest as "Other".
 REPORT_TOP_N = 10
-# Each process computes a report (a range, a funder) at most once per this many
-# seconds and shows it with the time it was computed; 0: every time.
-REPORT_CACHE_SECONDS = 300
+# Report views and downloads per member of staff (Flask-Limiter syntax).
+REPORT_RATE_LIMIT = "20 per minute;300 per day"
 
 # Staff accounts
 # A staff session ends after this long without a request, and this long after login.
 STAFF_IDLE_MINUTES = 30
 STAFF_ABSOLUTE_HOURS = 12
-# Login attempts per client address (Flask-Limiter syntax); accounts also lock
-# for 15 minutes after 5 failures.
+# Login attempts per client address (Flask-Limiter syntax), right or wrong.
 STAFF_LOGIN_LIMIT = "20 per 15 minutes"
+# Wrong logins per account AND client (stepped windows: a backoff that slows the
+# guesser, never the account's owner elsewhere), and per account from everyone
+# (spent, a client with no wrong guess at that account may still try).
+STAFF_LOGIN_BACKOFF = "3 per minute; 10 per hour; 30 per day"
+STAFF_LOGIN_ACCOUNT_LIMIT = "200 per day"
 # argon2-cffi PasswordHasher arguments; empty means its defaults (Argon2id,
 # RFC 9106 low-memory profile). Stored hashes are upgraded at the next login.
 STAFF_ARGON2_PARAMETERS = {}
@@ -209,25 +231,30 @@ OEMBED_RATE_LIMIT = "60 per minute"
 def finish(app: Flask) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     cfg = app.config
-    if not cfg.get("SECRET_KEY"):
-        if cfg["PRODUCTION"]:
-            raise RuntimeError(
-                "INTAKE_SECRET_KEY is not set. In production the secret key must come "
-                "from the environment or instance/config.py; refusing to start."
-            )
-        cfg["SECRET_KEY"] = _development_secret(Path(app.instance_path) / "secret_key")
+    # Each secret has one job, so one can be rotated without the others.
+    _require_secret(app, "SECRET_KEY", "sessions and form tokens")
+    _require_secret(app, "CONFLICT_KEY", "the conflict index")
+    _require_secret(app, "STATUS_CODE_KEY", "the applicants' status codes")
     if not cfg.get("SQLALCHEMY_DATABASE_URI"):
         cfg["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
             Path(app.instance_path) / "intake.sqlite3"
         )
-    threshold = cfg["REPORT_SMALL_COUNT_THRESHOLD"]
-    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 2:
-        # Below 2 nothing would be suppressed: a report could single a person out.
-        raise RuntimeError(
-            "INTAKE_REPORT_SMALL_COUNT_THRESHOLD must be a whole number of 2 or more."
-        )
+    for name in ("REPORT_SMALL_COUNT_THRESHOLD", "REPORT_ROUND_TO"):
+        value = cfg[name]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 2:
+            # Below 2 nothing would be suppressed, or every count exact: a report,
+            # or two compared, could single a person out.
+            raise RuntimeError(f"INTAKE_{name} must be a whole number of 2 or more.")
     if cfg["PRODUCTION"]:
         cfg["SESSION_COOKIE_SECURE"] = True
+        for name, why in (
+            ("TRUSTED_HOSTS", "any Host header would be answered"),
+            ("PUBLIC_BASE_URL", "links (oEmbed, share links, emails) would follow the Host header"),
+        ):
+            # /oembed builds absolute URLs and is cached publicly: from a
+            # visitor's Host header, one request could poison it for everyone.
+            if not cfg.get(name):
+                raise RuntimeError(f"INTAKE_{name} is not set: {why}; refusing to start.")
         if not str(cfg.get("HELPLINE_PHONE") or "").strip():
             # An urgent applicant is told not to wait for a reply: they need a
             # number to call. "none" says the organisation has none, on purpose.
@@ -247,6 +274,19 @@ def finish(app: Flask) -> None:
             )
     if str(cfg.get("HELPLINE_PHONE") or "").strip().lower() == "none":
         cfg["HELPLINE_PHONE"] = None  # none on purpose: no number is shown
+
+
+def _require_secret(app: Flask, name: str, purpose: str) -> None:
+    """Production refuses to start without ``name``; development keeps a random
+    one in instance/ so it survives a restart."""
+    if app.config.get(name):
+        return
+    if app.config["PRODUCTION"]:
+        raise RuntimeError(
+            f"INTAKE_{name} is not set ({purpose}). In production it must come from "
+            "the environment or instance/config.py; refusing to start."
+        )
+    app.config[name] = _development_secret(Path(app.instance_path) / name.lower())
 
 
 def _development_secret(path: Path) -> str:

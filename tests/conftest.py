@@ -1,6 +1,11 @@
 """Fixtures: an app per test on one schema per run, a client, a CLI runner and
 factories. The database is SQLite in a temporary folder unless
-INTAKE_TEST_DATABASE_URI names another (CI runs the suite again on PostgreSQL)."""
+INTAKE_TEST_DATABASE_URI names another (CI runs the suite again on PostgreSQL).
+
+Tests run in a process per core (pytest-xdist, see pyproject); each has a
+database of its own. Every test is marked by what it needs (``pure``, ``database``,
+``browser``, ``slow``); the PostgreSQL pass runs only what can differ by
+database, so it leaves out the pure ones."""
 
 import os
 
@@ -8,26 +13,38 @@ import pytest
 
 from intake import create_app
 from intake.db import db
-from tests.support.apps import TEST_KEYS, apps_to_close, empty_tables, make_test_app
+from tests.support.apps import (
+    TEST_KEYS,
+    apps_to_close,
+    empty_tables,
+    make_test_app,
+    worker_database,
+)
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.markers import pytest_collection_modifyitems  # noqa: F401 - the hook
 from tests.support.servers import LiveServer
 from tests.support.smtp_sink import NOTIFY
 from tests.support.staff import STAFF_PASSWORD, next_totp_code, post_login
 
+# --- The database -------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def database_uri(tmp_path_factory):
+    """The run's database, with the schema built from the models (test_migrations
+    checks that the migrations build the same one). Each xdist worker has its
+    own: a SQLite file in its own temporary folder, or on PostgreSQL a database
+    named after the given one and the worker (``<db>_gw0``), dropped at the end."""
     uri = os.environ.get("INTAKE_TEST_DATABASE_URI")
     if not uri:
         uri = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
-    # One schema per run, built from the models; test_migrations checks that the
-    # migrations build the same schema.
-    app = create_app({**TEST_KEYS, "SQLALCHEMY_DATABASE_URI": uri, "AUTO_MIGRATE": False})
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        db.engine.dispose()
-    return uri
+    with worker_database(uri, os.environ.get("PYTEST_XDIST_WORKER")) as own:
+        app = create_app({**TEST_KEYS, "SQLALCHEMY_DATABASE_URI": own, "AUTO_MIGRATE": False})
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
+            db.engine.dispose()
+        yield own
 
 
 @pytest.fixture(autouse=True)
@@ -301,6 +318,7 @@ def mail_client(app, sink):
         STAFF_NOTIFY_EMAIL=NOTIFY,
         MAIL_SERVER="127.0.0.1",
         MAIL_PORT=sink.port,
+        MAIL_SECURITY="none",  # the sink speaks no TLS
         MAIL_FROM="noreply@org.example",
     )
     return app.test_client()

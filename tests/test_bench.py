@@ -135,6 +135,6 @@ def test_the_reports_benchmark_runs_on_a_small_database(tmp_path):
         check=True,
     )
     rows = ("a year by month", "a year by week", "a year, one funder", "a year as CSV")
-    for row in (*rows, "every month tallied again"):
+    for row in (*rows, "printable funder report"):
         assert row in done.stdout
     assert "200 requests on sqlite" in done.stdout

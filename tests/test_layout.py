@@ -1,4 +1,4 @@
-"""The test suite's shape (STYLE.md, "The shape we want"): helpers live in
+"""The test suite's shape: helpers live in
 tests/support, fixtures in tests/conftest.py, and a test never imports conftest
 or another test module; bench/ reuses tests/support without editing sys.path."""
 

@@ -21,6 +21,9 @@ TRANSLATIONS = ROOT / "intake" / "translations"
 OFFERED = [code for code in settings.LANGUAGES if code != "en"]
 SLUG = "russian-delegation-visit-to-syria-viewed-with-skepticism"
 PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[sd]")
+# Catalogues with every string translated. The others may leave a new string
+# empty until someone can translate it: the page then shows it in English.
+COMPLETE = {"es", "ar", "fr", "pt_BR", "ru", "uk", "zh_Hans"}
 
 
 def catalogue(code: str):
@@ -87,9 +90,10 @@ def test_catalogue_translates_every_public_string_with_nothing_fuzzy(code):
         assert not message.fuzzy, f"{code}: fuzzy: {message.id!r}"
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        assert all(strings), f"{code}: untranslated: {message.id!r}"
+        if code in COMPLETE:
+            assert all(strings), f"{code}: untranslated: {message.id!r}"
         wanted = sorted(set(PLACEHOLDER.findall(ids[-1])))
-        for string in strings:
+        for string in filter(None, strings):
             assert sorted(set(PLACEHOLDER.findall(string))) == wanted, (
                 f"{code}: placeholders differ in {message.id!r}: {string!r}"
             )
@@ -319,7 +323,8 @@ def test_switcher_links_to_the_same_page_in_each_language(client, seeded):
     links = switcher(page)
     assert [lang for lang, _, _ in links] == [locales.KNOWN[c].tag for c in settings.LANGUAGES]
     assert ("ar", f"/ar/press/{SLUG}", False) in links
-    assert ("en", f"/press/{SLUG}", False) in links
+    # English is chosen, not just unprefixed: the front door must not ask the browser again.
+    assert ("en", f"/press/{SLUG}?language=en", False) in links
     assert ("zh-Hans", f"/zh-hans/press/{SLUG}", False) in links
     assert [lang for lang, _, current in links if current] == ["es"]
     assert 'hreflang="ar" dir="rtl"' in page and ">العربية</a>" in page
@@ -327,17 +332,17 @@ def test_switcher_links_to_the_same_page_in_each_language(client, seeded):
 
 
 def test_switcher_keeps_harmless_parameters_and_drops_everything_else(client):
-    page = client.get("/es/help?from=a-release&partner=p1&name=Maria&phone=555").get_data(
-        as_text=True
-    )
+    # (On the form's pages the languages are buttons that post the answers:
+    # tests/public/test_screening_steps.py.)
+    page = client.get("/es/?from=a-release&partner=p1&name=Maria&phone=555").get_data(as_text=True)
     hrefs = {lang: html.unescape(href) for lang, href, _ in switcher(page)}
-    assert hrefs["ar"] == "/ar/help?from=a-release&partner=p1"
+    assert hrefs["ar"] == "/ar/?from=a-release&partner=p1"
     assert "Maria" not in page.split('<nav class="languages"')[1].split("</nav>")[0]
 
 
 def test_switcher_on_an_unknown_address_offers_each_front_page(client):
     links = switcher(client.get("/fr/nowhere").get_data(as_text=True))
-    assert ("fr", "/fr/", True) in links and ("en", "/", False) in links
+    assert ("fr", "/fr/", True) in links and ("en", "/?language=en", False) in links
 
 
 def test_no_switcher_on_pages_without_a_language_prefix(app):

@@ -1,22 +1,71 @@
-"""The migrations build exactly the schema the models describe."""
+"""The migrations build exactly the schema the models describe, on SQLite and
+(under INTAKE_TEST_DATABASE_URI) on PostgreSQL, and each is named after its id."""
+
+import ast
+import contextlib
+import os
+import secrets
+from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, make_url, text
 
 from intake import create_app
-from intake.db import db
-from tests.support.apps import TEST_KEYS
+from intake.db import MIGRATIONS, db
+from tests.support.apps import TEST_KEYS, apps_to_close
+
+VERSIONS = Path(MIGRATIONS) / "versions"
+
+
+@contextlib.contextmanager
+def empty_database(tmp_path):
+    """A new, empty database: on the PostgreSQL server of
+    INTAKE_TEST_DATABASE_URI when it names one (dropped afterwards), else a
+    SQLite file."""
+    base = os.environ.get("INTAKE_TEST_DATABASE_URI")
+    if not base or make_url(base).get_backend_name() != "postgresql":
+        yield f"sqlite:///{tmp_path}/m.sqlite3"
+        return
+    name = f"intake_migrations_{secrets.token_hex(4)}"
+    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def test_migrations_match_models(tmp_path):
-    app = create_app(
-        {
-            **TEST_KEYS,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/m.sqlite3",
-            "SEED_RELEASE": False,
-        },
-        instance_path=str(tmp_path),
-    )
-    with app.app_context(), db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+    with empty_database(tmp_path) as uri:
+        # AUTO_MIGRATE (the default) runs every migration as the app starts.
+        app = create_app(
+            {**TEST_KEYS, "SQLALCHEMY_DATABASE_URI": uri, "SEED_RELEASE": False},
+            instance_path=str(tmp_path),
+        )
+        apps_to_close.append(app)
+        with app.app_context():
+            with db.engine.connect() as conn:
+                diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+                tables = set(inspect(conn).get_table_names())
+            db.session.remove()
+            db.engine.dispose()
     assert diff == []
+    assert "help_request" in tables and "alembic_version" in tables
+
+
+def revision_of(path: Path) -> str:
+    """The ``revision = "..."`` a migration file assigns."""
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets] == ["revision"]:
+            return node.value.value
+    raise AssertionError(f"{path.name} sets no revision")
+
+
+def test_every_migration_is_named_after_its_revision_id():
+    files = sorted(VERSIONS.glob("*.py"))
+    assert files, "no migrations"
+    assert [path.stem for path in files] == [revision_of(path) for path in files]

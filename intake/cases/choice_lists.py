@@ -389,6 +389,14 @@ def state_name(code: str | None) -> str:
     return label_for(US_STATES, code)
 
 
+# The interface catalogue that writes each preferred language the form offers,
+# where there is one (Dari and Farsi both read the Dari catalogue's script).
+CATALOGUE_OF_LANGUAGE = {
+    "en": "en", "es": "es", "fr": "fr", "ht": "ht", "pt": "pt_BR", "ar": "ar",
+    "prs": "fa_AF", "fa": "fa_AF", "ru": "ru", "uk": "uk", "zh-cmn": "zh_Hans",
+}  # fmt: skip
+
+
 def language_name(code: str | None) -> str:
     """``vi`` -> ``Vietnamese``, from the form's list; a locale code of the
     interface (``pt_BR``, ``fa_AF``) that the list lacks is named by Babel."""

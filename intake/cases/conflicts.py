@@ -1,19 +1,29 @@
 """Conflict of interest: is the person in a new request someone the office has
 acted for, or against, before?
 
-Every applicant (and every adverse party staff record on a case) goes into the
-conflict index as keyed hashes (HMAC under ``CONFLICT_KEY``, else ``LOOKUP_KEY``)
-of their normalised name and, when known, date of birth, with the reference of
-the request. A case page looks its people up in the index; the index holds no
-clear text, so a copy of it names nobody. ``purge`` deletes requests but keeps
-their index entries (the link to the request is cut, the reference stays): a
-conflict of interest does not end when the file is deleted. SECURITY.md says
-what that keeps and why.
+Every applicant, helper and adverse party staff record on a case goes into the
+conflict index as ONE keyed, slow hash of their normalised name and date of
+birth together, with the reference of the request. Only when no full date of
+birth is known is the name hashed alone, and the entry says so (``name_only``):
+such a match is weaker. The index holds no clear text and no hash of a name or
+a date on its own, so two people born the same day, or two namesakes born on
+different days, share nothing in it.
+
+The hash is scrypt over an HMAC-SHA256 under ``CONFLICT_KEY`` (a key of its own,
+required in production): without the key nothing can be computed; with it,
+every guess of a name and a date costs one scrypt (``CONFLICT_HASH_COST``).
+SECURITY.md says exactly what the index does and does not keep.
+
+Every entry is derived from encrypted fields still on file (the request's name
+and stored facts, the adverse party's row), so ``rehash_index`` rebuilds all of
+it under a new key or cost, and ``purge`` deletes a request's entries with it.
 
 A match is only "possible": names repeat, spellings differ, and a person judges
 it. Normalising catches the differences that say nothing about who someone is
-(case, accents, punctuation, spacing, word order); a missing date of birth never
-rules a match out, and a different one only lowers it in the list.
+(case, accents, punctuation, spacing, word order). A person with a date of birth
+matches entries with the same name and date, and name-only entries with the
+same name; a person without one matches name-only entries alone (a different
+date, or a date on one side only, is not visible in the index at all).
 """
 
 import hashlib
@@ -22,13 +32,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import exists, select
 
 from intake.cases import audit
 from intake.cases import stored_facts as facts
-from intake.crypto import keyring
+from intake.crypto import KeyUnavailable
 from intake.db import db
 from intake.input_hygiene import clean_name
 from intake.models import AdverseParty, ConflictKey, HelpRequest, StaffUser
@@ -61,68 +72,103 @@ def normalise_name(name: str) -> str:
     return " ".join(sorted(_NOT_LETTER.sub(" ", bare).split()))
 
 
-def name_key(name: str) -> str:
-    return "conflict-name:" + normalise_name(name)
+# scrypt's block size and the salt that keeps these hashes apart from any other
+# use of the key. r=8 is scrypt's usual; the work is set by N = 2**cost.
+SCRYPT_R = 8
+SALT = b"intake conflict index v1"
 
 
-def dob_key(day: date) -> str:
-    return "conflict-dob:" + day.isoformat()
+def person_message(name: str, born: date | None) -> bytes:
+    """What is hashed for a person: the normalised name and the full date of
+    birth together ("-" when none is known)."""
+    return f"{normalise_name(name)}\x00{born.isoformat() if born else '-'}".encode()
+
+
+@lru_cache(maxsize=4096)
+def _stretch(mac: bytes, cost: int) -> str:
+    # Cached by the HMAC, never by the name: a case page asks for the same
+    # people on every view, and no clear text is kept in the cache.
+    n = 2**cost
+    return hashlib.scrypt(
+        mac, salt=SALT, n=n, r=SCRYPT_R, p=1, maxmem=2 * 128 * SCRYPT_R * n + 2**20, dklen=32
+    ).hex()
 
 
 @dataclass(frozen=True)
-class Keys:
-    name_hash: str
-    dob_hash: str | None
-
-
 class ConflictHasher:
-    """HMAC-SHA256 under ``CONFLICT_KEY``, or under ``LOOKUP_KEY`` when that is not
-    set. A key of its own lets the lookup key be rotated without orphaning the
-    entries of purged requests, which nothing remains to hash again."""
+    """scrypt (memory-hard, in the standard library) over an HMAC under the
+    conflict key: the HMAC makes the hash useless without the key, scrypt makes
+    each guess with the key cost ``2**cost * 128 * 8`` bytes of memory and time."""
 
-    def __init__(self, key: str | None, fallback):
-        self.key = key.encode() if key else None
-        self.fallback = fallback
+    key: bytes
+    cost: int
 
-    def lookup_hash(self, normalised: str) -> str:
-        if self.key is None:
-            return self.fallback.lookup_hash(normalised)
-        return hmac.new(self.key, normalised.encode("utf-8"), hashlib.sha256).hexdigest()
+    def hash(self, name: str, born: date | None) -> str:
+        mac = hmac.new(self.key, person_message(name, born), hashlib.sha256).digest()
+        return _stretch(mac, self.cost)
 
 
 def hasher() -> ConflictHasher:
-    return ConflictHasher(current_app.config.get("CONFLICT_KEY"), keyring())
+    key = current_app.config.get("CONFLICT_KEY")
+    if not key:
+        raise KeyUnavailable("no conflict key configured (CONFLICT_KEY)")
+    return ConflictHasher(key.encode(), int(current_app.config["CONFLICT_HASH_COST"]))
 
 
-def keys_for(ring, name: str, born: date | None) -> Keys | None:
-    """The keyed hashes of a person (``ring``: anything with ``lookup_hash``), or
-    None when the name has no letters."""
+@dataclass(frozen=True)
+class Entry:
+    """What the index keeps of a person: one hash, and whether a date was in it."""
+
+    person_hash: str
+    name_only: bool
+
+
+def entry_for(ring: ConflictHasher, name: str, born: date | None) -> Entry | None:
+    """The index entry of a person, or None when the name has no letters."""
     if not normalise_name(name):
         return None
-    return Keys(ring.lookup_hash(name_key(name)), ring.lookup_hash(dob_key(born)) if born else None)
+    return Entry(ring.hash(name, born), born is None)
 
 
-def strength(mine: str | None, theirs: str | None) -> str:
-    """How far a name match goes: "name and date of birth", "name" (a date
-    missing on either side), or "name, different date of birth"."""
-    if mine and theirs:
-        return "name and date of birth" if mine == theirs else "name, different date of birth"
-    return "name"
+@dataclass(frozen=True)
+class Probe:
+    """The hashes a check looks for: name and date (when known), name alone."""
+
+    with_date: str | None
+    name_only: str
 
 
-STRENGTH_ORDER = {"name and date of birth": 0, "name": 1, "name, different date of birth": 2}
+def probe_for(ring: ConflictHasher, name: str, born: date | None) -> Probe | None:
+    if not normalise_name(name):
+        return None
+    return Probe(ring.hash(name, born) if born else None, ring.hash(name, None))
+
+
+STRONG, WEAK = "name and date of birth", "name only (no date of birth on one side)"
+STRENGTH_ORDER = {STRONG: 0, WEAK: 1}
+
+
+def strength(probe: Probe, row_hash: str, row_name_only: bool) -> str | None:
+    """How far an index row matches the person probed, or None."""
+    if not row_name_only and probe.with_date and row_hash == probe.with_date:
+        return STRONG
+    if row_name_only and row_hash == probe.name_only:
+        return WEAK
+    return None
 
 
 # --- the index ------------------------------------------------------------------------
 
 
-def _add_key(kind: str, keys: Keys | None, help_request: HelpRequest, party_id=None) -> None:
-    if keys is not None:
+def _add_entry(
+    kind: str, entry: Entry | None, help_request: HelpRequest, party_id: int | None = None
+) -> None:
+    if entry is not None:
         db.session.add(
             ConflictKey(
                 kind=kind,
-                name_hash=keys.name_hash,
-                dob_hash=keys.dob_hash,
+                person_hash=entry.person_hash,
+                name_only=entry.name_only,
                 reference=help_request.reference,
                 request=help_request,
                 adverse_party_id=party_id,
@@ -130,10 +176,31 @@ def _add_key(kind: str, keys: Keys | None, help_request: HelpRequest, party_id=N
         )
 
 
+def _born(text: str | None) -> date | None:
+    """A full date of birth from stored text, else None: a month alone would make
+    every namesake born that month one person."""
+    born = facts.parse_date(text)
+    return born.earliest() if born and born.day else None
+
+
+def people_of_request(row: HelpRequest) -> list[tuple[str, str, date | None]]:
+    """(kind, name, full date of birth or None) of the applicant and of the helper
+    who asked for them, from the encrypted request."""
+    stored = facts.loads(row.facts)
+    people = [("applicant", row.name, _born(stored.get("date_of_birth")))]
+    if stored.get("helper_name"):
+        people.append(("helper", stored["helper_name"], None))
+    return people
+
+
+def _party_born(party: AdverseParty) -> date | None:
+    return date.fromisoformat(party.date_of_birth) if party.date_of_birth else None
+
+
 def index_request(help_request: HelpRequest) -> None:
     """Put the applicant (and the helper who asked for them, if any) in the index,
     once (the caller commits). A new request is not flushed here: the form stores
-    it and its keys in one transaction."""
+    it and its entries in one transaction."""
     if (
         help_request.id is not None
         and db.session.execute(
@@ -145,39 +212,9 @@ def index_request(help_request: HelpRequest) -> None:
         ).scalar()
     ):
         return
-    _index_people(hasher(), help_request)
-
-
-def _index_people(ring, row: HelpRequest) -> None:
-    """The applicant by name and date of birth (a full date only: a month alone
-    would make every namesake born that month look different), and the helper by
-    name, both from the encrypted facts."""
-    stored = facts.loads(row.facts)
-    born = facts.parse_date(stored.get("date_of_birth"))
-    full_date = born.earliest() if born and born.day else None
-    _add_key("applicant", keys_for(ring, row.name, full_date), row)
-    if stored.get("helper_name"):
-        _add_key("helper", keys_for(ring, stored["helper_name"], None), row)
-
-
-def index_unindexed(request_ids: list[int]) -> int:
-    """Index the applicants among ``request_ids`` who are not in the index yet
-    (requests made before it existed); ``purge`` calls this before deleting, so
-    nobody leaves the office's files without leaving their keys. Returns how many."""
-    if not request_ids:
-        return 0
-    indexed = select(ConflictKey.request_id).where(
-        ConflictKey.kind == "applicant", ConflictKey.request_id.in_(request_ids)
-    )
-    query = select(HelpRequest).where(
-        HelpRequest.id.in_(request_ids), HelpRequest.id.not_in(indexed)
-    )
-    rows = list(db.session.execute(query).scalars())
     ring = hasher()
-    for row in rows:
-        _index_people(ring, row)
-    db.session.flush()
-    return len(rows)
+    for kind, name, born in people_of_request(help_request):
+        _add_entry(kind, entry_for(ring, name, born), help_request)
 
 
 def add_adverse_party(
@@ -205,8 +242,7 @@ def add_adverse_party(
     )
     db.session.add(party)
     db.session.flush()
-    keys = keys_for(hasher(), name, born)
-    _add_key("adverse_party", keys, help_request, party.id)
+    _add_entry("adverse_party", entry_for(hasher(), name, born), help_request, party.id)
     audit.record(
         "case.adverse_party",
         "request",
@@ -227,29 +263,59 @@ def adverse_parties_of(help_request: HelpRequest) -> list[AdverseParty]:
     return list(db.session.execute(query).scalars())
 
 
-def rehash_index() -> int:
-    """Recompute the index entries whose person still exists (applicants of
-    requests kept, adverse parties) under the current conflict key; ``rotate-keys``
-    runs it. Entries of purged requests keep their old hashes: nothing remains
-    to hash them from (hence ``CONFLICT_KEY``). Returns the entries changed."""
-    ring, changed = hasher(), 0
-    query = select(ConflictKey).where(ConflictKey.request_id.is_not(None))
-    for entry in db.session.execute(query).scalars():
-        if entry.adverse_party_id is not None:
-            party = db.session.get(AdverseParty, entry.adverse_party_id)
-            born = date.fromisoformat(party.date_of_birth) if party.date_of_birth else None
-            keys = keys_for(ring, party.name, born)
-        elif entry.kind == "applicant":
-            keys = keys_for(ring, entry.request.name, None)
-        else:
+def rehash_index(batch_size: int = 200) -> int:
+    """Rebuild every entry from the encrypted fields on file (applicants with
+    their dates of birth, helpers, adverse parties with theirs) under the current
+    ``CONFLICT_KEY`` and ``CONFLICT_HASH_COST``, one committed batch of requests at
+    a time; ``rotate-keys`` runs it. Every entry has its source on file (``purge``
+    deletes a request's entries with it), so nothing is lost. Returns the entries
+    whose hash changed."""
+    ring, changed, last = hasher(), 0, 0
+    while True:
+        rows = list(
+            db.session.execute(
+                select(HelpRequest)
+                .where(HelpRequest.id > last)
+                .order_by(HelpRequest.id)
+                .limit(batch_size)
+            ).scalars()
+        )
+        if not rows:
+            return changed
+        for row in rows:
+            changed += _rehash_request(ring, row)
+        db.session.commit()
+        last = rows[-1].id
+
+
+def _rehash_request(ring: ConflictHasher, row: HelpRequest) -> int:
+    kept = {
+        (e.kind, e.adverse_party_id): e
+        for e in db.session.execute(
+            select(ConflictKey).where(ConflictKey.request_id == row.id)
+        ).scalars()
+    }
+    if ("applicant", None) not in kept:
+        return 0  # not indexed yet: the case page or purge will
+    wanted = {
+        (kind, None): entry_for(ring, name, born) for kind, name, born in people_of_request(row)
+    }
+    for party in adverse_parties_of(row):
+        wanted[("adverse_party", party.id)] = entry_for(ring, party.name, _party_born(party))
+    changed = 0
+    for (kind, party_id), entry in wanted.items():
+        old = kept.pop((kind, party_id), None)
+        if entry is None:
             continue
-        if keys is not None and (keys.name_hash, keys.dob_hash) != (
-            entry.name_hash,
-            entry.dob_hash,
-        ):
-            entry.name_hash, entry.dob_hash = keys.name_hash, keys.dob_hash
+        if old is None:
+            _add_entry(kind, entry, row, party_id)
             changed += 1
-    db.session.commit()
+        elif (old.person_hash, old.name_only) != (entry.person_hash, entry.name_only):
+            old.person_hash, old.name_only = entry.person_hash, entry.name_only
+            changed += 1
+    for stale in kept.values():  # a helper or party no longer on file
+        db.session.delete(stale)
+        changed += 1
     return changed
 
 
@@ -260,8 +326,7 @@ def rehash_index() -> int:
 class PossibleConflict:
     ours: str  # who in this case: "applicant" or "adverse party: <relationship label>"
     theirs: str  # who they were elsewhere: a KINDS value
-    reference: str  # the other request (it may have been purged)
-    purged: bool
+    reference: str  # the other request
     strength: str
 
     @property
@@ -274,32 +339,54 @@ class PossibleConflict:
 def conflicts_for(help_request: HelpRequest) -> list[PossibleConflict]:
     """Possible conflicts of this case's people with every other request's, found
     by keyed hash (nothing is decrypted but this case's own people). Adverse
-    matches first, then by strength."""
+    matches first, then by strength. Only for roles that may open every case:
+    ``check`` decides what a staff member is shown."""
     ring = hasher()
-    people = [("applicant", keys_for(ring, help_request.name, None))]
+    applicant = people_of_request(help_request)[0]
+    people = [("applicant", probe_for(ring, applicant[1], applicant[2]))]
     for party in adverse_parties_of(help_request):
-        born = date.fromisoformat(party.date_of_birth) if party.date_of_birth else None
         label = RELATIONSHIPS.get(party.relationship, party.relationship)
-        people.append((f"adverse party: {label}", keys_for(ring, party.name, born)))
-    people = [(who, keys) for who, keys in people if keys is not None]
+        people.append((f"adverse party: {label}", probe_for(ring, party.name, _party_born(party))))
+    people = [(who, probe) for who, probe in people if probe is not None]
     if not people:
         return []
-    hashes = {keys.name_hash for _who, keys in people}
+    hashes = {h for _who, p in people for h in (p.with_date, p.name_only) if h}
     query = select(ConflictKey).where(
-        ConflictKey.name_hash.in_(hashes), ConflictKey.reference != help_request.reference
+        ConflictKey.person_hash.in_(hashes), ConflictKey.request_id != help_request.id
     )
     found = []
     for row in db.session.execute(query.order_by(ConflictKey.created_at)).scalars():
-        for who, keys in people:
-            if keys.name_hash == row.name_hash:
+        for who, probe in people:
+            how = strength(probe, row.person_hash, row.name_only)
+            if how:
                 found.append(
-                    PossibleConflict(
-                        ours=who,
-                        theirs=KINDS.get(row.kind, row.kind),
-                        reference=row.reference,
-                        purged=row.request_id is None,
-                        strength=strength(keys.dob_hash, row.dob_hash),
-                    )
+                    PossibleConflict(who, KINDS.get(row.kind, row.kind), row.reference, how)
                 )
     found.sort(key=lambda c: (not c.adverse, STRENGTH_ORDER[c.strength], c.reference))
     return found
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What a staff member is shown: the matches (roles that may open every case),
+    or only that there is something a reviewer should look at."""
+
+    matches: list[PossibleConflict]
+    flagged: bool  # a possible conflict exists, whoever is told of it
+
+
+def check(help_request: HelpRequest, actor: StaffUser, may_see_every_case: bool) -> CheckResult:
+    """Run the check for a staff member and audit it (codes only). Someone who may
+    not open every case learns that a reviewer should look, never which request
+    or who matched: a reference they cannot open would tell them that a person
+    they were never assigned is, or was, a client."""
+    found = conflicts_for(help_request)
+    audit.record(
+        "case.conflict_check",
+        "request",
+        help_request.reference,
+        f"matches={len(found)} shown={'all' if may_see_every_case else 'summary'}",
+        actor.id,
+    )
+    db.session.commit()
+    return CheckResult(found if may_see_every_case else [], bool(found))

@@ -111,7 +111,7 @@ def create_request(
         row.partner_id = partner_id  # the partner's frame it came through, if any
         db.session.add(row)
         critical.queue_if_critical(row)  # same transaction: stored ⇒ staff will be told
-        conflicts.index_request(row)  # and in the conflict index, which outlives it
+        conflicts.index_request(row)  # and in the conflict index, in the same transaction
         try:
             db.session.flush()  # the id, for the funders it counts for
             funding.link_new_request(row)

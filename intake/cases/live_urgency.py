@@ -37,6 +37,7 @@ from intake.law.flags import Flag, flags
 from intake.law.urgency import Reason, Thresholds, escalation_dates, urgency
 from intake.law.vocabulary import Urgency
 from intake.models import AuditEvent, HelpRequest
+from intake.models.help_request import NO_EVENT
 
 BATCH = 500
 # What applying a row's steps reads (no personal answer, nothing to decrypt).
@@ -73,6 +74,8 @@ class Ranked:
     steps: tuple[tuple[date, int], ...]  # (day, rank) of each change after that day
     deadlines: tuple[Deadline, ...]
     flags: tuple[Flag, ...]
+    day: date  # the day it was ranked for
+    hearing: date | None = None
 
 
 def rank(facts: Facts, today: date, thresholds: Thresholds) -> Ranked:
@@ -85,6 +88,8 @@ def rank(facts: Facts, today: date, thresholds: Thresholds) -> Ranked:
         steps=steps,
         deadlines=tuple(deadlines(facts, today)),
         flags=tuple(flags(facts, today, thresholds)),
+        day=today,
+        hearing=facts.hearing_date,
     )
 
 
@@ -96,8 +101,27 @@ def columns(ranked: Ranked) -> dict:
         "urgency_rank": ranked.band.rank,
         **step_columns(ranked.steps),
         "urgency_set_by_staff": False,
-        "deadline_dates": json.dumps(sorted({d.due.isoformat() for d in ranked.deadlines})),
+        # The last possible day: a deadline known only as a range is not passed
+        # before its latest day has ended.
+        "deadline_dates": json.dumps(
+            sorted({d.last_possible.isoformat() for d in ranked.deadlines})
+        ),
         "filing_deadline": one_year.due if one_year else None,
+        **event_columns(ranked),
+    }
+
+
+def event_columns(ranked: Ranked) -> dict:
+    """The hearing and deadlines still ahead, soonest first, and the first of them:
+    what the queue orders a band by and names in its reason column."""
+    # A range already open (only the month known) stays ahead until its latest day.
+    events = {(d.due if d.due >= ranked.day else d.last_possible, d.kind) for d in ranked.deadlines}
+    if ranked.hearing is not None:
+        events.add((ranked.hearing, "hearing"))
+    ahead = sorted(event for event in events if event[0] >= ranked.day)
+    return {
+        "dated_events": json.dumps([[day.isoformat(), kind] for day, kind in ahead]),
+        "next_event_on": ahead[0][0] if ahead else NO_EVENT,
     }
 
 
@@ -114,6 +138,20 @@ def store(row: HelpRequest, ranked: Ranked) -> None:
         setattr(row, name, value)
 
 
+def events_of(dated_events: str | None) -> list[tuple[date, str]]:
+    try:
+        return [
+            (date.fromisoformat(day), str(kind)) for day, kind in json.loads(dated_events or "[]")
+        ]
+    except (ValueError, TypeError):
+        return []
+
+
+def next_event_on(dated_events: str | None, today: date) -> date:
+    """The first dated event on or after ``today``; NO_EVENT (sorts last) if none."""
+    return next((day for day, _kind in events_of(dated_events) if day >= today), NO_EVENT)
+
+
 def steps_of(row_steps: str) -> list[tuple[date, int]]:
     try:
         return [(date.fromisoformat(day), int(r)) for day, r in json.loads(row_steps or "[]")]
@@ -128,14 +166,32 @@ def bring_up_to_date(today: date | None = None) -> int:
     wins)."""
     today = today or timeutil.today()
     due = select(*STEP_COLUMNS).where(HelpRequest.urgency_changes_on <= today).limit(BATCH)
+    passed = (
+        select(HelpRequest.id, HelpRequest.dated_events, HelpRequest.next_event_on)
+        .where(HelpRequest.next_event_on < today)
+        .limit(BATCH)
+    )
     changed = 0
-    while rows := db.session.execute(due).all():
-        for row in rows:
-            changed += _apply_steps(row, today)
-        db.session.commit()
-        if len(rows) < BATCH:
-            break
+    for query, apply in ((due, _apply_steps), (passed, _move_next_event)):
+        while rows := db.session.execute(query).all():
+            for row in rows:
+                changed += apply(row, today)
+            db.session.commit()
+            if len(rows) < BATCH:
+                break
     return changed
+
+
+def _move_next_event(row, today: date) -> int:
+    """A hearing or deadline has passed: the row's next dated event is the one
+    after it (or none), read from its plain list."""
+    result = db.session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id == row.id, HelpRequest.next_event_on == row.next_event_on)
+        .values(next_event_on=next_event_on(row.dated_events, today))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
 
 
 def advance(rank: int, steps: list[tuple[date, int]], today: date):
@@ -212,3 +268,49 @@ def rose_since_seen(rows: list[HelpRequest], viewer_id: int) -> set[str]:
 
 def thresholds() -> Thresholds:
     return thresholds_from(current_app)
+
+
+# The queue's words for a dated event, by the rules' deadline kind (intake.law.deadlines).
+EVENT_NAMES = {
+    "hearing": "Hearing",
+    "bia_appeal": "Appeal due",
+    "motion_to_reopen": "Motion to reopen due",
+    "in_absentia_reopen": "Reopening due",
+    "one_year": "Asylum filing due",
+    "sijs": "SIJS petition due",
+    "sijs_state_court": "State-court order due",
+    "reasonable_period": "Status ends",
+    "uac_turning_18": "Turns 18",
+    "petition_for_review": "Review petition due",
+    "board_reconsider": "Reconsider due",
+    "board_reopen": "Board reopening due",
+    "fear_review": "Judge review due",
+    "voluntary_departure": "Departure due",
+    "voluntary_departure_bond": "Bond due",
+    "hearing_filings": "Filings due",
+}
+
+
+def short_reason(row, today: date, grace_days: int) -> str:
+    """Why a queue row stands where it does today, in a few words ("Detained;
+    Hearing in 20 d"), from its plain columns alone: detention, the nearest event
+    still ahead, and a deadline passed within the grace the rules give it."""
+    parts = ["Detained"] if row.detained else []
+    ahead = next(((d, k) for d, k in events_of(row.dated_events) if d >= today), None)
+    if ahead is not None:
+        day, kind = ahead
+        days = (day - today).days
+        parts.append(f"{EVENT_NAMES.get(kind, 'Deadline')} {f'in {days} d' if days else 'today'}")
+    recent = [d for d in deadline_days(row.deadline_dates) if 0 < (today - d).days <= grace_days]
+    if recent:
+        parts.append("Deadline passed")
+    if row.hearing_date is not None and 0 < (today - row.hearing_date).days <= grace_days:
+        parts.append("Hearing passed")
+    return "; ".join(parts)
+
+
+def deadline_days(deadline_dates: str | None) -> list[date]:
+    try:
+        return [date.fromisoformat(d) for d in json.loads(deadline_dates or "[]")]
+    except (ValueError, TypeError):
+        return []

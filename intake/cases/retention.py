@@ -10,11 +10,10 @@ found on the metadata through their foreign keys to ``help_request`` and deleted
 first, so tables added later are covered without changes here; a nullable
 reference declared ``ondelete="SET NULL"`` (or one from another request, such as
 a "duplicate of" link) is cut instead, since the row is not the deleted
-request's. The conflict index (``conflict_key``) is one of those: its keyed
-hashes stay, cut from the request, so conflicts of interest are still found
-(intake.cases.conflicts; SECURITY.md). The audit log keeps its events: they name
-references and statuses,
-never personal data, and one ``retention.purge`` event records the count.
+request's. The conflict index (``conflict_key``) goes with its request: a
+deleted person is no longer found by the conflict check (intake.cases.conflicts;
+SECURITY.md). The audit log keeps its events: they name references and
+statuses, never personal data, and one ``retention.purge`` event records the count.
 
 Deletion is real: SQLite runs with ``secure_delete`` (freed pages are zeroed)
 and the write-ahead log is checkpointed and truncated afterwards, so the old
@@ -37,7 +36,7 @@ from flask import Flask, current_app
 from sqlalchemy import Table, delete, select, text, update
 
 from intake import timeutil
-from intake.cases import audit, conflicts
+from intake.cases import audit
 from intake.db import db
 from intake.mail import outbox
 from intake.models import HelpRequest
@@ -76,9 +75,6 @@ def purge(dry_run: bool = False) -> PurgeResult:
     table = HelpRequest.__table__
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        # The conflict index outlives the request (intake.cases.conflicts): requests
-        # made before it existed are indexed now; the keys' link is then cut.
-        conflicts.index_unindexed(chunk)
         delete_rows(table, chunk)
     outbox.purge_finished()
     audit.record(

@@ -1,5 +1,12 @@
 """The applicant's secret status code: shown once on the confirmation, stored
-only as an HMAC (with the lookup key) of the reference and the code.
+only as an HMAC (under ``STATUS_CODE_KEY``, a key of its own) of the reference
+and the code.
+
+``STATUS_CODE_KEY`` is a list, newest first: a code is checked under every key
+and, when it was hashed under an older one, hashed again under the newest. The
+codes themselves are never kept, so nothing can rehash them in bulk: rotation
+keeps an old key configured while codes made under it still matter, and never
+voids one (the lookup key's rotation no longer touches them).
 
 Eight Crockford base32 symbols (40 random bits), read aloud or copied by hand
 like the reference. The HMAC binds the code to its reference, so one stored
@@ -8,10 +15,12 @@ nothing here: the code is random, not chosen by a person, and guessing online
 is held back by the per-reference rate limit.
 """
 
+import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 
-from intake import crypto
+from flask import current_app
 
 # Crockford's base32: no I, L, O or U, so a reference or code read aloud or
 # copied by hand is not misread. Shared with the references (help_requests).
@@ -45,12 +54,35 @@ def normalise(typed: str | None, length: int) -> str:
     return text.translate(str.maketrans("OIL", "011"))[: 2 * length]
 
 
+def keys() -> list[bytes]:
+    """The configured status-code keys, newest first."""
+    configured = current_app.config["STATUS_CODE_KEY"]
+    if isinstance(configured, str):
+        configured = configured.split(",")
+    return [k.strip().encode() for k in configured if k.strip()]
+
+
+def _hash(key: bytes, reference: str, code: str) -> str:
+    return hmac.new(key, f"status:{reference}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
 def code_hash(reference: str, code: str) -> str:
-    return crypto.keyring().lookup_hash(f"status:{reference}:{code}")
+    """The stored form of a new code: under the newest key."""
+    return _hash(keys()[0], reference, code)
 
 
-def matches(reference: str, code: str, stored: str | None) -> bool:
+@dataclass(frozen=True)
+class Match:
+    right: bool
+    rehashed: str | None = None  # the hash under the newest key, when an older one matched
+
+
+def check(reference: str, code: str, stored: str | None) -> Match:
     """The code is this reference's; constant time, and the same work when
-    there is nothing stored (unknown reference, or a request made before codes)."""
+    there is nothing stored (unknown reference, or a request made before codes):
+    every key is tried whatever matched."""
     expected = stored or _DUMMY_HASH
-    return hmac.compare_digest(code_hash(reference, code), expected) and stored is not None
+    hits = [hmac.compare_digest(_hash(k, reference, code), expected) for k in keys()]
+    if stored is None or not any(hits):
+        return Match(False)
+    return Match(True, None if hits[0] else code_hash(reference, code))

@@ -22,12 +22,7 @@ def letter_message(letter_id: str, sender: str) -> EmailMessage | None:
     help_request = db.session.get(HelpRequest, letter.request_id) if letter else None
     if help_request is None or not help_request.email:
         return None
-    message = EmailMessage()
-    message["Subject"] = letter.subject
-    message["From"] = sender
-    message["To"] = help_request.email
-    message.set_content(letter.body + "\n")
-    return message
+    return registry.email(letter.subject, sender, help_request.email, letter.body + "\n")
 
 
 def _build(letter_id: str, _base: str) -> EmailMessage | None:

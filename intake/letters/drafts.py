@@ -1,8 +1,9 @@
-"""Letters to the applicant, in the language they used: request received, not
+"""Letters to the applicant, in the language they prefer: request received, not
 able to take the case (non-engagement), referred, could not reach you.
 
-Each letter is drafted from the case in the applicant's interface language
-(catalogued like the rest of the public interface), shown to staff, who may
+Each letter is drafted from the case in the applicant's preferred language when
+the interface has a catalogue for it, else the language they used the form in
+(staff may choose another), shown to staff, who may
 edit it, and stored encrypted as sent (``intake.models.letter``). The wording
 is a machine-assisted draft not yet reviewed by a fluent legal reviewer, like
 every catalogue (intake/translations/README.md).
@@ -20,6 +21,7 @@ from sqlalchemy import select
 
 from intake import locales
 from intake.cases import stored_facts
+from intake.cases.choice_lists import CATALOGUE_OF_LANGUAGE
 from intake.cases.help_requests import format_reference
 from intake.db import db
 from intake.law.deadlines import Deadline, deadlines
@@ -95,9 +97,13 @@ def letter_deadlines(help_request: HelpRequest, today: date) -> list[Deadline]:
 
 
 def letter_language(help_request: HelpRequest) -> str:
-    """The interface language the applicant used, if still offered; else English."""
+    """The language the applicant said they prefer, when letters are written in
+    it; else the one they used the form in, if still offered; else English."""
     offered = current_app.config["LANGUAGES"]
-    return help_request.interface_language if help_request.interface_language in offered else "en"
+    preferred = CATALOGUE_OF_LANGUAGE.get(help_request.preferred_language)
+    return next(
+        (code for code in (preferred, help_request.interface_language) if code in offered), "en"
+    )
 
 
 def format_date_in(value: date, language: str) -> str:
@@ -110,9 +116,12 @@ def draft(
     kind: str,
     today: date,
     referred_to: ReferralOrganisation | None = None,
+    language: str = "",
 ) -> Draft:
-    """The letter of ``kind`` for this case, in the applicant's language."""
-    language = letter_language(help_request)
+    """The letter of ``kind`` for this case, in ``language`` (an offered
+    catalogue code) or else the applicant's (``letter_language``)."""
+    if language not in current_app.config["LANGUAGES"]:
+        language = letter_language(help_request)
     with force_locale(language):
         values = {
             "name": help_request.name,

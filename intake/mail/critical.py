@@ -30,24 +30,14 @@ def queue_if_critical(help_request: HelpRequest) -> OutgoingMail | None:
 
 
 def critical_message(sender: str, recipient: str, link: str) -> EmailMessage:
-    message = EmailMessage()
-    message["Subject"] = SUBJECT
-    message["From"] = sender
-    message["To"] = recipient
-    message.set_content(
+    return registry.email(
+        SUBJECT,
+        sender,
+        recipient,
         "A request marked critical has arrived and is waiting in the triage queue.\n\n"
         f"Open the queue (staff login required):\n{link}\n\n"
-        "This message deliberately contains no details of the request.\n"
+        "This message deliberately contains no details of the request.\n",
     )
-    return message
 
 
-def _build(_argument: str, base: str) -> EmailMessage | None:
-    cfg = current_app.config
-    recipient = cfg.get("STAFF_NOTIFY_EMAIL")
-    if not recipient:
-        return None
-    return critical_message(cfg["MAIL_FROM"], recipient, registry.staff_queue_url(base))
-
-
-registry.register(CRITICAL_REQUEST, _build)
+registry.register(CRITICAL_REQUEST, registry.to_staff(critical_message))

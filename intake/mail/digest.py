@@ -99,33 +99,26 @@ def message(sender: str, recipient: str, link: str, today: date, days: int) -> E
     found = counts(today, days)
     risen = became_critical(today, days)
     total = sum(found.values())
-    mail = EmailMessage()
-    mail["Subject"] = f"Daily digest: {total} open requests with a deadline within {days} days"
-    mail["From"] = sender
-    mail["To"] = recipient
     lines = "\n".join(f"  {band.value}: {found[band]}" for band in Urgency)
-    mail.set_content(
+    return registry.email(
+        f"Daily digest: {total} open requests with a deadline within {days} days",
+        sender,
+        recipient,
         f"Open requests with a deadline or a hearing in the next {days} days "
         f"({today.isoformat()} to {(today + timedelta(days=days)).isoformat()}), "
         f"by urgency today:\n\n{lines}\n\n"
         f"Open requests that became critical since the last digest as a hearing or "
         f"deadline came near (no email was sent when they did): {risen}\n\n"
         f"Open the queue (staff login required):\n{link}\n\n"
-        "This message deliberately contains no details of any request.\n"
+        "This message deliberately contains no details of any request.\n",
     )
-    return mail
 
 
-def _build(_argument: str, base: str) -> EmailMessage | None:
-    cfg = current_app.config
-    recipient = cfg.get("STAFF_NOTIFY_EMAIL")
-    if not recipient:
-        return None
-    link = registry.staff_queue_url(base)
-    return message(cfg["MAIL_FROM"], recipient, link, timeutil.today(), cfg["DIGEST_DAYS"])
+def todays_message(sender: str, recipient: str, link: str) -> EmailMessage:
+    return message(sender, recipient, link, timeutil.today(), current_app.config["DIGEST_DAYS"])
 
 
-registry.register(DAILY_DIGEST, _build)
+registry.register(DAILY_DIGEST, registry.to_staff(todays_message))
 
 
 def init_app(app: Flask) -> None:

@@ -23,6 +23,7 @@ then failed before ``sent_at`` was written, the message goes again later.
 
 import logging
 import smtplib
+import ssl
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -75,12 +76,27 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, cfg["MAIL_RETRY_MAX_SECONDS"]))
 
 
+MAIL_SECURITY = ("starttls", "ssl", "none")
+
+
 def smtp_send(message: EmailMessage) -> None:
+    """Send over TLS unless MAIL_SECURITY is "none": the certificate is verified
+    (smtplib's own default context would not), and a server that offers no
+    STARTTLS fails the attempt rather than getting the mail in clear text."""
     cfg = current_app.config
+    security = cfg["MAIL_SECURITY"]
+    if security not in MAIL_SECURITY:
+        raise ValueError("MAIL_SECURITY must be starttls, ssl or none")
     timeout = cfg["MAIL_TIMEOUT_SECONDS"]
-    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=timeout) as smtp:
-        if cfg["MAIL_USE_TLS"]:
-            smtp.starttls()
+    host, port = cfg["MAIL_SERVER"], cfg["MAIL_PORT"]
+    context = ssl.create_default_context()
+    if security == "ssl":
+        connection = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+    else:
+        connection = smtplib.SMTP(host, port, timeout=timeout)
+    with connection as smtp:
+        if security == "starttls":
+            smtp.starttls(context=context)
         if cfg.get("MAIL_USERNAME"):
             smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
         smtp.send_message(message)

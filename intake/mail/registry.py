@@ -49,6 +49,29 @@ def message_for(row_kind: str, base: str) -> EmailMessage | None:
     return builder(argument, base) if builder else None
 
 
+def email(subject: str, sender: str, recipient: str, body: str) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = recipient
+    message.set_content(body)
+    return message
+
+
+def to_staff(build: Callable[[str, str, str], EmailMessage]) -> Builder:
+    """A builder for mail to STAFF_NOTIFY_EMAIL: ``build(sender, recipient, queue
+    link)``; nothing to send once the address is emptied."""
+
+    def builder(_argument: str, base: str) -> EmailMessage | None:
+        cfg = current_app.config
+        recipient = cfg.get("STAFF_NOTIFY_EMAIL")
+        if not recipient:
+            return None
+        return build(cfg["MAIL_FROM"], recipient, staff_queue_url(base))
+
+    return builder
+
+
 def base_url() -> str:
     """PUBLIC_BASE_URL when set (the form's request may have come through an embed
     or proxy), else the current request's host, else the development server."""

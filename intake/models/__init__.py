@@ -2,6 +2,7 @@
 
 from intake.models.audit import AuditEvent
 from intake.models.casework import Note, StatusChange
+from intake.models.confirmation import Confirmation
 from intake.models.conflict import AdverseParty, ConflictKey
 from intake.models.funder import Funder, request_funder
 from intake.models.help_request import HelpRequest
@@ -12,7 +13,6 @@ from intake.models.outreach import Callback, ContactAttempt
 from intake.models.partner import Partner
 from intake.models.referral import Referral, ReferralOrganisation
 from intake.models.release import Release
-from intake.models.report_tally import ReportMonth, ReportTallied, ReportTally
 from intake.models.staff import ROLES, Invitation, StaffUser
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Disposition",
     "Funder",
     "Callback",
+    "Confirmation",
     "ConflictKey",
     "ContactAttempt",
     "HelpRequest",
@@ -36,9 +37,6 @@ __all__ = [
     "Referral",
     "ReferralOrganisation",
     "Release",
-    "ReportMonth",
-    "ReportTallied",
-    "ReportTally",
     "StaffUser",
     "StatusChange",
     "request_funder",

@@ -1,11 +1,11 @@
 """Conflict of interest: the adverse parties staff record on a case, and the
 conflict index of keyed hashes that every check reads.
 
-``ConflictKey`` holds no clear text: only HMACs (under LOOKUP_KEY) of a
-normalised name and of a date of birth, the kind of person and the reference of
-the request they came from. Its link to the request is cut (SET NULL), not
-followed, when ``purge`` deletes the request, so the office can still see that
-it once acted for, or against, that name (see SECURITY.md).
+``ConflictKey`` holds no clear text: one slow keyed hash (under CONFLICT_KEY)
+of a person's normalised name and date of birth together (of the name alone
+when no date is known: ``name_only``), the kind of person and the reference of
+the request they came from. It goes when the request goes (``purge``): every
+entry can be derived again from encrypted fields on file (see SECURITY.md).
 """
 
 from datetime import datetime
@@ -40,16 +40,15 @@ class ConflictKey(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # applicant, helper, adverse_party
-    name_hash: Mapped[str] = mapped_column(String(64), index=True)
-    dob_hash: Mapped[str | None] = mapped_column(String(64))
-    # Kept after purge: the reference names the request in the audit log too.
+    person_hash: Mapped[str] = mapped_column(String(64), index=True)
+    name_only: Mapped[bool] = mapped_column(default=False)  # no date of birth: weaker
     reference: Mapped[str] = mapped_column(String(16), index=True)
-    request_id: Mapped[int | None] = mapped_column(
-        ForeignKey("help_request.id", ondelete="SET NULL"), index=True
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("help_request.id", ondelete="CASCADE"), index=True
     )
     adverse_party_id: Mapped[int | None] = mapped_column(
-        ForeignKey("adverse_party.id", ondelete="SET NULL")
+        ForeignKey("adverse_party.id", ondelete="CASCADE")
     )
     created_at: Mapped[datetime] = mapped_column(default=column_now)
     # Set on a new request before it has an id (stored in one transaction).
-    request: Mapped["HelpRequest | None"] = relationship(passive_deletes=True)  # noqa: F821
+    request: Mapped["HelpRequest"] = relationship(passive_deletes=True)  # noqa: F821

@@ -45,10 +45,11 @@ class Status(StrEnum):
 STATUSES = tuple(Status)
 OPEN_STATUSES = (Status.NEW, Status.IN_REVIEW)
 CLOSED_STATUSES = tuple(s for s in Status if s not in OPEN_STATUSES)
-# The workflow: new → in review → a closed status. Moving back (in review → new,
+# The workflow: new → in review → a closed status; a new case may also be closed
+# at once (how it ended is asked either way). Moving back (in review → new,
 # reopening a closed case) is allowed, with a reason.
 TRANSITIONS = {
-    Status.NEW: (Status.IN_REVIEW, Status.WITHDRAWN, Status.COULD_NOT_REACH),
+    Status.NEW: (Status.IN_REVIEW, *CLOSED_STATUSES),
     Status.IN_REVIEW: (
         Status.ACCEPTED,
         Status.REFERRED,
@@ -70,7 +71,7 @@ STATUS_LABELS = {
     Status.WITHDRAWN: "Withdrawn",
     Status.COULD_NOT_REACH: "Could not reach",
 }
-# The reports (intake.staff.report_queries) read only narrow indexes, each led
+# The reports (intake.staff.reports.queries) read only narrow indexes, each led
 # by what one query groups by and ending with the day received and the id (the
 # range and a funder's requests are checked inside the index): SQLite groups in
 # index order without sorting, PostgreSQL answers from the index alone. The
@@ -127,11 +128,18 @@ def _created_on(context) -> date:
     return created.date()
 
 
+# The queue's order, as column names: urgency band, the nearest dated event
+# (hearing or deadline; NO_EVENT when none), nobody reached yet, longest waiting.
+QUEUE_KEY = ("urgency_rank", "next_event_on", "contacted", "created_at", "id")
+# "No dated event ahead": a date, not NULL, so it sorts last in every index and
+# the queue's keyset comparison of whole rows never meets a NULL.
+NO_EVENT = date(9999, 12, 31)
+
+
 def _open_queue_index(name: str, *leading: str) -> Index:
     """An index of open requests only, in queue order after ``leading``."""
     where = text(OPEN_SQL)
-    columns = (*leading, "urgency_rank", "contacted", "created_at", "id")
-    return Index(name, *columns, sqlite_where=where, postgresql_where=where)
+    return Index(name, *leading, *QUEUE_KEY, sqlite_where=where, postgresql_where=where)
 
 
 class HelpRequest(db.Model):
@@ -191,6 +199,15 @@ class HelpRequest(db.Model):
     # SIJS...), as a JSON list of ISO dates, for the daily digest's count of
     # requests with a deadline in the next days (read without decrypting).
     deadline_dates: Mapped[str] = mapped_column(Text, default="[]")
+    # The hearing and deadlines still ahead when urgency was last stored, as JSON
+    # [["2027-01-15", "bia_appeal"], ...] (day, intake.law.deadlines kind or
+    # "hearing"), soonest first: the queue's short reason reads it. The first
+    # one still to come, or NO_EVENT: the queue orders a band by it (indexed:
+    # the read-time refresh moves it on once it has passed).
+    dated_events: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    next_event_on: Mapped[date] = mapped_column(
+        default=NO_EVENT, server_default=text(f"'{NO_EVENT.isoformat()}'"), index=True
+    )
     # Urgency set by hand by staff (with a reason, in the case history); the
     # rules' later steps may still raise it, never lower it.
     urgency_set_by_staff: Mapped[bool] = mapped_column(default=False)
@@ -268,9 +285,9 @@ class HelpRequest(db.Model):
         # The queue (intake.staff.cases.casework): each index is in queue order after
         # what a view fixes, so a page reads its rows in order and stops. One
         # status...
-        Index("ix_help_request_queue", "status", "urgency_rank", "contacted", "created_at", "id"),
+        Index("ix_help_request_queue", "status", *QUEUE_KEY),
         # ...all statuses...
-        Index("ix_help_request_queue_all", "urgency_rank", "contacted", "created_at", "id"),
+        Index("ix_help_request_queue_all", *QUEUE_KEY),
         # The reports never read the wide rows (answers are encrypted and long,
         # so a table scan reads a great deal): see REPORT_INDEXES.
         *(Index(name, *columns) for name, columns in REPORT_INDEXES.items()),
@@ -285,14 +302,7 @@ class HelpRequest(db.Model):
         # ...and one language, the filter staff use most after status. Not
         # partial: its first column also lists the languages in use, which the
         # filter's choices read without a scan.
-        Index(
-            "ix_help_request_queue_language",
-            "preferred_language",
-            "urgency_rank",
-            "contacted",
-            "created_at",
-            "id",
-        ),
+        Index("ix_help_request_queue_language", "preferred_language", *QUEUE_KEY),
         # A volunteer's counts per status, read from the index alone; also the
         # foreign key's index.
         Index("ix_help_request_assignee_status", "assignee_id", "status"),

@@ -30,7 +30,6 @@ class StaffUser(UserMixin, db.Model):
     # deactivation) makes every cookie of this person stop working.
     session_epoch: Mapped[int] = mapped_column(default=0)
     failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=column_now)
     last_login_at: Mapped[datetime | None]
 

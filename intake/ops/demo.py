@@ -153,8 +153,7 @@ assert set(ALL_LANGUAGES) == {lang for p in PROFILES for lang in p.languages}
 NATIONALITY_CODES = frozenset(code for code, _label in choice_lists.NATIONALITY_CHOICES)
 assert {n for p in PROFILES for n in p.nationalities} <= NATIONALITY_CODES
 # The interface language someone would have used, where it is offered.
-INTERFACE = {"es": "es", "fr": "fr", "ht": "ht", "pt": "pt_BR", "ar": "ar", "prs": "fa_AF"}
-INTERFACE |= {"fa": "fa_AF", "ru": "ru", "uk": "uk", "zh-cmn": "zh_Hans"}
+INTERFACE = choice_lists.CATALOGUE_OF_LANGUAGE
 
 CLAIM_WEIGHTS = {
     "asylum": 60,
@@ -352,7 +351,12 @@ def caught_up(row: dict, today: date) -> dict:
     steps = live_urgency.steps_of(row["urgency_steps"])
     rank, _come, ahead = live_urgency.advance(row["urgency_rank"], steps, today)
     band = next(u for u in Urgency if u.rank == rank)
-    return {"urgency": band.value, "urgency_rank": rank, **live_urgency.step_columns(ahead)}
+    return {
+        "urgency": band.value,
+        "urgency_rank": rank,
+        **live_urgency.step_columns(ahead),
+        "next_event_on": live_urgency.next_event_on(row["dated_events"], today),
+    }
 
 
 def demo_count() -> int:

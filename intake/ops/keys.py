@@ -13,6 +13,12 @@ lookup key at a time: after it changes, requests stored before the change are
 not matched as duplicates of new ones until ``rotate-keys`` has run. Rows whose
 hashes are already right are not written, so running it after an encryption
 key rotation alone changes no hash.
+
+Last it rebuilds the conflict index under the current ``CONFLICT_KEY`` (and
+``CONFLICT_HASH_COST``) from the encrypted names and dates of birth on file
+(``intake.cases.conflicts.rehash_index``). To rotate that key: set the new
+``CONFLICT_KEY`` and run ``rotate-keys`` at once; until it ends, people indexed
+under the old key are not found.
 """
 
 from dataclasses import dataclass
@@ -168,4 +174,4 @@ def init_app(app: Flask) -> None:
         except KeyUnavailable as exc:
             db.session.rollback()
             raise click.ClickException(f"conflict index: {exc}.") from exc
-        click.echo(f"conflict_key: {reindexed} entries with new hashes (purged requests' kept)")
+        click.echo(f"conflict_key: {reindexed} entries with new hashes")

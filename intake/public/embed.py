@@ -7,9 +7,12 @@ partner key in the URL — never from a query-string origin or the Referer:
 - ``/embed/cta?partner=KEY`` (and ``/embed/help?partner=KEY``): that active
   partner's registered origins;
 - ``/embed/cta?oembed=1`` (the card an oEmbed consumer frames, with no partner
-  key because a CMS embeds it by URL): the origins of every active partner. The
-  card holds no form and no personal data, but we still only let registered
-  sites show it, so an unregistered WordPress gets a blocked frame, not our card;
+  key because a CMS embeds it by URL): the ONE registered origin framing it, named
+  by the frame request's Referer (or, for a link inside the card, by ``at``) and
+  only if an active partner registered it. Listing every partner's origin would
+  publish the partner list to anyone who asks; a Referer or ``at`` naming no
+  registered site allows nothing. An unregistered WordPress gets a blocked
+  frame (or the notice below), not our card;
 - anything else, an unknown or an inactive partner: ``frame-ancestors 'none'``.
 
 One exception, which shows nothing but a notice: the oEmbed card requested by a
@@ -65,12 +68,24 @@ csrf.exempt(bp)
 SCRIPT = Path(__file__).resolve().parents[2] / "static" / "js" / "embed.js"
 # Endpoints that may be framed; their framing is decided per request below.
 FRAMED = frozenset(
-    {"embed.cta", "embed.help", "embed.help_check", "embed.help_submit", "embed.status"}
+    {
+        "embed.cta",
+        "embed.help",
+        "embed.help_check",
+        "embed.help_submit",
+        "embed.help_sent",
+        "embed.status",
+    }
 )
 # The screening steps and their framed twins.
-FORM_STEPS = {"form": "embed.help", "check": "embed.help_check", "submit": "embed.help_submit"}
+FORM_STEPS = {
+    "form": "embed.help",
+    "check": "embed.help_check",
+    "submit": "embed.help_submit",
+    "sent": "embed.help_sent",
+}
 # What the framed pages load from /static/ (see frame_assets_load_in_sandboxes).
-FRAME_ASSETS = frozenset({"css/site.css", "js/frame-height.js", "js/quick-exit.js"})
+FRAME_ASSETS = frozenset({"css/site.css", "js/frame-height.js", "js/quick-exit.js", "js/print.js"})
 # What an oEmbed URL may point at.
 OEMBEDDABLE = frozenset({"press.release", "screening.form"})
 OEMBED_WIDTH, OEMBED_HEIGHT = 600, 420
@@ -157,8 +172,15 @@ def resolve_framing():
             g.unregistered_host = unregistered_referrer(g.frame_ancestors)
     elif request.endpoint == "embed.cta" and request.args.get("oembed") == "1":
         g.partner = None
-        g.frame_ancestors = every_active_origin()
-        host = unregistered_referrer(g.frame_ancestors) if g.in_frame else None
+        registered = every_active_origin()
+        named = request.args.get("at")
+        if named not in registered:
+            named = referring_origin()
+        if named in registered:
+            g.frame_ancestors = [named]
+            g.kept_params = {"at": named}  # the card's own links stay framable there
+            return None
+        host = unregistered_referrer(registered) if g.in_frame else None
         if host is not None:
             # The card was requested by an unregistered site (a WordPress editor's
             # preview before registration): rather than a refused, empty frame,
@@ -170,20 +192,24 @@ def resolve_framing():
     return None
 
 
-def unregistered_referrer(registered: list[str]) -> str | None:
+def referring_origin() -> str | None:
     """The origin of the page that sent this request (its Referer), when it is
-    another site and not one of ``registered``. Used only to explain a refusal
-    to a press officer, never to allow framing of the card or the form."""
+    another site: it only ever picks among registered origins, or explains a
+    refusal; it never lets an unregistered site frame anything."""
     parts = urlsplit(request.referrer or "")
-    if not parts.scheme or not parts.netloc:
+    if not parts.scheme or not parts.netloc or parts.netloc == request.host:
         return None
     try:
-        origin = normalise_origin(f"{parts.scheme}://{parts.netloc}")
+        return normalise_origin(f"{parts.scheme}://{parts.netloc}")
     except InvalidOrigin:
         return None
-    if origin in registered or parts.netloc == request.host:
-        return None
-    return origin
+
+
+def unregistered_referrer(registered: list[str]) -> str | None:
+    """The referring site, when it is not one of ``registered``: used only to
+    explain a refusal to a press officer."""
+    origin = referring_origin()
+    return None if origin in registered else origin
 
 
 @bp.after_request
@@ -279,6 +305,12 @@ def help_check():
 @limiter.limit(embed_limit)
 def help_submit():
     return screening.submit()  # also under the form's own HELP_RATE_LIMIT
+
+
+@public_route(bp, "/embed/help/sent/<key>", endpoint="help_sent")
+@limiter.limit(embed_limit)
+def help_sent(key):
+    return screening.sent(key)
 
 
 @public_route(bp, "/embed/status", endpoint="status", methods=["GET", "POST"])

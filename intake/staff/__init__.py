@@ -16,7 +16,6 @@ from flask import Blueprint, Flask, abort, flash, redirect, request, session, ur
 from flask_login import current_user
 
 from intake import timeutil
-from intake.staff import reports
 from intake.staff.accounts import login, users
 from intake.staff.accounts.sessions import end_session, login_manager, session_expired
 from intake.staff.admin import audit_log, funders, partners
@@ -27,6 +26,7 @@ from intake.staff.followup import views as followup
 from intake.staff.letters import templates as letter_templates
 from intake.staff.letters import views as letters
 from intake.staff.releases import views as editorial
+from intake.staff.reports import views as reports
 from intake.staff.roles import can
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")

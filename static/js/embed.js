@@ -11,9 +11,10 @@
   var script = document.currentScript;
   if (!script || !window.URL || !window.addEventListener) return;
   var ours = new URL(script.src).origin;
-  /* MAX only guards against nonsense: the form is 5,300 px on a 390 px phone,
-     and a frame shorter than its content would scroll inside a scrolling page. */
-  var MIN = 200, MAX = 20000, AFTER_LOAD = 1500, GIVE_UP = 10000;
+  /* MAX only guards against nonsense: the form is 5,300 px on a 390 px phone.
+     A page holding answers asks to keep the frame's height ("keep"), so the
+     height says nothing of them; KEPT is used if the frame has none yet. */
+  var MIN = 200, MAX = 20000, KEPT = 1600, AFTER_LOAD = 1500, GIVE_UP = 10000;
   var PATH = /^(\/[a-z]{2}(-[a-z]+)?)?\/embed\/(help|cta)$/;
   var frames = [];
 
@@ -97,13 +98,14 @@
     if (event.origin !== ours) return;
     var data = event.data;
     if (!data || data.type !== "intake:height") return;
-    var height = Math.round(Number(data.height));
-    if (!isFinite(height)) return;
-    height = Math.min(MAX, Math.max(MIN, height));
+    var height = data.keep === true ? null : Math.round(Number(data.height));
+    if (height !== null && !isFinite(height)) return;
+    if (height !== null) height = Math.min(MAX, Math.max(MIN, height));
     for (var i = 0; i < frames.length; i++) {
       var entry = frames[i];
       if (event.source !== entry.iframe.contentWindow) continue;
-      entry.iframe.height = String(height);
+      if (height !== null) entry.iframe.height = String(height);
+      else if (+entry.iframe.height < MIN) entry.iframe.height = String(KEPT);
       if (!data.page) continue;
       entry.pages += 1;
       if (!entry.shown) show(entry);

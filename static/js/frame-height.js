@@ -1,11 +1,17 @@
-/* Runs in our framed pages: tells the host page how tall the content is, so the
-   frame fits without a scrollbar. Only the height is sent, and only to the
-   partner's registered origins (given by the server), never to "*".
+/* Runs in our framed pages: tells the host page how tall to make the frame. Only
+   a height is sent, and only to the partner's registered origins (given by the
+   server), never to "*".
+   The host page must learn nothing of what the person answers, so the height
+   carries nothing of it: a page reached by a GET (no answers in it: the call to
+   action, the empty form, the empty status form) is measured ONCE, when it has
+   loaded, and rounded up to a coarse step; a page that answers a POST (the form
+   shown again, the check, the confirmation, the status) asks the host to keep
+   the frame as it is ("data-keep-height"), whatever it holds, and scrolls inside
+   where it is longer. Nothing is sent again as the person answers or the
+   content changes; a host that says it is ready to listen (its script may
+   arrive after our page) hears the same message again.
    Two protocols: ours ({type: "intake:height"}, read by embed.js), and
-   WordPress's (the "#?secret=" its sandboxed oEmbed frame adds to our URL).
-   The height is sent at once, on load, on every resize, and whenever the host
-   says it is ready to listen (its script may arrive after our page: WordPress's
-   wp-embed.js sends {message: "ready"}, embed.js {type: "intake:ready"}). */
+   WordPress's (the "#?secret=" its sandboxed oEmbed frame adds to our URL). */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -19,7 +25,9 @@
   if (!targets.length) return;
   var match = /^#\?secret=([A-Za-z0-9]{1,64})$/.exec(window.location.hash);
   var secret = match ? match[1] : null;
-  var last = 0, first = true;
+  var STEP = 400;
+  var keep = script.hasAttribute("data-keep-height");
+  var height = null, first = true;
 
   function post(message) {
     targets.forEach(function (origin) {
@@ -31,28 +39,28 @@
      holds our page (until then it keeps its link), and its cue to bring the
      frame's top into view after each step. */
   function report() {
-    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
-    last = height;
-    post({ type: "intake:height", height: height, page: first });
+    if (keep) {
+      post({ type: "intake:height", keep: true, page: first });
+    } else {
+      if (height === null) {
+        height = Math.ceil(document.documentElement.getBoundingClientRect().height / STEP) * STEP;
+      }
+      post({ type: "intake:height", height: height, page: first });
+      if (secret) post({ message: "height", value: height, secret: secret });
+    }
     first = false;
-    if (secret) post({ message: "height", value: height, secret: secret });
   }
 
-  function changed() {
-    if (Math.ceil(document.documentElement.getBoundingClientRect().height) !== last) report();
-  }
-
-  if (window.ResizeObserver) new ResizeObserver(changed).observe(document.documentElement);
-  window.addEventListener("resize", changed);
-  window.addEventListener("load", report);
   window.addEventListener("message", function (event) {
     var data = event.data;
     if (event.source !== window.parent || targets.indexOf(event.origin) === -1 || !data) return;
+    if (document.readyState !== "complete") return; /* the load event reports */
     if (data.type === "intake:ready" || (secret && data.message === "ready" && data.secret === secret)) {
       report();
     }
   });
-  report();
+  if (document.readyState === "complete") report();
+  else window.addEventListener("load", report);
 
   if (secret) {
     /* WordPress's sandbox blocks new tabs and top navigation from the frame; its

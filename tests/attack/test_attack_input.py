@@ -46,7 +46,11 @@ def build(world, endpoint: str, rule: str) -> str:
     language prefix and a release slug."""
     if rule.startswith("/staff/"):
         return world.url(endpoint)
-    path = rule.replace("<lang:lang>", "es").replace("<slug>", "no-such-release")
+    path = (
+        rule.replace("<lang:lang>", "es")
+        .replace("<slug>", "no-such-release")
+        .replace("<key>", "no-such-key")
+    )
     assert "<" not in path, f"no value for {rule}"
     return path
 
@@ -234,7 +238,7 @@ def test_overlong_staff_field_is_a_form_error_not_a_crash(app, world, endpoint):
     # The field's own error next to it (the login: its one generic message).
     assert 'class="field-error"' in page or accounts.GENERIC_LOGIN_ERROR in page, page
     after = snapshot(app)
-    # A refused login or password is counted (failed_logins): nothing else changes.
+    # A refused login or password is counted and audited: nothing else changes.
     for table in ("help_request", "case_note", "case_status_change", "release", "partner"):
         assert after[table] == before[table], table
 
@@ -311,7 +315,7 @@ INJECTIONS = (
 
 def queue_refs(response) -> list[str]:
     return re.findall(
-        r'<th scope="row"><a href="/staff/cases/([0-9A-Z-]+)"', response.get_data(as_text=True)
+        r'<th scope="row"><a href="/staff/cases/([0-9A-Z-]+)[?"]', response.get_data(as_text=True)
     )
 
 
@@ -564,14 +568,16 @@ def _boom(*args, **kwargs):
     raise RuntimeError("kaboom")
 
 
-def test_production_staff_mail_needs_a_public_base(app_factory):
-    """Production with staff email but no PUBLIC_BASE_URL does not start: the
-    mail's link must not come from a visitor's Host header."""
-    with pytest.raises(RuntimeError, match="INTAKE_PUBLIC_BASE_URL"):
-        app_factory(PRODUCTION=True, STAFF_NOTIFY_EMAIL="team@org.example")
+@pytest.mark.parametrize("missing", ["PUBLIC_BASE_URL", "TRUSTED_HOSTS"])
+def test_production_needs_a_public_base_and_trusted_hosts(app_factory, missing):
+    """Production without PUBLIC_BASE_URL or TRUSTED_HOSTS does not start: no
+    link (oEmbed's, publicly cached; the staff mail's) may come from a visitor's
+    Host header."""
+    with pytest.raises(RuntimeError, match=f"INTAKE_{missing}"):
+        app_factory(PRODUCTION=True, **{missing: None})
     app_factory(
         PRODUCTION=True,
         STAFF_NOTIFY_EMAIL="team@org.example",
         PUBLIC_BASE_URL="https://help.org.example",
+        TRUSTED_HOSTS=["help.org.example"],
     )
-    app_factory(PRODUCTION=True)  # no staff email: nothing to link

@@ -88,17 +88,28 @@ STRICT = (
 
 @pytest.mark.parametrize("payload", XSS)
 def test_payload_in_a_strict_field_is_refused_and_the_error_page_is_inert(app, client, payload):
-    fields = dict.fromkeys(STRICT, payload)
-    check, done = submit_answers(
-        client, hearing="yes", hearing_month="5", hearing_year="2027", **fields
-    )
-    for response in (check, done):
-        body = page(response)
-        assert_inert(body)
-        for name in STRICT:
-            # A date's error sits on its first input (the day).
-            error_id = re.sub(r"_(month|year)$", "_day", name)
-            assert f'id="{error_id}-error"' in body, name
+    from intake.public.screening.form import step_of
+
+    # Each page shows the errors of its own questions: one submission per page
+    # that asks strict questions, each with the payload in all of them.
+    by_page = {}
+    for name in STRICT:
+        by_page.setdefault(step_of(name), []).append(name)
+    for names in by_page.values():
+        hearing = {
+            "hearing": "yes",
+            "hearing_day": "3",
+            "hearing_month": "5",
+            "hearing_year": "2027",
+        }
+        check, done = submit_answers(client, **{**hearing, **dict.fromkeys(names, payload)})
+        for response in (check, done):
+            body = page(response)
+            assert_inert(body)
+            for name in names:
+                # A date's error sits on its first input (the day).
+                error_id = re.sub(r"_(month|year)$", "_day", name)
+                assert f'id="{error_id}-error"' in body, name
     with app.app_context():
         assert db.session.execute(db.select(HelpRequest)).first() is None
 

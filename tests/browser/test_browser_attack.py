@@ -52,7 +52,7 @@ def test_case_page_with_payloads_runs_nothing(page, make_staff, make_request):
     page.goto(case_url)
     page.get_by_label("Add a note").fill(ALL)
     page.get_by_role("button", name="Add note").click()
-    page.wait_for_url(case_url)
+    page.wait_for_url(case_url + "#notes")
     page.wait_for_load_state("load")
     assert page.get_by_text("window.__xss=1").first.is_visible()  # shown as text
     page.goto(page.base + "/staff/")

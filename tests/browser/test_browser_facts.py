@@ -1,4 +1,4 @@
-"""Issue 14 in a real browser: a family member asks for a detained relative with a
+"""The facts in a real browser: a family member asks for a detained relative with a
 removal order from 20 days ago, picking months by name; staff find the request
 critical at the top of the queue, and its case page says "BIA appeal due in 10
 days" with its legal source."""
@@ -7,9 +7,10 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from intake import timeutil
-from tests.support.browser import browser_login, choose
+from tests.support.browser import SETTLE_TIMEOUT_MS, browser_login, choose, next_page
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +34,7 @@ def fill_date(page, legend: str, day: str, month_name: str, year: str):
 
 def ask_for_a_detained_relative(page):
     page.goto(page.base + "/help")
-    choose(page, "Who are you asking for?", "For a family member")
+    choose(page, "Who is this request for?", "A family member or friend")
     page.get_by_label("Your name", exact=True).fill("Rosa")
     page.get_by_label("How are you related").fill("sister")
     choose(page, "immigration detention", "Yes")
@@ -43,23 +44,30 @@ def ask_for_a_detained_relative(page):
     fill_date(page, "on what date did the judge decide", str(ORDER.day), "April", str(ORDER.year))
     choose(page, "missed a hearing", "No")
     choose(page, "appeal against the decision", "No")
-    fill_date(page, "last arrive in the United States", "", "March", "2025")
+    next_page(page)
+    # From here the questions speak of the person she asks for.
+    fill_date(page, "did the person last arrive in the United States", "", "March", "2025")
     choose(page, "Form I-589", "No")
-    choose(page, "lawyer or accredited representative", "No")
-    choose(page, "Could you pay a private immigration lawyer?", "No")
-    page.get_by_label("How many people live in your household").fill("1")
+    next_page(page)
     fill_date(page, "Date of birth", "", "July", "1994")
     page.get_by_label("I am afraid to go back to my country").check()
-    page.get_by_label("What name should we use for you?").fill("Karim")
+    page.get_by_label("What name should we use for the person?").fill("Karim")
     page.get_by_label("Country of nationality").select_option("HN")
-    page.get_by_label("Which language do you prefer?").select_option("es")
-    page.get_by_label("Which US state or territory do you live in?").select_option("TX")
-    page.get_by_label("Phone number", exact=True).fill("+1 512 555 0100")
+    page.get_by_label("Which language does the person prefer?").select_option("es")
+    page.get_by_label("Which US state or territory does the person live in?").select_option("TX")
+    next_page(page)
+    page.get_by_label("The person's phone number").fill("+1 512 555 0100")
     choose(page, "voicemail", "No")
+    next_page(page)
+    choose(page, "lawyer or accredited representative", "No")
+    choose(page, "Could the person pay a private immigration lawyer?", "No")
+    page.get_by_label("How many people live in the person's household").fill("1")
     choose(page, "another free legal organisation", "No")
     page.get_by_label("I have read the privacy notice above").check()
-    page.get_by_role("button", name="Continue").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Check your answers"
+    page.get_by_role("button", name="Continue", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check your answers", timeout=SETTLE_TIMEOUT_MS
+    )
     assert "April 11, 2026" in page.content()  # the month as chosen, by name
     page.get_by_role("button", name="Send my request").click()
     page.wait_for_selector(".reference")

@@ -5,9 +5,11 @@ type keeping its own direction."""
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from intake import timeutil
 from tests.support import ROOT
+from tests.support.browser import CONTINUE, answer_shown, walk_pages
 
 pytestmark = pytest.mark.browser
 
@@ -19,49 +21,43 @@ def frozen_today(monkeypatch):
     monkeypatch.setattr(timeutil, "today", lambda: date(2026, 5, 1))
 
 
-def pick(page, name: str, value: str):
-    page.locator(f'input[name="{name}"][value="{value}"]').check()
-
-
-def fill_by_name(page, person: str):
+def answers_of(person: str) -> dict:
     """Every question answered through names and values, not labels, so the same
-    steps work in any language."""
-    for name, value in (
-        ("represented", "no"),
-        ("can_pay", "no"),
-        ("claim_types", "asylum"),
-        ("detained", "no"),
-        ("hearing", "no"),
-        ("i589_filed", "no"),
-        ("safe_to_message", "no"),
-        # The longer form of issue 14: someone asking for a relative with an order.
-        ("asker", "family"),
-        ("in_us", "yes"),
-        ("decided", "yes"),
-        ("in_absentia", "no"),
-        ("appealed", "not_sure"),
-        ("fear_interview", "no"),
-        ("status_kind", "none"),
-        ("came_as_child_alone", "no"),
-        ("harms", "afraid_to_return"),
-        ("share_consent", "no"),
-    ):
-        pick(page, name, value)
-    page.fill("#helper_name", "Rosa")
-    page.fill("#household_size", "2")
-    page.fill("#monthly_income", "900")
-    page.select_option("#decision_month", "3")  # months are chosen by name, posted as numbers
-    page.fill("#decision_year", "2026")
-    page.select_option("#arrival_month", "8")
-    page.fill("#arrival_year", "2025")
-    page.select_option("#birth_month", "2")
-    page.fill("#birth_year", "1996")
-    page.fill("#name", person)
-    page.select_option("#nationality", "AF")
-    page.select_option("#preferred_language", "prs")
-    page.select_option("#state", "CA")
-    page.fill("#email", "mariam@example.org")
-    page.check("#consent")
+    steps work in any language: someone asking for a relative with an order."""
+    return {
+        "asker": "family",
+        "helper_name": "Rosa",
+        "detained": "no",
+        "in_us": "yes",
+        "hearing": "no",
+        "decided": "yes",
+        "decision_month": "3",  # months are chosen by name, posted as numbers
+        "decision_year": "2026",
+        "in_absentia": "no",
+        "appealed": "not_sure",
+        "fear_interview": "no",
+        "arrival_month": "8",
+        "arrival_year": "2025",
+        "i589_filed": "no",
+        "status_kind": "none",
+        "birth_month": "2",
+        "birth_year": "1996",
+        "came_as_child_alone": "no",
+        "harms": "afraid_to_return",
+        "claim_types": "asylum",
+        "name": person,
+        "nationality": "AF",
+        "preferred_language": "prs",
+        "state": "CA",
+        "email": "mariam@example.org",
+        "safe_to_message": "no",
+        "represented": "no",
+        "can_pay": "no",
+        "household_size": "2",
+        "monthly_income": "900",
+        "share_consent": "no",
+        "consent": "y",
+    }
 
 
 def no_horizontal_scroll(page) -> bool:
@@ -74,15 +70,14 @@ def no_horizontal_scroll(page) -> bool:
 def test_every_step_of_the_form_has_no_axe_violations(page, app, axe_check, prefix, person):
     page.goto(f"{page.base}{prefix}/help")
     axe_check(page)  # blank
-    page.locator("form.help-form button[type=submit]").click()
+    page.locator(CONTINUE).click()
     page.wait_for_selector("#error-summary")
-    axe_check(page)  # after a failed submit, errors shown
-    fill_by_name(page, person)
-    page.locator("form.help-form button[type=submit]").click()
-    page.wait_for_url(f"**{prefix}/help/check")
+    axe_check(page)  # after a failed continue, errors shown
+    walk_pages(page, answers_of(person), on_each=axe_check)  # every page, answered
+    page.wait_for_url(f"**{prefix}/help")
     assert page.locator(f"bdi:text-is('{person}')").count() == 1
     axe_check(page)  # check your answers
-    page.locator("main form > p > button.button").click()
+    page.locator("#help-form > p > button.button").click()
     page.wait_for_selector(".reference")
     axe_check(page)  # confirmation
 
@@ -92,7 +87,7 @@ def test_form_reflows_at_320px(page, app, prefix):
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(f"{page.base}{prefix}/help")
     assert no_horizontal_scroll(page)
-    page.locator("form.help-form button[type=submit]").click()
+    page.locator(CONTINUE).click()
     page.wait_for_selector("#error-summary")
     assert no_horizontal_scroll(page)
     if prefix == "/ar":
@@ -100,7 +95,9 @@ def test_form_reflows_at_320px(page, app, prefix):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "form-ar-320-errors.png"), full_page=True)
         page.goto(f"{page.base}{prefix}/help")
-        page.fill("#name", "Mariam")
+        page.check("input[name=asker][value=family]")  # the helper's questions open
+        page.fill("#helper_name", "Mariam")
+        assert no_horizontal_scroll(page)
         page.screenshot(path=str(ARTIFACTS / "form-ar-320.png"), full_page=True)
 
 
@@ -108,11 +105,24 @@ def test_typed_text_takes_its_own_direction(page, app):
     """dir="auto": an Arabic name typed on the English form runs right to left,
     a Latin name on the Arabic form left to right; phone and email always ltr."""
     page.goto(f"{page.base}/help")
+    walk_until(page, 3)
     page.fill("#name", "مريم")
     assert page.eval_on_selector("#name", "e => getComputedStyle(e).direction") == "rtl"
     page.goto(f"{page.base}/ar/help")
+    walk_until(page, 3)
     page.fill("#name", "Mariam")
     assert page.eval_on_selector("#name", "e => getComputedStyle(e).direction") == "ltr"
+    walk_until(page, 4)
     page.fill("#summary", "أحتاج مساعدة")
     assert page.eval_on_selector("#summary", "e => getComputedStyle(e).direction") == "rtl"
     assert page.eval_on_selector("#phone", "e => getComputedStyle(e).direction") == "ltr"
+
+
+def walk_until(page, number: int):
+    """Answer the pages before page ``number`` and continue to it."""
+    step = page.locator("input[name=step]")
+    while int(step.input_value()) < number:
+        here = step.input_value()
+        answer_shown(page, answers_of("Mariam"))
+        page.locator(CONTINUE).click()
+        expect(page.locator(f"input[name=step][value='{here}']")).to_have_count(0)

@@ -25,6 +25,9 @@ from tests.support.servers import (
     stored_reference,
     stored_requests,
 )
+from tests.support.servers import (
+    submit as submit_form,
+)
 from tests.support.staff import STAFF_PASSWORD
 from tests.support.tokens import csrf_token
 
@@ -154,7 +157,7 @@ def submit(server: Gunicorn, address: str) -> str:
     headers = {"X-Forwarded-For": address}
     data = filled_form(server.url, headers=headers)
     assert post(server.url + "/help/check", data, headers=headers).status == 200
-    done = post(server.url + "/help/submit", data, headers=headers)
+    done = submit_form(server.url + "/help/submit", data, headers=headers)
     assert done.status == 200, done.status
     return stored_reference(done.text)
 
@@ -280,6 +283,6 @@ def assert_rate_limit_is_shared(servers, database) -> None:
         server = servers[n % 2]
         headers = {"X-Forwarded-For": "203.0.113.9"}
         data = filled_form(server.url, headers=headers)
-        statuses.append(post(server.url + "/help/submit", data, headers=headers).status)
+        statuses.append(submit_form(server.url + "/help/submit", data, headers=headers).status)
     assert statuses == [200] * HELP_LIMIT + [429, 429]
     assert len(stored_requests(database)) == before + HELP_LIMIT

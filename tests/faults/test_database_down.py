@@ -28,6 +28,7 @@ from tests.support.servers import (
     production_env,
     stored_reference,
     stored_requests,
+    submit,
 )
 
 # Seconds the app waits for a PostgreSQL connection before answering 503.
@@ -69,9 +70,9 @@ def assert_answers_kept(response, data: dict, within: float) -> None:
 
 def submit_once_recovered(base_url: str, data: dict, uri: str) -> None:
     """The same resubmission, after recovery, stores exactly one request."""
-    first = post(base_url + "/help/submit", data)
+    first = submit(base_url + "/help/submit", data)
     assert first.status == 200, first.status
-    again = post(base_url + "/help/submit", data)
+    again = submit(base_url + "/help/submit", data)
     assert stored_reference(again.text) == stored_reference(first.text)
     assert [ref for ref, _ in stored_requests(uri)] == [stored_reference(first.text)]
 

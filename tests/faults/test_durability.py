@@ -27,6 +27,7 @@ from tests.support.servers import (
     production_env,
     stored_reference,
     stored_requests,
+    submit,
 )
 
 CLIENTS = 6
@@ -81,7 +82,7 @@ class Client(threading.Thread):
         if check.status != 200:
             self.unexpected.append(f"check answered {check.status}")
             return
-        done = self.persist(lambda: post(self.base_url + "/help/submit", data))
+        done = self.persist(lambda: submit(self.base_url + "/help/submit", data))
         if done.status != 200:
             self.unexpected.append(f"submit answered {done.status}")
             return

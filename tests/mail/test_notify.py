@@ -63,6 +63,7 @@ def mail_app(app_factory):
             "STAFF_NOTIFY_EMAIL": "intake-team@org.example",
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": port,
+            "MAIL_SECURITY": "none",  # the sink speaks no TLS
             "MAIL_FROM": "noreply@org.example",
             "MAIL_TIMEOUT_SECONDS": 2,
             "PUBLIC_BASE_URL": "https://help.org.example",
@@ -74,12 +75,14 @@ def mail_app(app_factory):
 
 
 def submit(client, answers=CRITICAL, **kwargs):
-    """Post the whole form with a fresh token; the response is left open, so the
-    after-response delivery has not run yet (``.close()`` runs it, as the WSGI
-    server does once the page is sent)."""
+    """Post the whole form with a fresh token; the response (the redirect to the
+    confirmation) is left open, so the after-response delivery has not run yet
+    (``.close()`` runs it, as the WSGI server does once it is sent). The
+    confirmation page the browser then shows is in ``.confirmation``."""
     data = {**answers, "csrf_token": form_token(client.get("/help").text)}
     response = client.post("/help/submit", data=data, **kwargs)
-    assert response.status_code == 200
+    assert response.status_code == 303
+    response.confirmation = client.get(response.headers["Location"]).text
     return response
 
 
@@ -114,7 +117,7 @@ def assert_nothing_personal(text: str, reference: str = "") -> None:
 def test_a_critical_submission_queues_the_email_and_sends_it_after_the_page(mail_app, sink, clock):
     app = mail_app(sink.port)
     response = submit(app.test_client())
-    reference = reference_in(response.text)
+    reference = reference_in(response.confirmation)
     (queued,) = mail_rows(app)  # committed with the request, before any sending
     assert (queued.kind, queued.attempts, queued.sent_at) == ("critical_request", 0, None)
     assert sink.messages == []  # the applicant's page does not wait for the mail server
@@ -143,7 +146,8 @@ def test_a_replayed_submission_queues_no_second_email(mail_app, sink):
     again = client.post("/help/submit", data=data)
     first.close()
     again.close()
-    assert reference_in(first.text) == reference_in(again.text)
+    shown = [client.get(r.headers["Location"]).text for r in (first, again)]
+    assert reference_in(shown[0]) == reference_in(shown[1])
     assert len(mail_rows(app)) == 1
     assert len(sink.messages) == 1
 
@@ -211,7 +215,7 @@ def test_mail_server_down_at_submit_keeps_the_request_and_send_mail_delivers_lat
     with caplog.at_level(logging.INFO):
         response = submit(down.test_client())
         response.close()
-    reference = reference_in(response.text)  # the applicant sees the confirmation
+    reference = reference_in(response.confirmation)  # the applicant sees the confirmation
     with down.app_context():
         stored = db.session.execute(select(HelpRequest)).scalar_one()
         assert stored.name == CRITICAL["name"]
@@ -386,3 +390,67 @@ def test_two_concurrent_senders_deliver_each_message_once(mail_app):
     assert results[1].count(True) > 0 and results[2].count(True) > 0  # both really sent
     assert len(sink.messages) == 6
     assert all(row.sent_at is not None and row.attempts == 1 for row in mail_rows(first))
+
+
+class RecordingSMTP:
+    """Stands in for smtplib's classes: records what was done, in order."""
+
+    calls: list = []
+
+    def __init__(self, host, port, timeout=None, context=None):
+        self.calls.append(("connect", type(self).__name__, port, context))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def starttls(self, context=None):
+        self.calls.append(("starttls", context))
+
+    def login(self, user, password):
+        self.calls.append(("login", user))
+
+    def send_message(self, message):
+        self.calls.append(("send",))
+
+
+class RecordingSMTPS(RecordingSMTP):
+    pass
+
+
+def verified(context) -> bool:
+    import ssl
+
+    return context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_mail_goes_over_verified_tls_by_default(app_factory, monkeypatch, security):
+    monkeypatch.setattr(outbox.smtplib, "SMTP", RecordingSMTP)
+    monkeypatch.setattr(outbox.smtplib, "SMTP_SSL", RecordingSMTPS)
+    RecordingSMTP.calls = []
+    settings = {"MAIL_USERNAME": "intake", "MAIL_PASSWORD": "secret"}
+    if security == "ssl":
+        settings |= {"MAIL_SECURITY": "ssl", "MAIL_PORT": 465}
+    app = app_factory(**settings)
+    with app.app_context():
+        outbox.smtp_send(email.message.EmailMessage())
+    calls = RecordingSMTP.calls
+    if security == "starttls":
+        assert [c[0] for c in calls] == ["connect", "starttls", "login", "send"]
+        assert calls[0][1:3] == ("RecordingSMTP", 587)
+        assert verified(calls[1][1])
+    else:
+        assert [c[0] for c in calls] == ["connect", "login", "send"]
+        assert calls[0][1:3] == ("RecordingSMTPS", 465) and verified(calls[0][3])
+
+
+def test_a_server_without_starttls_gets_nothing_in_clear_text(app_factory, sink):
+    import smtplib
+
+    app = app_factory(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port)
+    with app.app_context(), pytest.raises(smtplib.SMTPNotSupportedError):
+        outbox.smtp_send(email.message.EmailMessage())
+    assert sink.messages == []

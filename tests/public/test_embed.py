@@ -88,15 +88,29 @@ def test_every_other_page_denies_framing(client, seeded, make_partner):
         assert_framing_denied(response)
 
 
-def test_oembed_card_may_be_framed_by_any_active_partner(client, make_partner):
+def test_oembed_card_may_be_framed_only_by_the_partner_framing_it(client, make_partner):
     make_partner(origins=("https://a.example.org",))
     make_partner(origins=("https://b.example.org", "https://a.example.org"))
     make_partner(origins=("https://gone.example.org",), active=False)
-    response = client.get("/embed/cta?oembed=1")
+    framed_at_b = {"Sec-Fetch-Dest": "iframe", "Referer": "https://b.example.org/news/1"}
+    response = client.get("/embed/cta?oembed=1", headers=framed_at_b)
     assert response.status_code == 200
-    assert directives(response)["frame-ancestors"] == "https://a.example.org https://b.example.org"
+    assert directives(response)["frame-ancestors"] == "https://b.example.org"
+    page = response.get_data(as_text=True)
+    assert "a.example.org" not in page and "a.example.org" not in str(response.headers)
+    assert 'data-parent-origins="https://b.example.org"' in page
     assert "X-Frame-Options" not in response.headers
     assert_no_cookie(response)
+    # Nobody learns the partner list by asking without a Referer, or with another
+    # site's (which gets the notice for unregistered sites, framable only there).
+    for headers, allowed in (
+        ({}, "'none'"),
+        ({"Referer": "https://gone.example.org/"}, "https://gone.example.org"),
+    ):
+        response = client.get("/embed/cta?oembed=1", headers=headers)
+        assert directives(response)["frame-ancestors"] == allowed
+        seen = response.get_data(as_text=True) + str(response.headers)
+        assert "a.example.org" not in seen and "b.example.org" not in seen
 
 
 def test_oembed_card_without_any_partner_is_not_framable(client):

@@ -10,7 +10,7 @@ from itsdangerous import URLSafeTimedSerializer
 from intake import timeutil
 from intake.cases.help_requests import format_reference
 from tests.support.apps import make_test_app
-from tests.support.form import VALID, reference_in, requests_in, visible_words
+from tests.support.form import VALID, form_values, reference_in, requests_in, visible_words
 from tests.support.tokens import form_token
 
 PARTNER_ORIGIN = "https://press.example.org"
@@ -51,7 +51,7 @@ def test_every_step_stays_in_the_frame_and_records_the_partner(app, client, part
     assert form.status_code == 200
     assert_framed_for(form, partner)
     page = form.get_data(as_text=True)
-    assert f'action="/embed/help/check?partner={key}"' in page
+    assert f'action="/embed/help?partner={key}"' in page
     # The form's own signed token, and no session cookie to bind one to.
     assert page.count('name="csrf_token"') == 1 and "Set-Cookie" not in form.headers
     data = {**VALID, "csrf_token": form_token(page)}
@@ -65,7 +65,10 @@ def test_every_step_stays_in_the_frame_and_records_the_partner(app, client, part
     assert f'formaction="/embed/help?partner={key}#name"' in page  # "Change" stays framed
     assert requests_in(app) == []
 
-    done = client.post(f"/embed/help/submit?partner={key}", data=data, headers=SAME_ORIGIN)
+    sent = client.post(f"/embed/help/submit?partner={key}", data=data, headers=SAME_ORIGIN)
+    assert sent.status_code == 303  # then the confirmation, in the frame
+    assert sent.headers["Location"].startswith("/embed/help/sent/")
+    done = client.get(sent.headers["Location"])
     assert done.status_code == 200
     assert_framed_for(done, partner)
     (row,) = requests_in(app)
@@ -81,8 +84,10 @@ def test_every_step_stays_in_the_frame_and_records_the_partner(app, client, part
 
 def test_the_same_form_on_our_own_site_records_no_partner(app, client, partner):
     page = client.get("/help").get_data(as_text=True)
-    assert 'action="/help/check"' in page and "Continue in a new tab" not in page
-    done = client.post("/help/submit", data={**VALID, "csrf_token": form_token(page)})
+    assert 'action="/help"' in page and "Continue in a new tab" not in page
+    done = client.post(
+        "/help/submit", follow_redirects=True, data={**VALID, "csrf_token": form_token(page)}
+    )
     assert done.status_code == 200
     assert requests_in(app)[0].partner_id is None
     assert 'href="https://acis.eoir.justice.gov">' in done.get_data(as_text=True)
@@ -91,8 +96,10 @@ def test_the_same_form_on_our_own_site_records_no_partner(app, client, partner):
 def test_a_replayed_token_shows_the_same_reference_and_stores_one_request(app, client, partner):
     data = framed_answers(client, partner)
     url = f"/embed/help/submit?partner={partner.key}"
-    first = client.post(url, data=data, headers=SAME_ORIGIN)
-    again = client.post(url, data={**data, "name": "Someone else"}, headers=SAME_ORIGIN)
+    first = client.post(url, data=data, headers=SAME_ORIGIN, follow_redirects=True)
+    again = client.post(
+        url, data={**data, "name": "Someone else"}, headers=SAME_ORIGIN, follow_redirects=True
+    )
     assert again.status_code == 200
     assert reference_in(again.get_data(as_text=True)) == reference_in(first.get_data(as_text=True))
     assert_framed_for(again, partner)
@@ -110,8 +117,8 @@ def test_an_expired_token_keeps_the_answers_in_the_frame_and_stores_nothing(app,
     assert_framed_for(response, partner)
     page = response.get_data(as_text=True)
     assert "open for a long time" in page
-    assert f'action="/embed/help/check?partner={partner.key}"' in page
-    assert 'value="Amal"' in page and form_token(page) != data["csrf_token"]
+    assert f'action="/embed/help?partner={partner.key}"' in page
+    assert form_values(page)["name"] == "Amal" and form_token(page) != data["csrf_token"]
     assert requests_in(app) == []
 
 
@@ -199,12 +206,12 @@ def test_the_framed_form_keeps_its_language(database_uri, partner):
     client = make_test_app(database_uri, LANGUAGES=["en", "es"]).test_client()
     page = client.get(f"/es/embed/help?partner={partner.key}").get_data(as_text=True)
     assert '<html lang="es"' in page
-    assert f'action="/es/embed/help/check?partner={partner.key}"' in page
+    assert f'action="/es/embed/help?partner={partner.key}"' in page
 
 
 def test_continue_in_a_new_tab_carries_the_answers_to_our_own_site(app, client, partner):
     page = client.get(f"/embed/help?partner={partner.key}").get_data(as_text=True)
-    assert 'formaction="/help" formtarget="_blank" formnovalidate>' in page
+    assert 'formaction="/help" formtarget="_blank" formnovalidate name="to" value="1">' in page
     data = {**VALID, "csrf_token": form_token(page)}
     check = client.post(f"/embed/help/check?partner={partner.key}", data=data, headers=SAME_ORIGIN)
     assert 'formaction="/help/check" formtarget="_blank"' in check.get_data(as_text=True)
@@ -213,7 +220,7 @@ def test_continue_in_a_new_tab_carries_the_answers_to_our_own_site(app, client, 
     assert response.status_code == 200
     assert response.headers["X-Frame-Options"] == "DENY"
     new_tab = response.get_data(as_text=True)
-    assert 'value="Amal"' in new_tab and 'action="/help/check"' in new_tab
+    assert form_values(new_tab)["name"] == "Amal" and 'action="/help"' in new_tab
     assert "Continue in a new tab" not in new_tab
     assert requests_in(app) == []
 

@@ -1,7 +1,10 @@
 """Apps on the test database, with test keys; what is really stored, seen from
 outside the app."""
 
-from sqlalchemy import create_engine, text
+import contextlib
+
+from jinja2 import BytecodeCache
+from sqlalchemy import create_engine, exists, literal, make_url, select, text, union_all
 
 from intake import create_app
 from intake.db import db
@@ -10,7 +13,33 @@ TEST_KEYS = {
     "SECRET_KEY": "test-secret-key-not-for-production",
     "ENCRYPTION_KEYS": "su20xohi1vgeHqJtSnqpew6O-qSJPQwF8JwHKiMrqNQ=",
     "LOOKUP_KEY": "test-lookup-key",
+    "CONFLICT_KEY": "test-conflict-key",
+    "STATUS_CODE_KEY": "test-status-code-key",
 }
+
+PRODUCTION_SITE = {
+    "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],
+    "PUBLIC_BASE_URL": "http://localhost",
+}
+
+
+class _TemplateCode(BytecodeCache):
+    """Compiled templates kept in memory and shared by every test app: each app has
+    its own Jinja environment, and compiling a page's templates again for every test
+    cost more than the test itself. Jinja checks each entry against its source."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = _TemplateCode()
 
 # Every app made here, for conftest's autouse fixture to dispose of its engine
 # after the test, so no connection outlives its test.
@@ -25,12 +54,17 @@ def make_test_app(database_uri, **overrides):
         "RATELIMIT_ENABLED": False,
         # Cheap Argon2id: tests log in often (the defaults take ~0.3 s per check).
         "STAFF_ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+        # Cheap scrypt for the conflict index (production: 2**14).
+        "CONFLICT_HASH_COST": 10,
         # Production refuses to start without it; "none" says there is none on purpose.
         "HELPLINE_PHONE": "none",
         **TEST_KEYS,
+        # Production refuses to start without these; a test of that passes None.
+        **(PRODUCTION_SITE if overrides.get("PRODUCTION") else {}),
         **overrides,
     }
     app = create_app(config)
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
     apps_to_close.append(app)
     return app
 
@@ -48,12 +82,44 @@ def scratch_app(tmp_path):
     )
 
 
+@contextlib.contextmanager
+def worker_database(uri: str, worker: str | None):
+    """The database an xdist worker (``gw0``...) runs on: on PostgreSQL a new
+    database named after ``uri``'s and the worker, dropped afterwards (workers on
+    one database would empty each other's tables); else ``uri`` itself (SQLite
+    files are in each worker's own temporary folder)."""
+    given = make_url(uri)
+    if not worker or given.get_backend_name() != "postgresql":
+        yield uri
+        return
+    name = f"{given.database}_{worker}"
+    admin = create_engine(given, isolation_level="AUTOCOMMIT")
+    drop = text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        with admin.connect() as conn:
+            conn.execute(drop)
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield given.set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as conn:
+            conn.execute(drop)
+    finally:
+        admin.dispose()
+
+
 def empty_tables(app):
+    """Delete every row a test left, asking the database (one query) which tables
+    hold any: most tests write to two or three of them, and rows may come from
+    other processes (the CLI, servers) as well as from the app."""
+    tables = db.metadata.sorted_tables
+    holding_rows = union_all(
+        *(select(literal(n)).where(exists().select_from(t)) for n, t in enumerate(tables))
+    )
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+            written = set(conn.scalars(holding_rows))
+            for n in sorted(written, reverse=True):  # children before their parents
+                conn.execute(tables[n].delete())
         db.engine.dispose()
 
 

@@ -60,6 +60,11 @@ VALID = {
     "staff.triage.add_note": lambda w: {"text": "A note."},
     "staff.triage.assign": lambda w: {"assignee": str(w.admin.id), "version": "1"},
     "staff.triage.change_status": lambda w: {"status": "in_review", "version": "1"},
+    "staff.triage.close": lambda w: {
+        "disposition": "duplicate",
+        "reason": "Same person.",
+        "version": "1",
+    },
     "staff.triage.override_screen": lambda w: {
         "screen": "needs_review",
         "reason": "Checked.",

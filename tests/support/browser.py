@@ -57,30 +57,88 @@ def choose(page, question: str, answer: str):
     group.get_by_label(answer, exact=True).check()
 
 
-def fill_with_pointer(page):
-    """Answer every question the ordinary way (mouse and typing)."""
-    choose(page, "Who are you asking for?", "For myself")
-    choose(page, "in the United States now", "Yes")
-    choose(page, "decided your case or ordered you removed", "No")
-    page.locator("#birth_month").select_option("4")
-    page.locator("#birth_year").fill("1990")
-    choose(page, "another free legal organisation", "No")
-    choose(page, "lawyer or accredited representative", "No")
-    choose(page, "Could you pay a private immigration lawyer?", "No")
-    page.get_by_label("How many people live in your household").fill("2")
-    page.get_by_label("Asylum", exact=True).check()
+# The Continue button of a form page, in any language.
+CONTINUE = "#help-form .step-buttons button.button:not(.secondary)"
+
+
+def next_page(page):
+    """Continue to the next page of the form and wait until it is there."""
+    step = page.locator("input[name=step]")
+    number = int(step.input_value())
+    page.get_by_role("button", name="Continue", exact=True).click()
+    expect(step).to_have_value(str(number + 1), timeout=SETTLE_TIMEOUT_MS)
+
+
+def fill_with_pointer(page, also=None):
+    """Answer every page the ordinary way (mouse and typing), continuing from
+    each to the next; the last page is left for the caller to send on.
+    ``also(page, number)`` may answer more on each page before it is left."""
+
+    def leave(number):
+        if also:
+            also(page, number)
+        next_page(page)
+
+    choose(page, "Who is this request for?", "Me")
     choose(page, "immigration detention", "No")
+    choose(page, "in the United States now", "Yes")
     choose(page, "court hearing scheduled", "Yes")
     page.locator("#hearing_day").fill("10")
     page.locator("#hearing_month").select_option(label="May")  # months are chosen by name
     page.locator("#hearing_year").fill("2026")
+    choose(page, "decided your case or ordered you removed", "No")
+    leave(1)
     page.locator("#arrival_month").select_option(label="August")
     page.locator("#arrival_year").fill("2025")
     choose(page, "Form I-589", "No")
+    leave(2)
+    page.locator("#birth_month").select_option("4")
+    page.locator("#birth_year").fill("1990")
+    page.get_by_label("Asylum", exact=True).check()
     page.get_by_label("What name should we use for you?").fill("Mariam")
     page.get_by_label("Country of nationality").select_option("AF")
     page.get_by_label("Which language do you prefer?").select_option("prs")
     page.get_by_label("Which US state or territory do you live in?").select_option("CA")
+    leave(3)
     page.get_by_label("Phone number", exact=True).fill("+1 415 555 0100")
     choose(page, "voicemail", "Not sure")
+    leave(4)
+    choose(page, "lawyer or accredited representative", "No")
+    choose(page, "Could you pay a private immigration lawyer?", "No")
+    page.get_by_label("How many people live in your household").fill("2")
+    choose(page, "another free legal organisation", "No")
     page.get_by_label("I have read the privacy notice above").check()
+    if also:
+        also(page, 5)
+
+
+def answer_shown(page, answers: dict) -> None:
+    """Answer, by name and value (the same in every language), each question of
+    ``answers`` that this page shows; the others wait for their page."""
+    for name, value in answers.items():
+        shown = page.locator(f'[name="{name}"]:not([type=hidden])')
+        if not shown.count():
+            continue
+        kind = shown.first.evaluate("e => e.tagName === 'SELECT' ? 'select' : e.type")
+        if kind in ("radio", "checkbox"):
+            for one in value if isinstance(value, list) else [value]:
+                page.locator(f'input[name="{name}"][value="{one}"]').check()
+        elif kind == "select":
+            shown.select_option(value)
+        else:
+            shown.fill(value)
+
+
+def walk_pages(page, answers: dict, on_each=None) -> None:
+    """Answer every page of the form from the one shown, continuing to the next,
+    until "Check your answers"; ``on_each(page)`` runs on each page once answered."""
+    step = page.locator("input[name=step]")
+    while step.count():
+        answer_shown(page, answers)
+        if on_each:
+            on_each(page)
+        number = int(step.input_value())
+        page.locator(CONTINUE).click()
+        expect(page.locator(f"input[name=step][value='{number}']")).to_have_count(
+            0, timeout=SETTLE_TIMEOUT_MS
+        )

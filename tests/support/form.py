@@ -4,6 +4,9 @@ submit, and what the pages and the database show afterwards."""
 
 import html
 import re
+from html.parser import HTMLParser
+
+from werkzeug.datastructures import MultiDict
 
 from intake.db import db
 from intake.models import HelpRequest
@@ -127,14 +130,107 @@ def personal_values(answers: dict) -> list[str]:
     ]
 
 
+class _FormValues(HTMLParser):
+    """What a browser would post from the page's form ``help-form``: hidden and
+    typed inputs, checked boxes, selected options, text areas."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: list[tuple[str, str]] = []
+        self._in_form = False
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._in_form = a.get("id") == "help-form"
+        if not self._in_form or "name" not in a and tag != "option":
+            return
+        if tag == "input" and a.get("type") not in ("submit", "button"):
+            if a.get("type") in ("radio", "checkbox") and "checked" not in a:
+                return
+            if a["name"] != "website":
+                self.values.append((a["name"], a.get("value") or ""))
+        elif tag == "select":
+            self._select = a["name"]
+        elif tag == "option" and self._select and "selected" in a:
+            self.values.append((self._select, a.get("value") or ""))
+        elif tag == "textarea":
+            self._textarea = [a["name"], ""]
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            self.values.append((self._textarea[0], self._textarea[1].removeprefix("\n")))
+            self._textarea = None
+
+
+def form_values(page: str) -> MultiDict:
+    """Every answer the page's form would post (shown or carried hidden)."""
+    parser = _FormValues()
+    parser.feed(page)
+    return MultiDict(parser.values)
+
+
+def step_answers(answers: dict, number: int) -> dict:
+    """The answers asked on question page ``number`` (from 1)."""
+    from intake.public.screening.form import STEPS
+
+    return {k: v for k, v in answers.items() if k in STEPS[number - 1].fields}
+
+
+def walk_steps(client, answers: dict, *, prefix: str = "", token: str | None = None):
+    """Answer every question page as a visitor does, one POST per page: each
+    posts the page's answers with every answer carried so far (the hidden inputs
+    of the page before). Returns the last response: "Check your answers" when
+    every answer is valid, else the first page with a problem."""
+    from intake.public.screening.form import STEPS
+
+    if token is None:
+        token = form_token(client.get(f"{prefix}/help").get_data(as_text=True))
+    carried = {"csrf_token": token}
+    page = None
+    for number in range(1, len(STEPS) + 1):
+        carried.update(step_answers(answers, number))
+        page = client.post(f"{prefix}/help", data={**carried, "step": str(number)})
+        if f'name="step" value="{number + 1}"' not in page.text:
+            break
+    return page
+
+
+def step_pages(client, answers: dict = VALID, *, prefix: str = "") -> list[str]:
+    """Every question page as it looks to someone answering ``answers`` (the
+    first empty, each next one reached by answering the one before)."""
+    from intake.public.screening.form import STEPS
+
+    first = client.get(f"{prefix}/help").get_data(as_text=True)
+    carried = {"csrf_token": form_token(first)}
+    pages = [first]
+    for number in range(1, len(STEPS)):
+        carried.update(step_answers(answers, number))
+        page = client.post(f"{prefix}/help", data={**carried, "step": str(number)}).text
+        assert f'name="step" value="{number + 1}"' in page, f"step {number} refused"
+        pages.append(page)
+    return pages
+
+
 def submit_help(client, answers: dict):
-    """Fill in the public form as a visitor does: GET /help, check, submit, each
-    step posting every answer with the page's token. Returns (check, submit)."""
+    """Fill in the public form as a visitor does: GET /help, every question page,
+    then submit from "Check your answers", each step posting every answer with
+    the page's token. Returns (check, submit)."""
     page = client.get("/help").get_data(as_text=True)
     data = {**answers, "csrf_token": form_token(page)}
-    check = client.post("/help/check", data=data)
+    check = walk_steps(client, answers, token=data["csrf_token"])
     assert check.status_code == 200 and "Check your answers" in check.text, "answers refused"
-    return check, client.post("/help/submit", data=data)
+    return check, client.post("/help/submit", data=data, follow_redirects=True)
 
 
 def submit_answers(client, **fields):
@@ -144,7 +240,7 @@ def submit_answers(client, **fields):
     data = {**VALID, "csrf_token": form_token(client.get("/help").get_data(as_text=True))}
     data.update(fields)
     check = client.post("/help/check", data=data)
-    done = client.post("/help/submit", data=data)
+    done = client.post("/help/submit", data=data, follow_redirects=True)
     done.close()  # as the WSGI server does once the page is sent: queued mail goes then
     return check, done
 

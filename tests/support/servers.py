@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 from sqlalchemy import create_engine, make_url, text
 
 from . import ROOT
-from .apps import TEST_KEYS, make_test_app
+from .apps import PRODUCTION_SITE, TEST_KEYS, make_test_app
 from .form import VALID as ANSWERS  # the form's own valid answers
 from .form import reference_in
 from .tokens import form_token
@@ -119,6 +119,8 @@ def production_env(database_uri: str, **settings) -> dict[str, str]:
     (values that are not strings are written as JSON, as Flask reads them)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
     env.update({f"INTAKE_{key}": value for key, value in TEST_KEYS.items()})
+    env.update({f"INTAKE_{key}": json.dumps(value) for key, value in PRODUCTION_SITE.items()})
+    env["INTAKE_CONFLICT_HASH_COST"] = "10"  # cheap scrypt, as in the test apps
     env.update(
         {
             "INTAKE_PRODUCTION": "true",
@@ -277,6 +279,16 @@ def get(url: str, **kwargs) -> Response:
 
 def post(url: str, data: dict, **kwargs) -> Response:
     return request("POST", url, data=data, **kwargs)
+
+
+def submit(url: str, data: dict, **kwargs) -> Response:
+    """POST the form's last step and follow its redirect to the confirmation, as
+    a browser does; any other answer (an error, the answers kept) as it came."""
+    sent = post(url, data, **kwargs)
+    if sent.status != 303:
+        return sent
+    host = url.split("/", 3)[:3]
+    return get("/".join(host) + sent.headers["location"], headers=kwargs.get("headers"))
 
 
 # --- the public form ------------------------------------------------------------------

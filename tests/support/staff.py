@@ -55,11 +55,12 @@ def stored_user(app, user_id) -> StaffUser:
         return user
 
 
-def post_case(client, reference, action, **data):
-    """Load the case page and post one of its forms with its CSRF token and version."""
-    body = client.get(f"/staff/cases/{reference}").get_data(as_text=True)
+def post_case(client, reference, action, query="", **data):
+    """Load the case page and post one of its forms with its CSRF token and version
+    (``query``: the case URL's query string, which the form's URL carries too)."""
+    body = client.get(f"/staff/cases/{reference}{query}").get_data(as_text=True)
     version = re.search(r'name="version"[^>]*value="(\d+)"', body)
     form = {"csrf_token": csrf_token(body), **data}
     if version and "version" not in data:
         form["version"] = version.group(1)
-    return client.post(f"/staff/cases/{reference}/{action}", data=form)
+    return client.post(f"/staff/cases/{reference}/{action}{query}", data=form)

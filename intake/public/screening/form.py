@@ -40,10 +40,10 @@ CLAIM_CHOICES = tuple((code, _l(words)) for code, words in CLAIM_WORDING)
 # Who is asking: the person themself, or someone helping them (whose name and
 # contact staff then need, to reach the person through them).
 ASKERS = (
-    ("self", _l("For myself")),
-    ("family", _l("For a family member")),
-    ("detained_person", _l("For someone in detention")),
-    ("organisation", _l("I work for an organisation referring someone")),
+    ("self", _l("Me")),
+    ("family", _l("A family member or friend")),
+    ("detained_person", _l("Someone in detention")),
+    ("organisation", _l("Someone my organisation is referring")),
 )
 # Appointments that decide how soon someone needs help (besides court hearings).
 APPOINTMENTS = (
@@ -153,6 +153,8 @@ def _text(
 ):
     field_class = TextAreaField if multiline else StringField
     first = InputRequired(message=required) if required else Optional()
+    # Nothing typed may be offered again to whoever uses the device next.
+    kw["render_kw"] = {**kw.get("render_kw", {}), "autocomplete": "off"}
     return field_class(
         label,
         description=description,
@@ -231,6 +233,7 @@ class DateFields:
     hint: str
     day_optional: bool
     when: str = "any"
+    legend_about_the_person: str | None = None
 
 
 _DAY_HINT = _l("If you do not know the day, leave it empty.")
@@ -287,6 +290,7 @@ DATES = (
         _l("If you do not remember the day, choose the month and enter the year only."),
         day_optional=True,
         when="past",
+        legend_about_the_person=_l("When did the person last arrive in the United States?"),
     ),
     DateFields(
         "status_start",
@@ -323,13 +327,155 @@ def _optional_radio(label, answers, description=""):
     )
 
 
+# The questions that say "you", as they read when someone asks for another
+# person (a sister for her detained brother): the form then speaks of "the person".
+ABOUT_THE_PERSON = {
+    "detained": _l("Is the person in immigration detention now?"),
+    "hearing": _l("Does the person have an immigration court hearing scheduled?"),
+    "decided": _l(
+        "Has an immigration judge decided the person's case or ordered them removed (deported)?"
+    ),
+    "in_absentia": _l("Was the order made because the person missed a hearing?"),
+    "removed_before": _l(
+        "Was the person deported or removed from the United States before, and came back?"
+    ),
+    "fear_interview": _l(
+        "Does the person have a credible-fear or reasonable-fear interview scheduled?"
+    ),
+    "fear_result": _l("If the person had that interview: what did the officer decide?"),
+    "departure": _l(
+        "Did a judge give the person permission to leave the United States on their own?"
+    ),
+    "moved": _l(
+        "Has the person moved since they last gave their address to the immigration court?"
+    ),
+    "appointment": _l(
+        "Does the person have an interview at an asylum office or a check-in with ICE scheduled?"
+    ),
+    "i589_filed": _l("Has the person already filed an asylum application (Form I-589)?"),
+    "status_kind": _l("Does the person have, or did they have, a status in the United States?"),
+    "represented": _l(
+        "Does the person have a lawyer or accredited representative for their immigration case now?"
+    ),
+    "can_pay": _l("Could the person pay a private immigration lawyer?"),
+    "household_size": _l("How many people live in the person's household, including them?"),
+    "monthly_income": _l(
+        "About how much money does the person's household receive each month, in US dollars?"
+    ),
+    "claim_types": _l("If you know: what protection is the person seeking?"),
+    "name": _l("What name should we use for the person?"),
+    "preferred_language": _l("Which language does the person prefer?"),
+    "state": _l("Which US state or territory does the person live in?"),
+    "phone": _l("The person's phone number"),
+    "email": _l("The person's email address"),
+    "safe_to_message": _l("Is it safe for us to leave the person a voicemail or message?"),
+    "summary": _l("In a few words, what help does the person need?"),
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of questions. The most urgent come first: who the request is for
+    and what decides how soon help is needed (detention, court, a judge's order),
+    so a person who stops early has already told us what matters most."""
+
+    title: str
+    fields: tuple[str, ...]
+
+
+def _date(name: str) -> tuple[str, ...]:
+    return tuple(f"{name}_{part}" for part in ("day", "month", "year"))
+
+
+STEPS = (
+    Step(
+        _l("How soon you need help"),
+        (
+            "asker",
+            "helper_name",
+            "helper_relationship",
+            "helper_contact",
+            "detained",
+            "detention_facility",
+            "in_us",
+            "hearing",
+            *_date("hearing"),
+            "hearing_kind",
+            "decided",
+            *_date("decision"),
+            "in_absentia",
+            "appealed",
+            "board_decided",
+            *_date("board_decision"),
+            "departure",
+            *_date("departure"),
+            "departure_days",
+            "moved",
+        ),
+    ),
+    Step(
+        _l("Your time in the United States"),
+        (
+            "removed_before",
+            "fear_interview",
+            *_date("fear_interview"),
+            "fear_result",
+            *_date("fear_result"),
+            "appointment",
+            *_date("appointment"),
+            *_date("arrival"),
+            "i589_filed",
+            "status_kind",
+            *_date("status_start"),
+            *_date("status_end"),
+        ),
+    ),
+    Step(
+        _l("About you"),
+        (
+            *_date("birth"),
+            "came_as_child_alone",
+            "harms",
+            "claim_types",
+            "a_number",
+            "name",
+            "nationality",
+            "preferred_language",
+            "state",
+        ),
+    ),
+    Step(_l("How we can reach you"), ("phone", "email", "safe_to_message", "summary")),
+    Step(
+        _l("Your case"),
+        (
+            "represented",
+            "can_pay",
+            "household_size",
+            "monthly_income",
+            "share_consent",
+            "consent",
+        ),
+    ),
+)
+# The question pages, then "Check your answers".
+STEP_COUNT = len(STEPS) + 1
+
+
+def step_of(field_name: str | None) -> int | None:
+    """The number (from 1) of the step that asks ``field_name``."""
+    for number, step in enumerate(STEPS, start=1):
+        if field_name in step.fields:
+            return number
+    return None
+
+
 class HelpForm(Form):
     """Every question of the screening form, in the order asked: first what decides
     how soon someone needs help (detention, court, a judge's order, interviews),
     then whether they can get a lawyer, then the person and how to reach them."""
 
     asker = _radio(
-        _l("Who are you asking for?"),
+        _l("Who is this request for?"),
         ASKERS,
         _l("Say who you are asking for."),
     )
@@ -347,7 +493,12 @@ class HelpForm(Form):
     helper_contact = _text(
         _l("Your phone or email address"),
         254,
-        description=_l("Optional. We may contact you to reach the person."),
+        description=_l(
+            "We contact you to reach the person, for example when they are detained "
+            "and have no phone or email."
+        ),
+        filters=(normalise_text, ascii_digits),
+        render_kw={"spellcheck": "false"},
     )
     detained = _radio(
         _l("Are you (or the person you are asking for) in immigration detention now?"),
@@ -485,6 +636,7 @@ class HelpForm(Form):
         _l("How many people live in your household, including you?"),
         description=_l("Count the people who live with you and share money."),
         filters=[normalise_text, ascii_digits],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
         validators=[
             InputRequired(message=_l("Enter how many people live in your household.")),
             Length(max=3, message=_l("Enter a number from 1 to 30.")),
@@ -494,6 +646,7 @@ class HelpForm(Form):
         _l("About how much money does your household receive each month, in US dollars?"),
         description=_l("Optional. Include all work and support. Enter 0 if there is none."),
         filters=[normalise_text, ascii_digits],
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
         validators=[
             Optional(),
             Length(max=15, message=_l("Enter an amount such as 1200 or 850.50.")),
@@ -527,14 +680,13 @@ class HelpForm(Form):
             "hearing notice (after \u201cA#\u201d) or a work permit card (\u201cUSCIS #\u201d)."
         ),
         filters=(normalise_text, ascii_digits),
-        render_kw={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"},
+        render_kw={"inputmode": "numeric", "spellcheck": "false"},
     )
     name = _text(
         _l("What name should we use for you?"),
         100,
         required=_l("Enter a name we can use for you."),
         description=_l("It does not have to be your full legal name."),
-        render_kw={"autocomplete": "name"},
         # Bidi overrides and zero-width characters would let a name show staff
         # something other than what is stored: removed, with control characters.
         filters=[clean_name],
@@ -568,12 +720,12 @@ class HelpForm(Form):
         30,
         description=_l("Include the country code if it is not a US number."),
         filters=(normalise_text, ascii_digits),
-        render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "tel"},
+        render_kw={"type": "tel", "inputmode": "tel"},
     )
     email = _text(
         _l("Email address"),
         254,
-        render_kw={"type": "email", "spellcheck": "false", "autocomplete": "email"},
+        render_kw={"type": "email", "spellcheck": "false"},
     )
     safe_to_message = _radio(
         _l("Is it safe for us to leave a voicemail or message?"),
@@ -613,6 +765,27 @@ class HelpForm(Form):
         months = month_choices()
         for spec in DATES:
             getattr(self, f"{spec.name}_month").choices = months
+        if self.asks_for_someone_else:
+            for name, label in ABOUT_THE_PERSON.items():
+                self[name].label.text = label
+
+    def date_legend(self, spec: DateFields) -> str:
+        if self.asks_for_someone_else and spec.legend_about_the_person:
+            return spec.legend_about_the_person
+        return spec.legend
+
+    def keep_errors_of(self, number: int) -> bool:
+        """Forget the errors of every question not on step ``number`` (they are
+        asked later, or were answered before); True when that step has none."""
+        asked = STEPS[number - 1].fields
+        for f in self:
+            if f.name not in asked:
+                f.errors = []
+        return not any(self[name].errors for name in asked)
+
+    @property
+    def first_step_with_errors(self) -> int:
+        return min((step_of(f.name) or 1 for f in self if f.errors), default=1)
 
     @property
     def asks_for_someone_else(self) -> bool:
@@ -647,6 +820,13 @@ class HelpForm(Form):
         if field.data and not phone_email.looks_like_phone(field.data):
             raise StopValidation(_l("Enter a phone number, such as +1 212 555 0100."))
 
+    def validate_helper_contact(self, field):
+        text = field.data or ""
+        if text and not (phone_email.looks_like_phone(text) or phone_email.looks_like_email(text)):
+            raise StopValidation(
+                _l("Enter your phone number or email address, such as +1 212 555 0100.")
+            )
+
     def validate_email(self, field):
         if field.data and not phone_email.looks_like_email(field.data):
             raise StopValidation(_l("Enter an email address, such as name@example.com."))
@@ -655,7 +835,9 @@ class HelpForm(Form):
         """Each field alone, then what needs several: a way to reach the person, and
         the two dates (day, month and year checked together)."""
         valid = super().validate(extra_validators)
-        if not self.phone.data and not self.email.data and not self.phone.errors:
+        # A helper's own phone or email will do: a detained person often has neither.
+        helper_reachable = self.asks_for_someone_else and self.helper_contact.data
+        if not (self.phone.data or self.email.data or helper_reachable or self.phone.errors):
             self.phone.errors.append(_l("Enter a phone number or an email address, or both."))
             valid = False
         if self.asks_for_someone_else and not self.helper_name.data and not self.helper_name.errors:

@@ -1,4 +1,5 @@
-"""The public screening form: /help → check your answers → confirmation.
+"""The public screening form: /help (question pages) → check your answers →
+confirmation.
 
 Every step is a POST carrying all the answers in the form itself (nothing in a
 session, a cookie or a URL), re-validated in full each time. The cross-site
@@ -9,12 +10,23 @@ the token's nonce makes the final submit idempotent.
 import functools
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy.exc import DBAPIError
 from werkzeug.datastructures import MultiDict
 
-from intake import form_tokens, locales
+from intake import form_tokens, locales, timeutil
 from intake.cases import choice_lists, status_codes
 from intake.cases import stored_facts as facts
 from intake.cases.help_requests import (
@@ -28,12 +40,20 @@ from intake.crypto import KeyUnavailable
 from intake.errors import rollback_quietly
 from intake.hardening import csrf
 from intake.input_hygiene import parse_income
+from intake.law import working_days
 from intake.law.vocabulary import Screen
 from intake.limits import limiter
 from intake.locales import public_route
 from intake.mail.outbox import deliver_after
 from intake.public import page_cache
-from intake.public.screening.form import DATES_BY_NAME, HelpForm
+from intake.public.screening import confirmations
+from intake.public.screening.form import (
+    DATES_BY_NAME,
+    STEP_COUNT,
+    STEPS,
+    HelpForm,
+    step_of,
+)
 
 bp = Blueprint("screening", __name__)
 csrf.exempt(bp)  # protected by intake.form_tokens instead: no session cookie
@@ -84,7 +104,8 @@ def _unavailable(step: str):
     token, source = request.form.get(TOKEN), _posted_source()
     if step == "check" and answers.validate():
         return _render_check(answers, token, source, not_saved=True), 503, RETRY_AFTER
-    return _render_form(answers, token, source, unavailable=True), 503, RETRY_AFTER
+    number = _posted_number("step") or 1
+    return _render_step(answers, number, token, source, unavailable=True), 503, RETRY_AFTER
 
 
 def _posted_source() -> str:
@@ -97,27 +118,58 @@ def _posted_source() -> str:
 @public_route(bp, "/help", methods=["GET", "POST"])
 @keeps_answers("form")
 def form():
-    """The questions: empty on GET; filled again when "Change" posts the answers back."""
+    """The question pages. GET: the first, empty. POST: every answer so far comes
+    back with the page (``step`` says which page's questions it showed) and one
+    of: continue (the next page once this one's answers are valid, "Check your
+    answers" after the last), ``to`` a page (Back, or a language switch: no
+    errors shown), or ``change`` a question (from "Check your answers")."""
     if request.method != "POST":  # GET, and HEAD (which Flask routes here too)
         source = source_for(_source_slug())
         # The empty form is the same for everyone but its token: cached with a
         # slot that each visitor's own new token fills.
         page = page_cache.cached(
-            lambda: _render_form(HelpForm(), page_cache.TOKEN_SLOT, source), source
+            lambda: _render_step(HelpForm(), 1, page_cache.TOKEN_SLOT, source), source
         )
         return page.replace(page_cache.TOKEN_SLOT, form_tokens.issue_token())
     nonce, token, expired = _guard()
     answers = HelpForm(request.form)
     existing = find_by_submission_key(nonce)
     if existing is not None:  # already sent: show it rather than invite a second request
-        return _render_confirmation(existing)
-    return _render_form(
-        answers,
-        token,
-        source_for(_source_slug()),
-        focus=request.form.get("change"),
-        expired=expired,
-    )
+        return _to_confirmation(existing)
+    source = source_for(_source_slug())
+    change = request.form.get("change")
+    if step_of(change):
+        return _render_step(answers, step_of(change), token, source, focus=change, review=True)
+    if _posted_number("to") or expired:
+        return _render_step(
+            answers,
+            _posted_number("to") or _posted_number("step") or 1,
+            token,
+            source,
+            expired=expired,
+            review=_reviewing(),
+        )
+    number = _posted_number("step") or 1
+    valid = answers.validate()
+    if not answers.keep_errors_of(number):
+        return _render_step(answers, number, token, source, review=_reviewing())
+    if number == len(STEPS) or (valid and _reviewing()):
+        if not valid:  # an earlier page was never answered (a changed answer asks more)
+            return _render_step(answers, answers.first_step_with_errors, token, source)
+        return _render_check(answers, token, source)
+    return _render_step(answers, number + 1, token, source, review=_reviewing())
+
+
+def _posted_number(name: str) -> int | None:
+    """A step number from the posted form, or None when absent or out of range."""
+    value = request.form.get(name, "")
+    return int(value) if value.isdigit() and 1 <= int(value) <= len(STEPS) else None
+
+
+def _reviewing() -> bool:
+    """The person came from "Check your answers" to change one answer: Continue
+    goes back there once every answer is valid."""
+    return request.form.get("review") == "1"
 
 
 @public_route(bp, "/help/check", methods=["POST"])
@@ -148,8 +200,38 @@ def submit():
     except KeyUnavailable:  # the database being out of reach: see keeps_answers
         current_app.logger.error("help request not stored: KeyUnavailable")
         return _render_check(posted.answers, posted.token, posted.source, not_saved=True), 503
-    # The notification was queued with the request; it is sent once this page is out.
-    return deliver_after(current_app.make_response(_render_confirmation(help_request)))
+    # Post, then redirect: Back and reload never offer to send the answers again.
+    # The notification was queued with the request; it is sent once this answer is out.
+    return deliver_after(_to_confirmation(help_request))
+
+
+@public_route(bp, "/help/sent/<key>")
+def sent(key):
+    """The confirmation, for as long as its page is kept (then a plain "gone")."""
+    found = confirmations.find(key)
+    if found is None:
+        return render_template("public/screening/sent_gone.html"), 404
+    help_request, code = found
+    return _render_confirmation(help_request, code)
+
+
+def _to_confirmation(help_request):
+    try:
+        key = confirmations.keep(help_request)
+    except DBAPIError:
+        # Stored, but its page could not be kept: show it now rather than
+        # "not saved". A reload of this page would post the answers again, and
+        # find the same request by its token.
+        rollback_quietly()
+        return current_app.make_response(
+            _render_confirmation(help_request, getattr(help_request, "status_code", None))
+        )
+    # A partner's form (its /embed/ twins) goes on to its own twin, which
+    # records nothing but keeps the frame.
+    partner = g.get("partner") if request.blueprint == "embed" else None
+    if partner is not None:
+        return redirect(url_for("embed.help_sent", key=key, partner=partner.key), code=303)
+    return redirect(url_for("screening.sent", key=key), code=303)
 
 
 # --- guards -------------------------------------------------------------------
@@ -170,11 +252,15 @@ def _posted_answers() -> tuple[Posted | None, str | None]:
     nonce, token, expired = _guard()
     existing = find_by_submission_key(nonce)
     if existing is not None:
-        return None, _render_confirmation(existing)
+        return None, _to_confirmation(existing)
     answers = HelpForm(request.form)
     source = source_for(_source_slug())
-    if expired or not answers.validate():  # an expired token: no errors, just the form
-        return None, _render_form(answers, token, source, expired=expired)
+    if expired:  # an expired token: no errors, just the answers again
+        return None, _render_step(answers, 1, token, source, expired=True)
+    if not answers.validate():  # the first page with a problem, with its errors
+        number = answers.first_step_with_errors
+        answers.keep_errors_of(number)
+        return None, _render_step(answers, number, token, source)
     return Posted(nonce, token, answers, source), None
 
 
@@ -219,18 +305,29 @@ def _source_slug() -> str | None:
 # --- rendering ----------------------------------------------------------------
 
 
-def _render_form(answers, token, source, *, focus=None, expired=False, unavailable=False):
-    fields = {f.name for f in answers}
+def _render_step(
+    answers, number, token, source, *, focus=None, expired=False, unavailable=False, review=False
+):
+    """Question page ``number``: its questions shown, every other answer carried
+    in hidden inputs (the page sets no cookie, and answers never go in a URL)."""
+    asked = STEPS[number - 1].fields
     return render_template(
-        "public/screening/form.html",
+        "public/screening/step.html",
         form=answers,
+        number=number,
+        step=STEPS[number - 1],
+        step_count=STEP_COUNT,
+        last=number == len(STEPS),
         token=token,
         source=source,
+        carried=_carried(answers, leave_out=asked),
         dates=DATES_BY_NAME,
-        focus=focus if focus in fields else None,
+        focus=focus if focus in asked else None,
         expired=expired,
         unavailable=unavailable,
+        review=review,
         has_errors=bool(answers.errors),
+        switch_step=number,
     )
 
 
@@ -241,6 +338,8 @@ def _render_check(answers, token, source, *, not_saved=False):
         token=token,
         source=source,
         carried=_carried(answers),
+        step_count=STEP_COUNT,
+        switch_check=True,
         choices=choice_lists,
         # formatted for the visitor's locale by the template (1.234,50 US$ in Spanish)
         income=parse_income(answers.monthly_income.data),
@@ -248,9 +347,16 @@ def _render_check(answers, token, source, *, not_saved=False):
     )
 
 
-def _carried(answers) -> MultiDict:
-    """Every answer as posted, for the hidden inputs of the check-answers page."""
-    return MultiDict([(f.name, value) for f in answers for value in (f.raw_data or [])])
+def _carried(answers, leave_out=()) -> MultiDict:
+    """Every answer as posted but those of ``leave_out``, for hidden inputs."""
+    return MultiDict(
+        [
+            (f.name, value)
+            for f in answers
+            if f.name not in leave_out
+            for value in (f.raw_data or [])
+        ]
+    )
 
 
 # Hotlines shown on the confirmation when the person ticked the fact they serve.
@@ -260,17 +366,39 @@ HOTLINES = {
 }
 
 
-def _render_confirmation(help_request):
-    harms = facts.loads(help_request.facts).get("harms") or ()
+def _render_confirmation(help_request, status_code=None):
+    stored = facts.loads(help_request.facts)
+    harms = stored.get("harms") or ()
     return render_template(
         "public/screening/confirmation.html",
         help_request=help_request,
         reference=format_reference(help_request.reference),
-        # Only on the page that stored it: a retry finds the request, not its code.
-        status_code=status_codes.format_code(help_request.status_code)
-        if getattr(help_request, "status_code", None)
-        else None,
+        # Only for the page that stored it: a retry finds the request, not its code.
+        status_code=status_codes.format_code(status_code) if status_code else None,
         screened_out=help_request.screen in SCREENED_OUT,
         urgent=help_request.urgency_rank == 0,
         hotlines={HOTLINES[h] for h in harms if h in HOTLINES},
+        reply_by=_reply_by(help_request),
+        hearing_soon=_hearing_soon(stored),
     )
+
+
+def _reply_by(help_request) -> date:
+    """The last working day of the promised reply, counted in the office's calendar."""
+    config = current_app.config
+    zone = ZoneInfo(config["OFFICE_TIMEZONE"])
+    sent_on = working_days.office_date(help_request.created_at, zone)
+    closed = working_days.parse_closed_days(config["OFFICE_CLOSED_DAYS"])
+    return working_days.reply_due(sent_on, config["REPLY_WITHIN_DAYS"], closed)
+
+
+def _hearing_soon(stored: dict) -> date | None:
+    """The hearing's date when it is within the days that make a case critical
+    (URGENCY_CRITICAL_HEARING_DAYS): the person should call, not wait."""
+    hearing = facts.parse_date(stored.get("hearing_date"))
+    if hearing is None or hearing.day is None:
+        return None
+    today = timeutil.today()
+    when = hearing.earliest()
+    soon = current_app.config["URGENCY_CRITICAL_HEARING_DAYS"]
+    return when if today <= when <= today + timedelta(days=soon) else None

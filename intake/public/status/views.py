@@ -7,8 +7,9 @@ them —, closed) and the letters sent to them. Nothing else of their answers.
 
 Every wrong pair gets the same page and the same status code, after the same
 work: an unknown reference is compared against a dummy hash, and every lookup
-writes one audit event. Lookups are rate-limited per client address and per
-reference (whoever asks), so a code cannot be guessed online. Protected like
+writes one audit event. Wrong pairs are counted per reference and client, per
+client and per reference (``ATTEMPTS``, intake.limits.Budget), so a code cannot
+be guessed online and a stranger cannot lock the applicant out. Protected like
 the form by the Fetch-Metadata/Origin check and a signed form token.
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from wtforms import Form, StringField
 from wtforms.validators import InputRequired, Length
 
@@ -26,7 +27,7 @@ from intake.cases.help_requests import REFERENCE_LENGTH, format_reference
 from intake.db import db
 from intake.hardening import csrf
 from intake.letters import drafts as letters
-from intake.limits import limiter
+from intake.limits import Budget
 from intake.locales import public_route
 from intake.models import ContactAttempt, HelpRequest, ReferralOrganisation
 from intake.models.help_request import Status
@@ -48,6 +49,12 @@ SHOWN = {
 }
 # Attempts that did not reach the person: an open case with one shows "we tried".
 MISSED = frozenset({"no_answer", "wrong_number"})
+ATTEMPTS = Budget(
+    "status",
+    per_pair="STATUS_REFERENCE_CLIENT_RATE_LIMIT",
+    per_client="STATUS_RATE_LIMIT",
+    per_subject="STATUS_REFERENCE_RATE_LIMIT",
+)
 
 
 class StatusForm(Form):
@@ -65,21 +72,8 @@ class StatusForm(Form):
     )
 
 
-def client_limit() -> str:
-    return current_app.config["STATUS_RATE_LIMIT"]
-
-
-def reference_limit() -> str:
-    return current_app.config["STATUS_REFERENCE_RATE_LIMIT"]
-
-
 def posted_reference() -> str:
     return status_codes.normalise(request.form.get("reference"), REFERENCE_LENGTH)
-
-
-def reference_key() -> str:
-    """The per-reference counter: whoever asks, from wherever."""
-    return "status-reference:" + posted_reference()
 
 
 @dataclass(frozen=True)
@@ -108,8 +102,12 @@ def lookup():
     if not form.validate():
         return _form(form, request.form.get(TOKEN))
     code = status_codes.normalise(form.code.data, status_codes.CODE_LENGTH)
-    shown = _check(posted_reference(), code)
+    reference = posted_reference()
+    if not ATTEMPTS.may_try(reference):
+        abort(429)
+    shown = _check(reference, code)
     if shown is None:  # never says which half was wrong; the code is not sent back
+        ATTEMPTS.count_wrong(reference)
         form.code.data = ""
         return _form(form, request.form.get(TOKEN), refused=True)
     return render_template("public/status/shown.html", shown=shown, languages=locales.KNOWN)
@@ -123,7 +121,15 @@ def _check(reference: str, code: str) -> Shown | None:
             HelpRequest.reference == reference
         )
     ).one_or_none()
-    right = status_codes.matches(reference, code, row.status_code_hash if row else None)
+    match = status_codes.check(reference, code, row.status_code_hash if row else None)
+    right = match.right
+    if match.rehashed:  # hashed under an older key: now under the newest
+        table = HelpRequest.__table__
+        db.session.execute(
+            update(table)
+            .where(table.c.id == row.id)
+            .values(status_code_hash=match.rehashed, updated_at=table.c.updated_at)
+        )
     audit.record(
         "status.view" if right else "status.refused",
         "request",
@@ -165,12 +171,4 @@ def never_cache(response):
     return response
 
 
-def _limited(view):
-    """Both limits, shared by /status and its framed twin; only POSTs count."""
-    view = limiter.shared_limit(
-        reference_limit, scope="status-reference", key_func=reference_key, methods=["POST"]
-    )(view)
-    return limiter.shared_limit(client_limit, scope="status-client", methods=["POST"])(view)
-
-
-view = public_route(bp, "/status", endpoint="lookup", methods=["GET", "POST"])(_limited(lookup))
+view = public_route(bp, "/status", endpoint="lookup", methods=["GET", "POST"])(lookup)

@@ -23,7 +23,7 @@ from intake.staff.accounts.operations import (
     change_password,
     complete_enrolment,
     open_invitation,
-    record_failure,
+    record_wrong_current_password,
 )
 from intake.staff.accounts.sessions import end_session, landing_url, start_session
 
@@ -162,9 +162,9 @@ def account():
             start_session(user, login_at=login_at)
             flash("Password changed. Your other sessions have ended.", "info")
             return redirect(url_for("staff.login.account"))
-        # Counted like a failed login, so an unattended session cannot be used
-        # to guess the password; the fifth miss locks the account and ends it.
-        if record_failure(user, "wrong current password"):
+        # An unattended session must not be a way to guess the password: the
+        # fifth miss ends every session (the account is not locked).
+        if record_wrong_current_password(user):
             user.end_all_sessions()
             db.session.commit()
             end_session()

@@ -1,7 +1,8 @@
-"""Staff accounts: invitation and enrolment (password + TOTP), checking a login,
-locking after failures, and the administrative changes (password, role,
-deactivation, a new invitation). Plain functions: the views in login and
-users and the ``create-staff`` command translate to them and back.
+"""Staff accounts: invitation and enrolment (password + TOTP), checking a login
+(slowing the client that guesses, never locking the account), and the
+administrative changes (password, role, deactivation, a new invitation).
+Plain functions: the views in login and users and the ``create-staff``
+command translate to them and back.
 """
 
 import hashlib
@@ -15,13 +16,24 @@ from intake import timeutil
 from intake.cases import audit
 from intake.cases.contact import normalise_email, valid_staff_email
 from intake.db import db
+from intake.limits import Budget
 from intake.models import ROLES, Invitation, StaffUser
 from intake.staff.accounts import passwords, second_factor
 
 GENERIC_LOGIN_ERROR = "Email, password or code not recognised."
 INVITATION_HOURS = 72
-LOCK_AFTER_FAILURES = 5
-LOCK_MINUTES = 15
+# Wrong current passwords typed in one session before it is ended (someone at
+# an unattended desk guessing); the account itself is never locked.
+END_SESSION_AFTER_FAILURES = 5
+# Wrong logins slow the client that makes them, per account (a backoff) and
+# overall; an account's larger daily budget still lets a client with no wrong
+# guess at it try, so nobody who knows a colleague's email can lock them out.
+LOGIN_ATTEMPTS = Budget(
+    "login",
+    per_pair="STAFF_LOGIN_BACKOFF",
+    per_client=None,  # the view's STAFF_LOGIN_LIMIT counts every login post
+    per_subject="STAFF_LOGIN_ACCOUNT_LIMIT",
+)
 
 
 class AccountError(ValueError):
@@ -125,7 +137,6 @@ def complete_enrolment(invitation: Invitation, password: str, code: str) -> Staf
     user.totp_secret = invitation.pending_totp_secret
     user.last_totp_step = step
     user.failed_logins = 0
-    user.locked_until = None
     user.end_all_sessions()
     invitation.pending_totp_secret = None
     audit.record("staff.enrol", "staff", user.id, actor_id=user.id)
@@ -141,9 +152,16 @@ def authenticate(email: str, password: str, code: str) -> StaffUser | None:
     Every refusal takes about as long as a wrong password (one Argon2 check) and
     looks the same to the visitor, so nobody learns which accounts exist."""
     email = normalise_email(email)
+    # The counters' key: the address hashed, so no email sits in Redis.
+    subject = hashlib.sha256(email.encode()).hexdigest()[:32]
     user = db.session.execute(db.select(StaffUser).filter_by(email=email)).scalar_one_or_none()
     now = timeutil.utcnow()
+    if not LOGIN_ATTEMPTS.may_try(subject):
+        passwords.spend_verification_time()
+        audit.record("login.failed", "staff", user.id if user else "", "client slowed")
+        return None
     if user is None:
+        LOGIN_ATTEMPTS.count_wrong(subject)
         passwords.spend_verification_time()
         audit.record("login.failed", "staff", "", "unknown account")
         return None
@@ -151,17 +169,13 @@ def authenticate(email: str, password: str, code: str) -> StaffUser | None:
         passwords.spend_verification_time()
         audit.record("login.failed", "staff", user.id, "account inactive or not enrolled")
         return None
-    if user.locked_until is not None and user.locked_until > now:
-        passwords.spend_verification_time()
-        audit.record("login.failed", "staff", user.id, "account locked")
-        return None
     password_ok = passwords.verify_password(user.password_hash, password)
     step = second_factor.accepted_step(user.totp_secret, code, user.last_totp_step)
     if not password_ok or step is None or not _claim_totp_step(user, step):
-        record_failure(user, "wrong password or code")
+        LOGIN_ATTEMPTS.count_wrong(subject)
+        audit.record("login.failed", "staff", user.id, "wrong password or code")
         return None
     user.failed_logins = 0
-    user.locked_until = None
     user.last_login_at = now
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
@@ -169,17 +183,17 @@ def authenticate(email: str, password: str, code: str) -> StaffUser | None:
     return user
 
 
-def record_failure(user: StaffUser, detail: str) -> bool:
-    """Count a wrong password or code; the fifth in a row locks the account for
-    a while. Returns True when this failure locked it."""
+def record_wrong_current_password(user: StaffUser) -> bool:
+    """Count a wrong current password typed in a session; True when this one
+    means the session must end (the account stays usable from elsewhere)."""
     user.failed_logins += 1
-    locked = user.failed_logins >= LOCK_AFTER_FAILURES
-    if locked:
-        user.locked_until = timeutil.utcnow() + timedelta(minutes=LOCK_MINUTES)
+    ended = user.failed_logins >= END_SESSION_AFTER_FAILURES
+    detail = "wrong current password"
+    if ended:
         user.failed_logins = 0
-        detail += f"; locked for {LOCK_MINUTES} minutes"
+        detail += "; sessions ended"
     audit.record("login.failed", "staff", user.id, detail)
-    return locked
+    return ended
 
 
 def _claim_totp_step(user: StaffUser, step: int) -> bool:
@@ -233,7 +247,6 @@ def reactivate(user: StaffUser) -> None:
     if not user.active:
         user.active = True
         user.failed_logins = 0
-        user.locked_until = None
         audit.record("staff.reactivate", "staff", user.id)
 
 

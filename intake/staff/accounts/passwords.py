@@ -17,7 +17,7 @@ MAX_LENGTH = 256
 @cache
 def _hasher_for(parameters: tuple) -> tuple[PasswordHasher, str]:
     """The hasher, and a hash of nothing made with it: checked against when there
-    is no account (or it is locked), so a wrong email costs as much time as a
+    is no account (or its client is slowed), so a wrong email costs as much time as a
     wrong password and does not reveal who has an account."""
     hasher = PasswordHasher(**dict(parameters))  # Argon2id by default
     return hasher, hasher.hash("no such account: spend the same time")

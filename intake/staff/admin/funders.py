@@ -12,7 +12,6 @@ from intake.cases.funding import NAME_MAX, FundingError, all_funders, save_funde
 from intake.db import db
 from intake.law.vocabulary import CLAIM_TYPES
 from intake.models import Funder, request_funder
-from intake.staff.reports import forget_reports
 
 # A child of the /staff parent (intake.staff), for admins ("funders" permission).
 bp = Blueprint("funders", __name__, url_prefix="/funders")
@@ -64,8 +63,6 @@ def _save(funder: Funder | None, form: FunderForm) -> Funder | None:
         db.session.rollback()
         form[error.field].errors = [*form[error.field].errors, str(error)]
         return None
-    finally:
-        forget_reports()
 
 
 def _counts() -> dict[int, int]:

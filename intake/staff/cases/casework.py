@@ -10,7 +10,7 @@ Each change function takes the version the person saw and refuses a stale one
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import get_locale
@@ -35,6 +35,7 @@ from intake.models import (
 )
 from intake.models.help_request import (
     CLOSED_STATUSES,
+    QUEUE_KEY,
     STATUS_LABELS,
     STATUSES,
     TRANSITIONS,
@@ -189,6 +190,9 @@ QUEUE_COLUMNS = (
     HelpRequest.hearing_date,
     HelpRequest.urgency_rose_on,
     HelpRequest.deadline_dates,
+    HelpRequest.dated_events,
+    HelpRequest.next_event_on,
+    HelpRequest.detained,
     HelpRequest.partner_id,
     HelpRequest.nationality_code,
     HelpRequest.disposition,
@@ -232,14 +236,10 @@ def queue_query(filters: QueueFilters, viewer: StaffUser):
     return query.order_by(*QUEUE_ORDER)
 
 
-# Within an urgency band, people nobody has reached yet come first, oldest first:
-# so the overdue ones (intake.staff.followup.outreach) lead their band, with no date in the sort.
-QUEUE_ORDER = (
-    HelpRequest.urgency_rank,
-    HelpRequest.contacted,
-    HelpRequest.created_at,
-    HelpRequest.id,
-)
+# Within an urgency band the nearest hearing or deadline comes first (a hearing
+# in 20 days before a request with no date); then people nobody has reached yet,
+# oldest first, so the overdue ones (intake.staff.followup.outreach) lead the rest.
+QUEUE_ORDER = tuple(getattr(HelpRequest, name) for name in QUEUE_KEY)
 
 
 @dataclass(frozen=True)
@@ -248,28 +248,36 @@ class Cursor:
     no personal data, so it may travel in the URL."""
 
     rank: int
+    next_event_on: date
     contacted: bool
     created_at: datetime
     id: int
 
     def encode(self) -> str:
         when = self.created_at.strftime("%Y%m%dT%H%M%S%f")
-        return f"{self.rank}.{int(self.contacted)}.{when}.{self.id}"
+        event = self.next_event_on.strftime("%Y%m%d")
+        return f"{self.rank}.{event}.{int(self.contacted)}.{when}.{self.id}"
 
     @classmethod
     def decode(cls, text: str) -> "Cursor | None":
-        match = re.fullmatch(r"(\d)\.([01])\.(\d{8}T\d{12})\.(\d{1,18})", text or "")
+        pattern = r"(\d)\.(\d{8})\.([01])\.(\d{8}T\d{12})\.(\d{1,18})"
+        match = re.fullmatch(pattern, text or "")
         if not match:
             return None
         try:
-            created = datetime.strptime(match[3], "%Y%m%dT%H%M%S%f")
+            event = datetime.strptime(match[2], "%Y%m%d").date()
+            created = datetime.strptime(match[4], "%Y%m%dT%H%M%S%f")
         except ValueError:
             return None
-        return cls(int(match[1]), match[2] == "1", created, int(match[4]))
+        return cls(int(match[1]), event, match[3] == "1", created, int(match[5]))
 
     @classmethod
-    def after(cls, row: Row) -> "Cursor":
-        return cls(row.urgency_rank, row.contacted, row.created_at, row.id)
+    def after(cls, row) -> "Cursor":
+        """The cursor just past ``row`` (a queue row or a loaded request)."""
+        return cls(row.urgency_rank, row.next_event_on, row.contacted, row.created_at, row.id)
+
+    def values(self) -> tuple:
+        return (self.rank, self.next_event_on, self.contacted, self.created_at, self.id)
 
 
 def queue_page(
@@ -287,7 +295,18 @@ def queue_page(
     return rows, (Cursor.after(rows[-1]) if more else None)
 
 
-def _after(after: Cursor, filters: QueueFilters, viewer: StaffUser):
+def neighbour(row: HelpRequest, filters: QueueFilters, viewer: StaffUser, forward=True):
+    """The reference of the case after (or before) ``row`` in the filtered queue,
+    or None at its end: read from the queue's index like a page of one row. The
+    row itself need not be in the queue any more (a case just closed)."""
+    query = queue_query(filters, viewer).with_only_columns(HelpRequest.reference)
+    query = query.where(_after(Cursor.after(row), filters, viewer, backward=not forward))
+    if not forward:
+        query = query.order_by(None).order_by(*(column.desc() for column in QUEUE_ORDER))
+    return db.session.execute(query.limit(1)).scalar()
+
+
+def _after(after: Cursor, filters: QueueFilters, viewer: StaffUser, backward=False):
     """The rows after the cursor in queue order, as one row comparison that an
     index reads as a range (a page reads its 51 rows and stops, however deep).
 
@@ -298,11 +317,11 @@ def _after(after: Cursor, filters: QueueFilters, viewer: StaffUser):
     comparison begins with the column the view fixes, the first column of its
     own index, which no other index can range over. SQLite ranges over that
     index only with the comparison as it is."""
-    key, values = QUEUE_ORDER, (after.rank, after.contacted, after.created_at, after.id)
+    key, values = QUEUE_ORDER, after.values()
     fixed = _fixed_column(filters, viewer)
     if fixed is not None and db.session.get_bind().dialect.name == "postgresql":
         key, values = (fixed[0], *key), (fixed[1], *values)
-    return tuple_(*key) > tuple_(*values)
+    return tuple_(*key) < tuple_(*values) if backward else tuple_(*key) > tuple_(*values)
 
 
 def _fixed_column(filters: QueueFilters, viewer: StaffUser):

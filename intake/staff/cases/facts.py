@@ -119,13 +119,6 @@ def date_from_parts(day: str | None, month: str | None, year: str | None) -> Par
         raise ValueError("Enter a real date.") from exc
 
 
-def deadline_days(deadline_dates: str | None) -> list[date]:
-    try:
-        return [date.fromisoformat(d) for d in json.loads(deadline_dates or "[]")]
-    except (ValueError, TypeError):
-        return []
-
-
 @dataclass(frozen=True)
 class CaseFacts:
     facts: dict  # the stored facts, decrypted

@@ -10,6 +10,7 @@ permission for every page here; views translate HTTP to the functions in
     POST /staff/cases/<reference>/notes        staff.triage.add_note
     POST /staff/cases/<reference>/assign       staff.triage.assign      (cases.all)
     POST /staff/cases/<reference>/status       staff.triage.change_status
+    POST /staff/cases/<reference>/close        staff.triage.close
     POST /staff/cases/<reference>/screen       staff.triage.override_screen (cases.all)
     POST /staff/cases/<reference>/fact         staff.triage.correct_fact (cases.all)
     POST /staff/cases/<reference>/answer       staff.triage.correct_answer (cases.all)
@@ -17,6 +18,7 @@ permission for every page here; views translate HTTP to the functions in
 """
 
 from datetime import datetime
+from urllib.parse import parse_qsl, urlencode
 
 from flask import (
     Blueprint,
@@ -30,6 +32,7 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     DateField,
     HiddenField,
@@ -41,13 +44,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from intake import timeutil
 from intake.cases import conflicts, live_urgency
 from intake.db import db
 from intake.law import sources
 from intake.law.vocabulary import CLAIM_LABELS, CLAIM_TYPES, Urgency
 from intake.letters import drafts as letters
 from intake.mail import outbox
-from intake.models import HelpRequest, Outcome, StaffUser
+from intake.models import Disposition, HelpRequest, Outcome, StaffUser
 from intake.models.help_request import OPEN_STATUSES, STATUS_LABELS, TRANSITIONS
 from intake.models.outcome import DISPOSITION_LABELS, OUTCOME_LABELS, dispositions_for
 from intake.staff.cases import casework
@@ -93,6 +97,18 @@ class StatusForm(VersionedForm):
         "Reason",
         description="Required to accept, refer, decline, withdraw or move a case back.",
         validators=[Length(max=casework.REASON_MAX)],
+    )
+
+
+class CloseForm(VersionedForm):
+    """Closing asks one question: how it ended; the disposition decides the status."""
+
+    disposition = SelectField(
+        "How did it end?", validators=[DataRequired("Choose how the request ended.")]
+    )
+    reason = TextAreaField(
+        "Reason for closing",
+        validators=[DataRequired("Give a reason for closing."), Length(max=casework.REASON_MAX)],
     )
 
 
@@ -231,6 +247,8 @@ def queue():
         mail_backlog=outbox.backlog() if can("staff") else None,
         # One url_for for the page, not one per row (each costs the language hooks).
         case_base=url_for(".case", reference="_")[:-1],
+        # Each case link carries the filters, so the case can lead back to them.
+        case_query=f"?{urlencode(from_queue(filters))}" if filters.as_args() else "",
         overdue_before=outreach.office_calendar().overdue_before(),
         open_statuses=OPEN_STATUSES,
         **_labels(),
@@ -250,6 +268,39 @@ def take_next():
 
 
 # --- one case ---------------------------------------------------------------------
+
+
+def queue_filters() -> QueueFilters:
+    """The filters of the queue a case was opened from: its ``queue`` argument
+    (the queue's own query string), read as the queue reads it, so only known
+    filters come back and a link built from them can only lead to the queue."""
+    return QueueFilters.from_args(MultiDict(parse_qsl(request.args.get("queue", "")[:600])))
+
+
+def from_queue(filters: QueueFilters) -> dict[str, str]:
+    """The argument a case URL carries to remember the queue's filters."""
+    args = filters.as_args()
+    return {"queue": urlencode(args)} if args else {}
+
+
+def back_to_case(help_request: HelpRequest, section: str):
+    """After a saved change: the case again at the section saved, or with
+    "save and open the next" the next case in the same filtered queue."""
+    filters = queue_filters()
+    if request.form.get("then") == "next":
+        following = casework.neighbour(help_request, filters, current_user)
+        if following is None:
+            flash("That was the last case in this queue.", "info")
+            return redirect(url_for("staff.triage.queue", **filters.as_args()))
+        return redirect(url_for("staff.triage.case", reference=following, **from_queue(filters)))
+    return redirect(
+        url_for(
+            "staff.triage.case",
+            reference=help_request.reference,
+            **from_queue(filters),
+            _anchor=section,
+        )
+    )
 
 
 def load_case(reference: str) -> HelpRequest:
@@ -294,11 +345,21 @@ def render_case(
     )
     status_form = forms.get("status_form") or StatusForm(formdata=None, version=version)
     outcome_form = forms.get("outcome_form") or OutcomeForm(formdata=None)
+    closing_form = forms.get("closing_form") or CloseForm(formdata=None, version=version)
+    closing_form.disposition.choices = _closing_choices(help_request)
     screen_form = forms.get("screen_form") or ScreenForm(
         formdata=None, version=version, screen=help_request.screen_override or ""
     )
     _fill_choices(help_request, assign_form, status_form, screen_form)
-    for form in (assign_form, status_form, screen_form, fact_form, answer_form, urgency_form):
+    for form in (
+        assign_form,
+        status_form,
+        screen_form,
+        fact_form,
+        answer_form,
+        urgency_form,
+        closing_form,
+    ):
         if stale or form.version.data is None:
             form.version.data = version
     prefixed = (
@@ -310,6 +371,7 @@ def render_case(
         ("answer-", answer_form),
         ("urgency-", urgency_form),
         ("outcome-", outcome_form),
+        ("close-", closing_form),
     )
     followup = followup_forms.case_sections(help_request, forms)
     prefixed += tuple(
@@ -333,9 +395,16 @@ def render_case(
     ):
         errors.append(("main", "The form had expired or was incomplete: try again."))
     staff = {s.id: s for s in db.session.execute(db.select(StaffUser)).scalars()}
+    filters = queue_filters()
+    queue_arg = from_queue(filters)
     return (
         render_template(
             "staff/cases/case.html",
+            queue_url=url_for("staff.triage.queue", **filters.as_args()),
+            queue_arg=queue_arg,
+            previous_case=casework.neighbour(help_request, filters, current_user, forward=False),
+            next_case=casework.neighbour(help_request, filters, current_user),
+            closing_form=closing_form,
             case=help_request,
             letters_sent=letters.letters_of(help_request.id),
             letter_kinds=letters.KINDS,
@@ -381,7 +450,16 @@ def _fill_choices(help_request, assign_form, status_form, screen_form) -> None:
     ]
 
 
-def _change_case(help_request: HelpRequest, form: FlaskForm, change, form_name: str, done: str):
+def _closing_choices(help_request: HelpRequest) -> list[tuple[str, str]]:
+    """Every way an open case can end, as the close form offers them."""
+    if help_request.status not in OPEN_STATUSES:
+        return []
+    return [("", "Choose…")] + [(d.value, d.label) for d in Disposition]
+
+
+def _change_case(
+    help_request: HelpRequest, form: FlaskForm, change, form_name: str, done: str, section: str
+):
     """Run ``change`` if the form is valid; re-show the page with the errors, or
     with "someone else changed this case" (409) when the version is stale.
     Staleness is checked first: the choices offered depend on the case as it is now."""
@@ -404,7 +482,7 @@ def _change_case(help_request: HelpRequest, form: FlaskForm, change, form_name: 
             form[exc.field or _error_field(form)].errors.append(str(exc))
             return render_case(help_request, 400, **{form_name: form})
         flash(done, "success")
-        return redirect(url_for(".case", reference=help_request.reference))
+        return back_to_case(help_request, section)
     return render_case(help_request, 400, **{form_name: form})
 
 
@@ -426,6 +504,7 @@ def add_note(reference: str):
         lambda: casework.add_note(help_request, current_user, form.text.data),
         "note_form",
         "Note added.",
+        "notes",
     )
 
 
@@ -442,7 +521,9 @@ def assign(reference: str):
         )
         casework.assign(help_request, assignee, current_user, form.version.data)
 
-    return _change_case(help_request, form, change, "assign_form", "Assignment saved.")
+    return _change_case(
+        help_request, form, change, "assign_form", "Assignment saved.", "assignment"
+    )
 
 
 @bp.post("/cases/<reference>/status")
@@ -463,6 +544,29 @@ def change_status(reference: str):
         ),
         "status_form",
         "Status changed.",
+        "status",
+    )
+
+
+@bp.post("/cases/<reference>/close")
+def close(reference: str):
+    help_request = load_case(reference)
+    form = CloseForm()
+    form.disposition.choices = _closing_choices(help_request)
+    return _change_case(
+        help_request,
+        form,
+        lambda: casework.change_status(
+            help_request,
+            Disposition(form.disposition.data).status,
+            form.reason.data,
+            current_user,
+            form.version.data,
+            form.disposition.data,
+        ),
+        "closing_form",
+        "Case closed.",
+        "status",
     )
 
 
@@ -478,6 +582,7 @@ def record_outcome(reference: str):
         ),
         "outcome_form",
         "Outcome recorded.",
+        "outcomes",
     )
 
 
@@ -495,6 +600,7 @@ def override_screen(reference: str):
         ),
         "screen_form",
         "Screen saved.",
+        "screen-override",
     )
 
 
@@ -516,6 +622,7 @@ def correct_fact(reference: str):
         ),
         "fact_form",
         "Fact corrected; the urgency follows it.",
+        "correct",
     )
 
 
@@ -532,6 +639,7 @@ def correct_answer(reference: str):
         ),
         "answer_form",
         "Answer corrected; the urgency follows it.",
+        "correct",
     )
 
 
@@ -548,6 +656,7 @@ def set_urgency(reference: str):
         ),
         "urgency_form",
         "Urgency saved.",
+        "correct",
     )
 
 
@@ -596,11 +705,11 @@ def days_left(day) -> str:
     return f"{days} d left"
 
 
-@bp.app_template_filter("next_deadline")
-def next_deadline(deadline_dates: str):
-    """The nearest deadline still ahead (today included), from the plain dates."""
-    ahead = [d for d in case_facts.deadline_days(deadline_dates) if d >= today()]
-    return min(ahead, default=None)
+@bp.app_template_filter("why_now")
+def why_now(row) -> str:
+    """A queue row's short reason for today (no decryption)."""
+    grace = current_app.config["URGENCY_PASSED_DEADLINE_GRACE_DAYS"]
+    return live_urgency.short_reason(row, timeutil.today(), grace)
 
 
 @bp.app_template_filter("harm_label")

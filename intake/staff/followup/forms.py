@@ -20,6 +20,7 @@ from intake.law import working_days
 from intake.models import HelpRequest, ReferralOrganisation
 from intake.staff.cases.casework import case_staff
 from intake.staff.followup import outreach, referrals
+from intake.staff.roles import can
 
 
 def options(pairs, blank: bool = False) -> list[SelectChoice]:
@@ -52,8 +53,11 @@ class ContactForm(FlaskForm):
         validators=[Length(max=outreach.NOTE_MAX)],
     )
     override_reason = TextAreaField(
-        "Why leave a message anyway",
-        description="Needed for “Left a message” when the applicant did not say a message is safe.",
+        "Why write or leave a message anyway",
+        description=(
+            "Needed for “Left a message”, and for any text, WhatsApp, email or letter, "
+            "when the applicant did not say a message is safe."
+        ),
         validators=[Length(max=outreach.NOTE_MAX)],
     )
 
@@ -215,7 +219,7 @@ def case_sections(help_request: HelpRequest, given: dict) -> dict:
         "referrals": referrals.referrals_of(help_request),
         "organisations": organisations,
         "adverse_parties": conflicts.adverse_parties_of(help_request),
-        "possible_conflicts": conflicts.conflicts_for(help_request),
+        "conflict_check": conflicts.check(help_request, current_user, can("cases.all")),
         "office_zone": calendar.zone,
         "to_office": lambda moment: working_days.to_office(moment, calendar.zone),
         "channel_labels": outreach.CHANNELS,

@@ -3,10 +3,12 @@ reply within ``REPLY_WITHIN_DAYS`` working days.
 
 The applicant answered "Is it safe for us to leave a voicemail or message?" on
 the form, and the confirmation told them "We will not leave a message unless you
-told us it is safe." This module holds staff to that: a "left a message" outcome
-on a request whose answer was not "yes" is refused unless staff give a reason
-for overriding it (an emergency, the person asked for it since), and the reason
-is kept, encrypted, beside the attempt.
+told us it is safe." This module holds staff to that: on a request whose answer
+was not "yes", a "left a message" outcome, and any attempt by a written channel
+(text, WhatsApp, email, letter: whatever the outcome, the words stay on the phone
+or in the letterbox), is refused unless staff give a reason for overriding it (an
+emergency, the person asked for it since), and the reason is kept, encrypted,
+beside the attempt.
 
 The rules come first and are pure (no Flask, no database); the state changes
 below them are small plain functions the case views call. Every change is
@@ -47,6 +49,9 @@ OUTCOMES = {
 # The person has heard from us: the promised reply is kept, the request is no
 # longer overdue. A missed call they never heard about does not count.
 CONTACT_MADE = frozenset({"reached", "left_message"})
+# Channels that leave words behind on a phone, an inbox or a doormat, whether or
+# not the person answered: "reached" by text is still a text someone else may read.
+WRITTEN_CHANNELS = frozenset({"text", "whatsapp", "email", "letter"})
 CALLBACK_KINDS = {"callback": "Callback", "appointment": "Appointment"}
 CALLBACK_STATES = {"open": "Booked", "done": "Done", "missed": "Missed"}
 NOTE_MAX = 1000
@@ -65,9 +70,11 @@ def message_is_safe(safe_to_message: str | None) -> bool:
     return safe_to_message == "yes"
 
 
-def needs_override(safe_to_message: str | None, outcome: str) -> bool:
-    """Leaving a message where the applicant did not say it is safe needs a reason."""
-    return outcome == "left_message" and not message_is_safe(safe_to_message)
+def needs_override(safe_to_message: str | None, outcome: str, channel: str = "") -> bool:
+    """Leaving a message, or writing at all, where the applicant did not say it is
+    safe needs a reason."""
+    leaves_words = outcome == "left_message" or channel in WRITTEN_CHANNELS
+    return leaves_words and not message_is_safe(safe_to_message)
 
 
 def contact_person(asker: str) -> str:
@@ -193,10 +200,17 @@ def callbacks_of(help_request: HelpRequest) -> list[Callback]:
     return list(db.session.execute(query).scalars())
 
 
-def my_callbacks(owner: StaffUser, day: date, calendar: OfficeCalendar) -> list[Callback]:
-    """The owner's callbacks due on ``day`` (office time), in any state, and the
-    ones still open from earlier days: a callback nobody marked is not forgotten."""
-    start, end = working_days.office_day_bounds(day, calendar.zone)
+WEEK = 7
+
+
+def my_callbacks(
+    owner: StaffUser, day: date, calendar: OfficeCalendar, days: int = WEEK
+) -> list[Callback]:
+    """The owner's callbacks due in the ``days`` from ``day`` on (office time),
+    in any state, and the ones still open from earlier days: a callback nobody
+    marked is not forgotten, and the week ahead can be planned."""
+    start = working_days.office_day_bounds(day, calendar.zone)[0]
+    end = working_days.office_day_bounds(day + timedelta(days=days - 1), calendar.zone)[1]
     query = (
         select(Callback)
         .where(
@@ -229,8 +243,8 @@ def record_contact_attempt(
     override_reason: str | None = None,
     contact: str = "applicant",
 ) -> ContactAttempt:
-    """Log one attempt to reach the person. A message left against the form's
-    safe-contact answer needs ``override_reason``; reaching the person or leaving
+    """Log one attempt to reach the person. A message left, or anything written,
+    against the form's safe-contact answer needs ``override_reason``; reaching the person or leaving
     a message marks the request contacted (no longer overdue)."""
     if channel not in CHANNELS:
         raise OutreachError("Choose how you tried to reach the person.")
@@ -240,11 +254,12 @@ def record_contact_attempt(
         raise OutreachError("Choose who you contacted.")
     note = _text(note, "note")
     reason = _text(override_reason, "reason")
-    if needs_override(help_request.safe_to_message, outcome):
+    if needs_override(help_request.safe_to_message, outcome, channel):
         if not reason:
             raise OutreachError(
                 "The applicant did not say it is safe to leave a message. "
-                "Give the reason for leaving one anyway, or choose another outcome."
+                "Give the reason for writing or leaving one anyway, "
+                "or choose another channel or outcome."
             )
     else:
         reason = None  # only kept where it overrides something

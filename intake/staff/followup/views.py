@@ -1,4 +1,4 @@
-"""After the queue: the case page's follow-up forms, and "my callbacks today".
+"""After the queue: the case page's follow-up forms, and "my callbacks" (the week).
 
 Views translate HTTP to the functions in ``outreach``, ``referrals`` (beside this module)
 and ``intake.cases.conflicts`` and back; a refused change re-shows the case page (400)
@@ -13,7 +13,9 @@ with the message beside its field and everything typed kept.
     GET  /staff/callbacks                                      staff.followup.my_callbacks
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, render_template
 from flask_login import current_user
 
 from intake.cases import conflicts
@@ -21,7 +23,7 @@ from intake.db import db
 from intake.law import working_days
 from intake.models import Callback, HelpRequest, Referral, StaffUser
 from intake.staff.cases.casework import case_staff
-from intake.staff.cases.views import load_case, render_case
+from intake.staff.cases.views import back_to_case, load_case, render_case
 from intake.staff.followup import outreach, referrals
 from intake.staff.followup.forms import (
     AdversePartyForm,
@@ -38,6 +40,14 @@ from intake.staff.followup.forms import (
 bp = Blueprint("followup", __name__)
 
 REFUSED = (outreach.OutreachError, referrals.ReferralError, conflicts.ConflictError)
+# The section of the case page each form belongs to: a saved form comes back there.
+SECTIONS = {
+    "contact_form": "reaching",
+    "callback_form": "callbacks",
+    "referral_form": "referral",
+    "referral_outcome_form": "referral",
+    "adverse_form": "conflicts",
+}
 
 
 def _change_or_show(
@@ -54,7 +64,7 @@ def _change_or_show(
             form[error_field].errors = [*form[error_field].errors, str(exc)]
         else:
             flash(done, "success")
-            return redirect(url_for("staff.triage.case", reference=help_request.reference))
+            return back_to_case(help_request, SECTIONS[form_name])
     return render_case(help_request, 400, **{form_name: form}, **shown)
 
 
@@ -76,7 +86,9 @@ def record_contact(reference: str):
 
     error_field = (
         "override_reason"
-        if outreach.needs_override(help_request.safe_to_message, form.outcome.data or "")
+        if outreach.needs_override(
+            help_request.safe_to_message, form.outcome.data or "", form.channel.data or ""
+        )
         else "outcome"
     )
     return _change_or_show(
@@ -131,9 +143,9 @@ def close_callback(reference: str, callback_id: int):
     except outreach.OutreachError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("staff.triage.case", reference=help_request.reference))
+        return back_to_case(help_request, "callbacks")
     flash(f"Callback marked {form.state.data}.", "success")
-    return redirect(url_for("staff.triage.case", reference=help_request.reference))
+    return back_to_case(help_request, "callbacks")
 
 
 @bp.post("/cases/<reference>/referrals")
@@ -215,6 +227,14 @@ def my_callbacks():
     calendar = outreach.office_calendar()
     today = calendar.today()
     callbacks = outreach.my_callbacks(current_user, today, calendar)
+
+    def to_office(moment):
+        return working_days.to_office(moment, calendar.zone)
+
+    # By office day, earlier ones nobody marked under today.
+    by_day: dict = {}
+    for callback in callbacks:
+        by_day.setdefault(max(today, to_office(callback.due_at).date()), []).append(callback)
     ids = {c.request_id for c in callbacks}
     references = dict(
         db.session.execute(
@@ -223,11 +243,12 @@ def my_callbacks():
     )
     return render_template(
         "staff/cases/callbacks.html",
-        callbacks=callbacks,
+        by_day=by_day,
         references=references,
         today=today,
+        last_day=today + timedelta(days=outreach.WEEK - 1),
         start=working_days.office_day_bounds(today, calendar.zone)[0],
-        to_office=lambda moment: working_days.to_office(moment, calendar.zone),
+        to_office=to_office,
         kinds=outreach.CALLBACK_KINDS,
         states=outreach.CALLBACK_STATES,
         zone=calendar.zone,

@@ -1,6 +1,7 @@
 """Letters from the case page: preview and edit a draft in the applicant's
-language, send it (stored encrypted, audited, emailed through the outbox when
-the applicant gave an email and said messages are safe), print it or get its PDF.
+preferred language (or another that staff choose), send it (stored encrypted,
+audited, emailed through the outbox when the applicant gave an email and said
+messages are safe), print it or get its PDF.
 
     GET  /staff/cases/<reference>/letters/<kind>   letters.compose (the draft, editable)
     POST /staff/cases/<reference>/letters/<kind>   letters.compose (send)
@@ -65,17 +66,18 @@ def may_email(help_request: HelpRequest) -> bool:
     return bool(help_request.email) and outreach.message_is_safe(help_request.safe_to_message)
 
 
-def _draft(help_request: HelpRequest, kind: str) -> letters.Draft:
+def _draft(help_request: HelpRequest, kind: str, language: str) -> letters.Draft:
     if kind not in letters.KINDS:
         abort(404)
     referred_to = letters.latest_referral(help_request.id)
-    return letters.draft(help_request, kind, timeutil.today(), referred_to)
+    return letters.draft(help_request, kind, timeutil.today(), referred_to, language)
 
 
 @bp.route("/cases/<reference>/letters/<kind>", methods=["GET", "POST"])
 def compose(reference: str, kind: str):
     help_request = load_case(reference)
-    draft = _draft(help_request, kind)
+    # Staff may choose another language than the applicant's (an unknown one is ignored).
+    draft = _draft(help_request, kind, request.args.get("language", ""))
     # The draft fills the box on GET only: a post sends exactly the text posted.
     form = LetterForm() if request.method == "POST" else LetterForm(data={"body": draft.body})
     if form.validate_on_submit():
@@ -90,6 +92,8 @@ def compose(reference: str, kind: str):
         kind_label=letters.KINDS[kind],
         form=form,
         letter_language=locales.KNOWN[draft.language],
+        preferred=letters.letter_language(help_request),
+        languages=[locales.KNOWN[code] for code in current_app.config["LANGUAGES"]],
         emails=may_email(help_request),
     ), 400 if form.errors else 200
 

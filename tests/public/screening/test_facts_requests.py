@@ -1,4 +1,4 @@
-"""Issue 14 through HTTP: the form's new questions and their errors, what the
+"""The facts the law turns on, through HTTP: the form's new questions and their errors, what the
 applicant is told, and the facts stored on submit."""
 
 import json
@@ -11,7 +11,7 @@ from intake import timeutil
 from intake.cases import stored_facts as facts
 from intake.db import db
 from intake.models import HelpRequest
-from tests.support.form import VALID, dated, submit_answers
+from tests.support.form import VALID, dated, step_pages, submit_answers
 
 TODAY = date(2026, 5, 1)
 
@@ -30,21 +30,39 @@ def only_request(app) -> HelpRequest:
     return row
 
 
+def asked_on(pages: list[str], name: str) -> tuple[int, int]:
+    """(page number, position on it) of the question ``name``: where it is shown,
+    not where it is carried in a hidden input."""
+    for number, page in enumerate(pages, start=1):
+        shown = re.search(
+            rf'<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*name="{name}"', page
+        )
+        if shown:
+            return number, shown.start()
+    raise AssertionError(f"{name} is asked on no page")
+
+
 def test_the_form_asks_what_decides_urgency_first(client):
-    page = client.get("/help").get_data(as_text=True)
+    pages = step_pages(client)
     order = [
-        page.index('name="asker"'),
-        page.index('name="detained"'),
-        page.index('name="hearing"'),
-        page.index('name="decided"'),
-        page.index('name="fear_interview"'),
-        page.index('name="represented"'),
-        page.index('name="can_pay"'),
-        page.index('name="birth_year"'),
-        page.index('name="name"'),
+        asked_on(pages, name)
+        for name in (
+            "asker",
+            "detained",
+            "hearing",
+            "decided",
+            "fear_interview",
+            "birth_year",
+            "name",
+            "phone",
+            "represented",
+            "can_pay",
+        )
     ]
     assert order == sorted(order)
-    assert 'name="minor"' not in page
+    # Who it is for, detention, the hearing and a judge's order: all on the first page.
+    assert {number for number, _ in order[:4]} == {1}
+    assert 'name="minor"' not in "".join(pages)
 
 
 def test_months_are_chosen_by_name_in_the_visitors_language(client):
@@ -56,10 +74,19 @@ def test_months_are_chosen_by_name_in_the_visitors_language(client):
 
 
 def test_the_form_and_confirmation_say_what_asking_does_not_do(client):
-    page = client.get("/help").get_data(as_text=True)
-    for words in ("does not make us your lawyer", "keep running", "notarios", "court order"):
-        assert words in page
-    assert 'name="share_consent"' in page
+    pages = step_pages(client)
+    first_question = pages[0].index('name="asker"')
+    for words in (
+        "Only our legal staff and volunteers see your answers",
+        "only if you agree",
+        "court order",
+        "does not make us your lawyer",
+        "keep running",
+        "notarios",
+    ):
+        # Who sees the answers and when the law can compel them: before any question.
+        assert words in pages[0][:first_question]
+    assert asked_on(pages, "share_consent")[0] == len(pages)
     _check, done = submit_answers(client)
     for words in ("does not make us your lawyer", "keep running", "notarios"):
         assert words in done.text

@@ -12,7 +12,11 @@ from intake import settings, timeutil
 from intake.cases import choice_lists
 from intake.db import db
 from intake.models import HelpRequest
-from tests.support.form import VALID  # the same valid answers as the form's own tests
+from tests.support.form import (  # the same valid answers as the form's own tests
+    VALID,
+    form_values,
+    step_pages,
+)
 from tests.support.tokens import form_token
 
 OFFERED = [code for code in settings.LANGUAGES if code != "en"]
@@ -44,7 +48,7 @@ def tr(app, code: str, msgid: str) -> str:
 @pytest.mark.parametrize("code", OFFERED)
 def test_each_language_asks_the_questions_in_its_own_words(app, client, code):
     prefix = "/" + code.replace("_", "-").lower()
-    page = text_of(client.get(f"{prefix}/help"))
+    page = html.unescape("".join(step_pages(client, prefix=prefix)))
     for msgid in (
         "If you know: what protection are you seeking?",
         "Withholding of removal",
@@ -55,21 +59,22 @@ def test_each_language_asks_the_questions_in_its_own_words(app, client, code):
         assert tr(app, code, msgid) in page, msgid
         assert msgid not in page, msgid
     assert "Form I-589" in page  # the official form's name stays as it is
-    assert f'action="{prefix}/help/check"' in page
+    assert f'action="{prefix}/help"' in page
 
 
 @pytest.mark.parametrize("code", ["es", "ar"])
 def test_a_failed_submit_explains_in_the_visitors_language(app, client, code):
-    data = answers(client, f"/{code}", name=None, household_size="x")
-    page = text_of(client.post(f"/{code}/help/check", data=data))
-    for msgid in (
-        "There is a problem",
-        "Enter a name we can use for you.",
-        "Enter a number from 1 to 30.",
+    # Each problem shows on the page that asks it.
+    for wrong, msgid in (
+        ({"name": None}, "Enter a name we can use for you."),
+        ({"household_size": "x"}, "Enter a number from 1 to 30."),
     ):
-        assert tr(app, code, msgid) in page
-        assert msgid not in page
-    assert f'action="/{code}/help/check"' in page
+        data = answers(client, f"/{code}", **wrong)
+        page = text_of(client.post(f"/{code}/help/check", data=data))
+        for text in ("There is a problem", msgid):
+            assert tr(app, code, text) in page
+            assert text not in page
+        assert f'action="/{code}/help"' in page
 
 
 def test_check_answers_formats_money_for_the_locale_and_isolates_typed_text(client):
@@ -112,7 +117,7 @@ def test_digits_from_arabic_and_persian_keyboards_are_understood(app, client):
     page = text_of(check)
     assert tr(app, "ar", "There is a problem") not in page
     assert tr(app, "ar", "Check your answers") in page
-    done = client.post("/ar/help/submit", data=data)
+    done = client.post("/ar/help/submit", data=data, follow_redirects=True)
     assert done.status_code == 200
     with app.app_context():
         row = db.session.execute(db.select(HelpRequest)).scalar_one()
@@ -121,7 +126,7 @@ def test_digits_from_arabic_and_persian_keyboards_are_understood(app, client):
 
 
 def test_visitors_typing_keeps_its_own_direction(client):
-    page = client.get("/ar/help").get_data(as_text=True)
+    page = "".join(step_pages(client, prefix="/ar"))
     assert re.search(r'<input[^>]*dir="auto"[^>]*id="name"', page)
     assert re.search(r'<textarea[^>]*dir="auto"[^>]*id="summary"', page)
     assert re.search(r'<input[^>]*dir="ltr"[^>]*id="phone"', page)
@@ -129,13 +134,43 @@ def test_visitors_typing_keeps_its_own_direction(client):
     assert re.search(r'<input[^>]*dir="ltr"[^>]*id="arrival_year"', page)
 
 
-def test_switcher_on_a_posted_step_leads_to_a_page_that_opens(client):
-    """/help/check answers only POST: its language links go to the form, not a 405."""
+def switch_buttons(page: str) -> dict[str, tuple[str, str | None]]:
+    """The switcher's buttons on a form page: language -> (formaction, step)."""
+    nav = re.search(r'<nav class="languages".*?</nav>', page, re.S)[0]
+    assert "<a " not in nav, "a plain link would lose the answers"
+    buttons = {}
+    for attrs in re.findall(r"<button([^>]*)>", nav):
+        assert 'form="help-form"' in attrs and "formnovalidate" in attrs
+        step = re.search(r'name="to" value="(\d)"', attrs)
+        buttons[re.search(r'lang="([^"]+)"', attrs)[1]] = (
+            html.unescape(re.search(r'formaction="([^"]+)"', attrs)[1]),
+            step and step[1],
+        )
+    return buttons
+
+
+def test_switching_language_on_a_step_keeps_every_answer(client):
+    """A language button posts the page's form (every answer, the token) to the
+    same step in that language: nothing typed is lost, nothing goes in a URL."""
     data = answers(client, "/ar", name=None)
     page = client.post("/ar/help/check", data=data).get_data(as_text=True)
-    nav = re.search(r'<nav class="languages".*?</nav>', page, re.S)[0]
-    links = {lang: href for href, lang in re.findall(r'<a href="([^"]+)" lang="([^"]+)"', nav)}
-    assert links["es"] == "/es/help" and links["en"] == "/help"
-    assert "Amal" not in nav and "name=" not in nav
-    for href in links.values():
-        assert client.get(html.unescape(href)).status_code == 200
+    assert 'name="step" value="3"' in page  # the page that asks the name
+    buttons = switch_buttons(page)
+    assert buttons["es"] == ("/es/help", "3") and buttons["en"][0].startswith("/help")
+    before = form_values(page)
+    posted = before.copy()
+    posted["to"] = "3"
+    spanish = client.post("/es/help", data=posted).get_data(as_text=True)
+    assert '<html lang="es"' in spanish and 'name="step" value="3"' in spanish
+    assert sorted(form_values(spanish).items(multi=True)) == sorted(before.items(multi=True))
+    assert "Hay un problema" not in spanish  # a switch is not an answer: no errors
+
+
+def test_switching_language_on_check_your_answers_keeps_every_answer(client):
+    page = client.post("/ar/help/check", data=answers(client, "/ar")).get_data(as_text=True)
+    buttons = switch_buttons(page)
+    assert buttons["es"] == ("/es/help/check", None)
+    spanish = client.post("/es/help/check", data=form_values(page)).get_data(as_text=True)
+    assert "Revise sus respuestas" in spanish and '<html lang="es"' in spanish
+    kept = form_values(spanish).items(multi=True)
+    assert sorted(kept) == sorted(form_values(page).items(multi=True))

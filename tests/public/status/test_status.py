@@ -65,7 +65,9 @@ def refer(app, name, how_to_refer):
 def test_the_code_is_shown_once_and_stored_only_as_its_hmac(app, client, database_uri):
     data = {**VALID, "csrf_token": form_token(client.get("/help").get_data(as_text=True))}
     client.post("/help/check", data=data)
-    code = status_code_in(client.post("/help/submit", data=data).get_data(as_text=True))
+    code = status_code_in(
+        client.post("/help/submit", follow_redirects=True, data=data).get_data(as_text=True)
+    )
     bare = code.replace("-", "")
     assert len(bare) == status_codes.CODE_LENGTH
     dump = stored_words(database_uri, "help_request")
@@ -75,7 +77,7 @@ def test_the_code_is_shown_once_and_stored_only_as_its_hmac(app, client, databas
         assert row.status_code_hash == status_codes.code_hash(row.reference, bare)
     # The same submission again (a retry, the back button) finds the request,
     # with its reference, but the code is not shown a second time.
-    again = client.post("/help/submit", data=data).get_data(as_text=True)
+    again = client.post("/help/submit", follow_redirects=True, data=data).get_data(as_text=True)
     assert reference_in(again) == format_reference(row.reference)
     assert 'class="status-code"' not in again and bare not in again
 
@@ -232,32 +234,81 @@ def test_in_spanish_and_in_a_partner_frame(app, client, make_partner):
     assert f'action="/embed/status?partner={partner.key}"' in form
 
 
-def test_limits_per_client_and_per_reference(database_uri):
+def look_up_from(app, address, reference, code):
+    client = app.test_client()
+    env = {"REMOTE_ADDR": address}
+    token = form_token(client.get("/status", environ_base=env).get_data(as_text=True))
+    data = {"reference": reference, "code": code, "csrf_token": token}
+    return client.post("/status", data=data, headers=OWN, environ_base=env).status_code
+
+
+def test_a_stranger_cannot_lock_the_applicant_out(database_uri):
     app = make_test_app(
         database_uri,
         RATELIMIT_ENABLED=True,
-        STATUS_RATE_LIMIT="4 per hour",
-        STATUS_REFERENCE_RATE_LIMIT="3 per hour",
+        STATUS_REFERENCE_CLIENT_RATE_LIMIT="2 per minute; 3 per hour",
+        STATUS_RATE_LIMIT="30 per hour",
+        STATUS_REFERENCE_RATE_LIMIT="4 per day",
     )
     try:
-        client = app.test_client()
-        reference, code = applied(client)
-        codes = [look_up(client, reference, "ZZZZZZZZ").status_code for _ in range(4)]
-        assert codes == [200, 200, 200, 429]
-        # The same reference from another address: still limited (per reference).
-        other = app.test_client()
-        other_env = {"REMOTE_ADDR": "192.0.2.7"}
-        token = form_token(other.get("/status", environ_base=other_env).get_data(as_text=True))
-        data = {"reference": reference, "code": code, "csrf_token": token}
-        assert (
-            other.post("/status", data=data, headers=OWN, environ_base=other_env).status_code == 429
-        )
-        # Other references from the first address: stopped by the client limit
-        # (three lookups counted; the refused fourth did not).
-        codes = [look_up(client, f"ZZZZZZZZZ{n}", "ZZZZZZZZ").status_code for n in range(2)]
-        assert codes == [200, 429]
+        reference, code = applied(app.test_client())
+        # One stranger: backoff after two wrong codes, then their own hour is spent.
+        stranger = [look_up_from(app, "192.0.2.7", reference, "ZZZZZZZZ") for _ in range(3)]
+        assert stranger == [200, 200, 429]
+        # Others spend the reference's daily budget between them...
+        assert look_up_from(app, "192.0.2.8", reference, "ZZZZZZZZ") == 200
+        assert look_up_from(app, "192.0.2.9", reference, "ZZZZZZZZ") == 200
+        assert look_up_from(app, "192.0.2.9", reference, "ZZZZZZZZ") == 429  # spent
+        # ...and the applicant, from their own address, still gets in.
+        assert look_up_from(app, "198.51.100.1", reference, code) == 200
+        assert look_up_from(app, "198.51.100.1", reference, code) == 200  # right: not counted
+        # A fresh address gets one try at a spent reference, not two.
+        assert look_up_from(app, "192.0.2.10", reference, "ZZZZZZZZ") == 200
+        assert look_up_from(app, "192.0.2.10", reference, code) == 429
     finally:
         empty_tables(app)
+
+
+def test_a_right_pair_is_never_counted(database_uri):
+    app = make_test_app(
+        database_uri, RATELIMIT_ENABLED=True, STATUS_REFERENCE_CLIENT_RATE_LIMIT="2 per hour"
+    )
+    try:
+        reference, code = applied(app.test_client())
+        assert [look_up_from(app, "198.51.100.1", reference, code) for _ in range(5)] == [200] * 5
+        shown = app.test_client()
+        assert "We received your request" in visible_words(look_up(shown, reference, code))
+    finally:
+        empty_tables(app)
+
+
+def test_codes_have_their_own_key_and_survive_its_rotation(app_factory, runner):
+    old = app_factory(STATUS_CODE_KEY="status-one", LOOKUP_KEY="lookup-one")
+    reference, code = applied(old.test_client())
+    # The lookup key rotated: the code still works (it was never hashed with it).
+    new_lookup = app_factory(STATUS_CODE_KEY="status-one", LOOKUP_KEY="lookup-two")
+    assert new_lookup.test_cli_runner().invoke(args=["rotate-keys"]).exit_code == 0
+    assert "We received your request" in visible_words(
+        look_up(new_lookup.test_client(), reference, code)
+    )
+    # The status-code key rotated, the old one kept second: the code works and
+    # is hashed again under the new key, so the old key can go later.
+    rotated = app_factory(STATUS_CODE_KEY="status-two,status-one", LOOKUP_KEY="lookup-two")
+    assert "We received your request" in visible_words(
+        look_up(rotated.test_client(), reference, code)
+    )
+    only_new = app_factory(STATUS_CODE_KEY="status-two", LOOKUP_KEY="lookup-two")
+    assert "We received your request" in visible_words(
+        look_up(only_new.test_client(), reference, code)
+    )
+    assert "We received your request" not in visible_words(
+        look_up(only_new.test_client(), reference, "ZZZZZZZZ")
+    )
+
+
+def test_production_refuses_to_start_without_a_status_code_key(app_factory):
+    with pytest.raises(RuntimeError, match="INTAKE_STATUS_CODE_KEY"):
+        app_factory(PRODUCTION=True, STATUS_CODE_KEY=None)
 
 
 def test_the_letters_sent_are_shown_in_their_language_and_inert(app, client):

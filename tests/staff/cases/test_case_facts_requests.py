@@ -1,4 +1,4 @@
-"""Issue 14 on the staff side through HTTP: the case page's deadlines with their
+"""The facts on the staff side, through HTTP: the case page's deadlines with their
 sources, correcting a fact or the urgency (reason required, audited, right role),
 and the queue's "rose" marker."""
 

@@ -56,7 +56,7 @@ def text_of(response) -> str:
 
 
 def queue_refs(response) -> list[str]:
-    return re.findall(r'<th scope="row"><a href="/staff/cases/([0-9A-Z-]+)"', page(response))
+    return re.findall(r'<th scope="row"><a href="/staff/cases/([0-9A-Z-]+)[?"]', page(response))
 
 
 def stored(app, reference) -> HelpRequest:
@@ -200,7 +200,7 @@ def test_pagination_with_a_cursor_visits_every_case_once(client, staff, make_req
         found = re.search(r'<a href="([^"]+)" rel="next">', page(response))
         url = html.unescape(found.group(1)) if found else None
         if url:
-            assert re.fullmatch(r"/staff/\?after=\d\.[01]\.\d{8}T\d{12}\.\d+", url)
+            assert re.fullmatch(r"/staff/\?after=\d\.\d{8}\.[01]\.\d{8}T\d{12}\.\d+", url)
     assert pages == 4
     assert len(seen) == len(set(seen)) == 23
     expected = sorted(made, key=lambda r: (r.urgency_rank, r.created_at, r.id))
@@ -510,7 +510,6 @@ def test_moving_back_needs_a_reason(client, app, staff, make_request):
 @pytest.mark.parametrize(
     ("start", "target"),
     [
-        ("new", "accepted"),
         ("new", "new"),
         ("accepted", "declined"),
         ("new", "bogus"),
@@ -866,7 +865,7 @@ def test_search_finds_a_form_reference_as_the_applicant_reads_it(
     login_as(client, make_staff(role="reviewer"))
     for typed in ("K7QM-4XPD-2H", "k7qm 4xpd 2h", "K7QM4XPD2H"):
         page = client.get("/staff/", query_string={"reference": typed, "status": "all"}).text
-        assert f'/staff/cases/{case.reference}"' in page, typed
+        assert f"/staff/cases/{case.reference}?" in page, typed  # the link carries the search
         assert "K7QM-4XPD-2H" in page
 
 

@@ -100,7 +100,7 @@ def test_a_message_left_against_the_answer_needs_a_reason(app, client, signed_in
     assert attempt.override_reason == "She asked us to, by email."
     assert actions(app)[-2:] == ["case.contact", "case.contact_override"]
     page = client.get(f"/staff/cases/{case.reference}")
-    assert "Message left against the safe-contact answer" in text_of(page)
+    assert "Written or left against the safe-contact answer" in text_of(page)
 
 
 @pytest.mark.parametrize(
@@ -170,6 +170,20 @@ def test_a_callback_booked_for_today_shows_in_my_callbacks(
     assert closed.status_code == 302
     assert rows(app, Callback)[0].state == "done"
     assert "case.callback_done" in actions(app)
+
+
+def test_my_callbacks_shows_the_week_day_by_day(app, client, signed_in, make_request, monkeypatch):
+    monkeypatch.setattr(timeutil, "utcnow", lambda: datetime(2026, 12, 2, 14, 0))  # Wed 09:00 NY
+    me = signed_in()
+    case = make_request()
+    for day in ("2026-12-02", "2026-12-04", "2026-12-08", "2026-12-09"):
+        data = {"kind": "callback", "day": day, "at": "10:15", "owner": str(me.id)}
+        assert post(client, f"/staff/cases/{case.reference}/callbacks", data).status_code == 302
+    text = text_of(client.get("/staff/callbacks"))
+    assert "My callbacks this week" in text
+    assert "Today, Wednesday 02 December" in text and "Friday 04 December" in text
+    assert "Tuesday 08 December" in text  # the seventh day
+    assert "Wednesday 09 December" not in text  # a week and a day away
 
 
 @pytest.mark.parametrize(
@@ -302,7 +316,7 @@ def test_referred_status_needs_a_referral(app, client, signed_in, make_request):
 def test_an_adverse_party_is_recorded_and_checked(app, client, signed_in, make_request):
     signed_in()
     victim = make_request(name="Amina Said")
-    abuser = make_request(name="Omar Haddad")
+    abuser = make_request(name="Omar Haddad", facts='{"date_of_birth": "1979-04-02"}')
     client.get(f"/staff/cases/{abuser.reference}")  # indexes the applicant
     response = post(
         client,
@@ -314,6 +328,34 @@ def test_an_adverse_party_is_recorded_and_checked(app, client, signed_in, make_r
     assert "Possible conflicts of interest" in page and "Abuser" in page
     page = text_of(client.get(f"/staff/cases/{abuser.reference}"))
     assert "Applicant matches the adverse party of request" in page
+    assert "same name and date of birth" in page
+    assert actions(app).count("case.conflict_check") == 3
+
+
+def test_a_volunteer_learns_only_that_a_reviewer_should_check(app, client, signed_in, make_request):
+    volunteer = signed_in("volunteer")
+    other = make_request(name="Omar Haddad", status="declined")  # not theirs to open
+    mine = make_request(name="Amina Said", assignee_id=volunteer.id)
+    with app.app_context():
+        conflicts.index_request(db.session.get(HelpRequest, other.id))
+        db.session.commit()
+    response = post(
+        client,
+        f"/staff/cases/{mine.reference}/adverse-parties",
+        {"relationship": "abuser", "name": "Omar Haddad"},
+    )
+    assert response.status_code == 302
+    response = client.get(f"/staff/cases/{mine.reference}")
+    page = text_of(response)
+    assert "A possible conflict of interest: ask a reviewer" in page
+    for telling in (other.reference, other.reference[:4], "applicant of request"):
+        assert telling not in response.text and telling not in page
+    assert "case.conflict_check" in actions(app)
+    with app.app_context():
+        detail = db.session.execute(
+            db.select(AuditEvent.detail).where(AuditEvent.action == "case.conflict_check")
+        ).scalar_one()
+    assert detail == "matches=1 shown=summary"
 
 
 @pytest.mark.parametrize(

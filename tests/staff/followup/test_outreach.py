@@ -28,7 +28,21 @@ DAY = datetime(2026, 12, 1, 15, 0)
     ],
 )
 def test_a_message_needs_an_override_unless_the_applicant_said_it_is_safe(safe, outcome, needed):
-    assert outreach.needs_override(safe, outcome) is needed
+    assert outreach.needs_override(safe, outcome, "phone") is needed
+
+
+@pytest.mark.parametrize("channel", ["text", "whatsapp", "email", "letter"])
+@pytest.mark.parametrize("outcome", ["reached", "no_answer", "wrong_number", "unsafe"])
+@pytest.mark.parametrize("safe", ["no", "not_sure", None])
+def test_writing_needs_an_override_whatever_the_outcome(safe, outcome, channel):
+    assert outreach.needs_override(safe, outcome, channel)
+    assert not outreach.needs_override("yes", outcome, channel)
+
+
+@pytest.mark.parametrize("channel", ["phone", "in_person", "helper"])
+def test_speaking_needs_no_override_unless_a_message_is_left(channel):
+    assert not outreach.needs_override("no", "no_answer", channel)
+    assert outreach.needs_override("no", "left_message", channel)
 
 
 @pytest.mark.parametrize(
@@ -119,6 +133,23 @@ def test_an_override_reason_is_not_kept_where_nothing_was_overridden(
             row, actor, channel="text", outcome="left_message", override_reason="typed anyway"
         )
         assert attempt.override_reason is None
+
+
+def test_a_text_that_reached_the_person_is_refused_without_a_reason(
+    app, make_request, staff_member
+):
+    case = make_request(safe_to_message="no")
+    with app.app_context():
+        row, actor = load(app, HelpRequest, case.id), load(app, StaffUser, staff_member.id)
+        for channel in ("text", "whatsapp", "email", "letter"):
+            with pytest.raises(OutreachError, match="not say it is safe"):
+                outreach.record_contact_attempt(row, actor, channel=channel, outcome="reached")
+            db.session.rollback()
+        assert db.session.execute(db.select(ContactAttempt)).first() is None
+        attempt = outreach.record_contact_attempt(
+            row, actor, channel="whatsapp", outcome="reached", override_reason="She wrote first."
+        )
+        assert attempt.override_reason == "She wrote first."
 
 
 @pytest.mark.parametrize(
@@ -217,9 +248,15 @@ def test_callbacks_are_booked_closed_once_and_listed_for_their_owner(
                 row, booker, owner=who, due_at=datetime(2026, 12, 3, 9), kind="visit"
             )
         calendar = outreach.office_calendar()
+        # The week from today (tomorrow's appointment too), only the owner's own.
         mine = outreach.my_callbacks(who, calendar.today(), calendar)
-        assert [c.id for c in mine] == [today.id]
-        assert tomorrow.id not in [c.id for c in mine] and theirs.id not in [c.id for c in mine]
+        assert [c.id for c in mine] == [today.id, tomorrow.id]
+        assert [c.id for c in outreach.my_callbacks(who, calendar.today(), calendar, 1)] == [
+            today.id
+        ]
+        assert theirs.id not in [c.id for c in mine]
+        far = outreach.book_callback(row, booker, owner=who, due_at=datetime(2026, 12, 10, 15, 0))
+        assert far.id not in [c.id for c in outreach.my_callbacks(who, calendar.today(), calendar)]
         # The next day, yesterday's unmarked callback is still listed; once marked, not.
         freeze(monkeypatch, datetime(2026, 12, 3, 13, 0))
         assert [c.id for c in outreach.my_callbacks(who, calendar.today(), calendar)] == [

@@ -122,7 +122,12 @@ def _textarea(page: str) -> str:
 def test_staff_send_an_edited_letter_stored_encrypted_emailed_once(
     app, make_request, make_staff, login_as, sink, database_uri
 ):
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_FROM="noreply@org.example")
+    app.config.update(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=sink.port,
+        MAIL_SECURITY="none",
+        MAIL_FROM="noreply@org.example",
+    )
     case = case_in(make_request, "es", email="mariam@example.org", safe_to_message="yes")
     client = staff_client(app, make_staff, login_as)
     preview = client.get(f"/staff/cases/{case.reference}/letters/non_engagement")
@@ -358,12 +363,13 @@ def test_a_post_without_the_text_sends_nothing(app, make_request, make_staff, lo
 
 
 def applied_in_spanish(client, **fields) -> tuple[str, str]:
-    """The screening form sent from /es/help as a browser would; the reference
-    and status code its confirmation shows."""
+    """The screening form sent from /es/help as a browser would, by someone who
+    prefers Spanish (letters follow the preferred language); the reference and
+    status code its confirmation shows."""
     page = client.get("/es/help").get_data(as_text=True)
-    data = {**VALID, "csrf_token": form_token(page), **fields}
+    data = {**VALID, "preferred_language": "es", "csrf_token": form_token(page), **fields}
     assert client.post("/es/help/check", data=data).status_code == 200
-    done = client.post("/es/help/submit", data=data).get_data(as_text=True)
+    done = client.post("/es/help/submit", data=data, follow_redirects=True).text
     return reference_in(done), status_code_in(done)
 
 
@@ -439,7 +445,12 @@ def test_a_reference_starting_with_digits_stays_in_order_in_pdf_page_email_and_s
     """The received letter as staff send it: pdftotext reads the reference back
     as typed, the status page and the email hold it inside a left-to-right
     isolate, and the PDF draws no glyph for the isolates."""
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_FROM="noreply@org.example")
+    app.config.update(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=sink.port,
+        MAIL_SECURITY="none",
+        MAIL_FROM="noreply@org.example",
+    )
     with app.app_context():
         hashed = status_codes.code_hash(DIGITS_FIRST, DIGITS_FIRST_CODE)
     case = case_in(
@@ -522,3 +533,40 @@ def test_an_editors_wording_is_isolated_and_loses_its_overrides(app, make_reques
     with app.test_request_context():
         draft = letters.draft(case, letters.RECEIVED, TODAY)
     assert draft.body == "Mariam Haddad: " + ISOLATED
+
+
+def test_a_letter_is_drafted_in_the_preferred_language_not_the_form_s(
+    app, make_request, make_staff, login_as
+):
+    """Someone who used the English form but prefers French gets French; staff
+    may choose another language on the page, and the letter is sent in it."""
+    case = make_request(interface_language="en", preferred_language="fr", email=None)
+    client = staff_client(app, make_staff, login_as)
+    page = client.get(f"/staff/cases/{case.reference}/letters/{letters.RECEIVED}")
+    assert page.status_code == 200
+    assert 'class="preview letter" lang="fr"' in page.text
+    assert '<option value="fr" lang="fr" selected>' in page.text
+    chosen = client.get(f"/staff/cases/{case.reference}/letters/{letters.RECEIVED}?language=es")
+    assert 'class="preview letter" lang="es"' in chosen.text and "chosen by staff" in chosen.text
+    data = {"csrf_token": csrf_token(chosen.text), "body": _textarea(chosen.text)}
+    sent = client.post(
+        f"/staff/cases/{case.reference}/letters/{letters.RECEIVED}?language=es", data=data
+    )
+    assert sent.status_code == 302
+    with app.app_context():
+        (letter,) = db.session.execute(db.select(Letter)).scalars()
+        assert letter.language == "es"
+    # An unknown choice is ignored: the applicant's language again.
+    odd = client.get(f"/staff/cases/{case.reference}/letters/{letters.RECEIVED}?language=xx")
+    assert 'class="preview letter" lang="fr"' in odd.text
+
+
+@pytest.mark.parametrize(
+    ("preferred", "interface", "expected"),
+    [("prs", "en", "fa_AF"), ("pt", "es", "pt_BR"), ("so", "fr", "fr"), ("so", "xx", "en")],
+)
+def test_letter_language_falls_back_to_the_form_s_then_english(app, preferred, interface, expected):
+
+    with app.app_context():
+        row = HelpRequest(preferred_language=preferred, interface_language=interface)
+        assert letters.letter_language(row) == expected

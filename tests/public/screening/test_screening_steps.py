@@ -1,0 +1,186 @@
+"""The form's pages: moving between them without losing an answer, the person
+asked for, the explicit choice of English, and the confirmation reached by a
+redirect and kept for a while."""
+
+import html
+import re
+from datetime import date
+
+import pytest
+
+from intake import timeutil
+from intake.db import db
+from intake.models import Confirmation
+from tests.support.form import (
+    VALID,
+    dated,
+    form_values,
+    only_request,
+    reference_in,
+    requests_in,
+    status_code_in,
+    step_pages,
+    walk_steps,
+)
+from tests.support.tokens import form_token
+
+TODAY = date(2026, 5, 1)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setattr(timeutil, "today", lambda: TODAY)
+
+
+def token(client, prefix="") -> str:
+    return form_token(client.get(f"{prefix}/help").get_data(as_text=True))
+
+
+def test_each_page_says_where_it_is_and_asks_only_its_questions(client):
+    pages = step_pages(client)
+    assert len(pages) == 5
+    for number, page in enumerate(pages, start=1):
+        assert f"Step {number} of 6" in page
+        assert f'name="step" value="{number}"' in page
+    assert 'type="hidden" name="name"' not in pages[0]  # nothing answered yet, nothing carried
+    assert re.search(r'<input type="hidden" name="name" value="Amal">', pages[3])
+
+
+def test_back_shows_the_page_before_with_its_answers_and_no_errors(client):
+    data = {**VALID, "csrf_token": token(client), "step": "3", "to": "2", "name": ""}
+    page = client.post("/help", data=data).get_data(as_text=True)
+    assert 'name="step" value="2"' in page
+    assert "There is a problem" not in page
+    assert form_values(page)["arrival_year"] == "2025"
+
+
+def test_a_page_with_a_problem_stays_and_later_pages_are_not_judged_yet(client):
+    data = {"csrf_token": token(client), "step": "1", "asker": "self"}
+    page = client.post("/help", data=data).get_data(as_text=True)
+    assert 'name="step" value="1"' in page
+    summary = page.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    links = re.findall(r'href="#([^"]+)"', summary)
+    assert links == ["detained", "in_us", "hearing", "decided"]  # not the name, not the phone
+
+
+def test_change_from_check_returns_to_check_once_valid(client):
+    data = {**VALID, "csrf_token": token(client)}
+    page = client.post("/help", data={**data, "change": "name"}).get_data(as_text=True)
+    assert 'name="step" value="3"' in page and 'name="review" value="1"' in page
+    assert re.search(r'id="name"[^>]*autofocus|autofocus[^>]*id="name"', page)
+    values = form_values(page)
+    values["name"] = "Amal K."
+    check = client.post("/help", data=values).get_data(as_text=True)
+    assert "Check your answers" in check and "Amal K." in check
+
+
+def test_follow_up_questions_sit_inside_the_question_that_asks_for_them(client):
+    """The date of an interview or check-in, and the end of a status, are inside
+    the wrapper that hides them until an answer calls for them."""
+    second = step_pages(client)[1]
+    for wrapper, question, follow_up in (
+        ("reveal-appointment", "appointment", "appointment_day"),
+        ("reveal-status", "status_kind", "status_end_day"),
+    ):
+        before, inside = second.split(f'<div class="{wrapper}">', 1)
+        assert f'name="{follow_up}"' not in before
+        assert inside.index(f'name="{question}"') < inside.index(f'name="{follow_up}"')
+        assert re.search(r'class="field follow-up"[^<]*<fieldset', inside)
+
+
+def test_someone_asking_for_another_person_is_asked_about_the_person(client):
+    answers = {**VALID, "asker": "family", "helper_name": "Rosa"}
+    pages = step_pages(client, answers)
+    later = html.unescape("".join(pages[1:]))
+    for words in (
+        "When did the person last arrive in the United States?",
+        "What name should we use for the person?",
+        "The person's phone number",
+        "Could the person pay a private immigration lawyer?",
+    ):
+        assert words in later, words
+    assert "What name should we use for you?" not in later
+
+
+def test_a_helper_phone_reaches_a_detained_person_who_has_none(app, client):
+    answers = {
+        **VALID,
+        "asker": "detained_person",
+        "helper_name": "Rosa",
+        "helper_contact": "+1 512 555 0100",
+        "detained": "yes",
+        "phone": "",
+        "email": "",
+    }
+    check = walk_steps(client, answers)
+    assert "Check your answers" in check.text
+    without = walk_steps(client, {**answers, "helper_contact": ""})
+    assert 'name="step" value="4"' in without.text
+    assert "Enter a phone number or an email address, or both." in without.text
+    wrong = walk_steps(client, {**answers, "helper_contact": "ask at the desk"})
+    assert "Enter your phone number or email address" in wrong.text
+
+
+def test_english_chosen_on_a_spanish_phone_stays_english(client):
+    spanish = {"Accept-Language": "es-MX,es;q=0.9"}
+    assert '<html lang="es"' in client.get("/help", headers=spanish).text
+    front = client.get("/", headers=spanish).text
+    english = re.search(r'<a href="([^"]+)" lang="en"', front)[1]
+    assert english == "/?language=en"
+    page = client.get(english, headers=spanish).text
+    assert '<html lang="en"' in page
+    # Its links carry the choice on, so the form's front door does not ask again.
+    assert 'href="/help?language=en"' in page or "/help?language=en" in page
+    assert '<html lang="en"' in client.get("/help?language=en", headers=spanish).text
+    # A page of the form posted from an English page is English, whatever the browser says.
+    data = {**VALID, "csrf_token": token(client), "step": "1"}
+    assert '<html lang="en"' in client.post("/help", data=data, headers=spanish).text
+
+
+def test_the_confirmation_is_a_redirect_and_a_reload_shows_both_codes(app, client):
+    data = {**VALID, "csrf_token": token(client)}
+    sent = client.post("/help/submit", data=data)
+    assert sent.status_code == 303
+    location = sent.headers["Location"]
+    assert re.fullmatch(r"/help/sent/[A-Za-z0-9_-]{32}", location)
+    first = client.get(location).text
+    again = client.get(location).text  # a reload
+    row = only_request(app)
+    assert reference_in(first) == reference_in(again)
+    code = status_code_in(first)
+    assert status_code_in(again) == code
+    assert code.replace("-", "") not in location and row.reference not in location
+    with app.app_context():
+        (kept,) = db.session.execute(db.select(Confirmation)).scalars().all()
+        assert kept.key_hash != location.rsplit("/", 1)[1]  # only its hash is stored
+    # The reply date promised, in working days from the day it was sent.
+    assert re.search(r"That is by [A-Z][a-z]+ \d{1,2}, \d{4} at the latest\.", first)
+
+
+def test_an_expired_confirmation_is_gone_and_deleted(app, client, monkeypatch):
+    data = {**VALID, "csrf_token": token(client)}
+    location = client.post("/help/submit", data=data).headers["Location"]
+    later = timeutil.utcnow()
+    from datetime import timedelta
+
+    monkeypatch.setattr(timeutil, "utcnow", lambda: later + timedelta(minutes=31))
+    gone = client.get(location)
+    assert gone.status_code == 404 and "no longer available" in gone.text
+    assert "status-code" not in gone.text
+    with app.app_context():
+        assert db.session.execute(db.select(Confirmation)).first() is None
+    assert len(requests_in(app)) == 1  # the request itself is kept
+
+
+def test_a_hearing_soon_says_to_call_now(app, client):
+    app.config["HELPLINE_PHONE"] = "+1 212 555 0199"
+    data = {
+        **VALID,
+        "csrf_token": token(client),
+        "hearing": "yes",
+        **dated("hearing", date(2026, 5, 8)),
+    }
+    page = client.post("/help/submit", data=data, follow_redirects=True).text
+    assert "Your hearing is soon: May 8, 2026." in page
+    assert "Call us now on +1 212 555 0199." in page
+    assert 'class="print-page"' in page or "print-page" in page
