@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 from flask_babel import force_locale
 
-from intake import timeutil
+from intake import settings, timeutil
 from intake.cases import stored_facts
 from intake.letters import drafts as letters
-from tests.staff.letters.test_letters import LANGUAGES
 
 TODAY = date(2026, 12, 1)
+TRANSLATED = [code for code in settings.LANGUAGES if code != "en"]
 FACTS = {
     "in_us": True,
     "harms": ["afraid_to_return"],
@@ -58,7 +58,7 @@ def test_the_spanish_letter_names_each_deadline_and_the_passed_one_as_passed(app
     assert "No hemos revisado su caso" in body
 
 
-@pytest.mark.parametrize("language", [code for code in LANGUAGES if code != "en"])
+@pytest.mark.parametrize("language", TRANSLATED)
 @pytest.mark.parametrize("kind", list(letters.KINDS))
 def test_every_letter_names_every_computed_deadline_in_the_applicants_language(
     app, make_request, language, kind
