@@ -10,8 +10,9 @@ this command (tests/test_legal_scenarios.py) so it cannot rot.
 import sys
 import tomllib
 from dataclasses import fields
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from intake.law.dates import PartialDate
 from intake.law.deadlines import deadlines
@@ -20,13 +21,39 @@ from intake.law.flags import flags
 from intake.law.relief import possible_relief
 from intake.law.screen import Means, screen_request
 from intake.law.urgency import urgency
+from intake.law.working_days import office_date
 
 TABLE = Path(__file__).resolve().parent / "legal_scenarios.toml"
-PARTIAL_DATES = {"date_of_birth", "last_arrival", "decision_date", "status_end"}
-FULL_DATES = {"hearing_date", "fear_interview_date", "appointment_date"}
+PARTIAL_DATES = {
+    "date_of_birth",
+    "last_arrival",
+    "decision_date",
+    "status_start",
+    "status_end",
+    "board_decision_date",
+}
+FULL_DATES = {
+    "hearing_date",
+    "fear_interview_date",
+    "appointment_date",
+    "fear_result_date",
+    "voluntary_departure_date",
+}
+OFFICE_ZONE = "America/New_York"  # the app's default OFFICE_TIMEZONE
 FACT_NAMES = {f.name for f in fields(Facts)}
-EXPECTATIONS = {"band", "deadlines", "reason", "flag", "relief", "screen", "answers"}
-KNOWN_KEYS = {"name", "source", "today", "facts"} | EXPECTATIONS
+EXPECTATIONS = {
+    "band",
+    "deadlines",
+    "latest",
+    "computed",
+    "reason",
+    "no_flag",
+    "flag",
+    "relief",
+    "screen",
+    "answers",
+}
+KNOWN_KEYS = {"name", "source", "today", "now", "zone", "facts"} | EXPECTATIONS
 
 
 def _partial(text: str) -> PartialDate:
@@ -50,6 +77,15 @@ def facts_of(raw: dict) -> Facts:
     return Facts(**values)
 
 
+def today_of(scenario: dict) -> date:
+    """``today``, or the office's date at the moment ``now`` (a UTC time): the day
+    the office reads a request is its own, not UTC's."""
+    if "now" not in scenario:
+        return scenario["today"]
+    now: datetime = scenario["now"]
+    return office_date(now.replace(tzinfo=None), ZoneInfo(scenario.get("zone", OFFICE_ZONE)))
+
+
 def means_for(overrides: dict) -> Means:
     """The screen's other answers: no lawyer, cannot pay, unless the scenario says."""
     values = {
@@ -67,7 +103,7 @@ def check(scenario: dict) -> list[str]:
     unknown = scenario.keys() - KNOWN_KEYS
     if unknown:
         return [f"unknown keys {sorted(unknown)}"]
-    today, facts = scenario["today"], facts_of(scenario.get("facts", {}))
+    today, facts = today_of(scenario), facts_of(scenario.get("facts", {}))
     problems = []
     band, reasons = urgency(facts, today)
     if "band" in scenario and band.value != scenario["band"]:
@@ -76,11 +112,19 @@ def check(scenario: dict) -> list[str]:
         found = {d.kind: d.due for d in deadlines(facts, today)}
         if found != scenario["deadlines"]:
             problems.append(f"deadlines {found}, expected {scenario['deadlines']}")
+    for key in ("latest", "computed"):
+        if key in scenario:
+            found = {d.kind: getattr(d, key) for d in deadlines(facts, today)}
+            found = {k: v for k, v in found.items() if k in scenario[key]}
+            if found != scenario[key]:
+                problems.append(f"{key} {found}, expected {scenario[key]}")
     if "reason" in scenario and not any(scenario["reason"] in r.text for r in reasons):
         problems.append(f"no reason with {scenario['reason']!r}: {[r.text for r in reasons]}")
     flagged = [f.text for f in flags(facts, today)]
     if "flag" in scenario and not any(scenario["flag"] in text for text in flagged):
         problems.append(f"no flag with {scenario['flag']!r}: {flagged}")
+    if "no_flag" in scenario and any(scenario["no_flag"] in text for text in flagged):
+        problems.append(f"a flag with {scenario['no_flag']!r}: {flagged}")
     if "relief" in scenario:
         relief = {r.relief for r in possible_relief(facts)}
         if relief != set(scenario["relief"]):

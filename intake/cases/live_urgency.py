@@ -101,7 +101,11 @@ def columns(ranked: Ranked) -> dict:
         "urgency_rank": ranked.band.rank,
         **step_columns(ranked.steps),
         "urgency_set_by_staff": False,
-        "deadline_dates": json.dumps(sorted({d.due.isoformat() for d in ranked.deadlines})),
+        # The last possible day: a deadline known only as a range is not passed
+        # before its latest day has ended.
+        "deadline_dates": json.dumps(
+            sorted({d.last_possible.isoformat() for d in ranked.deadlines})
+        ),
         "filing_deadline": one_year.due if one_year else None,
         **event_columns(ranked),
     }
@@ -110,7 +114,8 @@ def columns(ranked: Ranked) -> dict:
 def event_columns(ranked: Ranked) -> dict:
     """The hearing and deadlines still ahead, soonest first, and the first of them:
     what the queue orders a band by and names in its reason column."""
-    events = {(d.due, d.kind) for d in ranked.deadlines}
+    # A range already open (only the month known) stays ahead until its latest day.
+    events = {(d.due if d.due >= ranked.day else d.last_possible, d.kind) for d in ranked.deadlines}
     if ranked.hearing is not None:
         events.add((ranked.hearing, "hearing"))
     ahead = sorted(event for event in events if event[0] >= ranked.day)
@@ -273,6 +278,16 @@ EVENT_NAMES = {
     "in_absentia_reopen": "Reopening due",
     "one_year": "Asylum filing due",
     "sijs": "SIJS petition due",
+    "sijs_state_court": "State-court order due",
+    "reasonable_period": "Status ends",
+    "uac_turning_18": "Turns 18",
+    "petition_for_review": "Review petition due",
+    "board_reconsider": "Reconsider due",
+    "board_reopen": "Board reopening due",
+    "fear_review": "Judge review due",
+    "voluntary_departure": "Departure due",
+    "voluntary_departure_bond": "Bond due",
+    "hearing_filings": "Filings due",
 }
 
 

@@ -25,14 +25,26 @@ _DATE_FIELDS = {
     "date_of_birth": "birth",
     "last_arrival": "arrival",
     "decision_date": "decision",
+    "status_start": "status_start",
     "status_end": "status_end",
     "hearing_date": "hearing",
     "fear_interview_date": "fear_interview",
+    "fear_result_date": "fear_result",
+    "voluntary_departure_date": "departure",
+    "board_decision_date": "board_decision",
     "appointment_date": "appointment",
 }
 # Fields holding a full date in the rules (a month-only answer is read as its
 # first day, the earliest reading); the others stay partial dates.
-_FULL_DATES = frozenset({"hearing_date", "fear_interview_date", "appointment_date"})
+_FULL_DATES = frozenset(
+    {
+        "hearing_date",
+        "fear_interview_date",
+        "appointment_date",
+        "fear_result_date",
+        "voluntary_departure_date",
+    }
+)
 HARM_FIELDS = tuple(HARM_FACTS)  # the rules' fear and harm facts, in their order
 
 
@@ -50,6 +62,13 @@ def from_form(form) -> dict:
         # "yes" or "not sure" is a reason to check for a reinstated order.
         "removed_before_and_returned": form.removed_before.data or "no",
         "fear_interview": form.fear_interview.data or "",
+        "fear_result": form.fear_result.data or "",
+        "hearing_kind": form.hearing_kind.data or "",
+        "voluntary_departure": form.departure.data or "",
+        "voluntary_departure_days": form.departure_days.data or "",
+        "board_decided": form.board_decided.data or "",
+        "moved": form.moved.data or "",
+        "state": form.state.data or None,
         "appointment_kind": form.appointment.data or "",
         "status_kind": form.status_kind.data or "",
         "i589_filed": form.i589_filed.data,
@@ -96,6 +115,17 @@ def to_rules(stored: dict) -> Facts:
         removed_before_and_returned=stored.get("removed_before_and_returned") or "no",
         fear_interview_scheduled=stored.get("fear_interview") == "yes"
         or dates["fear_interview_date"] is not None,
+        fear_interview_unsure=stored.get("fear_interview") == "not_sure",
+        fear_result=stored.get("fear_result") or "none",
+        hearing_kind=stored.get("hearing_kind") or "not_sure",
+        # Optional questions the old form never asked read as "no", like a left-out
+        # answer; "not sure" stays "not sure".
+        voluntary_departure=stored.get("voluntary_departure") or "no",
+        voluntary_departure_days=_days(stored.get("voluntary_departure_days")),
+        # After an appeal, a Board that may have decided is checked, never assumed not to.
+        board_decided=stored.get("board_decided") or "not_sure",
+        moved=stored.get("moved") or "no",
+        state=stored.get("state") or None,
         i589_filed=stored.get("i589_filed") or "not_sure",
         # "Something else" is a status the rules do not know: staff read it.
         status_kind=status if status in ("tps", "parole", "visa", "daca") else "none",
@@ -104,6 +134,11 @@ def to_rules(stored: dict) -> Facts:
         **{name: name in harms for name in HARM_FIELDS},
         **dates,
     )
+
+
+def _days(value) -> int | None:
+    """The period of voluntary departure; "not sure" or none reads as the shorter."""
+    return int(value) if str(value or "").isdigit() else None
 
 
 def _iso(value: PartialDate | None) -> str | None:

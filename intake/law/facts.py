@@ -7,9 +7,13 @@ from intake.law.dates import PartialDate
 from intake.law.vocabulary import (
     ASKER_VALUES,
     CLAIM_LABELS,
+    FEAR_RESULTS,
+    HEARING_KINDS,
     STATUS_KINDS,
     TRI_VALUES,
     Asker,
+    FearResult,
+    HearingKind,
     StatusKind,
     Tri,
     check_choice,
@@ -29,6 +33,7 @@ class Facts:
     detained: bool = False
     hearing: Tri = "no"
     hearing_date: date | None = None
+    hearing_kind: HearingKind = "not_sure"  # first (master) or final (individual) hearing
     judge_decided: Tri = "no"  # an immigration judge decided the case or ordered removal
     decision_date: PartialDate | None = None
     in_absentia: Tri = "no"  # ordered because they missed a hearing
@@ -36,8 +41,19 @@ class Facts:
     removed_before_and_returned: Tri = "no"
     fear_interview_scheduled: bool = False  # credible- or reasonable-fear interview
     fear_interview_date: date | None = None
+    fear_interview_unsure: bool = False  # "not sure" whether an interview is coming
+    fear_result: FearResult = "none"  # the officer's finding, once the interview took place
+    fear_result_date: date | None = None
+    voluntary_departure: Tri = "no"  # a judge granted voluntary departure
+    voluntary_departure_date: date | None = None  # the day it was granted
+    voluntary_departure_days: int | None = None  # the period granted (60 or 120 at most)
+    board_decided: Tri = "no"  # after an appeal: the BIA has decided it
+    board_decision_date: PartialDate | None = None
+    moved: Tri = "no"  # moved since the immigration court last had the address
+    state: str | None = None  # US state or territory, for its juvenile courts' age limit
     appointment_date: date | None = None  # asylum-office interview or ICE check-in
     status_kind: StatusKind = "none"
+    status_start: PartialDate | None = None
     status_end: PartialDate | None = None
     i589_filed: Tri = "no"
     afraid_to_return: bool = False
@@ -50,11 +66,22 @@ class Facts:
 
     def __post_init__(self) -> None:
         # A form/rules mismatch must fail loudly, never be read as some other answer.
-        tri = ("hearing", "judge_decided", "in_absentia", "appeal_filed", "i589_filed")
+        tri = (
+            "hearing",
+            "judge_decided",
+            "in_absentia",
+            "appeal_filed",
+            "i589_filed",
+            "voluntary_departure",
+            "board_decided",
+            "moved",
+        )
         for name in (*tri, "removed_before_and_returned"):
             check_choice(name, getattr(self, name), TRI_VALUES)
         check_choice("asking_for", self.asking_for, ASKER_VALUES)
         check_choice("status_kind", self.status_kind, STATUS_KINDS)
+        check_choice("hearing_kind", self.hearing_kind, HEARING_KINDS)
+        check_choice("fear_result", self.fear_result, FEAR_RESULTS)
         object.__setattr__(self, "claim_types", frozenset(self.claim_types))
         unknown = self.claim_types - CLAIM_LABELS.keys()
         if unknown:

@@ -12,28 +12,33 @@ from datetime import date, timedelta
 
 from intake.law.dates import days_ago, in_days, long_date, surely_aged
 from intake.law.deadlines import (
+    SIJS_KINDS,
     Deadline,
     all_deadlines,
     appeal_pending,
-    bia_appeal_deadline,
-    maintained_status_end,
-    one_year_asylum_deadline,
+    board_decided,
+    fear_review_label,
     sijs_deadline,
+    sijs_state_court_deadline,
     sijs_window_end,
 )
 from intake.law.facts import Facts
 from intake.law.sources import (
     POLICY,
+    SRC_ADDRESS,
     SRC_APPOINTMENT,
     SRC_BIA_APPEAL,
+    SRC_BOARD_DECISION,
+    SRC_CREDIBLE_FEAR_REVIEW,
     SRC_DETENTION,
     SRC_FEAR_INTERVIEW,
     SRC_FINAL_ORDER,
     SRC_HEARING,
-    SRC_MAINTAINED,
+    SRC_IN_ABSENTIA_STAY,
     SRC_MINOR,
     SRC_MISSED_HEARING,
     SRC_REINSTATEMENT,
+    SRC_VOLUNTARY_DEPARTURE,
 )
 from intake.law.vocabulary import Urgency
 
@@ -57,6 +62,11 @@ class Thresholds:
     # Flag "turning 18" this many days ahead: many state juvenile courts lose
     # jurisdiction at 18, and the SIJS order must come from one.
     turning_18_flag_days: int = 365
+    # After status ends, the request stays critical this long, then high: the
+    # reasonable period to file has no fixed length (judged case by case); six
+    # months is practice guidance only (a commentator's reading of Matter of
+    # T-M-H- & S-W-C-), not a limit, so the request never drops below high.
+    reasonable_period_critical_days: int = 183
 
     def __post_init__(self) -> None:
         # A misconfiguration must fail at start-up, not quietly mis-rank requests.
@@ -66,7 +76,12 @@ class Thresholds:
             raise ValueError("need 0 <= critical_deadline_days <= high_deadline_days")
         if self.income_limit_percent <= 0:
             raise ValueError("income_limit_percent must be positive")
-        for name in ("passed_deadline_grace_days", "sijs_critical_days", "turning_18_flag_days"):
+        for name in (
+            "passed_deadline_grace_days",
+            "sijs_critical_days",
+            "turning_18_flag_days",
+            "reasonable_period_critical_days",
+        ):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
 
@@ -93,6 +108,7 @@ class _Window:
     source: str
     due: date | None = None
     event: bool = False  # ``due`` is a hearing or appointment: "in 5 days", not "due in 5 days"
+    latest: date | None = None  # the last possible day, when only the month is known
 
     def covers(self, day: date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
@@ -100,12 +116,25 @@ class _Window:
     def reason_on(self, day: date) -> Reason:
         if self.due is None:
             return Reason(self.reason, self.source)
+        if self.latest is not None and self.latest != self.due:
+            return Reason(f"{self.reason} {self._range_on(day)}.", self.source)
         days = (self.due - day).days
         if days < 0:
             when = f"was {'on' if self.event else 'due'} {long_date(self.due)}, {days_ago(-days)}"
         else:
             when = f"{'' if self.event else 'due '}{in_days(days)} ({long_date(self.due)})"
         return Reason(f"{self.reason} {when}.", self.source)
+
+    def _range_on(self, day: date) -> str:
+        """A last day known only as a range (a month-only date): never "passed"
+        before its latest day has ended."""
+        span = f"between {long_date(self.due)} and {long_date(self.latest)}"
+        if day < self.due:
+            soon = in_days((self.due - day).days)
+            return f"due {soon} at the earliest ({span}; only the month is known)"
+        if day <= self.latest:
+            return f"may be due now: the last day is {span} (only the month is known)"
+        return f"was due {span}, {days_ago((day - self.latest).days)} at the latest"
 
 
 def _days_before(day: date, n: int) -> date:
@@ -116,68 +145,97 @@ def _after(day: date) -> date:
     return day + timedelta(days=1)
 
 
-def _deadline_windows(deadline: Deadline, t: Thresholds) -> list[_Window]:
+def _deadline_windows(
+    deadline: Deadline, t: Thresholds, critical_from: date | None = None
+) -> list[_Window]:
     """Every computed deadline ranks by the same thresholds as the one-year deadline:
-    high within ``high_deadline_days``, critical within
-    ``critical_deadline_days`` and on the day, high again for the grace days after."""
-    due, label, src = deadline.due, deadline.label, deadline.source
+    high within ``high_deadline_days``, critical within ``critical_deadline_days``
+    (or from ``critical_from``, where the whole period is short) until its last
+    possible day has ended, high again for the grace days after."""
+    due, last, label, src = deadline.due, deadline.last_possible, deadline.label, deadline.source
     high_from = _days_before(due, t.high_deadline_days)
-    critical_from = _days_before(due, t.critical_deadline_days)
-    grace_end = _after(due) + timedelta(days=t.passed_deadline_grace_days)
+    critical = _days_before(due, t.critical_deadline_days)
+    if critical_from is not None:
+        critical = min(critical, critical_from)
+    grace_end = _after(last) + timedelta(days=t.passed_deadline_grace_days)
     return [
-        _Window(Urgency.HIGH, high_from, critical_from, label, src, due),
-        _Window(Urgency.CRITICAL, critical_from, _after(due), label, src, due),
-        _Window(Urgency.HIGH, _after(due), grace_end, label, src, due),
+        _Window(Urgency.HIGH, high_from, critical, label, src, due, latest=last),
+        _Window(Urgency.CRITICAL, critical, _after(last), label, src, due, latest=last),
+        _Window(Urgency.HIGH, _after(last), grace_end, label, src, due, latest=last),
     ]
+
+
+def _critical_from(facts: Facts, deadline: Deadline) -> date | None:
+    """Where the whole period is critical: from the event that starts it."""
+    starts = {
+        "bia_appeal": facts.decision_date.earliest() if facts.decision_date else None,
+        "petition_for_review": (
+            facts.board_decision_date.earliest() if facts.board_decision_date else None
+        ),
+        "fear_review": facts.fear_result_date,
+        "voluntary_departure": facts.voluntary_departure_date,
+        "voluntary_departure_bond": facts.voluntary_departure_date,
+    }
+    if deadline.kind == "in_absentia_reopen" and facts.in_absentia == "yes":
+        return facts.decision_date.earliest()
+    return starts.get(deadline.kind)
 
 
 def _computed_deadline_windows(facts: Facts, t: Thresholds) -> list[_Window]:
     windows = []
     for deadline in all_deadlines(facts):
-        if deadline.kind != "sijs":  # SIJS has its own shape, below
-            windows += _deadline_windows(deadline, t)
-    return windows + _reasonable_period_windows(facts)
+        if deadline.kind in SIJS_KINDS or deadline.asap:  # their own shapes, below
+            continue
+        windows += _deadline_windows(deadline, t, _critical_from(facts, deadline))
+    return windows + _reasonable_period_windows(facts, t)
 
 
-def _reasonable_period_windows(facts: Facts) -> list[_Window]:
-    """Status kept past the one-year anniversary has ended (or ends): high from that
-    day to the six-month limit, because the reasonable period to file after it has
-    no fixed length (8 CFR 208.4(a)(5)(iv); Matter of T-M-H- & S-W-C-): staff
-    should not wait for the deadline thresholds to notice it."""
-    deadline = one_year_asylum_deadline(facts)
-    if deadline is None or deadline.source != SRC_MAINTAINED:
+def _reasonable_period_windows(facts: Facts, t: Thresholds) -> list[_Window]:
+    """Status held past the one-year anniversary: high as its end comes near,
+    critical from the day it ends (file as soon as possible: the reasonable period
+    is judged case by case, 8 CFR 208.4(a)(5)(iv)), then high, never lower."""
+    found = [d for d in all_deadlines(facts) if d.kind == "reasonable_period"]
+    if not found:
         return []
-    ended = maintained_status_end(facts)
-    reason = (
-        f"{facts.status_kind.upper()} ends or ended on {long_date(ended)}: the reasonable period "
-        "to file for asylum runs from then, its length decided case by case; file as soon "
-        "as possible."
-    )
-    return [_Window(Urgency.HIGH, ended, deadline.due, reason, SRC_MAINTAINED)]
-
-
-def _bia_appeal_windows(facts: Facts) -> list[_Window]:
-    """Critical for the whole appeal window, whatever the thresholds: missing it
-    loses the appeal (8 CFR 1003.38(b))."""
-    appeal = bia_appeal_deadline(facts)
-    if appeal is None:
-        return []
-    start = facts.decision_date.earliest()
+    deadline = found[0]
+    ended, label, src = deadline.due, deadline.label, deadline.source
+    critical_end = ended + timedelta(days=t.reasonable_period_critical_days)
+    before = f"{label}; status ends"
     return [
         _Window(
-            Urgency.CRITICAL, start, _after(appeal.due), "BIA appeal", appeal.source, appeal.due
-        )
+            Urgency.HIGH,
+            _days_before(ended, t.high_deadline_days),
+            _days_before(ended, t.critical_deadline_days),
+            before,
+            src,
+            ended,
+            event=True,
+        ),
+        _Window(
+            Urgency.CRITICAL,
+            _days_before(ended, t.critical_deadline_days),
+            critical_end,
+            before,
+            src,
+            ended,
+            event=True,
+        ),
+        _Window(Urgency.HIGH, critical_end, None, before, src, ended, event=True),
     ]
 
 
 def _removal_order_windows(facts: Facts) -> list[_Window]:
     """A removal order with no appeal pending is never below high; a decision whose
-    date is not known may still be inside the 30-day appeal window: critical."""
+    date is not known may still be inside the 30-day appeal window: critical. Once
+    an appeal is filed the order waits on the Board; once the Board has decided, it
+    is final, and high again."""
     if facts.judge_decided == "not_sure":
         reason = "Not sure whether a judge has decided the case or ordered removal: check at once."
         return [_Window(Urgency.HIGH, None, None, reason, SRC_FINAL_ORDER)]
-    if facts.judge_decided != "yes" or appeal_pending(facts):
+    if facts.judge_decided != "yes":
         return []
+    if appeal_pending(facts):
+        return _board_windows(facts)
     if facts.decision_date is None:
         reason = (
             "A judge decided the case or ordered removal, date not given: "
@@ -185,23 +243,59 @@ def _removal_order_windows(facts: Facts) -> list[_Window]:
         )
         return [_Window(Urgency.CRITICAL, None, None, reason, SRC_BIA_APPEAL)]
     decided = facts.decision_date.earliest()
+    if facts.in_absentia == "yes":
+        reason = (
+            f"Ordered removed in absentia on {long_date(decided)}: removal can happen at any "
+            "time; only filing a motion to reopen stops it."
+        )
+        return [_Window(Urgency.HIGH, decided, None, reason, SRC_IN_ABSENTIA_STAY)]
     reason = f"Removal order or decision of {long_date(decided)}, no appeal pending."
     return [_Window(Urgency.HIGH, decided, None, reason, SRC_FINAL_ORDER)]
 
 
+def _board_windows(facts: Facts) -> list[_Window]:
+    if facts.board_decided == "not_sure":
+        reason = (
+            "Appeal filed; not sure whether the Board has decided: if it has, a petition for "
+            "review is due within 30 days — check at once."
+        )
+        return [_Window(Urgency.HIGH, None, None, reason, SRC_BOARD_DECISION)]
+    if not board_decided(facts):
+        return []
+    if facts.board_decision_date is None:
+        reason = (
+            "The Board decided the appeal, date not given: the 30 days for a petition for "
+            "review may still be running."
+        )
+        return [_Window(Urgency.CRITICAL, None, None, reason, SRC_BOARD_DECISION)]
+    decided = facts.board_decision_date.earliest()
+    reason = f"The Board decided the appeal on {long_date(decided)}: the order is final."
+    return [_Window(Urgency.HIGH, decided, None, reason, SRC_FINAL_ORDER)]
+
+
 def _sijs_windows(facts: Facts, t: Thresholds) -> list[_Window]:
-    """Under 21 with the parent facts: high, critical near the 21st birthday; the
-    window closes once the person is 21 on every reading of the birth date."""
-    deadline = sijs_deadline(facts)
-    if deadline is None:
+    """Under 21 with the parent facts: high; critical ``sijs_critical_days`` before
+    the state juvenile court's age limit (the order comes first) and before the
+    21st birthday; the window closes once the person is 21 on every reading."""
+    federal = sijs_deadline(facts)
+    if federal is None:
         return []
     end = sijs_window_end(facts)
-    critical_from = _days_before(deadline.due, t.sijs_critical_days)
-    label, src = deadline.label, deadline.source
-    return [
-        _Window(Urgency.HIGH, None, end, label, src, deadline.due),
-        _Window(Urgency.CRITICAL, critical_from, end, label, src, deadline.due),
-    ]
+    windows = [_Window(Urgency.HIGH, None, end, federal.label, federal.source, federal.due)]
+    for deadline in (sijs_state_court_deadline(facts), federal):
+        last = min(_after(deadline.last_possible), end)
+        windows.append(
+            _Window(
+                Urgency.CRITICAL,
+                _days_before(deadline.due, t.sijs_critical_days),
+                last,
+                deadline.label,
+                deadline.source,
+                deadline.due,
+                latest=deadline.last_possible,
+            )
+        )
+    return windows
 
 
 def _detention_windows(facts: Facts) -> list[_Window]:
@@ -214,12 +308,59 @@ def _detention_windows(facts: Facts) -> list[_Window]:
 
 def _fear_interview_windows(facts: Facts) -> list[_Window]:
     """Expedited or reinstated removal: the interview decides whether the person is
-    heard at all, and it comes within days (8 CFR 208.30, 208.31(b))."""
-    if not (facts.fear_interview_scheduled or facts.fear_interview_date):
+    heard at all, and it comes within days (8 CFR 208.30, 208.31(b)). A negative
+    finding: review by a judge must be asked for at once (its own deadline); not
+    knowing whether an interview is coming is itself a reason to check."""
+    result = facts.fear_result
+    if result == "negative":
+        if facts.fear_result_date is not None:
+            return []  # the fear_review deadline ranks it
+        reason = f"Negative fear finding, date not given: {fear_review_label(facts).lower()}."
+        return [_Window(Urgency.CRITICAL, None, None, reason, SRC_CREDIBLE_FEAR_REVIEW)]
+    if result == "positive":
         return []
-    when = f" on {long_date(facts.fear_interview_date)}" if facts.fear_interview_date else ""
-    reason = f"Credible- or reasonable-fear interview scheduled{when}."
-    return [_Window(Urgency.CRITICAL, None, None, reason, SRC_FEAR_INTERVIEW)]
+    if result in ("waiting", "not_sure"):
+        reason = (
+            "Fear interview held, result not known yet: a negative finding needs review at once."
+        )
+        return [_Window(Urgency.CRITICAL, None, None, reason, SRC_FEAR_INTERVIEW)]
+    if facts.fear_interview_scheduled or facts.fear_interview_date:
+        when = f" on {long_date(facts.fear_interview_date)}" if facts.fear_interview_date else ""
+        reason = f"Credible- or reasonable-fear interview scheduled{when}."
+        return [_Window(Urgency.CRITICAL, None, None, reason, SRC_FEAR_INTERVIEW)]
+    if facts.fear_interview_unsure:
+        reason = "Not sure whether a credible- or reasonable-fear interview is coming: check."
+        return [_Window(Urgency.HIGH, None, None, reason, SRC_FEAR_INTERVIEW)]
+    return []
+
+
+def _voluntary_departure_windows(facts: Facts) -> list[_Window]:
+    """The dated periods rank as deadlines; without a date, or after the period, the
+    stakes (a 10-year bar, INA 240B(d)) keep it in front of staff."""
+    if facts.voluntary_departure == "no":
+        return []
+    if facts.voluntary_departure == "not_sure":
+        reason = "Not sure whether voluntary departure was granted: check its deadline."
+        return [_Window(Urgency.HIGH, None, None, reason, SRC_VOLUNTARY_DEPARTURE)]
+    if facts.voluntary_departure_date is None:
+        reason = "Granted voluntary departure, date not given: the time to leave may be running."
+        return [_Window(Urgency.CRITICAL, None, None, reason, SRC_VOLUNTARY_DEPARTURE)]
+    return []
+
+
+def _address_windows(facts: Facts) -> list[_Window]:
+    """A person in proceedings who moved must tell the court within 5 days: notices
+    go to the last address given, and a missed hearing means an order in absentia."""
+    in_proceedings = (
+        facts.hearing != "no" or facts.hearing_date is not None or facts.judge_decided != "no"
+    )
+    if facts.moved == "no" or not in_proceedings:
+        return []
+    reason = (
+        "Moved since the court last had the address: tell the court on Form EOIR-33 within "
+        "5 days of moving."
+    )
+    return [_Window(Urgency.HIGH, None, None, reason, SRC_ADDRESS)]
 
 
 def _dated_event_windows(on: date, label: str, src: str, t: Thresholds) -> list[_Window]:
@@ -300,8 +441,9 @@ def _windows(facts: Facts, t: Thresholds) -> list[_Window]:
         *_detention_windows(facts),
         *_fear_interview_windows(facts),
         *_hearing_windows(facts, t),
-        *_bia_appeal_windows(facts),
         *_removal_order_windows(facts),
+        *_voluntary_departure_windows(facts),
+        *_address_windows(facts),
         *_reinstatement_windows(facts),
         *_appointment_windows(facts, t),
         *_computed_deadline_windows(facts, t),

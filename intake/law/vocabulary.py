@@ -103,6 +103,18 @@ HARM_FACTS = MappingProxyType(
 )
 
 
+# The first hearing (master calendar) or the final one where the judge hears the
+# case (individual calendar): filings are due at different times before each.
+HearingKind = Literal["first", "final", "not_sure"]
+
+HEARING_KINDS: tuple[str, ...] = get_args(HearingKind)
+
+# A credible- or reasonable-fear finding: "none" until an interview is reported.
+FearResult = Literal["none", "positive", "negative", "waiting", "not_sure"]
+
+FEAR_RESULTS: tuple[str, ...] = get_args(FearResult)
+
+
 def check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
         raise ValueError(f"{name} must be one of {allowed}")

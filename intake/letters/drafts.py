@@ -16,12 +16,15 @@ from datetime import date
 from babel import dates
 from flask import current_app
 from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from intake import locales
+from intake.cases import stored_facts
 from intake.cases.choice_lists import CATALOGUE_OF_LANGUAGE
 from intake.cases.help_requests import format_reference
 from intake.db import db
+from intake.law.deadlines import Deadline, deadlines
 from intake.letters import direction as letter_direction
 from intake.models import HelpRequest, Letter, LetterTemplate, Referral, ReferralOrganisation
 
@@ -52,11 +55,45 @@ class Draft:
 
 
 def filing_deadline(help_request: HelpRequest) -> date | None:
-    """The one deadline a non-engagement letter names: the one-year asylum
-    filing deadline as ``intake.law.deadlines`` computed it from the facts (with
-    its exceptions) when the request was stored or a fact was last corrected
-    (``intake.cases.live_urgency.store``; INA § 208(a)(2)(B); 8 CFR § 208.4(a)(2))."""
+    """The one-year asylum filing deadline as stored when the request was sent or a
+    fact was last corrected (``intake.cases.live_urgency.store``)."""
     return help_request.filing_deadline
+
+
+# What each deadline the rules compute asks of the applicant, in their words.
+DEADLINE_WORDS = {
+    "one_year": _l("Apply for asylum (Form I-589): one year after your last arrival"),
+    "reasonable_period": _l("Apply for asylum after your status or parole ends"),
+    "uac_turning_18": _l("Apply for asylum before you turn 18"),
+    "bia_appeal": _l("Appeal to the Board of Immigration Appeals"),
+    "motion_to_reopen": _l("Ask the immigration court to reopen your case"),
+    "in_absentia_reopen": _l(
+        "Ask the immigration court to reopen an order made because you missed a hearing"
+    ),
+    "petition_for_review": _l("Ask a federal court of appeals to review the Board's decision"),
+    "board_reconsider": _l("Ask the Board of Immigration Appeals to reconsider its decision"),
+    "board_reopen": _l("Ask the Board of Immigration Appeals to reopen your case"),
+    "fear_review": _l("Ask an immigration judge to review the decision on your fear"),
+    "voluntary_departure": _l("Leave the United States under voluntary departure"),
+    "voluntary_departure_bond": _l("Pay the voluntary departure bond"),
+    "hearing_filings": _l("Send your documents to the immigration court before your hearing"),
+    "sijs_state_court": _l(
+        "Get the state juvenile court order for Special Immigrant Juvenile Status"
+    ),
+    "sijs": _l("Apply for Special Immigrant Juvenile Status (Form I-360) before you turn 21"),
+}
+
+
+def letter_deadlines(help_request: HelpRequest, today: date) -> list[Deadline]:
+    """Every deadline the rules compute from the case's facts on ``today``; a request
+    stored before the facts were kept has only its stored one-year deadline."""
+    stored = stored_facts.loads(help_request.facts) if help_request.facts else {}
+    if stored:
+        return deadlines(stored_facts.to_rules(stored), today)
+    if help_request.filing_deadline is None:
+        return []
+    due = help_request.filing_deadline
+    return [Deadline("one_year", due, "", "", computed=due, latest=due)]
 
 
 def letter_language(help_request: HelpRequest) -> str:
@@ -92,10 +129,11 @@ def draft(
             "organisation": current_app.config["ORGANISATION_NAME"],
             "date": format_date_in(today, language),
         }
+        values["today"] = today
         subject = gettext("Your request for legal help (reference %(reference)s)", **values)
         edited = edited_wording(kind, language)
         if edited is not None:
-            values["deadline"] = _deadlines_run(help_request, language)
+            values["deadline"] = "\n\n".join(_deadlines_run(help_request, language, today))
             values["where_else"] = "\n\n".join(_where_else(referred_to))
             return _drafted(help_request, kind, language, subject, edited.format_map(values))
         body = [values["date"], gettext("Dear %(name)s,", **values)]
@@ -155,7 +193,7 @@ def _received(help_request, values, referred_to, language) -> list[str]:
         gettext(
             "We are not your lawyer yet. We will tell you in writing whether we can take your case."
         ),
-        _deadlines_run(help_request, language),
+        *_deadlines_run(help_request, language, values["today"]),
     ]
 
 
@@ -170,7 +208,7 @@ def _non_engagement(help_request, values, referred_to, language) -> list[str]:
             "We are not your lawyer. We have not agreed to represent you, and we will not act for "
             "you in court or with the immigration authorities."
         ),
-        _deadlines_run(help_request, language),
+        *_deadlines_run(help_request, language, values["today"]),
         *_where_else(referred_to),
     ]
 
@@ -184,7 +222,7 @@ def _referred(help_request, values, referred_to, language) -> list[str]:
         ),
         *_organisation(referred_to),
         gettext("We are not your lawyer."),
-        _deadlines_run(help_request, language),
+        *_deadlines_run(help_request, language, values["today"]),
     ]
 
 
@@ -196,24 +234,66 @@ def _could_not_reach(help_request, values, referred_to, language) -> list[str]:
             **values,
         ),
         gettext("We are not your lawyer."),
-        _deadlines_run(help_request, language),
+        *_deadlines_run(help_request, language, values["today"]),
         *_where_else(None),
     ]
 
 
-def _deadlines_run(help_request, language) -> str:
-    deadline = filing_deadline(help_request)
-    if deadline is None:
-        return gettext(
-            "Deadlines still run: they do not stop because you asked us for help. Talk to a lawyer "
-            "or accredited representative as soon as you can."
+def _deadlines_run(help_request, language, today) -> list[str]:
+    """Every deadline the rules computed, each written as the applicant must read it:
+    a passed one as passed, with what may still be possible; then what the dates
+    rest on, and who may advise them (8 CFR 1292.1) without stopping them filing."""
+    found = letter_deadlines(help_request, today)
+    paragraphs = [gettext("Deadlines still run: they do not stop because you asked us for help.")]
+    if found:
+        paragraphs.append(gettext("From what you told us, these deadlines may apply to you:"))
+        paragraphs += [_deadline_line(d, language, today) for d in found]
+        paragraphs.append(
+            gettext(
+                "These dates are based only on what you told us. A deadline may be earlier. We "
+                "have not reviewed your case."
+            )
         )
-    return gettext(
-        "Deadlines still run: they do not stop because you asked us for help. From what you told "
-        "us, your one-year deadline to apply for asylum is %(deadline)s. Talk to a lawyer or "
-        "accredited representative before then.",
-        deadline=format_date_in(deadline, language),
+    paragraphs.append(
+        gettext(
+            "A lawyer or an accredited representative of a recognised organisation (and a few "
+            "others the rules allow) may advise you or represent you. You may also file forms "
+            "yourself: do not let a deadline pass while you look for help."
+        )
     )
+    return paragraphs
+
+
+def _deadline_line(deadline: Deadline, language: str, today: date) -> str:
+    what = str(DEADLINE_WORDS.get(deadline.kind, deadline.label))
+    first = format_date_in(deadline.due, language)
+    if deadline.asap:
+        return "- " + gettext("%(what)s: as soon as possible.", what=what)
+    if deadline.passed(today):
+        return "- " + gettext(
+            "%(what)s: the last day was %(date)s. That day has passed. Something may still be "
+            "possible, for example an exception to the deadline: see a lawyer or accredited "
+            "representative now.",
+            what=what,
+            date=_span(deadline, language),
+        )
+    if deadline.is_range:
+        return "- " + gettext(
+            "%(what)s: between %(first)s and %(last)s (we only know the month). Act before the "
+            "first date.",
+            what=what,
+            first=first,
+            last=format_date_in(deadline.last_possible, language),
+        )
+    return "- " + gettext("%(what)s: by %(date)s.", what=what, date=first)
+
+
+def _span(deadline: Deadline, language: str) -> str:
+    """The last day, or both ends of it when only the month of the start is known."""
+    first = format_date_in(deadline.due, language)
+    if not deadline.is_range:
+        return first
+    return f"{first} \u2013 {format_date_in(deadline.last_possible, language)}"
 
 
 def _organisation(referred_to) -> list[str]:

@@ -28,15 +28,17 @@ def store(app, **changes) -> HelpRequest:
     return store_answers(app, **changes)
 
 
-def test_hearing_80_days_out_rises_on_its_own(app, monkeypatch):
+def test_interview_80_days_out_rises_on_its_own(app, monkeypatch):
     """Normal at submission, high 25 days later, critical 70 days later: no job."""
     hearing = TODAY + timedelta(days=80)
     with app.app_context():
         row = store(
             app,
-            hearing="yes",
+            # An asylum-office interview ranks by the hearing thresholds; a court
+            # hearing would also bring its filing deadline, 30 days before it.
+            appointment="asylum_office",
             i589_filed="yes",  # no one-year deadline in the way
-            **dated("hearing", hearing),
+            **dated("appointment", hearing),
         )
         assert (row.urgency, row.urgency_rose_on) == ("normal", None)
         steps = json.loads(row.urgency_steps)
@@ -118,9 +120,9 @@ def test_urgency_set_by_hand_is_raised_by_the_rules_never_lowered(
     with app.app_context():
         row = store(
             app,
-            hearing="yes",
+            appointment="asylum_office",  # ranks like a hearing, without filings due
             i589_filed="yes",
-            **dated("hearing", hearing),
+            **dated("appointment", hearing),
         )
         case_facts.set_urgency(row, by_hand, "Called them", staff, row.version)
         row = db.session.get(HelpRequest, row.id)

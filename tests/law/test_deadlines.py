@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from intake.law.dates import PartialDate
+from intake.law.days import roll
 from intake.law.deadlines import deadlines, one_year_deadline
 from intake.law.facts import Facts
 from intake.law.flags import PAST_HEARING_FLAG, flags
@@ -78,7 +79,8 @@ def test_one_year_counts_from_the_anniversary_of_last_arrival():
 def test_one_year_from_a_month_only_arrival_counts_from_the_first_and_says_so():
     (deadline,) = deadlines(afraid(last_arrival=PartialDate(2025, 6)), TODAY)
     assert deadline.due == date(2026, 6, 1)
-    assert "Only the month and year of arrival were given: counted from the 1st." in deadline.note
+    assert deadline.latest == date(2026, 6, 30)
+    assert "between June 1, 2026 and June 30, 2026" in deadline.note
     (exact,) = deadlines(afraid(last_arrival=PartialDate(2025, 6, 1)), TODAY)
     assert "Only the month" not in exact.note
 
@@ -94,11 +96,13 @@ def test_one_year_never_before_1_april_1998():
     assert due_dates(facts)["one_year"] == date(1998, 4, 1)
 
 
-def test_one_year_on_a_saturday_is_shown_on_the_saturday():
-    # 8 CFR 208.4(a)(2)(ii) would run to the next business day; staff see the earlier day.
+def test_one_year_on_a_saturday_runs_to_monday_and_says_so():
+    # 8 CFR 208.4(a)(2)(ii): a last day on a Saturday runs to the next business day.
     saturday = date(2026, 3, 14)
     assert saturday.weekday() == 5
-    assert due_dates(arrived_for_one_year_due(saturday))["one_year"] == saturday
+    (deadline,) = deadlines(arrived_for_one_year_due(saturday), TODAY)
+    assert (deadline.computed, deadline.due) == (saturday, date(2026, 3, 16))
+    assert "March 14, 2026 (Saturday)" in deadline.note and "March 16, 2026" in deadline.note
 
 
 @pytest.mark.parametrize(
@@ -158,7 +162,9 @@ def test_i589_not_sure_keeps_the_deadline_running():
     ],
 )
 def test_one_year_ranks_by_days_left(days_left, expected):
-    assert band(arrived_for_one_year_due(day(days_left))) is expected
+    due = roll(day(days_left))  # the deadline as rolled; read ``days_left`` before it
+    facts = arrived_for_one_year_due(due)
+    assert band(facts, due - timedelta(days=days_left)) is expected
 
 
 @pytest.mark.parametrize(("days_left", "flagged"), [(0, False), (-1, True), (-31, True)])
@@ -180,9 +186,9 @@ def test_one_year_reason_reads_with_the_day_it_is_read():
 
 
 def test_grace_days_are_configurable():
-    facts = arrived_for_one_year_due(day(-10))
+    facts = arrived_for_one_year_due(day(-7))  # Tuesday March 3, 2026
     assert band(facts) is HIGH
-    assert band(facts, thresholds=Thresholds(passed_deadline_grace_days=9)) is NORMAL
+    assert band(facts, thresholds=Thresholds(passed_deadline_grace_days=6)) is NORMAL
 
 
 # --- the one-year exceptions ---------------------------------------------------
@@ -196,70 +202,57 @@ def test_unaccompanied_child_has_no_one_year_deadline_and_is_flagged():
     assert band(facts) is NORMAL
 
 
-def test_maintained_status_past_the_anniversary_moves_the_deadline_six_months_after_it_ends():
-    # 8 CFR 208.4(a)(5)(iv); Matter of T-M-H- & S-W-C-: a reasonable period, six months at most.
-    facts = afraid(
-        last_arrival=PartialDate(2022, 5, 1),
+TPS_END = PartialDate(2026, 1, 31)
+
+
+def _tps(start: PartialDate | None) -> Facts:
+    return afraid(
+        last_arrival=PartialDate(2020, 1, 10),
         status_kind="tps",
-        status_end=PartialDate(2025, 11, 15),
+        status_start=start,
+        status_end=TPS_END,
     )
+
+
+def test_maintained_status_held_within_the_year_is_file_as_soon_as_possible_not_a_date():
+    # 8 CFR 208.4(a)(5)(iv): an exception, with "a reasonable period" judged case by case.
+    facts = _tps(PartialDate(2020, 6, 1))
     (deadline,) = deadlines(facts, TODAY)
-    assert deadline.due == date(2026, 5, 15)
-    assert "8 CFR 208.4(a)(5)(iv)" in deadline.source and "T-M-H-" in deadline.source
-    assert "TPS" in deadline.note
-    assert band(facts) is HIGH  # 66 days left
-    assert "passed" not in flag_texts(facts)
+    assert deadline.kind == "reasonable_period" and deadline.asap
+    assert deadline.due == date(2026, 1, 31)  # the day status ended, not months after
+    assert "file as soon as possible" in deadline.label
+    assert "judged case by case" in deadline.label
+    assert "8 CFR 208.4(a)(5)(iv)" in deadline.source
+    assert "changed circumstances" in deadline.source  # T-M-H- cited for what it is
+    assert not deadline.passed(date(2030, 1, 1))
 
 
-@pytest.mark.parametrize(
-    ("arrival", "kind", "status_end", "due"),
-    [
-        (PartialDate(2020, 1, 1), "tps", PartialDate(2026, 1, 31), date(2026, 7, 31)),
-        (PartialDate(2020, 1, 1), "parole", PartialDate(2026, 1, 31), date(2026, 7, 31)),
-        (PartialDate(2020, 1, 1), "visa", PartialDate(2026, 1, 31), date(2026, 7, 31)),
-        # six calendar months after 31 August: the last day of February
-        (PartialDate(2020, 1, 1), "visa", PartialDate(2025, 8, 31), date(2026, 2, 28)),
-        # a month-only end counts from the 1st
-        (PartialDate(2020, 1, 1), "parole", PartialDate(2026, 1), date(2026, 7, 1)),
-        # status ended before the anniversary: the anniversary stands
-        (PartialDate(2025, 6, 1), "visa", PartialDate(2026, 5, 31), date(2026, 6, 1)),
-        # status lasting to the anniversary itself counts as maintained
-        (PartialDate(2025, 6, 1), "visa", PartialDate(2026, 6, 1), date(2026, 12, 1)),
-    ],
-)
-def test_maintained_status_due_dates(arrival, kind, status_end, due):
-    facts = afraid(last_arrival=arrival, status_kind=kind, status_end=status_end)
-    assert due_dates(facts)["one_year"] == due
+def test_maintained_status_begun_after_the_year_needs_its_own_exception():
+    facts = _tps(PartialDate(2021, 3, 1))
+    assert set(due_dates(facts)) == {"one_year"}
+    assert "began more than a year after" in flag_texts(facts)
+
+
+def test_maintained_status_without_a_start_shows_both_and_asks():
+    facts = _tps(None)
+    assert set(due_dates(facts)) == {"one_year", "reasonable_period"}
+    assert "when the status began" in flag_texts(facts).lower()
 
 
 @pytest.mark.parametrize(
     ("on", "expected"),
     [
-        (date(2026, 1, 30), NORMAL),  # status still running, anniversary long passed
-        (date(2026, 1, 31), HIGH),  # the day it ends: the reasonable period starts
-        (date(2026, 5, 1), HIGH),  # 91 days before the six-month limit
-        (date(2026, 7, 1), CRITICAL),  # 30 days before
-        (date(2026, 7, 30), CRITICAL),  # the day before
-        (date(2026, 7, 31), CRITICAL),  # the six-month limit itself
-        (date(2026, 8, 1), HIGH),  # the day after: within the grace days
-        (date(2026, 8, 30), HIGH),  # 30 days after
-        (date(2026, 8, 31), NORMAL),  # 31 days after: a flag, "exception needed"
+        (date(2025, 11, 1), NORMAL),  # 91 days before status ends
+        (date(2025, 11, 2), HIGH),  # 90 days before
+        (date(2026, 1, 1), CRITICAL),  # 30 days before
+        (date(2026, 1, 31), CRITICAL),  # the day it ends
+        (date(2026, 7, 31), CRITICAL),  # six months on: still critical
+        (date(2026, 8, 2), HIGH),  # after the practice guidance: high, never lower
+        (date(2030, 1, 1), HIGH),
     ],
 )
-def test_maintained_status_is_high_from_the_day_it_ends_to_the_six_month_limit(on, expected):
-    """8 CFR 208.4(a)(5)(iv): filing within a reasonable period after status ends,
-    whose length is decided case by case (Matter of T-M-H- & S-W-C-): high from the
-    end of status, not only from 90 days before the six-month outer limit."""
-    facts = afraid(
-        last_arrival=PartialDate(2020, 1, 1), status_kind="tps", status_end=PartialDate(2026, 1, 31)
-    )
-    assert due_dates(facts, on)["one_year"] == date(2026, 7, 31)
-    assert band(facts, on) is expected
-    if on == date(2026, 5, 1):
-        assert reason_texts(facts, on) == [
-            "TPS ends or ended on January 31, 2026: the reasonable period to file for asylum "
-            "runs from then, its length decided case by case; file as soon as possible."
-        ]
+def test_maintained_status_is_critical_from_the_day_it_ends(on, expected):
+    assert band(_tps(PartialDate(2020, 6, 1)), on) is expected
 
 
 def test_status_ending_before_the_anniversary_adds_no_reasonable_period():
@@ -276,7 +269,7 @@ def test_daca_is_not_a_maintained_status_but_is_flagged():
     facts = afraid(
         last_arrival=PartialDate(2015, 1, 1), status_kind="daca", status_end=PartialDate(2026, 1, 1)
     )
-    assert due_dates(facts)["one_year"] == date(2016, 1, 1)
+    assert due_dates(facts)["one_year"] == date(2016, 1, 4)  # New Year's Day, a Friday
     assert "DACA" in flag_texts(facts)
 
 
@@ -309,9 +302,13 @@ def test_bia_appeal_is_30_calendar_days_after_the_decision():
     assert due_dates(facts, date(2021, 12, 14))["bia_appeal"] == date(2022, 1, 12)
 
 
-def test_bia_appeal_on_a_saturday_is_shown_on_the_saturday():
+def test_bia_appeal_on_a_saturday_runs_to_monday():
+    # 8 CFR 1003.38(b): "extended to the next business day".
     facts = ordered(date(2026, 2, 12))
-    assert due_dates(facts)["bia_appeal"] == date(2026, 3, 14)
+    (appeal,) = [d for d in deadlines(facts, TODAY) if d.kind == "bia_appeal"]
+    assert (appeal.computed, appeal.due) == (date(2026, 3, 14), date(2026, 3, 16))
+    assert band(facts, date(2026, 3, 16)) is CRITICAL
+    assert band(facts, date(2026, 3, 17)) is HIGH
 
 
 @pytest.mark.parametrize(
@@ -337,19 +334,19 @@ def test_bia_appeal_window_is_critical_even_with_a_short_critical_threshold():
 )
 def test_motion_to_reopen_90_days_ranks_by_the_deadline_thresholds(after_decision, expected):
     facts = ordered(TODAY)
-    assert due_dates(facts)["motion_to_reopen"] == day(90)
+    assert due_dates(facts)["motion_to_reopen"] == day(90)  # a Monday
     assert band(facts, day(after_decision)) is expected
 
 
 def test_month_only_decision_date_counts_from_the_first_and_says_so():
     facts = Facts(judge_decided="yes", decision_date=PartialDate(2026, 2), in_absentia="not_sure")
     found = deadlines(facts, TODAY)
-    assert {d.kind: d.due for d in found} == {
-        "bia_appeal": date(2026, 3, 3),
-        "motion_to_reopen": date(2026, 5, 2),
-        "in_absentia_reopen": date(2026, 7, 31),
+    assert {d.kind: (d.due, d.latest) for d in found} == {
+        "bia_appeal": (date(2026, 3, 3), date(2026, 3, 30)),
+        "motion_to_reopen": (date(2026, 5, 4), date(2026, 5, 29)),  # May 2 is a Saturday
+        "in_absentia_reopen": (date(2026, 7, 31), date(2026, 8, 27)),
     }
-    assert all("month and year of the" in d.note for d in found)
+    assert all("Only the month was given" in d.note for d in found)
 
 
 def test_in_absentia_order_has_no_bia_appeal_but_180_days_to_reopen():
@@ -357,7 +354,7 @@ def test_in_absentia_order_has_no_bia_appeal_but_180_days_to_reopen():
     found = {d.kind: d for d in deadlines(facts, TODAY)}
     assert "bia_appeal" not in found and "motion_to_reopen" in found
     reopen = found["in_absentia_reopen"]
-    assert reopen.due == day(180)
+    assert reopen.due == roll(day(180))
     assert "INA 240(b)(5)(C)(i)" in reopen.source
     assert "any time" in reopen.note and "did not receive notice" in reopen.note
     assert "8 CFR 1240.15" in reopen.note
@@ -365,9 +362,11 @@ def test_in_absentia_order_has_no_bia_appeal_but_180_days_to_reopen():
 
 @pytest.mark.parametrize(
     ("after_order", "expected"),
-    [(0, HIGH), (149, HIGH), (150, CRITICAL), (179, CRITICAL), (180, CRITICAL), (181, HIGH)],
+    [(0, CRITICAL), (149, CRITICAL), (182, CRITICAL), (183, HIGH), (1000, HIGH)],
 )
 def test_in_absentia_edges(after_order, expected):
+    """Confirmed in absentia: critical for the whole 180 days (to Monday September 7,
+    2026, Labor Day rolled to the 8th), never lower than a suspected one."""
     facts = ordered(TODAY, in_absentia="yes")
     assert band(facts, day(after_order)) is expected
 
@@ -404,8 +403,7 @@ def test_order_never_drops_below_high_years_later():
 def test_removed_before_is_high_and_flagged_withholding_or_cat_only(answer):
     facts = Facts(removed_before_and_returned=answer)
     assert band(facts) is HIGH
-    (flag,) = flags(facts, TODAY)
-    assert "reasonable-fear interview" in flag.text
+    flag = next(f for f in flags(facts, TODAY) if "reasonable-fear interview" in f.text)
     assert "INA 241(a)(5)" in flag.source and "1208.31" in flag.source
 
 
@@ -435,15 +433,26 @@ def test_detention_is_critical(facts):
     ],
 )
 def test_hearing_edges(days_left, expected):
-    assert band(Facts(hearing="yes", hearing_date=day(days_left))) is expected
+    # Detained: the court sets the filing deadlines, so only the hearing ranks it;
+    # read through the hearing windows alone by a detained person's other reasons.
+    facts = Facts(hearing="yes", hearing_date=day(days_left), hearing_kind="first")
+    hearing_only = [r for r in urgency(facts, TODAY)[1] if "court hearing" in r.text.lower()]
+    assert bool(hearing_only) is (expected is not NORMAL)
 
 
-def test_hearing_80_days_out_rises_normal_high_critical_with_no_job_run():
-    facts = Facts(hearing="yes", hearing_date=day(80))
+def test_hearing_130_days_out_rises_normal_high_critical_with_no_job_run():
+    # A final hearing: filings due 30 days before it (EOIR Policy Manual, Appendix C).
+    facts = Facts(hearing="yes", hearing_date=day(130), hearing_kind="final")
+    assert due_dates(facts)["hearing_filings"] == day(100)
     stored = escalation_dates(facts)  # kept at submission
     assert [band(facts, day(n)) for n in (0, 25, 70)] == [NORMAL, HIGH, CRITICAL]
     assert [band_on(stored, day(n)) for n in (0, 25, 70)] == [NORMAL, HIGH, CRITICAL]
-    assert stored.changes == ((day(20), HIGH), (day(66), CRITICAL))
+    assert stored.changes == (
+        (day(10), HIGH),
+        (day(70), CRITICAL),
+        (day(101), HIGH),  # the filing day passed: high for the grace days
+        (day(116), CRITICAL),  # 14 days before the hearing itself
+    )
 
 
 def test_passed_hearing_without_a_decision_is_critical_and_flagged():
@@ -505,14 +514,14 @@ def _sijs(dob: PartialDate) -> Facts:
 def test_sijs_deadline_is_the_day_before_the_21st_birthday():
     facts = _sijs(PartialDate(2006, 9, 15))
     assert due_dates(facts)["sijs"] == date(2027, 9, 14)
-    (deadline,) = deadlines(facts, TODAY)
+    (deadline,) = [d for d in deadlines(facts, TODAY) if d.kind == "sijs"]
     assert "8 CFR 204.11(b)" in deadline.source and "age-out" in deadline.note
 
 
 def test_sijs_from_a_month_only_birth_date_counts_from_the_first():
-    (deadline,) = deadlines(_sijs(PartialDate(2006, 9)), TODAY)
-    assert deadline.due == date(2027, 8, 31)
-    assert "month and year of birth" in deadline.note
+    (deadline,) = [d for d in deadlines(_sijs(PartialDate(2006, 9)), TODAY) if d.kind == "sijs"]
+    assert (deadline.due, deadline.latest) == (date(2027, 8, 31), date(2027, 9, 29))
+    assert "Only the month was given" in deadline.note
 
 
 def test_sijs_for_a_29_february_birthday_is_27_february():
@@ -560,7 +569,33 @@ def test_sijs_needs_the_parent_facts_and_presence_in_the_us():
 def test_turning_18_is_flagged_for_state_court_jurisdiction(days_to_18, flagged):
     birthday_18 = day(days_to_18)
     facts = _sijs(PartialDate(birthday_18.year - 18, birthday_18.month, birthday_18.day))
-    assert ("lose jurisdiction at 18" in flag_texts(facts)) is flagged
+    assert ("counted as 18" in flag_texts(facts)) is flagged  # no state: the safe 18
+
+
+@pytest.mark.parametrize(("state", "age"), [("TX", 18), ("NY", 21), ("AL", 19), ("OH", 18)])
+def test_sijs_state_court_deadline_follows_the_states_age_limit(state, age):
+    facts = Facts(
+        date_of_birth=PartialDate(2008, 9, 1), abused_by_parent_under_21=True, state=state
+    )
+    (court,) = [d for d in deadlines(facts, TODAY) if d.kind == "sijs_state_court"]
+    assert court.due == date(2008 + age, 8, 31)
+    assert "juvenile" in court.source and "8 CFR 204.11(c)" in court.source
+    text = flag_texts(facts, date(2026, 3, 10))
+    if state == "OH":
+        assert "not found in the sources" in court.note and "counted as 18" in text
+    if age == 18:
+        assert band(facts) is CRITICAL  # 174 days before the court loses jurisdiction
+
+
+def test_every_state_in_the_table_has_an_age_or_says_unknown_with_its_source():
+    from intake.law import juvenile_courts
+
+    rows = juvenile_courts._table()
+    assert len(rows) == 51
+    for state, row in rows.items():
+        assert row["age_limit"] in (18, 19, 21, None), state
+        assert row["source"].strip(), state
+        assert juvenile_courts.counted_age(state) == (row["age_limit"] or 18)
 
 
 # --- abroad, relief ---------------------------------------------------------------
@@ -661,15 +696,15 @@ SCENARIOS = [
         "8 CFR 1240.15 + INA 240(b)(5)(C)(i): in absentia 100 days ago",
         ordered(day(-100), in_absentia="yes"),
         TODAY,
-        HIGH,
-        {"motion_to_reopen": day(-10), "in_absentia_reopen": day(80)},
+        CRITICAL,  # only a motion stops removal: critical for the whole 180 days
+        {"motion_to_reopen": date(2026, 3, 2), "in_absentia_reopen": day(80)},  # Feb 28: Sat
     ),
     (
         "INA 208(a)(2)(B): arrived 11 months ago, afraid, nothing filed",
         afraid(last_arrival=partial(day(-340))),
         TODAY,
         CRITICAL,
-        {"one_year": date(2026, 4, 4)},
+        {"one_year": date(2026, 4, 6)},  # April 4 is a Saturday
     ),
     (
         "INA 208(a)(2)(E): unaccompanied child, arrived 3 years ago",
@@ -679,27 +714,29 @@ SCENARIOS = [
         {},
     ),
     (
-        "8 CFR 208.4(a)(5)(iv): parole ended 2 months ago, arrived 3 years ago: "
-        "the reasonable period is running, high",
+        "8 CFR 208.4(a)(5)(iv): parole ended 2 months ago, arrived 3 years ago, when it "
+        "began not given: both the anniversary and 'as soon as possible', critical",
         afraid(
             last_arrival=PartialDate(2023, 1, 5),
             status_kind="parole",
             status_end=PartialDate(2026, 1, 10),
         ),
         TODAY,
-        HIGH,
-        {"one_year": date(2026, 7, 10)},
+        CRITICAL,
+        {"one_year": date(2024, 1, 5), "reasonable_period": date(2026, 1, 10)},
     ),
     (
-        "8 CFR 208.4(a)(5)(iv): visa ended 5 months ago: reasonable period ends in 3 weeks",
+        "8 CFR 208.4(a)(5)(iv): visa held from arrival, ended 5 months ago: file as soon as "
+        "possible, critical",
         afraid(
             last_arrival=PartialDate(2021, 9, 1),
             status_kind="visa",
+            status_start=PartialDate(2021, 9, 1),
             status_end=PartialDate(2025, 10, 1),
         ),
         TODAY,
         CRITICAL,
-        {"one_year": date(2026, 4, 1)},
+        {"reasonable_period": date(2025, 10, 1)},
     ),
     (
         "INA 208(a)(2)(D): deadline passed 5 years ago: flag, not high",
@@ -720,7 +757,7 @@ SCENARIOS = [
         _sijs(PartialDate(2005, 6, 10)),
         TODAY,
         CRITICAL,
-        {"sijs": date(2026, 6, 9)},
+        {"sijs": date(2026, 6, 9), "sijs_state_court": date(2023, 6, 9)},
     ),
     (
         "8 CFR 208.30: credible-fear interview on Friday",
@@ -890,7 +927,9 @@ def test_thresholds_reject_nonsense(kwargs):
 
 
 def hearing_in(days: int) -> Facts:
-    return Facts(hearing="yes", hearing_date=day(days))
+    """An appointment ranks by the hearing thresholds, without the filing deadlines
+    a hearing brings."""
+    return Facts(appointment_date=day(days))
 
 
 def one_year_due_in(days: int) -> Facts:
@@ -915,3 +954,17 @@ def one_year_due_in(days: int) -> Facts:
 def test_urgency_thresholds_change_the_band(thresholds, facts, default, changed):
     assert urgency(facts, TODAY)[0] is default
     assert urgency(facts, TODAY, thresholds)[0] is changed
+
+
+def test_after_a_reinstated_order_the_board_decision_is_not_the_final_order():
+    # Riley v. Bondi (2025): in withholding-only proceedings the 30 days run from the order.
+    facts = Facts(
+        judge_decided="yes",
+        decision_date=PartialDate(2025, 6, 1),
+        appeal_filed="yes",
+        board_decided="yes",
+        board_decision_date=PartialDate(2026, 3, 2),
+        removed_before_and_returned="yes",
+    )
+    (review,) = [d for d in deadlines(facts, TODAY) if d.kind == "petition_for_review"]
+    assert "not from the Board's decision" in review.note and "Riley" in review.source

@@ -40,3 +40,17 @@ def test_no_source_names_a_design_note_or_an_issue():
 def test_policy_reasons_carry_the_marker(facts):
     _band, reasons = urgency(facts, date(2026, 3, 10))
     assert POLICY in reasons[0].source
+
+
+def test_sources_say_what_they_hold():
+    # Matter of T-M-H- concerns the reasonable period after changed circumstances.
+    assert "changed circumstances" in sources.SRC_MAINTAINED
+    assert "within one year" in sources.SRC_MAINTAINED
+    # 8 CFR 208.31(b)'s 10 days are the officer's interview, not the judge's review.
+    assert "asylum officer's interview" in sources.SRC_FEAR_INTERVIEW
+    assert "not verified" in sources.SRC_REASONABLE_FEAR_REVIEW
+    assert "7 days" in sources.SRC_CREDIBLE_FEAR_REVIEW
+    for cite_ in ("8 CFR 1003.38(b)", "1208.4(a)(2)(ii)", "Monsalvo", "Escobar", "5 U.S.C. 6103"):
+        assert cite_ in sources.SRC_DAY_COUNT
+    assert "clause (i) or (ii)" in sources.SRC_IN_ABSENTIA_STAY
+    assert "jurisdiction" in sources.SRC_UAC_TURNING_18

@@ -88,6 +88,8 @@ ROWS = [
     # Correcting a fact or the urgency: admins and reviewers.
     ("GET", "/staff/cases/{reference}/fact", NOBODY),
     ("POST", "/staff/cases/{reference}/fact", expect(302, 400, 400, 403, 403)),
+    ("GET", "/staff/cases/{reference}/answer", NOBODY),
+    ("POST", "/staff/cases/{reference}/answer", expect(302, 400, 400, 403, 403)),
     ("GET", "/staff/cases/{reference}/urgency", NOBODY),
     ("POST", "/staff/cases/{reference}/urgency", expect(302, 400, 400, 403, 403)),
     # Follow-up on a case: as the case page (a volunteer only on their own cases).

@@ -78,6 +78,11 @@ VALID = {
         "reason": "The notice says so.",
         "version": "1",
     },
+    "staff.triage.correct_answer": lambda w: {
+        "answer": "moved=yes",
+        "reason": "They told us.",
+        "version": "1",
+    },
     "staff.triage.set_urgency": lambda w: {
         "urgency": "critical",
         "reason": "Called them.",

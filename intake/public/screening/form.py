@@ -53,6 +53,34 @@ APPOINTMENTS = (
     ("no", _l("No")),
     ("not_sure", _l("Not sure")),
 )
+# Which hearing: filings are due 30 days before a final (individual) hearing, 15
+# before a first (master) one when a ruling is sought (EOIR Policy Manual, Appx C).
+HEARING_KINDS = (
+    (
+        "first",
+        _l("The first hearing (a \u201cmaster calendar\u201d hearing), often with many people"),
+    ),
+    (
+        "final",
+        _l("The final hearing (an \u201cindividual\u201d hearing), where the judge hears the case"),
+    ),
+    ("not_sure", _l("Not sure")),
+)
+# What the officer decided after a credible- or reasonable-fear interview: a
+# negative finding must be put before a judge at once (INA 235(b)(1)(B)(iii)(III)).
+FEAR_RESULTS = (
+    ("positive", _l("Positive: the officer found a fear of return")),
+    ("negative", _l("Negative: the officer found no fear of return")),
+    ("waiting", _l("The interview took place; waiting for the result")),
+    ("not_sure", _l("Not sure")),
+)
+# The period of voluntary departure: at most 60 days at the end of the case,
+# 120 before it (INA 240B).
+DEPARTURE_DAYS = (
+    ("60", _l("60 days or fewer")),
+    ("120", _l("More than 60 days, up to 120")),
+    ("not_sure", _l("Not sure")),
+)
 # Status in the US now or before; "none" is the plain answer for most people.
 STATUS_KINDS = (
     ("none", _l("None")),
@@ -262,6 +290,27 @@ DATES = (
         day_optional=True,
     ),
     DateFields(
+        "fear_result",
+        _l("When were you told the result?"),
+        _DAY_HINT,
+        day_optional=True,
+        when="past",
+    ),
+    DateFields(
+        "departure",
+        _l("If yes, on what date did the judge give it?"),
+        _DAY_HINT,
+        day_optional=True,
+        when="past",
+    ),
+    DateFields(
+        "board_decision",
+        _l("If yes, on what date did the Board decide?"),
+        _DAY_HINT,
+        day_optional=True,
+        when="past",
+    ),
+    DateFields(
         "appointment",
         _l("If yes, when is it?"),
         _DAY_HINT,
@@ -274,6 +323,13 @@ DATES = (
         day_optional=True,
         when="past",
         legend_about_the_person=_l("When did the person last arrive in the United States?"),
+    ),
+    DateFields(
+        "status_start",
+        _l("When did that status begin?"),
+        _l("Optional. If you do not know the day, leave it empty."),
+        day_optional=True,
+        when="past",
     ),
     DateFields(
         "status_end",
@@ -317,6 +373,13 @@ ABOUT_THE_PERSON = {
     ),
     "fear_interview": _l(
         "Does the person have a credible-fear or reasonable-fear interview scheduled?"
+    ),
+    "fear_result": _l("If the person had that interview: what did the officer decide?"),
+    "departure": _l(
+        "Did a judge give the person permission to leave the United States on their own?"
+    ),
+    "moved": _l(
+        "Has the person moved since they last gave their address to the immigration court?"
     ),
     "appointment": _l(
         "Does the person have an interview at an asylum office or a check-in with ICE scheduled?"
@@ -397,10 +460,17 @@ STEPS = (
             "in_us",
             "hearing",
             *_date("hearing"),
+            "hearing_kind",
             "decided",
             *_date("decision"),
             "in_absentia",
             "appealed",
+            "board_decided",
+            *_date("board_decision"),
+            "departure",
+            *_date("departure"),
+            "departure_days",
+            "moved",
         ),
     ),
     Step(
@@ -409,11 +479,14 @@ STEPS = (
             "removed_before",
             "fear_interview",
             *_date("fear_interview"),
+            "fear_result",
+            *_date("fear_result"),
             "appointment",
             *_date("appointment"),
             *_date("arrival"),
             "i589_filed",
             "status_kind",
+            *_date("status_start"),
             *_date("status_end"),
         ),
         _l("The person's time in the United States"),
@@ -520,6 +593,16 @@ class HelpForm(Form):
     hearing_day = _date_part(_l("Day"), 2)
     hearing_month = _month_part()
     hearing_year = _date_part(_l("Year"), 4)
+    hearing_kind = _optional_radio(
+        _l("If yes, which hearing is it?"),
+        HEARING_KINDS,
+        _l("Optional. Your hearing notice may say \u201cmaster\u201d or \u201cindividual\u201d."),
+    )
+    moved = _optional_radio(
+        _l("Have you moved since you last gave your address to the immigration court?"),
+        YES_NO_NOT_SURE,
+        _l("Optional. The court must have your new address within 5 days of a move."),
+    )
     decided = _radio(
         _l(
             "Has an immigration judge decided the case (yours, or that of the person you are "
@@ -541,6 +624,27 @@ class HelpForm(Form):
         YES_NO_NOT_SURE,
         _l("Optional."),
     )
+    board_decided = _optional_radio(
+        _l("If there was an appeal: has the Board of Immigration Appeals decided it?"),
+        YES_NO_NOT_SURE,
+        _l("Optional."),
+    )
+    board_decision_day = _date_part(_l("Day"), 2)
+    board_decision_month = _month_part()
+    board_decision_year = _date_part(_l("Year"), 4)
+    departure = _optional_radio(
+        _l("Did a judge give you permission to leave the United States on your own?"),
+        YES_NO_NOT_SURE,
+        _l("Optional. This is called \u201cvoluntary departure\u201d."),
+    )
+    departure_day = _date_part(_l("Day"), 2)
+    departure_month = _month_part()
+    departure_year = _date_part(_l("Year"), 4)
+    departure_days = _optional_radio(
+        _l("How long were you given to leave?"),
+        DEPARTURE_DAYS,
+        _l("Optional."),
+    )
     removed_before = _optional_radio(
         _l("Were you deported or removed from the United States before, and came back?"),
         YES_NO_NOT_SURE,
@@ -554,6 +658,14 @@ class HelpForm(Form):
     fear_interview_day = _date_part(_l("Day"), 2)
     fear_interview_month = _month_part()
     fear_interview_year = _date_part(_l("Year"), 4)
+    fear_result = _optional_radio(
+        _l("If you had that interview: what did the officer decide?"),
+        FEAR_RESULTS,
+        _l("Optional."),
+    )
+    fear_result_day = _date_part(_l("Day"), 2)
+    fear_result_month = _month_part()
+    fear_result_year = _date_part(_l("Year"), 4)
     appointment = _optional_radio(
         _l("Do you have an interview at an asylum office or a check-in with ICE scheduled?"),
         APPOINTMENTS,
@@ -575,6 +687,9 @@ class HelpForm(Form):
         STATUS_KINDS,
         _l("Optional. For example TPS, parole or a visa."),
     )
+    status_start_day = _date_part(_l("Day"), 2)
+    status_start_month = _month_part()
+    status_start_year = _date_part(_l("Year"), 4)
     status_end_day = _date_part(_l("Day"), 2)
     status_end_month = _month_part()
     status_end_year = _date_part(_l("Year"), 4)
@@ -861,6 +976,10 @@ _NOT_FUTURE = {
     "arrival": _l("The date you arrived must be today or in the past."),
     "birth": _l("The date of birth must be today or in the past."),
     "decision": _l("The date of the decision must be today or in the past."),
+    "fear_result": _l("The date of the result must be today or in the past."),
+    "departure": _l("The date of the decision must be today or in the past."),
+    "board_decision": _l("The date of the decision must be today or in the past."),
+    "status_start": _l("The date the status began must be today or in the past."),
 }
 # The arrival messages say "you": as they read about another person.
 _ABOUT_THE_PERSON = {

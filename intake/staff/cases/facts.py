@@ -27,8 +27,48 @@ from intake.staff.cases.casework import CaseworkError, _check_version, _reason, 
 CORRECTABLE = {
     "hearing_date": "Hearing date",
     "decision_date": "Date of the judge's decision or removal order",
+    "status_start": "Date the status began",
     "status_end": "Date the status ends or ended",
     "date_of_birth": "Date of birth",
+    "fear_result_date": "Date of the fear-screening result",
+    "voluntary_departure_date": "Date voluntary departure was granted",
+    "board_decision_date": "Date the Board decided the appeal",
+}
+# Answers staff may correct, each with the values it allows (the rules' words).
+_TRI = (("yes", "yes"), ("no", "no"), ("not_sure", "not sure"))
+CORRECTABLE_ANSWERS = {
+    "fear_result": (
+        "Fear-screening result",
+        (
+            ("positive", "positive"),
+            ("negative", "negative"),
+            ("waiting", "waiting for the result"),
+            ("not_sure", "not sure"),
+            ("", "no interview reported"),
+        ),
+    ),
+    "hearing_kind": (
+        "Kind of hearing",
+        (("first", "first (master)"), ("final", "final (individual)"), ("not_sure", "not sure")),
+    ),
+    "voluntary_departure": ("Voluntary departure granted", _TRI),
+    "voluntary_departure_days": (
+        "Voluntary departure period",
+        (("60", "60 days or fewer"), ("120", "up to 120 days"), ("", "not known")),
+    ),
+    "board_decided": ("The Board has decided the appeal", _TRI),
+    "moved": ("Moved since the court last had the address", _TRI),
+}
+ANSWER_CHOICES = tuple(
+    (f"{field}={value}", f"{label}: {words}")
+    for field, (label, values) in CORRECTABLE_ANSWERS.items()
+    for value, words in values
+)
+# What a corrected date says about the answer it belongs to.
+_DATE_IMPLIES = {
+    "decision_date": {"judge_decided": "yes"},
+    "voluntary_departure_date": {"voluntary_departure": "yes"},
+    "board_decision_date": {"board_decided": "yes", "appeal_filed": "yes"},
 }
 _BANDS = {u.value: u for u in Urgency}
 MONTH_CHOICES = tuple(
@@ -143,11 +183,30 @@ def correct_fact(
         row.hearing_date = value.earliest() if value else None
         if value is not None:
             stored["hearing"] = "yes"
-    if field == "decision_date" and value is not None:
-        stored["judge_decided"] = "yes"
+    if value is not None:
+        stored.update(_DATE_IMPLIES.get(field, {}))
     if field == "date_of_birth":
         # The band is the age when the request was sent, whenever it is corrected.
         row.age_band = age_bands.band(value, row.created_at.date())
+    _rerank(row, stored, actor, field, reason)
+
+
+def correct_answer(
+    row: HelpRequest, choice: str, reason: str, actor: StaffUser, seen_version: int
+) -> None:
+    """Set one answer (``"field=value"`` from ``ANSWER_CHOICES``) and rank again."""
+    _check_version(row, seen_version)
+    field, _, value = choice.partition("=")
+    allowed = dict(CORRECTABLE_ANSWERS.get(field, ("", ()))[1])
+    if value not in allowed:
+        raise CaseworkError("Choose an answer from the list.")
+    reason = _reason(reason, True, "correcting an answer")
+    stored = facts.loads(row.facts) or _legacy_facts(row)
+    stored[field] = value
+    _rerank(row, stored, actor, field, reason)
+
+
+def _rerank(row: HelpRequest, stored: dict, actor: StaffUser, field: str, reason: str) -> None:
     row.facts = facts.dumps(stored)
     old = row.urgency
     case = read(_unset_by_staff(row))

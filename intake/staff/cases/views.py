@@ -13,6 +13,7 @@ permission for every page here; views translate HTTP to the functions in
     POST /staff/cases/<reference>/close        staff.triage.close
     POST /staff/cases/<reference>/screen       staff.triage.override_screen (cases.all)
     POST /staff/cases/<reference>/fact         staff.triage.correct_fact (cases.all)
+    POST /staff/cases/<reference>/answer       staff.triage.correct_answer (cases.all)
     POST /staff/cases/<reference>/urgency      staff.triage.set_urgency (cases.all)
 """
 
@@ -163,6 +164,27 @@ class FactForm(VersionedForm):
             raise ValidationError(str(exc)) from exc
 
 
+class AnswerForm(VersionedForm):
+    """Correct one answer the rules read (a fear-screening result, the kind of hearing...)."""
+
+    answer = SelectField(
+        "Answer",
+        choices=[
+            SelectChoice(value, label)
+            for value, label in [("", "Choose…"), *case_facts.ANSWER_CHOICES]
+        ],
+        validators=[DataRequired("Choose the answer to record.")],
+    )
+    reason = TextAreaField(
+        "Reason for the correction",
+        description="Required: where the right answer comes from (a notice, a call...).",
+        validators=[
+            DataRequired("Give a reason for correcting the answer."),
+            Length(max=casework.REASON_MAX),
+        ],
+    )
+
+
 class UrgencyForm(VersionedForm):
     urgency = SelectField(
         "Urgency",
@@ -305,6 +327,7 @@ def render_case(
     version = help_request.version
     facts_today = facts_today or case_facts.read(help_request)
     fact_form = forms.get("fact_form") or FactForm(formdata=None, version=version)
+    answer_form = forms.get("answer_form") or AnswerForm(formdata=None, version=version)
     urgency_form = forms.get("urgency_form") or UrgencyForm(
         formdata=None,
         version=version,
@@ -322,7 +345,15 @@ def render_case(
         formdata=None, version=version, screen=help_request.screen_override or ""
     )
     _fill_choices(help_request, assign_form, status_form, screen_form)
-    for form in (assign_form, status_form, screen_form, fact_form, urgency_form, closing_form):
+    for form in (
+        assign_form,
+        status_form,
+        screen_form,
+        fact_form,
+        answer_form,
+        urgency_form,
+        closing_form,
+    ):
         if stale or form.version.data is None:
             form.version.data = version
     prefixed = (
@@ -331,6 +362,7 @@ def render_case(
         ("status-", status_form),
         ("screen-", screen_form),
         ("fact-", fact_form),
+        ("answer-", answer_form),
         ("urgency-", urgency_form),
         ("outcome-", outcome_form),
         ("close-", closing_form),
@@ -377,10 +409,12 @@ def render_case(
             status_form=status_form,
             screen_form=screen_form,
             fact_form=fact_form,
+            answer_form=answer_form,
             urgency_form=urgency_form,
             facts=facts_today,
             asker_labels=case_facts.ASKER_LABELS,
             relief_labels=case_facts.RELIEF_LABELS,
+            day_count_source=sources.SRC_DAY_COUNT,
             outcome_form=outcome_form,
             outcomes=casework.outcomes_of(help_request),
             duplicates=casework.find_duplicates(help_request, current_user),
@@ -580,6 +614,23 @@ def correct_fact(reference: str):
         ),
         "fact_form",
         "Fact corrected; the urgency follows it.",
+        "correct",
+    )
+
+
+@bp.post("/cases/<reference>/answer")
+@requires("cases.all")
+def correct_answer(reference: str):
+    help_request = load_case(reference)
+    form = AnswerForm()
+    return _change_case(
+        help_request,
+        form,
+        lambda: case_facts.correct_answer(
+            help_request, form.answer.data, form.reason.data, current_user, form.version.data
+        ),
+        "answer_form",
+        "Answer corrected; the urgency follows it.",
         "correct",
     )
 

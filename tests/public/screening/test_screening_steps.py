@@ -15,6 +15,7 @@ from tests.support.form import (
     VALID,
     dated,
     form_values,
+    form_with,
     only_request,
     reference_in,
     requests_in,
@@ -260,3 +261,73 @@ def test_a_hearing_soon_says_to_call_now(app, client):
     assert "Your hearing is soon: May 8, 2026." in page
     assert "Call us now on +1 212 555 0199." in page
     assert 'class="print-page"' in page or "print-page" in page
+
+
+def _inside(page: str, question: str) -> str:
+    """The reveal wrapper that holds ``question`` (up to the wrapper's end)."""
+    start = page.rindex('<div class="reveal', 0, page.index(f'name="{question}"'))
+    return page[start:]
+
+
+@pytest.mark.parametrize(
+    ("number", "question", "follow_ups"),
+    [
+        (1, "hearing", ("hearing_kind",)),
+        (1, "decided", ("board_decided", "board_decision_day")),
+        (1, "departure", ("departure_day", "departure_days")),
+        (2, "fear_result", ("fear_result_day",)),
+        (2, "status_kind", ("status_start_day", "status_end_day")),
+    ],
+)
+def test_the_new_questions_are_asked_early_with_their_follow_ups_hidden(
+    client, number, question, follow_ups
+):
+    """What decides a deadline comes first: the kind of hearing, the Board's
+    decision and voluntary departure on the first page, the fear-screening result
+    and when status began on the second, each follow-up inside the wrapper that
+    hides it until its question is answered."""
+    page = step_pages(client)[number - 1]
+    inside = _inside(page, question)
+    for follow_up in follow_ups:
+        position = inside.index(f'name="{follow_up}"')
+        assert inside.index(f'name="{question}"') < position
+        field_start = inside.rindex('<div class="field', 0, position)
+        assert "follow-up" in inside[field_start : field_start + 60]
+
+
+def test_moving_is_asked_on_the_first_page_for_everyone(client):
+    first = step_pages(client)[0]
+    assert 'name="moved"' in first and "within 5 days" in first
+
+
+def test_the_new_answers_reach_check_your_answers(client):
+    answers = {
+        **VALID,
+        "fear_interview": "no",
+        "fear_result": "negative",
+        **dated("fear_result", date(2026, 4, 28)),
+        "departure": "yes",
+        **dated("departure", date(2026, 4, 20)),
+        "departure_days": "60",
+        "moved": "yes",
+    }
+    check = walk_steps(client, answers).get_data(as_text=True)
+    assert "Check your answers" in check
+    words = html.unescape(check)
+    assert "Negative: the officer found no fear of return" in words
+    assert "April 28, 2026" in words and "April 20, 2026" in words
+    assert "60 days or fewer" in words
+    assert "Have you moved since you last gave your address" in words
+
+
+def test_asked_for_someone_else_the_new_questions_speak_of_the_person(app, client):
+    pages = step_pages(client, {**VALID, "asker": "family", "helper_name": "Rosa"})
+    assert "If the person had that interview: what did the officer decide?" in html.unescape(
+        pages[1]
+    )
+    # Questions of the first page take the person's wording once the asker is known
+    # (shown again after Back or a problem).
+    with app.test_request_context():
+        form = form_with(app, asker="family", helper_name="Rosa")
+        assert form.departure.label.text.startswith("Did a judge give the person permission")
+        assert form.moved.label.text.startswith("Has the person moved since")

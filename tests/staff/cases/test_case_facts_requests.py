@@ -36,6 +36,19 @@ def ordered(app):
         return db.session.execute(db.select(HelpRequest.reference)).scalar_one()
 
 
+def correct_decision_date(client, reference, day: str):
+    return post_case(
+        client,
+        reference,
+        "fact",
+        fact="decision_date",
+        month="4",
+        day=day,
+        year="2026",
+        reason=f"Order says {day} April",
+    )
+
+
 def test_case_page_shows_each_deadline_with_days_left_and_source(
     app, client, make_staff, login_as, ordered
 ):
@@ -55,16 +68,7 @@ def test_correcting_the_order_date_needs_a_reason_and_moves_the_deadline(
         client, ordered, "fact", fact="decision_date", month="4", day="1", year="2026", reason=""
     )
     assert refused.status_code == 400 and "Give a reason for correcting the fact." in refused.text
-    done = post_case(
-        client,
-        ordered,
-        "fact",
-        fact="decision_date",
-        month="4",
-        day="1",
-        year="2026",
-        reason="Order says 1 April",
-    )
+    done = correct_decision_date(client, ordered, "1")
     assert done.status_code == 302
     page = client.get(f"/staff/cases/{ordered}").get_data(as_text=True)
     assert "BIA appeal passed" not in page and "BIA appeal due today" in page
@@ -122,9 +126,9 @@ def test_queue_marks_urgency_that_rose_since_you_last_looked(
     hearing = TODAY + timedelta(days=80)
     submit_answers(
         app.test_client(),
-        hearing="yes",
+        appointment="asylum_office",  # ranks like a hearing, without filings due
         i589_filed="yes",
-        **dated("hearing", hearing),
+        **dated("appointment", hearing),
     )
     reviewer = make_staff("reviewer")
     login_as(client, reviewer)
@@ -170,3 +174,60 @@ def test_correcting_the_date_of_birth_sets_the_age_band_at_submission(
     assert done.status_code == 302
     with app.app_context():
         assert db.session.execute(db.select(HelpRequest.age_band)).scalar_one() == "14_17"
+
+
+def test_case_page_shows_the_counted_and_the_rolled_day_with_the_rule(
+    app, client, make_staff, login_as, ordered
+):
+    login_as(client, make_staff("reviewer"))
+    done = correct_decision_date(client, ordered, "3")  # + 30 days = Sunday May 3, 2026
+    assert done.status_code == 302
+    page = client.get(f"/staff/cases/{ordered}").get_data(as_text=True)
+    assert "BIA appeal due in 3 days" in page  # Monday May 4
+    assert 'counted <time datetime="2026-05-03">' in page
+    assert "day counting: 8 CFR 1003.38(b)" in page and "5 U.S.C. 6103" in page
+
+
+def test_a_negative_fear_finding_from_the_form_is_shown_with_its_review_deadline(
+    app, client, make_staff, login_as
+):
+    submit_answers(
+        app.test_client(),
+        asker="family",
+        helper_name="Rosa",
+        detained="yes",
+        fear_interview="yes",
+        fear_result="negative",
+        **dated("fear_result", TODAY - timedelta(days=3)),
+    )
+    with app.app_context():
+        row = db.session.execute(db.select(HelpRequest)).scalar_one()
+        assert row.urgency == "critical"
+        reference = row.reference
+    login_as(client, make_staff("reviewer"))
+    page = client.get(f"/staff/cases/{reference}").get_data(as_text=True)
+    assert "Ask for review by an immigration judge — 7 days due in 4 days" in page
+    assert "INA 235(b)(1)(B)(iii)(III)" in page
+    assert "result: negative, on 2026-04-28" in page
+
+
+def test_correcting_an_answer_reranks_the_case_and_is_audited(
+    app, client, make_staff, login_as, ordered
+):
+    login_as(client, make_staff("reviewer"))
+    refused = post_case(client, ordered, "answer", answer="moved=maybe", reason="Called")
+    assert refused.status_code == 400
+    done = post_case(client, ordered, "answer", answer="moved=yes", reason="Called them")
+    assert done.status_code == 302
+    page = client.get(f"/staff/cases/{ordered}").get_data(as_text=True)
+    assert "Form EOIR-33 within 5 days" in page
+    assert "Moved since the court last had the address</dt><dd>yes" in page
+    with app.app_context():
+        event = (
+            db.session.execute(
+                db.select(AuditEvent).filter_by(action="case.fact").order_by(AuditEvent.id.desc())
+            )
+            .scalars()
+            .first()
+        )
+        assert event.detail.startswith("moved->")

@@ -54,7 +54,9 @@ def test_detained_and_a_hearing_in_20_days_come_above_high_requests_with_no_date
     expected = [detained, hearing, *sorted(waiting_long, key=lambda r: r.created_at)]
     assert [ref for ref, _ in rows] == [r.reference for r in expected]
     assert rows[0][1] == "Detained"
-    assert rows[1][1] == "Hearing in 20 d"
+    # Filings were due 30 days before a hearing whose kind is not known (EOIR
+    # Policy Manual, Appendix C): 10 days ago.
+    assert rows[1][1] == "Hearing in 20 d; Deadline passed"
     assert [why for _, why in rows[2:]] == ["", "", ""]
 
 
