@@ -596,12 +596,15 @@ class HelpForm(Form):
     hearing_kind = _optional_radio(
         _l("If yes, which hearing is it?"),
         HEARING_KINDS,
-        _l("Optional. Your hearing notice may say \u201cmaster\u201d or \u201cindividual\u201d."),
+        _l("Optional. The hearing notice may say \u201cmaster\u201d or \u201cindividual\u201d."),
     )
     moved = _optional_radio(
-        _l("Have you moved since you last gave your address to the immigration court?"),
+        _l(
+            "Have you, or the person you are asking for, moved since the address was last "
+            "given to the immigration court?"
+        ),
         YES_NO_NOT_SURE,
-        _l("Optional. The court must have your new address within 5 days of a move."),
+        _l("Optional. The court must have a new address within 5 days of a move."),
     )
     decided = _radio(
         _l(
@@ -633,7 +636,10 @@ class HelpForm(Form):
     board_decision_month = _month_part()
     board_decision_year = _date_part(_l("Year"), 4)
     departure = _optional_radio(
-        _l("Did a judge give you permission to leave the United States on your own?"),
+        _l(
+            "Did a judge give permission to leave the United States voluntarily (to you, or "
+            "to the person you are asking for)?"
+        ),
         YES_NO_NOT_SURE,
         _l("Optional. This is called \u201cvoluntary departure\u201d."),
     )
@@ -641,7 +647,7 @@ class HelpForm(Form):
     departure_month = _month_part()
     departure_year = _date_part(_l("Year"), 4)
     departure_days = _optional_radio(
-        _l("How long were you given to leave?"),
+        _l("How many days did the judge give to leave?"),
         DEPARTURE_DAYS,
         _l("Optional."),
     )

@@ -155,6 +155,23 @@ def test_the_first_page_reads_right_before_anyone_says_who_it_is_for(client):
     assert "your case or ordered you" not in first and "you missed" not in first
 
 
+def test_every_question_of_the_first_page_reads_right_whoever_it_is_for(app):
+    """The first page is drawn before the form knows who is asking: each of its
+    questions and hints about the person seeking help either names no one or
+    says "you, or the person you are asking for" (the helper's own questions
+    speak to the helper)."""
+    from intake.public.screening.form import STEPS, HelpForm
+
+    helper = {"asker", "helper_name", "helper_relationship", "helper_contact"}
+    you = re.compile(r"\b(you|your|yours)\b", re.I)
+    with app.test_request_context():
+        form = HelpForm()
+        for name in set(STEPS[0].fields) - helper:
+            for text in (str(form[name].label.text), str(form[name].description or "")):
+                if you.search(text):
+                    assert "the person you are asking for" in text, (name, text)
+
+
 @pytest.mark.parametrize(
     ("step", "leave_out", "you", "the_person"),
     [
@@ -317,7 +334,7 @@ def test_the_new_answers_reach_check_your_answers(client):
     assert "Negative: the officer found no fear of return" in words
     assert "April 28, 2026" in words and "April 20, 2026" in words
     assert "60 days or fewer" in words
-    assert "Have you moved since you last gave your address" in words
+    assert "moved since the address was last given to the immigration court" in words
 
 
 def test_asked_for_someone_else_the_new_questions_speak_of_the_person(app, client):
