@@ -39,7 +39,7 @@ from intake import timeutil
 from intake.cases import audit
 from intake.db import db
 from intake.mail import outbox
-from intake.models import HelpRequest
+from intake.models import Confirmation, HelpRequest
 from intake.models.help_request import CLOSED_STATUSES
 
 CHUNK = 500
@@ -77,6 +77,9 @@ def purge(dry_run: bool = False) -> PurgeResult:
         chunk = ids[start : start + CHUNK]
         delete_rows(table, chunk)
     outbox.purge_finished()
+    # Confirmation pages whose time is up, should no request have come since to
+    # sweep them: each holds a status code.
+    db.session.execute(delete(Confirmation).where(Confirmation.expires_at <= timeutil.utcnow()))
     audit.record(
         "retention.purge",
         target_type="help_request",

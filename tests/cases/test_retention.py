@@ -10,7 +10,7 @@ from sqlalchemy import Column, ForeignKey, Integer, Table, func, select, text
 from intake import timeutil
 from intake.cases.retention import purge
 from intake.db import db
-from intake.models import AuditEvent, HelpRequest, OutgoingMail, StaffUser
+from intake.models import AuditEvent, Confirmation, HelpRequest, OutgoingMail, StaffUser
 from intake.models.help_request import CLOSED_STATUSES
 from intake.staff.cases import casework
 
@@ -142,6 +142,26 @@ def test_purge_deletes_mail_records_finished_over_30_days_ago(app, frozen, reque
         assert purge().deleted == 1
         left = set(db.session.execute(select(OutgoingMail.id)).scalars())
     assert left == {ids["waiting"], ids["sent recently"], ids["given up recently"]}
+
+
+def test_purge_deletes_confirmation_pages_whose_time_is_up(app, frozen, make_request):
+    """A confirmation page keeps the status code for minutes; nothing else may
+    come to sweep it, so purge does."""
+    kept, done = make_request(), make_request()
+    with app.app_context():
+        for key, row, minutes in (("a" * 64, kept, 5), ("b" * 64, done, -1)):
+            db.session.add(
+                Confirmation(
+                    key_hash=key,
+                    request_id=row.id,
+                    status_code="7QM4XPD2",
+                    expires_at=NOW + timedelta(minutes=minutes),
+                )
+            )
+        db.session.commit()
+        purge()
+        left = set(db.session.execute(select(Confirmation.key_hash)).scalars())
+    assert left == {"a" * 64}
 
 
 def test_the_audit_event_holds_no_personal_data(app, frozen, request_aged):
