@@ -83,6 +83,13 @@ def test_every_step_of_the_form_has_no_axe_violations(page, app, axe_check, pref
 
 
 @pytest.mark.parametrize("prefix", ["", "/ar"])
+def test_a_confirmation_no_longer_kept_has_no_axe_violations(page, app, axe_check, prefix):
+    response = page.goto(f"{page.base}{prefix}/help/sent/{'x' * 43}")
+    assert response.status == 404 and page.get_by_role("heading").count() >= 1
+    axe_check(page)
+
+
+@pytest.mark.parametrize("prefix", ["", "/ar"])
 def test_form_reflows_at_320px(page, app, prefix):
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(f"{page.base}{prefix}/help")
