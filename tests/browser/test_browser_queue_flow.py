@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from intake.timeutil import utcnow
 from tests.support.a11y import assert_accessible
-from tests.support.browser import browser_login
+from tests.support.browser import browser_login, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -86,7 +86,7 @@ def test_keys_and_the_action_bar_on_a_case(at_1280, make_staff, make_request):
 
     # The bar stays at the top of the window however far the page scrolls.
     page.mouse.wheel(0, 4000)
-    page.wait_for_function("window.scrollY > 1000")
+    wait_until(page, "window.scrollY > 1000")
     top = bar.bounding_box()["y"]
     assert -1 <= top <= 1, top
     expect(bar.get_by_role("link", name="Write a letter")).to_be_in_viewport()

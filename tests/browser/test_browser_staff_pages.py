@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from intake import timeutil
 from intake.cases import conflicts
@@ -22,6 +23,7 @@ from intake.staff.accounts import operations as accounts
 from intake.staff.cases import casework
 from intake.staff.followup import outreach, referrals
 from tests.support.a11y import report, violations
+from tests.support.browser import SETTLE_TIMEOUT_MS
 from tests.support.staff import STAFF_PASSWORD, next_totp_code, post_login
 
 pytestmark = pytest.mark.browser
@@ -219,7 +221,7 @@ def test_forms_with_errors_have_no_axe_violations(app, chromium, live_server, wo
             summary = page.locator("#error-summary")
             summary.wait_for()
             # The summary is focused and each of its links lands on a field.
-            page.wait_for_function("document.activeElement.id === 'error-summary'")
+            expect(summary).to_be_focused(timeout=SETTLE_TIMEOUT_MS)
             for href in summary.locator("a").evaluate_all("links => links.map(a => a.hash)"):
                 assert page.locator(href).count() == 1, (path, href)
             found = violations(page)

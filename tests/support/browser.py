@@ -3,6 +3,7 @@ for focus, fill in the public form with the mouse."""
 
 import os
 import re
+import time
 
 from playwright.sync_api import expect
 
@@ -49,6 +50,19 @@ def assert_focused(page, element_id: str) -> None:
     when that check comes before the browser has applied the autofocus, waits
     out its whole timeout."""
     expect(page.locator(f"[id='{element_id}']")).to_be_focused(timeout=SETTLE_TIMEOUT_MS)
+
+
+def wait_until(page, expression: str, timeout_ms: int = SETTLE_TIMEOUT_MS) -> None:
+    """Poll ``expression`` from outside the page until it is true.
+
+    ``page.wait_for_function`` compiles its predicate inside the page when it
+    has to poll, which our Content-Security-Policy (no 'unsafe-eval') forbids:
+    on a busy machine its first check comes too early and the poll fails."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_ms} ms: {expression}")
+        time.sleep(0.05)
 
 
 def choose(page, question: str, answer: str):
@@ -137,8 +151,7 @@ def walk_pages(page, answers: dict, on_each=None) -> None:
         answer_shown(page, answers)
         if on_each:
             on_each(page)
-        number = int(step.input_value())
-        page.locator(CONTINUE).click()
-        expect(page.locator(f"input[name=step][value='{number}']")).to_have_count(
-            0, timeout=SETTLE_TIMEOUT_MS
-        )
+        # Wait for the next page to load: between the click and the new page the
+        # old one may already be gone, and "no step field" would end the walk.
+        with page.expect_navigation(timeout=SETTLE_TIMEOUT_MS):
+            page.locator(CONTINUE).click()
