@@ -18,6 +18,10 @@ from intake.law.dates import PartialDate
 from intake.law.facts import Facts
 from intake.law.vocabulary import HARM_FACTS
 
+# How the person wants to be reached: ``reach_by``, a list of "text",
+# "whatsapp", "call", "email", "helper"; ``message_phone``, the number in E.164
+# to message (absent: the request's phone). Read by intake.messages.consent.
+CONTACT_KEYS = ("reach_by", "message_phone")
 # Facts the rules do not read but staff need.
 HELPER_KEYS = ("helper_name", "helper_relationship", "helper_contact")
 # What the form's "if you know" and yes/no/not-sure answers become for the rules.
