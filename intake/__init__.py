@@ -26,7 +26,10 @@ from intake import (
 from intake.cases import choice_lists, help_requests, retention
 from intake.letters import delivery  # noqa: F401  (registers letters with the outbox)
 from intake.mail import critical, digest, outbox  # noqa: F401  (critical registers its mail)
-from intake.messages import sending  # noqa: F401  (registers messages with the outbox)
+from intake.messages import (
+    sending,  # noqa: F401  (registers messages with the outbox)
+    webhooks,
+)
 from intake.ops import backup, demo, keys
 from intake.public import embed, press, releases
 from intake.public.screening import views as screening
@@ -73,6 +76,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(screening.bp)
     app.register_blueprint(status.bp)
     app.register_blueprint(embed.bp)
+    app.register_blueprint(webhooks.bp)
     embed.init_app(app)
     staff.init_app(app)
     releases.init_app(app)
