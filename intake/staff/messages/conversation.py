@@ -18,8 +18,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from intake import locales, timeutil
-from intake.cases import audit, stored_facts
+from intake import timeutil
+from intake.cases import audit, choice_lists, stored_facts
 from intake.db import db
 from intake.input_hygiene import normalise_text
 from intake.letters.drafts import letter_language
@@ -94,7 +94,7 @@ def read(help_request: HelpRequest, limit: int | None = ON_CASE_PAGE) -> Convers
         last_whatsapp=last_whatsapp,
         approved=list(current_app.config["WHATSAPP_TEMPLATES"]),
         language=language,
-        language_name=locales.KNOWN[language].name,
+        language_name=choice_lists.language_name(language),
         templates=wording.in_language(language),
     )
 
