@@ -23,7 +23,7 @@ from intake import (
     settings,
     staff,
 )
-from intake.cases import choice_lists, help_requests, retention
+from intake.cases import choice_lists, contact, help_requests, retention
 from intake.letters import delivery  # noqa: F401  (registers letters with the outbox)
 from intake.mail import critical, digest, outbox  # noqa: F401  (critical registers its mail)
 from intake.ops import backup, demo, keys
@@ -65,6 +65,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.add_template_filter(safe_html.render_body, "render_body")
     app.add_template_filter(safe_html.linkify_note, "linkify_note")
     app.add_template_filter(help_requests.format_reference, "reference")
+    app.add_template_filter(contact.phone_for_staff, "phone")
     for name_of in (choice_lists.country_name, choice_lists.language_name, choice_lists.state_name):
         app.add_template_filter(name_of)
     app.register_blueprint(health.bp)

@@ -712,3 +712,18 @@ def harm_label(code: str) -> str:
 @bp.app_template_filter("claim_list")
 def claim_list(claim_types: str) -> str:
     return ", ".join(CLAIM_LABELS.get(code, code) for code in (claim_types or "").split())
+
+
+# How the person agreed to be reached, in staff's words (intake.cases.stored_facts).
+REACH_LABELS = {
+    "text": "text message",
+    "whatsapp": "WhatsApp",
+    "call": "phone call",
+    "email": "email",
+    "helper": "through the helper",
+}
+
+
+@bp.app_template_filter("reach_label")
+def reach_label(code: str) -> str:
+    return REACH_LABELS.get(code, code)

@@ -558,10 +558,10 @@ def test_reference_format_and_normalisation():
 def test_contact_normal_forms():
     from intake.cases.contact import normalise_email, normalise_phone
 
-    assert normalise_phone(" +1 (212) 555-0100 ") == "2125550100"
-    assert normalise_phone("1-212-555-0100") == "2125550100"
-    assert normalise_phone("212.555.0100") == "2125550100"
-    assert normalise_phone("+44 20 7946 0958") == "442079460958"
+    assert normalise_phone(" +1 (212) 555-0100 ") == "+12125550100"
+    assert normalise_phone("1-212-555-0100") == "+12125550100"
+    assert normalise_phone("212.555.0100") == "+12125550100"
+    assert normalise_phone("+44 20 7946 0958") == "+442079460958"
     assert normalise_email("  Ａmal@Example.ORG ") == "amal@example.org"
 
 
