@@ -26,6 +26,7 @@ from intake import (
 from intake.cases import choice_lists, contact, help_requests, retention
 from intake.letters import delivery  # noqa: F401  (registers letters with the outbox)
 from intake.mail import critical, digest, outbox  # noqa: F401  (critical registers its mail)
+from intake.messages import sending  # noqa: F401  (registers messages with the outbox)
 from intake.ops import backup, demo, keys
 from intake.public import embed, press, releases
 from intake.public.screening import views as screening

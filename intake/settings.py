@@ -227,6 +227,26 @@ STAFF_LOGIN_ACCOUNT_LIMIT = "200 per day"
 STAFF_ARGON2_PARAMETERS = {}
 
 
+# --- Text and WhatsApp messages (intake.messages, docs/messaging.md) ------------
+# "twilio": Twilio's Messages API; "log": nothing leaves the app, staff read
+# each message on the dev-messages page (for development and staging); "none":
+# no messages. None means "log" in development and "none" in production.
+MESSAGING_PROVIDER = None
+TWILIO_ACCOUNT_SID = ""
+TWILIO_AUTH_TOKEN = ""
+# The Twilio number texts come from, in E.164 ("+12125550100"); empty: no SMS.
+TWILIO_FROM_SMS = ""
+# The WhatsApp sender registered with Twilio, in E.164; empty: no WhatsApp.
+TWILIO_FROM_WHATSAPP = ""
+# Twilio's API; a test points it at a stand-in on the loopback.
+TWILIO_API_BASE = "https://api.twilio.com"
+# Names of message templates (/staff/message-templates) that WhatsApp approved,
+# a list or "a,b": outside 24 hours from a person's last WhatsApp message only
+# these may be sent to them by WhatsApp.
+WHATSAPP_TEMPLATES = []
+# Webhook calls (inbound messages, status callbacks) per client address.
+MESSAGING_WEBHOOK_RATE_LIMIT = "600 per minute"
+
 # Per client address, on the framed pages and on the oEmbed endpoint. Generous:
 # a partner's readers may share one address (an office, a mobile carrier).
 EMBED_RATE_LIMIT = "120 per minute"
@@ -284,6 +304,7 @@ def finish(app: Flask) -> None:
                 "The staff email's link to the queue must come from configuration, "
                 "not from a visitor's Host header; refusing to start."
             )
+    _check_messaging(cfg)
     if str(cfg.get("HELPLINE_PHONE") or "").strip().lower() == "none":
         cfg["HELPLINE_PHONE"] = None  # none on purpose: no number is shown
 
@@ -298,6 +319,36 @@ def _offsets(value) -> tuple[int, ...]:
     if any(not 0 <= day <= 365 for day in days):
         raise RuntimeError("INTAKE_REMINDER_OFFSETS_DAYS must be days such as 7,2,1.")
     return tuple(sorted(days, reverse=True))
+
+
+MESSAGING_PROVIDERS = ("none", "log", "twilio")
+TWILIO_REQUIRED = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL")
+
+
+def _check_messaging(cfg) -> None:
+    """A known provider, and Twilio whole or not at all (webhook signatures are
+    checked against PUBLIC_BASE_URL). Unset: "log" in development; "none" in
+    production, where a provider that sends nothing must be chosen on purpose."""
+    if isinstance(cfg.get("WHATSAPP_TEMPLATES"), str):
+        names = cfg["WHATSAPP_TEMPLATES"].split(",")
+        cfg["WHATSAPP_TEMPLATES"] = [n.strip() for n in names if n.strip()]
+    provider = cfg.get("MESSAGING_PROVIDER") or ("none" if cfg["PRODUCTION"] else "log")
+    cfg["MESSAGING_PROVIDER"] = provider
+    if provider not in MESSAGING_PROVIDERS:
+        raise RuntimeError(
+            "INTAKE_MESSAGING_PROVIDER must be none, log or twilio; refusing to start."
+        )
+    if provider != "twilio":
+        return
+    missing = [name for name in TWILIO_REQUIRED if not cfg.get(name)]
+    if not (cfg.get("TWILIO_FROM_SMS") or cfg.get("TWILIO_FROM_WHATSAPP")):
+        missing.append("TWILIO_FROM_SMS or TWILIO_FROM_WHATSAPP")
+    if missing:
+        raise RuntimeError(
+            "The twilio messaging provider is half configured: "
+            + ", ".join("INTAKE_" + name for name in missing)
+            + " not set; refusing to start."
+        )
 
 
 def _require_secret(app: Flask, name: str, purpose: str) -> None:

@@ -25,10 +25,11 @@ HELPER_KEYS = ("helper_name", "helper_relationship", "helper_contact")
 # message": ``reach_by`` lists the ways chosen among REACH_BY (none chosen: no
 # consent to any message); ``message_phone`` is the E.164 number for texts and
 # WhatsApp when it is not the request's phone (absent: that phone). A message is
-# sent only by a way chosen here, and never when ``safe_to_message`` is not "yes".
+# sent only by a way chosen here, and never when ``safe_to_message`` is not "yes"
+# (intake.messages.consent reads them).
 REACH_BY = ("text", "whatsapp", "call", "email", "helper")
-CONSENT_KEYS = ("reach_by", "message_phone")
-FACT_KEYS = (*HELPER_KEYS, *CONSENT_KEYS)
+CONTACT_KEYS = ("reach_by", "message_phone")
+FACT_KEYS = (*HELPER_KEYS, *CONTACT_KEYS)
 # What the form's "if you know" and yes/no/not-sure answers become for the rules.
 _DATE_FIELDS = {
     "date_of_birth": "birth",

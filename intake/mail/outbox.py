@@ -47,7 +47,7 @@ FINISHED_KEPT = timedelta(days=30)
 BATCH = 100
 
 
-class NoRecipient(Exception):
+class NoRecipient(registry.GiveUp):
     """The message's recipient is gone (or the kind is unknown): nothing to send."""
 
 
@@ -131,10 +131,14 @@ def deliver(mail_id: int, base: str) -> bool | None:
         return None
     until, kind, attempts = claimed
     try:
-        message = registry.message_for(kind, base)
-        if message is None:
-            raise NoRecipient
-        smtp_send(message)
+        send = registry.sender_for(kind)
+        if send is not None:  # not mail: the kind delivers it (a text message)
+            send(base)
+        else:
+            message = registry.message_for(kind, base)
+            if message is None:
+                raise NoRecipient
+            smtp_send(message)
     except Exception as exc:  # any failure, a bug included, leaves the row to retry
         _failed(mail_id, until, kind, attempts, exc)
         return False
@@ -153,7 +157,7 @@ def _failed(mail_id: int, until: datetime, kind: str, attempts: int, exc: Except
     limit = current_app.config["MAIL_MAX_ATTEMPTS"]
     error = type(exc).__name__  # never str(exc): it can quote addresses
     values = {"claimed_until": None, "last_error_type": error}
-    give_up = attempts >= limit or isinstance(exc, NoRecipient)
+    give_up = attempts >= limit or isinstance(exc, registry.GiveUp)
     if give_up:
         values["failed_at"] = now
     else:
@@ -168,6 +172,7 @@ def _failed(mail_id: int, until: datetime, kind: str, attempts: int, exc: Except
     )
     db.session.commit()
     if give_up:
+        _tell_given_up(kind)
         log.error("%s mail given up after %d attempts: %s", kind, attempts, error)
     else:
         log.warning(
@@ -178,6 +183,15 @@ def _failed(mail_id: int, until: datetime, kind: str, attempts: int, exc: Except
             delay.total_seconds(),
             error,
         )
+
+
+def _tell_given_up(kind: str) -> None:
+    try:
+        registry.given_up(kind)
+        db.session.commit()
+    except Exception as exc:  # the row stays given up; only its own record lags
+        db.session.rollback()
+        log.error("%s: recording the give-up failed: %s", kind, type(exc).__name__)
 
 
 def due_ids(limit: int, newest_first: bool = False) -> list[int]:
@@ -200,7 +214,8 @@ def deliver_after(response: Response, letters: bool = False) -> Response:
     """Try one due message once ``response`` has been sent (WSGI ``close``): the
     newest first, which is the one this submission just queued if it did. The
     applicant's page is already out; MAIL_TIMEOUT_SECONDS bounds the worker's wait.
-    ``letters``: a letter to an applicant was queued (it needs no STAFF_NOTIFY_EMAIL)."""
+    ``letters``: a letter or text message to an applicant was queued (it needs
+    no STAFF_NOTIFY_EMAIL)."""
     if not letters and not current_app.config.get("STAFF_NOTIFY_EMAIL"):
         return response
     app = current_app._get_current_object()

@@ -1,8 +1,10 @@
-"""The kinds of mail the outbox carries.
+"""The kinds of message the outbox carries.
 
-Each kind registers a builder; a queued row holds only ``kind`` or
+Each kind of mail registers a builder; a queued row holds only ``kind`` or
 ``kind:argument`` (a letter's id), and the message is built when it is sent, with
-the recipient and sender as configured then. The outbox knows no kind: it asks
+the recipient and sender as configured then. A kind that is not mail (a text
+message, ``intake.messages``) registers a sender instead, which delivers it by
+its own means. The outbox knows no kind: it asks ``sender_for`` and
 ``message_for``.
 """
 
@@ -23,17 +25,34 @@ Builder = Callable[[str, str], EmailMessage | None]
 # Without PUBLIC_BASE_URL or a request (``flask send-mail``): the development server.
 FALLBACK_BASE_URL = "http://127.0.0.1:5000"
 
+# (argument, the public base URL) -> None once delivered; raises to be retried,
+# or GiveUp when it never can be.
+Sender = Callable[[str, str], None]
+# (argument) -> None: the outbox gave the row up (after its last attempt).
+GivenUp = Callable[[str], None]
+
 _builders: dict[str, Builder] = {}
+_senders: dict[str, tuple[Sender, GivenUp | None]] = {}
+
+
+class GiveUp(Exception):
+    """Nothing to send (the recipient is gone) or never sendable: not retried."""
 
 
 def register(kind: str, builder: Builder) -> None:
     _builders[kind] = builder
 
 
+def register_sender(kind: str, sender: Sender, given_up: GivenUp | None = None) -> None:
+    """A kind the outbox delivers by calling ``sender`` rather than by SMTP;
+    ``given_up`` hears of a row the outbox stopped trying."""
+    _senders[kind] = (sender, given_up)
+
+
 def queue(kind: str, argument: str = "", now: datetime | None = None) -> OutgoingMail:
     """Add a row for ``kind`` to the session; the caller commits it together with
     whatever it is about, so one is never stored without the other."""
-    if kind not in _builders:
+    if kind not in _builders and kind not in _senders:
         raise KeyError(f"unknown kind of mail: {kind}")
     now = now or timeutil.utcnow()
     row_kind = f"{kind}:{argument}" if argument else kind
@@ -47,6 +66,24 @@ def message_for(row_kind: str, base: str) -> EmailMessage | None:
     kind, _, argument = row_kind.partition(":")
     builder = _builders.get(kind)
     return builder(argument, base) if builder else None
+
+
+def sender_for(row_kind: str) -> Callable[[str], None] | None:
+    """For a kind with its own sender: a call that delivers the row (given the
+    base URL); None for mail, which the outbox sends by SMTP."""
+    kind, _, argument = row_kind.partition(":")
+    if kind not in _senders:
+        return None
+    sender = _senders[kind][0]
+    return lambda base: sender(argument, base)
+
+
+def given_up(row_kind: str) -> None:
+    """Tell a kind's sender that the outbox gave its row up."""
+    kind, _, argument = row_kind.partition(":")
+    hook = _senders.get(kind, (None, None))[1]
+    if hook is not None:
+        hook(argument)
 
 
 def email(subject: str, sender: str, recipient: str, body: str) -> EmailMessage:

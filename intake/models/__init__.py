@@ -7,6 +7,7 @@ from intake.models.conflict import AdverseParty, ConflictKey
 from intake.models.funder import Funder, request_funder
 from intake.models.help_request import HelpRequest
 from intake.models.letter import Letter, LetterTemplate
+from intake.models.message import Message, MessageOptOut, MessageTemplate
 from intake.models.outbox import OutgoingMail
 from intake.models.outcome import CaseOutcome, Disposition, Outcome
 from intake.models.outreach import Callback, ContactAttempt
@@ -30,6 +31,9 @@ __all__ = [
     "Invitation",
     "Letter",
     "LetterTemplate",
+    "Message",
+    "MessageOptOut",
+    "MessageTemplate",
     "Note",
     "OutgoingMail",
     "Outcome",
