@@ -26,7 +26,10 @@ from intake import (
 from intake.cases import choice_lists, contact, help_requests, retention
 from intake.letters import delivery  # noqa: F401  (registers letters with the outbox)
 from intake.mail import critical, digest, outbox  # noqa: F401  (critical registers its mail)
-from intake.messages import sending  # noqa: F401  (registers messages with the outbox)
+from intake.messages import (
+    reminders,
+    sending,  # noqa: F401  (registers messages with the outbox)
+)
 from intake.ops import backup, demo, keys
 from intake.public import embed, press, releases
 from intake.public.screening import views as screening
@@ -83,6 +86,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     outbox.init_app(app)
     digest.init_app(app)
     demo.init_app(app)
+    reminders.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:
         db.upgrade_schema(app)

@@ -13,8 +13,8 @@ from intake.models.outcome import CaseOutcome, Disposition, Outcome
 from intake.models.outreach import Callback, ContactAttempt
 from intake.models.partner import Partner
 from intake.models.referral import Referral, ReferralOrganisation
-from intake.models.reminder import Reminder
 from intake.models.release import Release
+from intake.models.reminder import Reminder
 from intake.models.staff import ROLES, Invitation, StaffUser
 
 __all__ = [

@@ -28,6 +28,4 @@ class Reminder(db.Model):
     detailed: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=column_now)
 
-    __table_args__ = (
-        UniqueConstraint("request_id", "kind", "event_on", "days_before"),
-    )
+    __table_args__ = (UniqueConstraint("request_id", "kind", "event_on", "days_before"),)
