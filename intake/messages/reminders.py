@@ -38,6 +38,7 @@ from flask import Flask, current_app
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from intake import locales, timeutil
 from intake.cases import audit, stored_facts
@@ -202,6 +203,14 @@ def remind(help_request: HelpRequest, due: Due, today: date) -> Reminder:
     detailed = help_request.reminders_detailed
     now = timeutil.utcnow()
     channel, why = sending.choose_channel(help_request, stored, None, None, now)
+    if channel is None:
+        # Why not, as it reads for a channel the person chose (not one they did not).
+        chosen = [
+            c for c in consent.CHANNELS if consent.CONSENT_WORD[c] in consent.reach_by(stored)
+        ]
+        why = (
+            sending.choose_channel(help_request, stored, None, chosen[0], now)[1] if chosen else why
+        )
     message = None
     if channel:
         message = sending.send_to_request(
@@ -257,7 +266,7 @@ def send_due(today: date | None = None) -> dict[str, int]:
             reminder = remind(help_request, due, today)
             try:
                 db.session.commit()
-            except Exception:  # another run took it first (the unique key)
+            except IntegrityError:  # another run took it first (the unique key)
                 db.session.rollback()
                 continue
             counts["queued" if reminder.outcome == QUEUED else "not_sent"] += 1
