@@ -29,6 +29,7 @@ from intake.mail import critical, digest, outbox  # noqa: F401  (critical regist
 from intake.messages import (
     reminders,
     sending,  # noqa: F401  (registers messages with the outbox)
+    webhooks,
 )
 from intake.ops import backup, demo, keys
 from intake.public import embed, press, releases
@@ -77,6 +78,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(screening.bp)
     app.register_blueprint(status.bp)
     app.register_blueprint(embed.bp)
+    app.register_blueprint(webhooks.bp)
     embed.init_app(app)
     staff.init_app(app)
     releases.init_app(app)

@@ -20,6 +20,8 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 log = logging.getLogger(__name__)
+# The library logs each request's URL and headers at INFO: not ours to keep.
+logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 
 TIMEOUT_SECONDS = 15
 
