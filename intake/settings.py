@@ -321,10 +321,6 @@ def _offsets(value) -> tuple[int, ...]:
     return tuple(sorted(days, reverse=True))
 
 
-MESSAGING_PROVIDERS = ("none", "log", "twilio")
-TWILIO_REQUIRED = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL")
-
-
 def _check_messaging(cfg) -> None:
     """A known provider, and Twilio whole or not at all (webhook signatures are
     checked against PUBLIC_BASE_URL). Unset: "log" in development; "none" in
@@ -334,13 +330,14 @@ def _check_messaging(cfg) -> None:
         cfg["WHATSAPP_TEMPLATES"] = [n.strip() for n in names if n.strip()]
     provider = cfg.get("MESSAGING_PROVIDER") or ("none" if cfg["PRODUCTION"] else "log")
     cfg["MESSAGING_PROVIDER"] = provider
-    if provider not in MESSAGING_PROVIDERS:
+    if provider not in ("none", "log", "twilio"):
         raise RuntimeError(
             "INTAKE_MESSAGING_PROVIDER must be none, log or twilio; refusing to start."
         )
     if provider != "twilio":
         return
-    missing = [name for name in TWILIO_REQUIRED if not cfg.get(name)]
+    required = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "PUBLIC_BASE_URL")
+    missing = [name for name in required if not cfg.get(name)]
     if not (cfg.get("TWILIO_FROM_SMS") or cfg.get("TWILIO_FROM_WHATSAPP")):
         missing.append("TWILIO_FROM_SMS or TWILIO_FROM_WHATSAPP")
     if missing:

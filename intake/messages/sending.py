@@ -224,6 +224,46 @@ def queue_reply(
     return reply
 
 
+def answer_number(
+    inbound: Message, body: str, author, now: datetime | None = None
+) -> Message | None:
+    """Staff answer a message from a number no request matched, on the channel it
+    came from; None (recorded) when that number sent STOP."""
+    now = now or timeutil.utcnow()
+    if consent.is_opted_out(inbound.phone_hash):
+        audit.record("message.refused", "request", "unknown number", f"staff: {consent.OPTED_OUT}")
+        return None
+    if current_app.config["MESSAGING_PROVIDER"] == "none":
+        audit.record("message.refused", "request", "unknown number", f"staff: {OFF}")
+        return None
+    answer = Message(
+        request_id=inbound.request_id,
+        direction="out",
+        channel=inbound.channel,
+        kind="staff",
+        body=body,
+        phone=inbound.phone,
+        phone_hash=inbound.phone_hash,
+        state=QUEUED,
+        created_at=now,
+        state_changed_at=now,
+        author_id=getattr(author, "id", None),
+    )
+    db.session.add(answer)
+    db.session.flush()
+    registry.queue(KIND, str(answer.id), now)
+    audit.record("message.queued", "request", "unknown number", f"staff by {inbound.channel}")
+    return answer
+
+
+def conversation(request_id: int, limit: int | None = None) -> list[Message]:
+    """A case's messages, oldest first (the last ``limit`` when given)."""
+    query = select(Message).where(Message.request_id == request_id)
+    query = query.order_by(Message.created_at.desc(), Message.id.desc())
+    rows = list(db.session.execute(query.limit(limit) if limit else query).scalars())
+    return rows[::-1]
+
+
 def advance(message: Message, state: str, now: datetime | None = None) -> bool:
     """Move ``message`` to ``state`` if that is forward; True if it moved."""
     if RANK.get(state, -1) <= RANK.get(message.state, -1):
@@ -252,15 +292,21 @@ def deliver(argument: str, base: str) -> None:
         return
     if message.state == FAILED:
         raise registry.GiveUp
-    if message.kind != "reply":
-        # Consent is checked again: STOP may have come since the message was queued.
+    # Consent is checked again: STOP may have come since the message was queued.
+    # An answer to a keyword goes regardless; an answer to an unknown number
+    # unless it sent STOP.
+    opted_out = consent.is_opted_out(message.phone_hash)
+    if message.kind == "reply":
+        allowed = True
+    elif message.request_id is None:
+        allowed = not opted_out
+    else:
         help_request = db.session.get(HelpRequest, message.request_id)
         facts = stored_facts.loads(help_request.facts) if help_request else {}
-        opted_out = consent.is_opted_out(message.phone_hash)
         allowed, _why = consent.may_message(help_request, facts, message.channel, opted_out)
-        if not allowed:
-            _failed(message, "consent")
-            raise registry.GiveUp
+    if not allowed:
+        _failed(message, "consent")
+        raise registry.GiveUp
     provider = providers.provider()
     sender = providers.sender_address(message.channel)
     if provider is None or sender is None:

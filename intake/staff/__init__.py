@@ -25,6 +25,7 @@ from intake.staff.followup import directory
 from intake.staff.followup import views as followup
 from intake.staff.letters import templates as letter_templates
 from intake.staff.letters import views as letters
+from intake.staff.messages import conversation, dev, inbox, wording
 from intake.staff.releases import views as editorial
 from intake.staff.reports import views as reports
 from intake.staff.roles import can
@@ -41,6 +42,10 @@ CHILDREN = (
     (followup.bp, "cases"),
     (letters.bp, "cases"),
     (letter_templates.bp, "letter_templates"),
+    (conversation.bp, "cases"),
+    (inbox.bp, "cases.all"),
+    (dev.bp, "cases.all"),
+    (wording.bp, "letter_templates"),
     (directory.bp, "referrals"),
     (export.bp, "cases.export"),
     (partners.bp, "partners"),

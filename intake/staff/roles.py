@@ -41,6 +41,8 @@ NAV = (
     ("Referral directory", "staff.directory.index", "referrals"),
     ("Releases", "staff.editorial.releases", "releases"),
     ("Letter wording", "staff.letter_templates.index", "letter_templates"),
+    ("Message wording", "staff.message_templates.index", "letter_templates"),
+    ("Messages from unknown numbers", "staff.message_inbox.index", "cases.all"),
     ("Partners", "staff.partners.index", "partners"),
     ("Reports", "staff.reports.index", "reports"),
     ("Funders", "staff.funders.index", "funders"),

@@ -17,6 +17,7 @@ def consenting(make_request):
 
     def make(reach_by=("text", "whatsapp"), safe="yes", phone=PHONE, **overrides):
         facts = {"reach_by": list(reach_by), **overrides.pop("facts", {})}
+        overrides.setdefault("preferred_language", "es")
         return make_request(phone=phone, safe_to_message=safe, facts=json.dumps(facts), **overrides)
 
     return make

@@ -129,11 +129,11 @@ def test_stop_in_spanish_answers_in_spanish(twilio_app, hooks, consenting):
         assert db.session.execute(db.select(OutgoingMail.kind)).scalar() == f"message:{reply.id}"
 
 
-def test_stop_in_russian_and_arabic(twilio_app, hooks, consenting):
-    consenting(phone=PHONE, preferred_language="Russian")
+def test_stop_in_ukrainian_and_arabic(twilio_app, hooks, consenting):
+    consenting(phone=PHONE, preferred_language="uk")
     hooks.inbound("стоп")
     assert opted_out(twilio_app) == 1
-    assert messages(twilio_app)[-1].language == "ru"
+    assert messages(twilio_app)[-1].language == "uk"  # СТОП is Russian and Ukrainian: theirs
     hooks.inbound("توقف", sender=OTHER)
     assert opted_out(twilio_app) == 2
     assert messages(twilio_app)[-1].language == "ar"
@@ -141,7 +141,7 @@ def test_stop_in_russian_and_arabic(twilio_app, hooks, consenting):
 
 
 def test_start_after_stop_in_french_sends_again(twilio_app, hooks, consenting):
-    case = consenting(preferred_language="French")
+    case = consenting(preferred_language="fr")
     hooks.inbound("ARRÊT")
     assert opted_out(twilio_app) == 1
     hooks.inbound("commencer")

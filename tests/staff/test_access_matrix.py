@@ -13,7 +13,7 @@ from datetime import date, datetime
 import pytest
 
 from intake.db import db
-from intake.models import Funder, HelpRequest, Letter, Release, StaffUser
+from intake.models import Funder, HelpRequest, Letter, Message, Release, StaffUser
 from intake.staff.accounts import operations as accounts
 from intake.staff.followup import outreach, referrals
 from tests.support.tokens import csrf_token
@@ -134,6 +134,32 @@ ROWS = [
         "/staff/letter-templates/{kind}/{language}",
         expect(302, 302, 403, 403, 302, analyst=403),
     ),
+    # Messages on a case: as the case page. A post without a text is refused (400).
+    ("GET", "/staff/cases/{reference}/messages", expect(302, 200, 200, 404, 403)),
+    ("POST", "/staff/cases/{reference}/messages", expect(302, 400, 400, 404, 403)),
+    # Messages from unknown numbers and the development provider's: triage roles.
+    ("GET", "/staff/messages/inbox", expect(302, 200, 200, 403, 403)),
+    ("POST", "/staff/messages/inbox", NOBODY),
+    *[
+        row
+        for action, posted in (("attach", 400), ("answer", 400), ("dismiss", 302))
+        for row in (
+            ("GET", f"/staff/messages/inbox/{{message_id}}/{action}", NOBODY),
+            (
+                "POST",
+                f"/staff/messages/inbox/{{message_id}}/{action}",
+                expect(302, posted, posted, 403, 403),
+            ),
+        )
+    ],
+    ("GET", "/staff/messages/dev", expect(302, 200, 200, 403, 403)),
+    ("POST", "/staff/messages/dev", NOBODY),
+    # Message wording: editors and admins, as letter wording. Without a name and
+    # a language there is nothing to edit (404).
+    ("GET", "/staff/message-templates", expect(302, 200, 403, 403, 200, analyst=403)),
+    ("POST", "/staff/message-templates", NOBODY),
+    ("GET", "/staff/message-templates/edit", expect(302, 404, 403, 403, 404, analyst=403)),
+    ("POST", "/staff/message-templates/edit", expect(302, 404, 403, 403, 404, analyst=403)),
     # The referral directory: admins.
     ("GET", "/staff/referrals", ADMIN_ONLY),
     ("POST", "/staff/referrals", NOBODY),
@@ -211,10 +237,20 @@ def targets(app, make_staff, make_request, make_release, make_partner):
                 request_id=case.id, kind="received", language="en", subject="S", body="B"
             )
             db.session.add(letter)
+            unknown = Message(
+                direction="in",
+                channel="sms",
+                kind="inbound",
+                body="Hello",
+                phone="+13055550123",
+                state="received",
+            )
+            db.session.add(unknown)
             db.session.commit()
-            letter_id = letter.id
+            letter_id, message_id = letter.id, unknown.id
         return {
             "letter_id": letter_id,
+            "message_id": message_id,
             "kind": "non_engagement",
             "language": "es",
             "user_id": other.id,

@@ -60,6 +60,7 @@ from intake.staff.cases import facts as case_facts
 from intake.staff.cases.casework import CaseworkError, QueueFilters, StaleCase
 from intake.staff.followup import forms as followup_forms
 from intake.staff.followup import outreach
+from intake.staff.messages import conversation
 from intake.staff.roles import can, requires
 from intake.timeutil import today, utcnow
 
@@ -428,6 +429,7 @@ def render_case(
             flags=casework.json_list(help_request.flags),
             staff=staff,
             **followup,
+            **conversation.case_section(help_request),
             **_labels(),
         ),
         status_code,
