@@ -239,3 +239,15 @@ def test_every_language_has_every_reminder_text(app):
         with app.test_request_context(), force_locale(code):
             for text in reminders.TEXTS:
                 assert gettext(str(text._args[0])) != str(text._args[0]), (code, text)
+
+
+def test_two_runs_at_the_same_moment_send_one_reminder(app, clock, hearing_case, monkeypatch):
+    case = hearing_case()
+    clock.at = datetime(2026, 5, 2, 4, 0)
+    # Both runs find nothing sent yet; the unique key lets only one commit.
+    monkeypatch.setattr(reminders, "already_attempted", lambda *args: False)
+    with app.app_context():
+        assert reminders.send_due() == {"queued": 1, "not_sent": 0}
+        assert reminders.send_due() == {"queued": 0, "not_sent": 0}
+    assert len(messages(app, request_id=case.id)) == 1
+    assert len(reminder_rows(app)) == 1
