@@ -240,10 +240,12 @@ TWILIO_FROM_SMS = ""
 TWILIO_FROM_WHATSAPP = ""
 # Twilio's API; a test points it at a stand-in on the loopback.
 TWILIO_API_BASE = "https://api.twilio.com"
-# Names of message templates (/staff/message-templates) that WhatsApp approved,
-# a list or "a,b": outside 24 hours from a person's last WhatsApp message only
-# these may be sent to them by WhatsApp.
-WHATSAPP_TEMPLATES = []
+# The message templates (/staff/message-templates) WhatsApp approved, each by
+# its name and language and the Content SID Twilio gave it: {"cita/es": "HX..."}
+# or "cita/es=HX...,cita/en=HX...". Outside 24 hours from a person's last
+# WhatsApp message only these may be sent to them by WhatsApp, and they are
+# sent as that content template.
+WHATSAPP_TEMPLATES = {}
 # Webhook calls (inbound messages, status callbacks) per client address.
 MESSAGING_WEBHOOK_RATE_LIMIT = "600 per minute"
 
@@ -325,9 +327,7 @@ def _check_messaging(cfg) -> None:
     """A known provider, and Twilio whole or not at all (webhook signatures are
     checked against PUBLIC_BASE_URL). Unset: "log" in development; "none" in
     production, where a provider that sends nothing must be chosen on purpose."""
-    if isinstance(cfg.get("WHATSAPP_TEMPLATES"), str):
-        names = cfg["WHATSAPP_TEMPLATES"].split(",")
-        cfg["WHATSAPP_TEMPLATES"] = [n.strip() for n in names if n.strip()]
+    cfg["WHATSAPP_TEMPLATES"] = _whatsapp_templates(cfg.get("WHATSAPP_TEMPLATES"))
     provider = cfg.get("MESSAGING_PROVIDER") or ("none" if cfg["PRODUCTION"] else "log")
     cfg["MESSAGING_PROVIDER"] = provider
     if provider not in ("none", "log", "twilio"):
@@ -346,6 +346,23 @@ def _check_messaging(cfg) -> None:
             + ", ".join("INTAKE_" + name for name in missing)
             + " not set; refusing to start."
         )
+
+
+def _whatsapp_templates(value) -> dict[str, str]:
+    """{"name/language": "Content SID"} from a dict or "name/lang=HX...,..."."""
+    if isinstance(value, str):
+        pairs = [item.split("=", 1) for item in value.split(",") if item.strip()]
+        if any(len(pair) != 2 for pair in pairs):
+            raise RuntimeError("INTAKE_WHATSAPP_TEMPLATES must read name/language=HX...,...")
+        value = {key.strip(): sid.strip() for key, sid in pairs}
+    value = dict(value or {})
+    for key, sid in value.items():
+        name, _, language = key.partition("/")
+        if not (name and language and sid):
+            raise RuntimeError(
+                f"INTAKE_WHATSAPP_TEMPLATES: {key!r} must be name/language with a Content SID."
+            )
+    return value
 
 
 def _require_secret(app: Flask, name: str, purpose: str) -> None:

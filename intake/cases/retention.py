@@ -24,6 +24,10 @@ Records of staff notifications (``outgoing_mail``) hold no personal data and no
 reference to a request; ``purge`` deletes those sent or given up more than 30
 days ago (``intake.mail.outbox.purge_finished``).
 
+Text and WhatsApp messages go with their request; those from numbers no
+request took (the inbox) are deleted once older than ``RETENTION_DAYS``. A
+number's STOP is kept (only its keyed hash), so it is never written to again.
+
 The form keeps no server-side drafts (an unfinished answer lives only in the
 visitor's page), so there are no drafts to purge.
 """
@@ -39,6 +43,7 @@ from intake import timeutil
 from intake.cases import audit
 from intake.db import db
 from intake.mail import outbox
+from intake.messages import inbound
 from intake.models import Confirmation, HelpRequest
 from intake.models.help_request import CLOSED_STATUSES
 
@@ -77,6 +82,8 @@ def purge(dry_run: bool = False) -> PurgeResult:
         chunk = ids[start : start + CHUNK]
         delete_rows(table, chunk)
     outbox.purge_finished()
+    # Messages from numbers no request took are kept as long as a closed case.
+    inbound.purge_unattached(before)
     # Confirmation pages whose time is up, should no request have come since to
     # sweep them: each holds a status code.
     db.session.execute(delete(Confirmation).where(Confirmation.expires_at <= timeutil.utcnow()))

@@ -14,6 +14,7 @@ The stored facts keys (``intake.cases.stored_facts.CONTACT_KEYS``) are written
 by the form; this module only reads them.
 """
 
+import phonenumbers
 from sqlalchemy import select
 
 from intake import crypto
@@ -21,6 +22,7 @@ from intake.cases.contact import lookup_hashes
 from intake.db import db
 from intake.models import HelpRequest, MessageOptOut
 
+DEFAULT_REGION = "US"  # a number written without its country code
 SMS = "sms"
 WHATSAPP = "whatsapp"
 CHANNELS = (SMS, WHATSAPP)
@@ -44,8 +46,21 @@ def reach_by(facts: dict) -> list[str]:
 
 
 def message_phone(help_request: HelpRequest, facts: dict) -> str | None:
-    """The number to message: the one given for messages, else the request's."""
-    return (facts.get("message_phone") or help_request.phone or "").strip() or None
+    """The number to message, in E.164: the one given for messages, else the
+    request's; None when neither is a possible number."""
+    return e164(facts.get("message_phone") or help_request.phone or "")
+
+
+def e164(phone: str) -> str | None:
+    """``phone`` in E.164 ("+12125550100"); a number written without a country
+    code is read as a US one, as the form asks for. None when it cannot be a number."""
+    try:
+        number = phonenumbers.parse(phone.strip(), DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def phone_hash(phone: str | None) -> str | None:

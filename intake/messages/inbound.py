@@ -117,6 +117,18 @@ def _act(keyword, message: Message, opted_out: bool, reference: str, now: dateti
     sending.queue_reply(message, text, message.language, now)
 
 
+def purge_unattached(before: datetime) -> int:
+    """Delete messages with numbers no request took (the inbox and answers to it)
+    from before ``before`` (from ``purge``: a case's messages go with the case).
+    The caller commits."""
+    result = db.session.execute(
+        delete(Message)
+        .where(Message.request_id.is_(None), Message.created_at < before)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
 def status(fields: dict[str, str], now: datetime | None = None) -> bool:
     """Move one of our messages on by a status callback; True if it moved.
     Unknown ids and backward moves change nothing. Commits."""

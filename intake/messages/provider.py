@@ -10,8 +10,10 @@ any other exception when it may work later (an outage: the outbox retries).
   message was "sent" (its id only).
 """
 
+import json
 import logging
 import secrets
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from flask import current_app
@@ -34,16 +36,39 @@ class Rejected(Exception):
         self.code = code  # the provider's error code, a number: never its text
 
 
+@dataclass(frozen=True)
+class Content:
+    """A template the provider keeps (a WhatsApp template WhatsApp approved): its
+    id and the values of its variables, sent instead of the text."""
+
+    sid: str
+    variables: dict[str, str] = field(default_factory=dict)
+
+
 class Provider(Protocol):
     name: str
 
-    def send(self, to: str, sender: str, body: str, status_callback: str | None) -> str: ...
+    def send(
+        self,
+        to: str,
+        sender: str,
+        body: str,
+        status_callback: str | None,
+        content: Content | None = None,
+    ) -> str: ...
 
 
 class LogProvider:
     name = "log"
 
-    def send(self, to: str, sender: str, body: str, status_callback: str | None) -> str:
+    def send(
+        self,
+        to: str,
+        sender: str,
+        body: str,
+        status_callback: str | None,
+        content: Content | None = None,
+    ) -> str:
         sid = "LOG" + secrets.token_hex(16)
         log.info("development provider: message %s kept, nothing sent", sid)
         return sid
@@ -59,10 +84,23 @@ class TwilioProvider:
         # The REST client builds every Messages URL from its Api domain's base.
         self.client.api.base_url = api_base.rstrip("/")
 
-    def send(self, to: str, sender: str, body: str, status_callback: str | None) -> str:
+    def send(
+        self,
+        to: str,
+        sender: str,
+        body: str,
+        status_callback: str | None,
+        content: Content | None = None,
+    ) -> str:
         extra = {"status_callback": status_callback} if status_callback else {}
+        if content is not None:  # WhatsApp: the approved template, never its text
+            extra["content_sid"] = content.sid
+            if content.variables:
+                extra["content_variables"] = json.dumps(content.variables, ensure_ascii=False)
+        else:
+            extra["body"] = body
         try:
-            message = self.client.messages.create(to=to, from_=sender, body=body, **extra)
+            message = self.client.messages.create(to=to, from_=sender, **extra)
         except TwilioRestException as exc:
             # 4xx but "too many requests": the message itself is refused.
             if 400 <= exc.status < 500 and exc.status != 429:

@@ -29,6 +29,7 @@ from intake.db import db
 from intake.mail import registry
 from intake.messages import consent
 from intake.messages import provider as providers
+from intake.messages import templates as wording
 from intake.models import HelpRequest, Message
 
 KIND = "message"  # the outbox rows' kind: "message:<id>"
@@ -69,8 +70,17 @@ EMPTY = "the message is empty"
 TOO_LONG = "the message is too long"
 
 
-def approved_template(name: str | None) -> bool:
-    return bool(name) and name in current_app.config["WHATSAPP_TEMPLATES"]
+def approved_content(name: str | None, language: str | None) -> str | None:
+    """The Content SID of the template ``name`` in ``language`` if WhatsApp
+    approved it (WHATSAPP_TEMPLATES), else None."""
+    if not name or not language:
+        return None
+    return current_app.config["WHATSAPP_TEMPLATES"].get(f"{name}/{language}")
+
+
+def approved_names() -> list[str]:
+    """The approved templates, as "name/language"."""
+    return sorted(current_app.config["WHATSAPP_TEMPLATES"])
 
 
 def last_whatsapp_from(request_id: int) -> datetime | None:
@@ -93,9 +103,11 @@ def whatsapp_window_open(request_id: int, now: datetime | None = None) -> bool:
     return last is not None and (now or timeutil.utcnow()) - last < WHATSAPP_WINDOW
 
 
-def whatsapp_allows(request_id: int, template: str | None, now: datetime | None = None) -> bool:
+def whatsapp_allows(
+    request_id: int, template: str | None, language: str | None, now: datetime | None = None
+) -> bool:
     """WhatsApp's rule: free text only within the 24 hours; an approved template always."""
-    return approved_template(template) or whatsapp_window_open(request_id, now)
+    return bool(approved_content(template, language)) or whatsapp_window_open(request_id, now)
 
 
 def last_channel_from(request_id: int) -> str | None:
@@ -113,6 +125,7 @@ def choose_channel(
     template: str | None = None,
     channel: str | None = None,
     now: datetime | None = None,
+    language: str | None = None,
 ) -> tuple[str | None, str]:
     """(channel, "") to send on, or (None, why not): see the module docstring."""
     if current_app.config["MESSAGING_PROVIDER"] == "none":
@@ -132,7 +145,7 @@ def choose_channel(
         if (
             allowed
             and candidate == consent.WHATSAPP
-            and not whatsapp_allows(help_request.id, template, now)
+            and not whatsapp_allows(help_request.id, template, language, now)
         ):
             allowed, why = False, OUTSIDE_WINDOW
         if allowed:
@@ -158,13 +171,14 @@ def send_to_request(
     and an audit event; or None when it may not be sent, with a "message.refused"
     audit event saying why. The caller commits either way. ``author``: the staff
     member writing (None for reminders); ``template``: the name of the editors'
-    template the body came from (WhatsApp's rule lets approved ones through)."""
+    template the body came from, in ``language`` (WhatsApp's rule lets approved
+    ones through, and they go as their content template)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind of message: {kind}")
     now = now or timeutil.utcnow()
     facts = stored_facts.loads(help_request.facts) if help_request else {}
     body = (body or "").strip()
-    chosen, why = choose_channel(help_request, facts, template, channel, now)
+    chosen, why = choose_channel(help_request, facts, template, channel, now, language)
     if chosen and not body:
         chosen, why = None, EMPTY
     if chosen and len(body) > BODY_MAX:
@@ -314,10 +328,16 @@ def deliver(argument: str, base: str) -> None:
         raise registry.GiveUp
     to = providers.address(message.channel, message.phone)
     callback = base + "/webhooks/twilio/status" if provider.name == "twilio" else None
+    content = None
+    if message.channel == consent.WHATSAPP:
+        content_sid = approved_content(message.template, message.language)
+        if content_sid:
+            variables = wording.content_variables(message.template, message.language)
+            content = providers.Content(content_sid, variables)
     body, message_id = message.body, message.id
     db.session.commit()  # no transaction open while the provider is talked to
     try:
-        sid = provider.send(to, sender, body, callback)
+        sid = provider.send(to, sender, body, callback, content)
     except providers.Rejected as exc:
         _failed(db.session.get(Message, message_id), exc.code)
         raise registry.GiveUp from None

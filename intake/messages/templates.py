@@ -40,6 +40,21 @@ def fill(wording: str) -> str:
     )
 
 
+def content_variables(name: str, language: str) -> dict[str, str]:
+    """The values of an approved WhatsApp template's variables: {{1}} is the
+    organisation, {{2}} the helpline (PLACEHOLDERS' order), each given when our
+    wording of the template uses it."""
+    kept = find(name, language)
+    body = kept.body if kept else ""
+    cfg = current_app.config
+    values = {"organisation": cfg["ORGANISATION_NAME"], "helpline": cfg.get("HELPLINE_PHONE") or ""}
+    return {
+        str(number): values[placeholder]
+        for number, placeholder in enumerate(PLACEHOLDERS, start=1)
+        if "{" + placeholder + "}" in body
+    }
+
+
 def names() -> list[str]:
     query = select(MessageTemplate.name).distinct().order_by(MessageTemplate.name)
     return list(db.session.execute(query).scalars())

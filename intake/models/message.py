@@ -74,9 +74,9 @@ class MessageOptOut(db.Model):
 
 class MessageTemplate(db.Model):
     """An editor's wording of one message in one language, with {placeholders}
-    (intake.messages.templates). Organisation text, not personal data. A name
-    listed in WHATSAPP_TEMPLATES is a template WhatsApp approved, and its wording
-    must stay the one approved."""
+    (intake.messages.templates). Organisation text, not personal data. One listed
+    in WHATSAPP_TEMPLATES (name/language) is a template WhatsApp approved, and its
+    wording must stay the one approved."""
 
     __tablename__ = "message_template"
 

@@ -68,3 +68,13 @@ def test_unknown_channel():
         False,
         consent.UNKNOWN_CHANNEL,
     )
+
+
+def test_the_number_is_sent_in_e164():
+    assert consent.message_phone(request(phone="(212) 555-0147"), CHOSE_BOTH) == "+12125550147"
+    assert consent.message_phone(request(phone="+44 7700 900123"), CHOSE_BOTH) == "+447700900123"
+    assert consent.message_phone(request(phone="12"), CHOSE_BOTH) is None
+    assert consent.may_message(request(phone="not a phone"), CHOSE_BOTH, "sms", False) == (
+        False,
+        consent.NO_NUMBER,
+    )

@@ -99,11 +99,23 @@ def test_whatsapp_free_text_only_within_24_hours(app, consenting):
 
 
 def test_an_approved_template_goes_by_whatsapp_outside_the_window(app_factory, consenting):
-    approved = app_factory(WHATSAPP_TEMPLATES="appointment, documents")
-    assert approved.config["WHATSAPP_TEMPLATES"] == ["appointment", "documents"]
+    approved = app_factory(WHATSAPP_TEMPLATES="appointment/es=HX111, documents/en=HX222")
+    assert approved.config["WHATSAPP_TEMPLATES"] == {
+        "appointment/es": "HX111",
+        "documents/en": "HX222",
+    }
     case = consenting(reach_by=["whatsapp"])
-    assert send(approved, case.reference, template="other") is None
-    assert send(approved, case.reference, template="appointment")[1] == "whatsapp"
+    assert send(approved, case.reference, template="other", language="es") is None
+    # Approved in English, not in Spanish: WhatsApp would refuse it.
+    assert send(approved, case.reference, template="documents", language="es") is None
+    sent = send(approved, case.reference, template="appointment", language="es")
+    assert sent[1] == "whatsapp"
+
+
+def test_whatsapp_templates_setting_is_checked(app_factory):
+    for wrong in ("appointment=HX1", "appointment/es", {"appointment/es": ""}):
+        with pytest.raises(RuntimeError, match="WHATSAPP_TEMPLATES"):
+            app_factory(WHATSAPP_TEMPLATES=wrong)
 
 
 def test_outside_the_window_text_is_used_when_also_chosen(app, consenting):

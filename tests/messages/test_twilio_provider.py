@@ -13,7 +13,7 @@ from intake.db import db
 from intake.mail import outbox
 from intake.messages import provider as providers
 from intake.messages import sending
-from intake.models import HelpRequest, OutgoingMail
+from intake.models import HelpRequest, MessageTemplate, OutgoingMail
 from tests.messages.conftest import ACCOUNT, BASE, PHONE, TOKEN, TWILIO, messages
 from tests.support.servers import free_port
 from tests.support.twilio_standin import TwilioStandIn
@@ -70,15 +70,60 @@ def test_the_request_twilio_expects(app_factory, standin, consenting, clock):
     assert (message.state, message.provider_sid) == ("sent", standin.sent[0]["sid"])
 
 
-def test_whatsapp_addresses(app_factory, standin, consenting, clock):
-    app = app_factory(**TWILIO, TWILIO_API_BASE=standin.url, WHATSAPP_TEMPLATES=["cita"])
+def test_an_approved_whatsapp_template_goes_as_its_content_template(
+    app_factory, standin, consenting, clock
+):
+    """Outside the 24 hours WhatsApp takes only an approved template, and Twilio
+    only by its Content SID (a template's text in Body is refused since 2025)."""
+    app = app_factory(
+        **TWILIO,
+        TWILIO_API_BASE=standin.url,
+        WHATSAPP_TEMPLATES={"cita/es": "HX" + "a" * 32},
+        HELPLINE_PHONE="+1 212 555 0100",
+    )
     case = consenting(reach_by=["whatsapp"])
-    queue(app, case, template="cita")
+    with app.app_context():
+        db.session.add(
+            MessageTemplate(name="cita", language="es", body="{organisation}: cita. {helpline}")
+        )
+        db.session.commit()
+    queue(app, case, "Human Rights First: cita. +1 212 555 0100", template="cita", language="es")
+    with app.app_context():
+        assert outbox.deliver_due() == (1, 0)
+    (request,) = standin.requests
+    assert request.form == {
+        "To": f"whatsapp:{PHONE}",
+        "From": "whatsapp:+14155238886",
+        "ContentSid": "HX" + "a" * 32,
+        "ContentVariables": '{"1": "Human Rights First", "2": "+1 212 555 0100"}',
+        "StatusCallback": f"{BASE}/webhooks/twilio/status",
+    }
+
+
+def test_free_text_on_whatsapp_within_the_24_hours(app_factory, standin, consenting, clock):
+    from intake.models import Message
+
+    app = app_factory(**TWILIO, TWILIO_API_BASE=standin.url)
+    case = consenting(reach_by=["whatsapp"])
+    with app.app_context():
+        db.session.add(
+            Message(
+                request_id=case.id,
+                direction="in",
+                channel="whatsapp",
+                kind="inbound",
+                body="Hola",
+                phone=PHONE,
+                state="received",
+                created_at=NOW - timedelta(hours=1),
+            )
+        )
+        db.session.commit()
+    queue(app, case, "¿Puede venir el martes?")
     with app.app_context():
         outbox.deliver_due()
     (request,) = standin.requests
-    assert request.form["To"] == f"whatsapp:{PHONE}"
-    assert request.form["From"] == "whatsapp:+14155238886"
+    assert request.form["Body"] == "¿Puede venir el martes?" and "ContentSid" not in request.form
 
 
 def test_an_outage_retries_through_the_outbox_and_sends_once(

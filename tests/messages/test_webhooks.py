@@ -6,7 +6,7 @@ languages act at once and are audited; status callbacks move states forward."""
 import logging
 
 from intake.db import db
-from intake.models import MessageOptOut, OutgoingMail
+from intake.models import Message, MessageOptOut, OutgoingMail
 from tests.messages.conftest import PHONE, audit_details, messages
 
 OTHER = "+13055550123"
@@ -216,3 +216,30 @@ def test_a_failed_status_keeps_the_error_code(twilio_app, hooks, consenting):
     hooks.status("SM" + "d" * 32, "undelivered", error_code="30006")
     (message,) = messages(twilio_app)
     assert (message.state, message.error_code) == ("failed", "30006")
+
+
+def test_purge_deletes_old_messages_from_unknown_numbers(twilio_app, hooks, consenting):
+    from datetime import timedelta
+
+    from intake import timeutil
+    from intake.cases import retention
+
+    consenting()
+    hooks.inbound("old", sender=OTHER)
+    hooks.inbound("new", sender="+13055550999")
+    hooks.inbound("STOP", sender=OTHER)
+    with twilio_app.app_context():
+        old = db.session.execute(db.select(Message).filter_by(kind="inbound")).scalars().first()
+        old.created_at = timeutil.utcnow() - timedelta(days=400)
+        db.session.commit()
+        retention.purge()
+    assert sorted(m.body for m in messages(twilio_app)) == ["STOP", "new"]
+    assert opted_out(twilio_app) == 1  # the STOP stays
+
+
+def test_webhooks_are_rate_limited(app_factory):
+    from tests.messages.conftest import TWILIO, Webhooks
+
+    app = app_factory(**TWILIO, RATELIMIT_ENABLED=True, MESSAGING_WEBHOOK_RATE_LIMIT="2 per minute")
+    hooks = Webhooks(app.test_client())
+    assert [hooks.status("SM1", "sent").status_code for _ in range(3)] == [200, 200, 429]

@@ -92,7 +92,7 @@ def read(help_request: HelpRequest, limit: int | None = ON_CASE_PAGE) -> Convers
         refusal=refusal,
         whatsapp_closed="whatsapp" in chosen and not sending.whatsapp_window_open(help_request.id),
         last_whatsapp=last_whatsapp,
-        approved=list(current_app.config["WHATSAPP_TEMPLATES"]),
+        approved=sending.approved_names(),
         language=language,
         language_name=choice_lists.language_name(language),
         templates=wording.in_language(language),
@@ -151,7 +151,9 @@ def send(reference: str):
             template = None  # edited: the writer's own words, not the approved template
     now = timeutil.utcnow()
     facts = stored_facts.loads(help_request.facts)
-    _channel, why = sending.choose_channel(help_request, facts, template, now=now)
+    _channel, why = sending.choose_channel(
+        help_request, facts, template, now=now, language=language
+    )
     message = sending.send_to_request(
         help_request,
         form.body.data,

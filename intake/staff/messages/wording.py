@@ -1,7 +1,7 @@
 """Editors and admins keep the wording of messages: each template has a name and
 a text per language, with {placeholders}; staff pick one on a case, in the
-person's language. A name listed in WHATSAPP_TEMPLATES is one WhatsApp approved:
-its wording must stay the one approved.
+person's language. One listed in WHATSAPP_TEMPLATES (by name and language) is
+one WhatsApp approved: its wording must stay the one approved.
 
     GET       /staff/message-templates                          message_templates.index
     GET/POST  /staff/message-templates/edit?name=..&language=..  message_templates.edit
@@ -17,6 +17,7 @@ from intake import locales
 from intake.cases import audit
 from intake.db import db
 from intake.input_hygiene import normalise_text
+from intake.messages import sending
 from intake.messages import templates as wording
 from intake.models import MessageTemplate
 
@@ -48,7 +49,7 @@ def index():
         names=wording.names(),
         written={(r.name, r.language) for r in rows},
         languages=locales.enabled(current_app.config),
-        approved=current_app.config["WHATSAPP_TEMPLATES"],
+        approved=sending.approved_names(),
         name_error=request.args.get("bad_name") is not None,
     )
 
@@ -78,6 +79,6 @@ def edit():
         "staff/messages/template_form.html",
         form=form,
         name=name,
-        approved=name in current_app.config["WHATSAPP_TEMPLATES"],
+        approved=f"{name}/{language}" in current_app.config["WHATSAPP_TEMPLATES"],
         message_language=locales.KNOWN[language],
     ), 400 if form.errors else 200
