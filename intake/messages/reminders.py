@@ -202,14 +202,16 @@ def remind(help_request: HelpRequest, due: Due, today: date) -> Reminder:
     language = language_of(help_request)
     detailed = help_request.reminders_detailed
     now = timeutil.utcnow()
-    channel, why = sending.choose_channel(help_request, stored, None, None, now)
+    channel, why = sending.choose_channel(help_request, stored, None, None, now, language)
     if channel is None:
         # Why not, as it reads for a channel the person chose (not one they did not).
         chosen = [
             c for c in consent.CHANNELS if consent.CONSENT_WORD[c] in consent.reach_by(stored)
         ]
         why = (
-            sending.choose_channel(help_request, stored, None, chosen[0], now)[1] if chosen else why
+            sending.choose_channel(help_request, stored, None, chosen[0], now, language)[1]
+            if chosen
+            else why
         )
     message = None
     if channel:
