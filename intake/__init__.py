@@ -23,10 +23,11 @@ from intake import (
     settings,
     staff,
 )
-from intake.cases import choice_lists, help_requests, retention
+from intake.cases import choice_lists, contact, help_requests, retention
 from intake.letters import delivery  # noqa: F401  (registers letters with the outbox)
 from intake.mail import critical, digest, outbox  # noqa: F401  (critical registers its mail)
 from intake.messages import (
+    reminders,
     sending,  # noqa: F401  (registers messages with the outbox)
     webhooks,
 )
@@ -69,6 +70,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.add_template_filter(safe_html.render_body, "render_body")
     app.add_template_filter(safe_html.linkify_note, "linkify_note")
     app.add_template_filter(help_requests.format_reference, "reference")
+    app.add_template_filter(contact.phone_for_staff, "phone")
     for name_of in (choice_lists.country_name, choice_lists.language_name, choice_lists.state_name):
         app.add_template_filter(name_of)
     app.register_blueprint(health.bp)
@@ -86,6 +88,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     outbox.init_app(app)
     digest.init_app(app)
     demo.init_app(app)
+    reminders.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:
         db.upgrade_schema(app)

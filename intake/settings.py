@@ -10,6 +10,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import phonenumbers
 from flask import Flask
 
 # Production turns on Secure cookies and HSTS and makes a missing SECRET_KEY an
@@ -160,6 +161,13 @@ CONFIRMATION_MINUTES = 30
 # "2026-12-25,2027-01-01" from the environment.
 OFFICE_TIMEZONE = "America/New_York"
 OFFICE_CLOSED_DAYS = []
+# The office's country (ISO 3166 code, as ``phonenumbers`` knows it): a phone number
+# written without a country code is read as one of it, and shown to staff in its
+# national format (intake.cases.contact).
+PHONE_REGION = "US"
+# Reminders of the dates the rules know (intake.messages.reminders): how many days
+# before each date a reminder is sent, e.g. "7,2,1".
+REMINDER_OFFSETS_DAYS = "7,2,1"
 # Staff may close a request as "could not reach" after this many attempts that
 # did not reach the person, the first and the last at least this many days apart.
 COULD_NOT_REACH_ATTEMPTS = 3
@@ -267,6 +275,10 @@ def finish(app: Flask) -> None:
             # Below 2 nothing would be suppressed, or every count exact: a report,
             # or two compared, could single a person out.
             raise RuntimeError(f"INTAKE_{name} must be a whole number of 2 or more.")
+    cfg["PHONE_REGION"] = str(cfg.get("PHONE_REGION") or "").strip().upper()
+    if cfg["PHONE_REGION"] not in phonenumbers.SUPPORTED_REGIONS:
+        raise RuntimeError("INTAKE_PHONE_REGION must be a country code such as US.")
+    cfg["REMINDER_OFFSETS_DAYS"] = _offsets(cfg.get("REMINDER_OFFSETS_DAYS"))
     if cfg["PRODUCTION"]:
         cfg["SESSION_COOKIE_SECURE"] = True
         for name, why in (
@@ -297,6 +309,18 @@ def finish(app: Flask) -> None:
     _check_messaging(cfg)
     if str(cfg.get("HELPLINE_PHONE") or "").strip().lower() == "none":
         cfg["HELPLINE_PHONE"] = None  # none on purpose: no number is shown
+
+
+def _offsets(value) -> tuple[int, ...]:
+    """Days before a date, largest first, from "7,2,1" or a list; refuses nonsense."""
+    parts = value.split(",") if isinstance(value, str) else list(value or ())
+    try:
+        days = {int(str(part).strip()) for part in parts if str(part).strip()}
+    except ValueError:
+        days = {-1}
+    if any(not 0 <= day <= 365 for day in days):
+        raise RuntimeError("INTAKE_REMINDER_OFFSETS_DAYS must be days such as 7,2,1.")
+    return tuple(sorted(days, reverse=True))
 
 
 def _check_messaging(cfg) -> None:

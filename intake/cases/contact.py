@@ -1,16 +1,26 @@
 """Normal forms of a phone number and an email address, and their keyed hashes.
 
+A phone number is parsed with ``phonenumbers`` (Google's libphonenumber data) and
+kept in E.164 ("+12125550100"): a number written without a country code is read
+as one of the office's country (``PHONE_REGION``, "US" by default), so
+"+1 (212) 555-0100", "1-212-555-0100" and "212.555.0100" are one number, and
+"+44 20 7946 0958" stays British. Staff read a number of the office's country in
+its national format ("(212) 555-0100") and any other in international format.
+
 The keyed hashes that find possible duplicates (``HelpRequest.phone_hash`` and
-``email_hash``) are taken of these forms, so "+1 (212) 555-0100", "1-212-555-0100"
-and "212.555.0100" match. ``lookup_hashes`` is the one place they are computed:
-the form, the test factory and ``rotate-keys`` (which recomputes them under a
-new ``LOOKUP_KEY``) all call it, so the hashes always agree.
+``email_hash``) are taken of these forms. ``lookup_hashes`` is the one place they
+are computed: the form, the test factory, ``rotate-keys`` (which recomputes them
+under a new ``LOOKUP_KEY``) and the migration that moved the stored hashes to
+E.164 all call it, so the hashes always agree.
 """
 
 import re
 import unicodedata
 
-PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ().\-]+$")
+import phonenumbers
+from flask import current_app, has_app_context
+
+DEFAULT_REGION = "US"
 # Every address, a visitor's or a staff member's, is compared in one normal
 # form (``normalise_email``); what shape it must have depends on who chose it:
 # A visitor's: deliberately loose (one @, something on each side, a dot in the
@@ -22,11 +32,51 @@ STAFF_EMAIL_SHAPE = re.compile(r"[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9-]+(\.[a-z
 STAFF_EMAIL_MAX = 254
 
 
-def normalise_phone(phone: str) -> str:
-    """Digits only; a US number loses its country code 1, since people write
-    the same number with and without it."""
-    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", phone))
-    return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+def phone_region() -> str:
+    """The office's country (ISO 3166 code): the country of a number written
+    without a country code."""
+    if has_app_context():
+        return str(current_app.config.get("PHONE_REGION") or DEFAULT_REGION).upper()
+    return DEFAULT_REGION
+
+
+def parse_phone(phone: str | None, region: str | None = None):
+    """The ``phonenumbers.PhoneNumber`` of a valid number, or None: unparseable,
+    too short or long, or a number no country uses. The office country's
+    international prefix ("011" from the US) and digits of any script (NFKC:
+    "٢" is "2") are understood."""
+    text = unicodedata.normalize("NFKC", phone or "").strip()
+    if not text or len(text) > 40:
+        return None
+    try:
+        number = phonenumbers.parse(text, region or phone_region())
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def normalise_phone(phone: str, region: str | None = None) -> str:
+    """E.164 ("+12125550100"). A number that does not parse (typed before numbers
+    were checked this strictly) falls back to its digits, so it still matches
+    itself."""
+    number = parse_phone(phone, region)
+    if number is None:
+        return re.sub(r"\D", "", unicodedata.normalize("NFKC", phone or ""))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_for_staff(phone: str | None, region: str | None = None) -> str:
+    """How staff read a stored number: national format for a number of the
+    office's country, international otherwise; as stored if it does not parse."""
+    if not phone:
+        return ""
+    region = region or phone_region()
+    number = parse_phone(phone, region)
+    if number is None:
+        return phone
+    national = phonenumbers.region_code_for_number(number) == region
+    style = phonenumbers.PhoneNumberFormat
+    return phonenumbers.format_number(number, style.NATIONAL if national else style.INTERNATIONAL)
 
 
 def normalise_email(email: str) -> str:
@@ -36,10 +86,8 @@ def normalise_email(email: str) -> str:
 
 
 def looks_like_phone(phone: str) -> bool:
-    """Digits with the usual separators, 7 to 15 digits (E.164 allows at most 15)."""
-    phone = unicodedata.normalize("NFKC", phone).strip()
-    digits = len(re.sub(r"\D", "", phone))
-    return bool(PHONE_CHARACTERS.match(phone)) and 7 <= digits <= 15
+    """A valid number of some country (read as the office's without a country code)."""
+    return parse_phone(phone) is not None
 
 
 def looks_like_email(email: str) -> bool:

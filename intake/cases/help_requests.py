@@ -93,7 +93,7 @@ def create_request(
         safe_to_message=form.safe_to_message.data,
         name=form.name.data,
         nationality=form.nationality.data,
-        phone=form.phone.data or None,
+        phone=phone_email.normalise_phone(form.phone.data) if form.phone.data else None,
         email=form.email.data or None,
         detention_facility=form.detention_facility.data or None,
         summary=form.summary.data or None,

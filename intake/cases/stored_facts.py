@@ -14,16 +14,22 @@ Dates are stored as ISO text: "2026-03" when only the month and year were given
 import json
 from datetime import date
 
+from intake.cases.contact import normalise_phone
 from intake.law.dates import PartialDate
 from intake.law.facts import Facts
 from intake.law.vocabulary import HARM_FACTS
 
-# How the person wants to be reached: ``reach_by``, a list of "text",
-# "whatsapp", "call", "email", "helper"; ``message_phone``, the number in E.164
-# to message (absent: the request's phone). Read by intake.messages.consent.
-CONTACT_KEYS = ("reach_by", "message_phone")
 # Facts the rules do not read but staff need.
 HELPER_KEYS = ("helper_name", "helper_relationship", "helper_contact")
+# How the person agreed to be reached, asked beside "is it safe to leave a
+# message": ``reach_by`` lists the ways chosen among REACH_BY (none chosen: no
+# consent to any message); ``message_phone`` is the E.164 number for texts and
+# WhatsApp when it is not the request's phone (absent: that phone). A message is
+# sent only by a way chosen here, and never when ``safe_to_message`` is not "yes"
+# (intake.messages.consent reads them).
+REACH_BY = ("text", "whatsapp", "call", "email", "helper")
+CONTACT_KEYS = ("reach_by", "message_phone")
+FACT_KEYS = (*HELPER_KEYS, *CONTACT_KEYS)
 # What the form's "if you know" and yes/no/not-sure answers become for the rules.
 _DATE_FIELDS = {
     "date_of_birth": "birth",
@@ -83,9 +89,19 @@ def from_form(form) -> dict:
     }
     for key in HELPER_KEYS:
         stored[key] = getattr(form, key).data or None if form.asks_for_someone_else else None
+    stored["reach_by"] = [way for way in REACH_BY if way in (form.reach_by.data or ())]
+    if form.message_phone.data:
+        stored["message_phone"] = normalise_phone(form.message_phone.data)
     for key, name in _DATE_FIELDS.items():
         stored[key] = _iso(form.date_value(name))
     return stored
+
+
+def reach_by(stored: dict) -> list[str]:
+    """The ways the person agreed to be reached (none for a request sent before
+    the question was asked: no consent)."""
+    chosen = stored.get("reach_by") or ()
+    return [way for way in REACH_BY if way in chosen]
 
 
 def dumps(stored: dict) -> str:

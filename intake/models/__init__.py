@@ -14,6 +14,7 @@ from intake.models.outreach import Callback, ContactAttempt
 from intake.models.partner import Partner
 from intake.models.referral import Referral, ReferralOrganisation
 from intake.models.release import Release
+from intake.models.reminder import Reminder
 from intake.models.staff import ROLES, Invitation, StaffUser
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "Referral",
     "ReferralOrganisation",
     "Release",
+    "Reminder",
     "StaffUser",
     "StatusChange",
     "request_funder",

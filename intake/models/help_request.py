@@ -243,6 +243,11 @@ class HelpRequest(db.Model):
     # band, people nobody has reached yet come first, oldest (so overdue) first.
     contacted: Mapped[bool] = mapped_column(default=False, server_default=false())
     interface_language: Mapped[str] = mapped_column(String(10), default="en")
+    # Reminders of the dates the rules know (intake.messages.reminders): staff may
+    # stop them for this case, or choose that they name what the date is (by
+    # default they only say "an important appointment": a phone may be seen).
+    reminders_stopped: Mapped[bool] = mapped_column(default=False, server_default=false())
+    reminders_detailed: Mapped[bool] = mapped_column(default=False, server_default=false())
     source: Mapped[str] = mapped_column(String(160), default="")  # release slug or page
     # The country code of the nationality answer, plain for the reports (counted
     # in the database, by country, with small counts suppressed); the answer as

@@ -70,10 +70,14 @@ def rotate_table(group: EncryptedColumns, batch_size: int = BATCH_SIZE) -> int:
     return _rewrite(group.table, group.columns, raw, new_tokens, batch_size)
 
 
-def rehash_lookups(batch_size: int = BATCH_SIZE) -> int:
+def rehash_lookups(batch_size: int = BATCH_SIZE, connection=None) -> int:
     """Recompute ``phone_hash`` and ``email_hash`` of every request with a phone
     or an email under the current ``LOOKUP_KEY``, one committed batch at a time;
-    returns the rows whose hashes changed (the others are not written)."""
+    returns the rows whose hashes changed (the others are not written).
+
+    ``connection``: run on it instead of the session, committing nothing (a
+    migration, inside its own transaction: the one that moved the hashes to the
+    E.164 form of each phone)."""
     ring = keyring()
     table = HelpRequest.__table__
     c = table.c
@@ -95,16 +99,21 @@ def rehash_lookups(batch_size: int = BATCH_SIZE) -> int:
         new_hashes,
         batch_size,
         where=(c.phone.is_not(None)) | (c.email.is_not(None)),
+        connection=connection,
     )
 
 
-def _rewrite(table: Table, targets, read, compute, batch_size: int, where=None) -> int:
+def _rewrite(
+    table: Table, targets, read, compute, batch_size: int, where=None, connection=None
+) -> int:
     """Walk ``table`` in primary-key order, ``batch_size`` rows per committed
     batch, reading the ``read`` columns and writing the ``targets`` columns with
     what ``compute(row)`` returns (None: leave the row alone). Returns rows written.
 
     Columns with an ``onupdate`` (updated_at) keep their value: this is key
-    housekeeping, not a change, and retention counts from the last real change."""
+    housekeeping, not a change, and retention counts from the last real change.
+    ``connection``: execute there and leave committing to its owner."""
+    run = connection.execute if connection is not None else db.session.execute
     (pk,) = table.primary_key.columns  # every table here has a single-column key
     untouched = {col.name: col for col in table.columns if col.onupdate is not None}
     update = (
@@ -119,7 +128,7 @@ def _rewrite(table: Table, targets, read, compute, batch_size: int, where=None) 
             query = query.where(where)
         if last is not None:
             query = query.where(pk > last)
-        rows = db.session.execute(query).all()
+        rows = run(query).all()
         if not rows:
             return changed
         params = []
@@ -128,8 +137,9 @@ def _rewrite(table: Table, targets, read, compute, batch_size: int, where=None) 
             if new is not None:
                 params.append({"_pk": row._pk} | {f"_new_{n}": v for n, v in new.items()})
         if params:
-            db.session.execute(update, params)
-        db.session.commit()
+            run(update, params)
+        if connection is None:
+            db.session.commit()
         changed += len(params)
         last = rows[-1]._pk
 

@@ -75,6 +75,8 @@ ROWS = [
     ("POST", "/staff/cases/{reference}", NOBODY),
     ("GET", "/staff/cases/{reference}/notes", NOBODY),
     ("POST", "/staff/cases/{reference}/notes", expect(302, 400, 400, 404, 403)),
+    ("GET", "/staff/cases/{reference}/reminders", NOBODY),
+    ("POST", "/staff/cases/{reference}/reminders", expect(302, 400, 400, 404, 403)),
     ("GET", "/staff/cases/{reference}/assign", NOBODY),
     ("POST", "/staff/cases/{reference}/assign", expect(302, 400, 400, 403, 403)),
     ("GET", "/staff/cases/{reference}/status", NOBODY),

@@ -58,6 +58,7 @@ VALID = {
     "staff.users.reinvite": lambda w: {},
     "staff.triage.take_next": lambda w: {},
     "staff.triage.add_note": lambda w: {"text": "A note."},
+    "staff.triage.choose_reminders": lambda w: {"do": "stop"},
     "staff.triage.assign": lambda w: {"assignee": str(w.admin.id), "version": "1"},
     "staff.triage.change_status": lambda w: {"status": "in_review", "version": "1"},
     "staff.triage.close": lambda w: {

@@ -88,7 +88,8 @@ def marked_answers() -> dict:
         "nationality": "ER",
         "preferred_language": "ti",
         "state": "NY",
-        "phone": f"+1 ({digits[:3]}) {digits[3:6]}-{digits[6:]}",
+        # A number that exists (area code 212, an exchange from 200), random otherwise.
+        "phone": f"+1 (212) 2{digits[1:3]}-{digits[3:7]}",
         "email": f"{marker}@example.org",
         "safe_to_message": "no",
         "summary": f"{marker} Summary of what happened",

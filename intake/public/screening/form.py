@@ -131,6 +131,18 @@ HARMS_ABOUT_THE_PERSON = (
     ),
 )
 
+# How the person may be reached (asked beside "is it safe to leave a message"):
+# staff and the messages sent read these codes (intake.cases.stored_facts). "Through
+# the helper" is offered only to someone asking for another person.
+REACH_BY = (
+    ("text", _l("Text message (SMS)")),
+    ("whatsapp", _l("WhatsApp")),
+    ("call", _l("Phone call")),
+    ("email", _l("Email")),
+    ("helper", _l("Through me, the person asking for them")),
+)
+REACH_BY_PHONE = frozenset({"text", "whatsapp", "call"})
+
 EARLIEST_ARRIVAL_YEAR = 1950
 EARLIEST_BIRTH_YEAR = 1900
 A_NUMBER = re.compile(r"A?[0-9]{8,9}")
@@ -401,6 +413,7 @@ ABOUT_THE_PERSON = {
     "phone": _l("The person's phone number"),
     "email": _l("The person's email address"),
     "safe_to_message": _l("Is it safe for us to leave the person a voicemail or message?"),
+    "reach_by": _l("How may we contact the person?"),
     "summary": _l("In a few words, what help does the person need?"),
 }
 # The hints that say "you", as they read about another person.
@@ -508,7 +521,7 @@ STEPS = (
     ),
     Step(
         _l("How we can reach you"),
-        ("phone", "email", "safe_to_message", "summary"),
+        ("phone", "email", "safe_to_message", "reach_by", "message_phone", "summary"),
         _l("How we can reach the person"),
     ),
     Step(
@@ -811,6 +824,22 @@ class HelpForm(Form):
         _l("Say whether it is safe to leave a message."),
         _l("If someone else could hear or read it, choose No."),
     )
+    reach_by = SelectMultipleField(
+        _l("How may we contact you?"),
+        description=_l(
+            "Optional. Choose all that apply. We send no message if you said it is not "
+            "safe, and you can reply STOP to any text to end them."
+        ),
+        choices=_choices(REACH_BY[:-1]),
+        validate_choice=False,
+    )
+    message_phone = _text(
+        _l("Number for text and WhatsApp messages, if it is not the phone number above"),
+        30,
+        description=_l("Optional. Include the country code if it is not a US number."),
+        filters=(normalise_text, ascii_digits),
+        render_kw={"type": "tel", "inputmode": "tel"},
+    )
     summary = _text(
         _l("In a few words, what help do you need?"),
         1000,
@@ -851,6 +880,7 @@ class HelpForm(Form):
             for name, message in ERRORS_ABOUT_THE_PERSON.items():
                 self[name].validators = [_reworded(v, message) for v in self[name].validators]
             self.harms.choices = _choices(HARMS_ABOUT_THE_PERSON)
+            self.reach_by.choices = _choices(REACH_BY)
 
     def date_legend(self, spec: DateFields) -> str:
         if self.asks_for_someone_else and spec.legend_about_the_person:
@@ -903,6 +933,16 @@ class HelpForm(Form):
         if field.data and not phone_email.looks_like_phone(field.data):
             raise StopValidation(_l("Enter a phone number, such as +1 212 555 0100."))
 
+    def validate_message_phone(self, field):
+        if field.data and not phone_email.looks_like_phone(field.data):
+            raise StopValidation(_l("Enter a phone number, such as +1 212 555 0100."))
+
+    def validate_reach_by(self, field):
+        # "Through the helper" is dropped when the person now asks for themself.
+        field.data = [c for c in field.data if c != "helper" or self.asks_for_someone_else]
+        if not set(field.data) <= {c for c, _ in REACH_BY}:
+            raise StopValidation(_l("Choose from the list."))
+
     def validate_helper_contact(self, field):
         text = field.data or ""
         if text and not (phone_email.looks_like_phone(text) or phone_email.looks_like_email(text)):
@@ -923,6 +963,8 @@ class HelpForm(Form):
         if not (self.phone.data or self.email.data or helper_reachable or self.phone.errors):
             self.phone.errors.append(_l("Enter a phone number or an email address, or both."))
             valid = False
+        if not self._check_ways_to_reach():
+            valid = False
         if self.asks_for_someone_else and not self.helper_name.data and not self.helper_name.errors:
             self.helper_name.errors.append(_l("Enter your name, so we know who is asking."))
             valid = False
@@ -938,6 +980,25 @@ class HelpForm(Form):
             if not self._check_date(fields, today):
                 valid = False
         return valid
+
+    def _check_ways_to_reach(self) -> bool:
+        """A way chosen needs what it uses: a phone for texts, WhatsApp and calls,
+        an email address for email."""
+        if self.reach_by.errors:
+            return False
+        chosen = set(self.reach_by.data or ())
+        has_phone = self.phone.data or self.message_phone.data
+        if chosen & REACH_BY_PHONE and not has_phone and not self.phone.errors:
+            self.reach_by.errors.append(
+                _l("Enter a phone number above, or choose a way that does not need one.")
+            )
+            return False
+        if "email" in chosen and not self.email.data and not self.email.errors:
+            self.reach_by.errors.append(
+                _l("Enter an email address above, or choose a way that does not need one.")
+            )
+            return False
+        return True
 
     def date_parts(self, name: str):
         return tuple(getattr(self, f"{name}_{part}") for part in ("day", "month", "year"))

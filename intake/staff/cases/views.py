@@ -51,6 +51,7 @@ from intake.law import sources
 from intake.law.vocabulary import CLAIM_LABELS, CLAIM_TYPES, Urgency
 from intake.letters import drafts as letters
 from intake.mail import outbox
+from intake.messages import reminders
 from intake.models import Disposition, HelpRequest, Outcome, StaffUser
 from intake.models.help_request import OPEN_STATUSES, STATUS_LABELS, TRANSITIONS
 from intake.models.outcome import DISPOSITION_LABELS, OUTCOME_LABELS
@@ -420,6 +421,9 @@ def render_case(
             outcomes=casework.outcomes_of(help_request),
             duplicates=casework.find_duplicates(help_request, current_user),
             notes=casework.notes_of(help_request),
+            reminders_sent=reminders.sent_for(help_request),
+            reminder_form=ActionForm(formdata=None),
+            reminder_kind=reminders.kind_label,
             history=casework.history_of(help_request),
             reasons=casework.json_list(help_request.reasons),
             flags=casework.json_list(help_request.flags),
@@ -487,6 +491,33 @@ def _error_field(form: FlaskForm) -> str:
         if "reason" in form
         else next(n for n in form._fields if n not in ("csrf_token", "version"))
     )
+
+
+# What each button of the reminders section changes, and what it then says.
+REMINDER_CHOICES = {
+    "stop": ({"stopped": True}, "Reminders stopped for this case."),
+    "restart": ({"stopped": False}, "Reminders restarted for this case."),
+    "detailed": ({"detailed": True}, "Reminders will say what each date is."),
+    "minimal": (
+        {"detailed": False},
+        "Reminders will only say \u201can important appointment\u201d.",
+    ),
+}
+
+
+@bp.post("/cases/<reference>/reminders")
+def choose_reminders(reference: str):
+    """Stop or restart the reminders of a case, or choose their wording (audited)."""
+    help_request = load_case(reference)
+    form = ActionForm()
+    choice = REMINDER_CHOICES.get(request.form.get("do", ""))
+    if choice is None or not form.validate_on_submit():
+        abort(400)
+    change, done = choice
+    reminders.set_choice(help_request, actor=current_user, **change)
+    db.session.commit()
+    flash(done, "success")
+    return back_to_case(help_request, "reminders")
 
 
 @bp.post("/cases/<reference>/notes")
@@ -714,3 +745,18 @@ def harm_label(code: str) -> str:
 @bp.app_template_filter("claim_list")
 def claim_list(claim_types: str) -> str:
     return ", ".join(CLAIM_LABELS.get(code, code) for code in (claim_types or "").split())
+
+
+# How the person agreed to be reached, in staff's words (intake.cases.stored_facts).
+REACH_LABELS = {
+    "text": "text message",
+    "whatsapp": "WhatsApp",
+    "call": "phone call",
+    "email": "email",
+    "helper": "through the helper",
+}
+
+
+@bp.app_template_filter("reach_label")
+def reach_label(code: str) -> str:
+    return REACH_LABELS.get(code, code)

@@ -73,7 +73,7 @@ def test_full_submission_stores_one_assessed_request_and_shows_its_reference(
     assert row.email == "Amal@Example.org" and row.nationality == "SY"
     with app.app_context():
         ring = crypto.keyring()
-        assert row.phone_hash == ring.lookup_hash("2125550100")
+        assert row.phone_hash == ring.lookup_hash("+12125550100")  # E.164
         assert row.email_hash == ring.lookup_hash("amal@example.org")
     engine = raw_engine(database_uri)
     try:
@@ -558,10 +558,10 @@ def test_reference_format_and_normalisation():
 def test_contact_normal_forms():
     from intake.cases.contact import normalise_email, normalise_phone
 
-    assert normalise_phone(" +1 (212) 555-0100 ") == "2125550100"
-    assert normalise_phone("1-212-555-0100") == "2125550100"
-    assert normalise_phone("212.555.0100") == "2125550100"
-    assert normalise_phone("+44 20 7946 0958") == "442079460958"
+    assert normalise_phone(" +1 (212) 555-0100 ") == "+12125550100"
+    assert normalise_phone("1-212-555-0100") == "+12125550100"
+    assert normalise_phone("212.555.0100") == "+12125550100"
+    assert normalise_phone("+44 20 7946 0958") == "+442079460958"
     assert normalise_email("  Ａmal@Example.ORG ") == "amal@example.org"
 
 

@@ -1,0 +1,253 @@
+"""Reminders of the dates the rules know (`flask --app intake send-reminders`):
+on the right office day, in the person's language, once however often the
+command runs, never without consent, when not safe, after STOP or once staff
+stopped them; minimal wording unless staff chose detailed."""
+
+import json
+from datetime import date, datetime, timedelta
+
+import pytest
+from flask_babel import force_locale, gettext
+
+from intake import crypto, timeutil
+from intake.cases.contact import lookup_hashes
+from intake.db import db
+from intake.messages import reminders
+from intake.models import AuditEvent, HelpRequest, MessageOptOut, Reminder
+from tests.messages.conftest import PHONE, messages
+from tests.support.staff import post_case
+
+# Midnight in New York (the office's zone, UTC-4 in May) is 04:00 UTC.
+START = datetime(2026, 5, 1, 4, 0)  # 1 May, office time
+HEARING = date(2026, 5, 9)  # 8 days out
+
+
+class Clock:
+    def __init__(self, monkeypatch, at: datetime):
+        self.at = at
+        monkeypatch.setattr(timeutil, "utcnow", lambda: self.at)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch, START)
+
+
+@pytest.fixture
+def hearing_case(make_request):
+    """A Spanish speaker with a court hearing on 9 May who chose texts, said
+    messages are safe and gave a phone."""
+
+    def make(reach_by=("text",), safe="yes", facts=None, **overrides):
+        stored = {
+            "hearing": "yes",
+            "hearing_date": HEARING.isoformat(),
+            "judge_decided": "no",
+            "reach_by": list(reach_by),
+            **(facts or {}),
+        }
+        values = {
+            "phone": PHONE,
+            "safe_to_message": safe,
+            "preferred_language": "es",
+            "interface_language": "es",
+            "created_at": START,
+            "facts": json.dumps(stored),
+            **overrides,
+        }
+        return make_request(**values)
+
+    return make
+
+
+def run_hourly(app, clock, hours: int, start: datetime = START):
+    """``send-reminders`` once an hour, as cron would run it."""
+    runner = app.test_cli_runner()
+    for hour in range(hours):
+        clock.at = start + timedelta(hours=hour)
+        result = runner.invoke(args=["send-reminders"])
+        assert result.exit_code == 0, result.output
+
+
+def reminder_rows(app) -> list[tuple]:
+    with app.app_context():
+        rows = db.session.execute(db.select(Reminder).order_by(Reminder.id)).scalars()
+        return [(r.kind, r.event_on, r.days_before, r.outcome, r.language) for r in rows]
+
+
+def test_a_hearing_8_days_out_is_reminded_7_days_before_in_spanish_once(app, clock, hearing_case):
+    case = hearing_case()
+    run_hourly(app, clock, hours=24 * 3)  # 1 to 3 May, every hour
+    (message,) = messages(app, request_id=case.id)
+    assert (message.kind, message.channel, message.language) == ("reminder", "sms", "es")
+    # Sent on the first run of 2 May in New York (04:00 UTC), not at UTC midnight.
+    assert message.created_at == datetime(2026, 5, 2, 4, 0)
+    assert "9 de mayo de 2026" in message.body
+    assert "una cita importante" in message.body
+    assert "Human Rights First" in message.body or app.config["ORGANISATION_NAME"] in message.body
+    assert reminder_rows(app) == [("hearing", HEARING, 7, "queued", "es")]
+
+
+def test_the_next_offsets_come_on_their_own_days(app, clock, hearing_case):
+    hearing_case()
+    run_hourly(app, clock, hours=24 * 8)  # 1 to 8 May
+    assert [(kind, days) for kind, _, days, *_ in reminder_rows(app)] == [
+        ("hearing", 7),
+        ("hearing", 2),
+        ("hearing", 1),
+    ]
+
+
+def test_a_missed_offset_day_sends_no_stale_reminder(app, clock, hearing_case):
+    case = hearing_case()
+    # The job did not run on 2 May (7 days before); it runs again on 3 May.
+    run_hourly(app, clock, hours=24, start=datetime(2026, 5, 3, 4, 0))
+    assert messages(app, request_id=case.id) == []
+    assert reminder_rows(app) == []
+
+
+def test_the_offsets_are_a_setting(app_factory, clock, hearing_case):
+    three_days = app_factory(REMINDER_OFFSETS_DAYS="3")
+    case = hearing_case()
+    run_hourly(three_days, clock, hours=24 * 8)
+    (message,) = messages(three_days, request_id=case.id)
+    assert message.created_at.date() == date(2026, 5, 6)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"reach_by": ()},  # chose no way: no consent
+        {"reach_by": ("call", "email")},  # chose no way we send reminders by
+        {"safe": "no"},
+        {"safe": "not_sure"},
+        {"status": "closed_referred"},
+    ],
+)
+def test_no_reminder_without_consent_or_when_not_safe(app, clock, hearing_case, overrides):
+    case = hearing_case(**overrides)
+    run_hourly(app, clock, hours=24 * 3)
+    assert messages(app, request_id=case.id) == []
+    assert reminder_rows(app) == []
+
+
+def test_no_reminder_after_stop(app, clock, hearing_case):
+    case = hearing_case()
+    with app.app_context():
+        phone_hash = lookup_hashes(crypto.keyring(), PHONE, None)[0]
+        db.session.add(MessageOptOut(phone_hash=phone_hash))
+        db.session.commit()
+    run_hourly(app, clock, hours=24 * 3)
+    assert messages(app, request_id=case.id) == []
+    # Attempted once, and staff can see why nothing went.
+    assert reminder_rows(app) == [("hearing", HEARING, 7, "not sent: the number sent STOP", "es")]
+
+
+def test_staff_stop_reminders_for_a_case_and_it_is_audited(
+    app, client, clock, hearing_case, make_staff, login_as
+):
+    case = hearing_case()
+    clock.at = datetime(2026, 4, 30, 14, 0)  # the day before: staff decide
+    login_as(client, make_staff("reviewer"))
+    page = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    assert "No reminders sent yet." in page
+    assert post_case(client, case.reference, "reminders", do="stop").status_code == 302
+    run_hourly(app, clock, hours=24 * 3)
+    assert messages(app, request_id=case.id) == []
+    with app.app_context():
+        actions = db.session.execute(db.select(AuditEvent.action)).scalars().all()
+        assert "reminders.stopped" in actions
+    login_as(client, make_staff("reviewer"))  # days later: a new login
+    page = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    assert "Stopped for this case." in page and "Restart reminders" in page
+
+
+def test_staff_see_every_reminder_sent_on_the_case_page(
+    app, client, clock, hearing_case, make_staff, login_as
+):
+    case = hearing_case()
+    run_hourly(app, clock, hours=24 * 2)
+    login_as(client, make_staff("reviewer"))
+    page = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    assert "Court hearing" in page and "2026-05-09" in page and "queued" in page
+    assert "No reminders sent yet." not in page
+
+
+def test_detailed_wording_only_when_staff_choose_it(
+    app, client, clock, hearing_case, make_staff, login_as
+):
+    minimal, detailed = hearing_case(), hearing_case(phone="+12125550199")
+    login_as(client, make_staff("reviewer"))
+    assert post_case(client, detailed.reference, "reminders", do="detailed").status_code == 302
+    run_hourly(app, clock, hours=24 * 2)
+    (plain,) = messages(app, request_id=minimal.id)
+    (told,) = messages(app, request_id=detailed.id)
+    assert "audiencia" not in plain.body and "corte" not in plain.body
+    assert "su audiencia en la corte de inmigración" in told.body
+    with app.app_context():
+        assert db.session.get(HelpRequest, detailed.id).reminders_detailed
+
+
+def test_every_dated_thing_the_rules_know_is_reminded(app):
+    stored = {
+        "hearing": "yes",
+        "hearing_date": "2026-06-10",
+        "hearing_kind": "final",
+        "judge_decided": "no",
+        "appointment_kind": "ice_check_in",
+        "appointment_date": "2026-05-20",
+        "fear_interview": "yes",
+        "fear_interview_date": "2026-05-12",
+        "voluntary_departure": "yes",
+        "voluntary_departure_date": "2026-04-20",
+        "voluntary_departure_days": "60",
+    }
+    with app.app_context():
+        found = dict((kind, on) for on, kind in reminders.dated_things(stored, date(2026, 5, 1)))
+    assert found["hearing"] == date(2026, 6, 10)
+    assert found["ice_check_in"] == date(2026, 5, 20)
+    assert found["fear_interview"] == date(2026, 5, 12)
+    # 60 days from the grant is 19 June, a federal holiday: the rules roll it to Monday.
+    assert found["voluntary_departure"] == date(2026, 6, 22)
+    assert found["hearing_filings"] == date(2026, 5, 11)  # a computed deadline
+
+
+def test_a_move_the_court_was_not_told_of_is_reminded_once(app, clock, hearing_case):
+    case = hearing_case(facts={"moved": "yes", "hearing_date": "2026-07-01"})
+    run_hourly(app, clock, hours=24 * 3)
+    (message,) = messages(app, request_id=case.id)
+    assert "5 días" in message.body and "corte" not in message.body  # minimal
+    assert [row[0] for row in reminder_rows(app)] == ["change_of_address"]
+
+
+def test_the_language_falls_back_to_the_form_then_english(app, make_request):
+    with app.app_context():
+        dari = HelpRequest(preferred_language="prs", interface_language="en")
+        tigrinya = HelpRequest(preferred_language="ti", interface_language="ar")
+        unknown = HelpRequest(preferred_language="ti", interface_language="xx")
+        assert [reminders.language_of(r) for r in (dari, tigrinya, unknown)] == [
+            "fa_AF",
+            "ar",
+            "en",
+        ]
+
+
+def test_every_language_has_every_reminder_text(app):
+    for code in app.config["LANGUAGES"]:
+        if code == "en":
+            continue
+        with app.test_request_context(), force_locale(code):
+            for text in reminders.TEXTS:
+                assert gettext(str(text._args[0])) != str(text._args[0]), (code, text)
+
+
+def test_two_runs_at_the_same_moment_send_one_reminder(app, clock, hearing_case, monkeypatch):
+    case = hearing_case()
+    clock.at = datetime(2026, 5, 2, 4, 0)
+    # Both runs find nothing sent yet; the unique key lets only one commit.
+    monkeypatch.setattr(reminders, "already_attempted", lambda *args: False)
+    with app.app_context():
+        assert reminders.send_due() == {"queued": 1, "not_sent": 0}
+        assert reminders.send_due() == {"queued": 0, "not_sent": 0}
+    assert len(messages(app, request_id=case.id)) == 1
+    assert len(reminder_rows(app)) == 1
