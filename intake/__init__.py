@@ -23,11 +23,12 @@ from intake import (
     settings,
     staff,
 )
-from intake.cases import choice_lists, help_requests, retention
+from intake.cases import choice_lists, help_requests, packet_links, retention  # noqa: F401
 from intake.letters import delivery  # noqa: F401  (registers letters with the outbox)
 from intake.mail import critical, digest, outbox  # noqa: F401  (critical registers its mail)
 from intake.ops import backup, demo, keys
 from intake.public import embed, press, releases
+from intake.public.packet import views as packet
 from intake.public.screening import views as screening
 from intake.public.status import views as status
 from intake.staff import roles
@@ -72,6 +73,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(screening.bp)
     app.register_blueprint(status.bp)
     app.register_blueprint(embed.bp)
+    app.register_blueprint(packet.bp)
     embed.init_app(app)
     staff.init_app(app)
     releases.init_app(app)

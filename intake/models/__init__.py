@@ -5,6 +5,7 @@ from intake.models.casework import Note, StatusChange
 from intake.models.confirmation import Confirmation
 from intake.models.conflict import AdverseParty, ConflictKey
 from intake.models.funder import Funder, request_funder
+from intake.models.handoff import ApiKey, ReferralPacket
 from intake.models.help_request import HelpRequest
 from intake.models.letter import Letter, LetterTemplate
 from intake.models.outbox import OutgoingMail
@@ -18,6 +19,7 @@ from intake.models.staff import ROLES, Invitation, StaffUser
 __all__ = [
     "ROLES",
     "AdverseParty",
+    "ApiKey",
     "AuditEvent",
     "CaseOutcome",
     "Disposition",
@@ -35,6 +37,7 @@ __all__ = [
     "Outcome",
     "Partner",
     "Referral",
+    "ReferralPacket",
     "ReferralOrganisation",
     "Release",
     "StaffUser",
