@@ -23,6 +23,7 @@ from intake import (
     settings,
     staff,
 )
+from intake.api import views as api
 from intake.cases import choice_lists, help_requests, packet_links, retention  # noqa: F401
 from intake.letters import delivery  # noqa: F401  (registers letters with the outbox)
 from intake.mail import critical, digest, outbox  # noqa: F401  (critical registers its mail)
@@ -74,6 +75,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(status.bp)
     app.register_blueprint(embed.bp)
     app.register_blueprint(packet.bp)
+    app.register_blueprint(api.bp)
     embed.init_app(app)
     staff.init_app(app)
     releases.init_app(app)

@@ -5,7 +5,7 @@ from intake.models.casework import Note, StatusChange
 from intake.models.confirmation import Confirmation
 from intake.models.conflict import AdverseParty, ConflictKey
 from intake.models.funder import Funder, request_funder
-from intake.models.handoff import ApiKey, ReferralPacket
+from intake.models.handoff import ApiKey, ReceiverOutcome, ReferralPacket
 from intake.models.help_request import HelpRequest
 from intake.models.letter import Letter, LetterTemplate
 from intake.models.outbox import OutgoingMail
@@ -36,6 +36,7 @@ __all__ = [
     "OutgoingMail",
     "Outcome",
     "Partner",
+    "ReceiverOutcome",
     "Referral",
     "ReferralPacket",
     "ReferralOrganisation",

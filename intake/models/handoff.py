@@ -7,7 +7,7 @@ itself is also kept encrypted (like the applicant's answers) so the outbox can
 build its message when it sends it, with the keys as configured then.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -62,3 +62,21 @@ class ApiKey(db.Model):
     revoked_at: Mapped[datetime | None]
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     last_used_at: Mapped[datetime | None]
+
+
+class ReceiverOutcome(db.Model):
+    """What became of a referred case at the organisation that accepted it, as its
+    system reports it through the API (an ``intake.models.outcome.Outcome`` code).
+    Kept apart from the office's own ``CaseOutcome``: the office's reports count
+    the cases it represents, not those another organisation took."""
+
+    __tablename__ = "receiver_outcome"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    happened_on: Mapped[date]
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=column_now)

@@ -1,11 +1,11 @@
-"""Referral packets, API keys and Open Referral ids in the directory.
+"""Referral packets, API keys, receivers' outcomes and Open Referral ids.
 
 A packet's link and code and an API key are stored as keyed hashes; the
 directory's organisations keep their HSDS ids so an import updates them.
 
 Revision ID: 0004_referral_packets_api
 Revises: 0001_initial
-Create Date: 2026-12-07 11:05:26.453270
+Create Date: 2026-12-07 11:09:28.937817
 
 """
 
@@ -51,6 +51,30 @@ def upgrade():
     with op.batch_alter_table("api_key", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_api_key_organisation_id"), ["organisation_id"], unique=False
+        )
+
+    op.create_table(
+        "receiver_outcome",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("referral_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("happened_on", sa.Date(), nullable=False),
+        sa.Column("api_key_id", sa.Integer(), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["api_key_id"], ["api_key.id"], name=op.f("fk_receiver_outcome_api_key_id_api_key")
+        ),
+        sa.ForeignKeyConstraint(
+            ["referral_id"],
+            ["referral.id"],
+            name=op.f("fk_receiver_outcome_referral_id_referral"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_receiver_outcome")),
+    )
+    with op.batch_alter_table("receiver_outcome", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_receiver_outcome_referral_id"), ["referral_id"], unique=False
         )
 
     op.create_table(
@@ -120,6 +144,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_referral_packet_referral_id"))
 
     op.drop_table("referral_packet")
+    with op.batch_alter_table("receiver_outcome", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_receiver_outcome_referral_id"))
+
+    op.drop_table("receiver_outcome")
     with op.batch_alter_table("api_key", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_key_organisation_id"))
 
