@@ -33,6 +33,7 @@ from intake.public.packet import views as packet
 from intake.public.screening import views as screening
 from intake.public.status import views as status
 from intake.staff import roles
+from intake.staff.followup import hsds
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,6 +86,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     outbox.init_app(app)
     digest.init_app(app)
     demo.init_app(app)
+    hsds.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:
         db.upgrade_schema(app)

@@ -123,8 +123,8 @@ def upgrade():
     with op.batch_alter_table("referral_organisation", schema=None) as batch_op:
         batch_op.add_column(sa.Column("hsds_id", sa.String(length=36), nullable=True))
         batch_op.add_column(sa.Column("hsds_service_id", sa.String(length=36), nullable=True))
-        batch_op.create_unique_constraint(
-            batch_op.f("uq_referral_organisation_hsds_id"), ["hsds_id"]
+        batch_op.create_index(
+            batch_op.f("ix_referral_organisation_hsds_id"), ["hsds_id"], unique=False
         )
         batch_op.create_unique_constraint(
             batch_op.f("uq_referral_organisation_hsds_service_id"), ["hsds_service_id"]
@@ -136,7 +136,7 @@ def downgrade():
         batch_op.drop_constraint(
             batch_op.f("uq_referral_organisation_hsds_service_id"), type_="unique"
         )
-        batch_op.drop_constraint(batch_op.f("uq_referral_organisation_hsds_id"), type_="unique")
+        batch_op.drop_index(batch_op.f("ix_referral_organisation_hsds_id"))
         batch_op.drop_column("hsds_service_id")
         batch_op.drop_column("hsds_id")
 
