@@ -24,7 +24,12 @@ from intake import (
     staff,
 )
 from intake.api import views as api
-from intake.cases import choice_lists, help_requests, packet_links, retention  # noqa: F401
+from intake.cases import (
+    choice_lists,
+    help_requests,
+    packet_links,  # noqa: F401  (registers the packet's mail)
+    retention,
+)
 from intake.letters import delivery  # noqa: F401  (registers letters with the outbox)
 from intake.mail import critical, digest, outbox  # noqa: F401  (critical registers its mail)
 from intake.ops import backup, demo, keys

@@ -8,7 +8,7 @@ import pytest
 from intake.db import db
 from intake.models import AuditEvent, OutgoingMail, Referral, ReferralPacket
 from intake.timeutil import utcnow
-from tests.public.packet.conftest import as_json, mailed_links, send_packet
+from tests.support.packets import as_json, mailed_links, send_packet
 from tests.support.staff import events, post_case
 from tests.support.tokens import form_token
 

@@ -5,7 +5,7 @@ with no axe violation (WCAG 2.0/2.1/2.2 A and AA)."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.public.packet.conftest import mailed_links, send_packet
+from tests.support.packets import mailed_links, send_packet
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
