@@ -226,6 +226,10 @@ class World:
             "kind": "non_engagement",
             "language": "es",
             "letter_id": self.letter_id,
+            # Packets and API keys the world has none of: the guard and the
+            # body checks answer before any lookup.
+            "packet_id": 999_999,
+            "key_id": 999_999,
         }
         with self.app.test_request_context():
             rule = next(self.app.url_map.iter_rules(endpoint))
