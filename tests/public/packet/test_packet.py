@@ -345,3 +345,24 @@ def test_every_field_of_the_json_is_documented(app, referred):
             if isinstance(item, dict):
                 keys |= set(item)
     assert sorted(k for k in keys if f"`{k}`" not in doc) == []
+
+
+def test_a_purged_case_takes_its_packets_with_it_and_its_link_opens_nothing(app, referred):
+    from datetime import datetime
+
+    from intake.cases import retention
+    from intake.models import HelpRequest
+
+    case = referred()
+    send_packet(case)
+    (link,) = mailed_links(app)
+    with app.app_context():
+        row = db.session.execute(
+            db.select(HelpRequest).where(HelpRequest.reference == case.reference)
+        ).scalar_one()
+        row.status, row.updated_at = "declined", datetime(2000, 1, 1)
+        db.session.commit()
+        assert retention.purge().deleted == 1
+        assert db.session.execute(db.select(ReferralPacket)).first() is None
+    assert mailed_links(app) == []  # a queued message is not sent any more
+    assert app.test_client().get(link).status_code == 404
