@@ -154,7 +154,9 @@ def download_pdf(token: str, lang: str | None = None):
         return packet
     packet_links.record_opening(packet, "pdf")
     title, body = packet_content.as_text(_content(packet))
-    response = Response(pdf.render(title, body, "en"), mimetype="application/pdf")
+    response = Response(
+        pdf.render(title, body, "en", mixed_scripts=True), mimetype="application/pdf"
+    )
     response.headers["Content-Disposition"] = 'attachment; filename="referral-packet.pdf"'
     return response
 

@@ -366,3 +366,30 @@ def test_a_purged_case_takes_its_packets_with_it_and_its_link_opens_nothing(app,
         assert db.session.execute(db.select(ReferralPacket)).first() is None
     assert mailed_links(app) == []  # a queued message is not sent any more
     assert app.test_client().get(link).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "summary", ["Necesito ayuda con mi caso de asilo", "我需要帮助，我害怕回国"]
+)
+def test_the_pdf_holds_the_packet_and_the_persons_own_words(app, referred, tmp_path, summary):
+    import subprocess
+
+    case = referred(summary=summary)
+    _r, code = send_packet(case)
+    (link,) = mailed_links(app)
+    visitor = app.test_client()
+    opening = opening_of(enter_code(visitor, link, code).get_data(as_text=True))
+    document = visitor.post(f"{link}/pdf", data={"opening": opening}, headers=OWN)
+    assert document.headers["Content-Disposition"] == 'attachment; filename="referral-packet.pdf"'
+    path = tmp_path / "packet.pdf"
+    path.write_bytes(document.data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
+    words = " ".join(text.decode().split())
+    for expected in (
+        summary,
+        "One-year asylum filing deadline",
+        "INA 208(a)(2)(B)",
+        "Do not leave a voicemail or written message",
+        case.reference,
+    ):
+        assert expected in words, expected
