@@ -231,6 +231,8 @@ PACKET_LINK_DAYS = 7
 PACKET_CODE_ATTEMPTS = 5
 # Minutes an opened packet's page may download and answer before the code is asked again.
 PACKET_OPENING_MINUTES = 60
+# Requests to the packet's pages per client address (the address is only a counter key).
+PACKET_RATE_LIMIT = "30 per minute;300 per day"
 # Requests per API key (or, before the key is known, per client address).
 API_RATE_LIMIT = "120 per minute;5000 per day"
 # Cases per page of the API's lists (a client may ask for fewer).

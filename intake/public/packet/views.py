@@ -31,6 +31,7 @@ from intake.db import db
 from intake.hardening import csrf
 from intake.letters import drafts as letters
 from intake.letters import pdf
+from intake.limits import limiter
 from intake.locales import public_route
 from intake.models import HelpRequest, Referral, ReferralOrganisation, ReferralPacket
 
@@ -204,7 +205,13 @@ def never_cache(response):
     return response
 
 
-public_route(bp, "/referral/<token>", endpoint="open", methods=["GET", "POST"])(open_packet)
-public_route(bp, "/referral/<token>/pdf", endpoint="pdf", methods=["POST"])(download_pdf)
-public_route(bp, "/referral/<token>/json", endpoint="json", methods=["POST"])(download_json)
-public_route(bp, "/referral/<token>/answer", endpoint="answer", methods=["POST"])(answer)
+# One budget per client for all the packet's pages: links are unguessable and
+# codes counted per link; this keeps any one client from hammering them.
+limited = limiter.shared_limit(lambda: current_app.config["PACKET_RATE_LIMIT"], scope="packet")
+for rule, endpoint, methods, view in (
+    ("/referral/<token>", "open", ["GET", "POST"], open_packet),
+    ("/referral/<token>/pdf", "pdf", ["POST"], download_pdf),
+    ("/referral/<token>/json", "json", ["POST"], download_json),
+    ("/referral/<token>/answer", "answer", ["POST"], answer),
+):
+    public_route(bp, rule, endpoint=endpoint, methods=methods)(limited(view))

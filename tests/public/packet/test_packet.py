@@ -393,3 +393,12 @@ def test_the_pdf_holds_the_packet_and_the_persons_own_words(app, referred, tmp_p
         case.reference,
     ):
         assert expected in words, expected
+
+
+def test_the_packet_pages_are_rate_limited_per_client(app_factory):
+    limited = app_factory(RATELIMIT_ENABLED=True, PACKET_RATE_LIMIT="3 per minute")
+    client = limited.test_client()
+    codes = [client.get(f"/referral/{'x' * 43}").status_code for _ in range(2)]
+    codes.append(client.get(f"/es/referral/{'y' * 43}").status_code)
+    codes.append(client.get(f"/referral/{'z' * 43}").status_code)
+    assert codes == [404, 404, 404, 429]
