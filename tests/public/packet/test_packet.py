@@ -402,3 +402,34 @@ def test_the_packet_pages_are_rate_limited_per_client(app_factory):
     codes.append(client.get(f"/es/referral/{'y' * 43}").status_code)
     codes.append(client.get(f"/referral/{'z' * 43}").status_code)
     assert codes == [404, 404, 404, 429]
+
+
+def test_the_packet_holds_the_letters_sent_in_their_language(app, referred):
+    from intake.models import HelpRequest, Letter
+
+    case = referred()
+    with app.app_context():
+        request_id = db.session.execute(
+            db.select(HelpRequest.id).where(HelpRequest.reference == case.reference)
+        ).scalar_one()
+        db.session.add(
+            Letter(
+                request_id=request_id,
+                kind="referred",
+                language="es",
+                subject="Le remitimos a otra organización",
+                body="Estimada persona:\n\nLe remitimos.",
+            )
+        )
+        db.session.commit()
+    _r, code = send_packet(case)
+    (link,) = mailed_links(app)
+    visitor = app.test_client()
+    page = enter_code(visitor, link, code).get_data(as_text=True)
+    assert '<article class="letter" lang="es" dir="ltr">' in page
+    assert "Le remitimos a otra organización" in page
+    opening = opening_of(page)
+    packet = as_json(visitor.post(f"{link}/json", data={"opening": opening}, headers=OWN))
+    assert [(x["subject"], x["language"]) for x in packet["letters"]] == [
+        ("Le remitimos a otra organización", "es")
+    ]
