@@ -282,3 +282,31 @@ def test_the_document_and_the_routes_match(app):
         for r in app.url_map.iter_rules()
         if "api" in r.endpoint.split(".")[0]
     )
+
+
+def test_a_case_accepted_from_the_packet_is_read_through_the_api(
+    app, make_request, make_staff, login_as
+):
+    """The two hand-offs together: the receiver accepts from the packet page, and
+    its system then finds the case, with the same packet, through its key."""
+    from tests.support.packets import mailed_links, referrer, send_packet
+    from tests.support.tokens import form_token
+
+    case = referrer(app, make_request, make_staff, login_as)()
+    _r, code = send_packet(case)
+    (link,) = mailed_links(app)
+    own = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
+    visitor = app.test_client()
+    token = form_token(visitor.get(link).get_data(as_text=True))
+    page = visitor.post(link, data={"code": code, "csrf_token": token}, headers=own)
+    opening = re.search(r'name="opening" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    with app.app_context():
+        org = db.session.get(ReferralOrganisation, case.organisation_id)
+        admin = db.session.get(StaffUser, make_staff("admin").id)
+        key = keys.create("IJC system", org, admin).secret
+    assert visitor.get("/api/v1/cases", headers=auth(key)).get_json()["data"] == []
+    visitor.post(f"{link}/answer", data={"opening": opening, "answer": "accepted"}, headers=own)
+    (listed,) = visitor.get("/api/v1/cases", headers=auth(key)).get_json()["data"]
+    assert listed["reference"] == case.reference and listed["accepted_on"] == today().isoformat()
+    one = visitor.get(f"/api/v1/cases/{case.reference}", headers=auth(key)).get_json()
+    assert one["packet"]["summary"] == "Necesito ayuda con mi caso de asilo"

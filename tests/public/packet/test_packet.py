@@ -67,6 +67,8 @@ def test_an_organisation_without_an_email_address_gets_no_packet(app, referred):
 
 def test_the_code_is_shown_once_and_the_mail_carries_only_the_link(app, referred):
     case = referred()
+    before = case.client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    assert "Send the referral packet for referral 1" in before
     response, code = send_packet(case)
     assert response.status_code == 200 and re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", code)
     assert response.headers["Cache-Control"] == "no-store"
