@@ -29,7 +29,14 @@ from intake.cases import contact as phone_email
 from intake.cases.status_codes import format_code, normalise, random_symbols
 from intake.db import db
 from intake.mail import registry
-from intake.models import HelpRequest, Referral, ReferralOrganisation, ReferralPacket, StaffUser
+from intake.models import (
+    HelpRequest,
+    ReceiverOutcome,
+    Referral,
+    ReferralOrganisation,
+    ReferralPacket,
+    StaffUser,
+)
 
 MAIL_KIND = "referral_packet"
 CODE_LENGTH = 8
@@ -75,6 +82,18 @@ def packets_of(referral_ids: list[int]) -> list[ReferralPacket]:
         select(ReferralPacket)
         .where(ReferralPacket.referral_id.in_(referral_ids))
         .order_by(ReferralPacket.created_at, ReferralPacket.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def receiver_outcomes_of(referral_ids: list[int]) -> list[ReceiverOutcome]:
+    """What the receiving organisations' systems reported through the API."""
+    if not referral_ids:
+        return []
+    query = (
+        select(ReceiverOutcome)
+        .where(ReceiverOutcome.referral_id.in_(referral_ids))
+        .order_by(ReceiverOutcome.happened_on, ReceiverOutcome.id)
     )
     return list(db.session.execute(query).scalars())
 

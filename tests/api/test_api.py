@@ -189,7 +189,7 @@ def test_a_cursor_is_the_apis_own_and_bound_to_the_organisation(client, world):
         assert client.get(f"/api/v1/cases?limit={limit}", headers=auth(ours)).status_code == 400
 
 
-def test_outcomes_are_written_for_accepted_cases_only(app, client, world):
+def test_outcomes_are_written_for_accepted_cases_only(app, client, world, login_as):
     accepted = world.case()
     waiting = world.case(outcome=None)
     key = world.key()
@@ -216,6 +216,12 @@ def test_outcomes_are_written_for_accepted_cases_only(app, client, world):
     ]
     with app.app_context():
         assert db.session.execute(db.select(db.func.count(ReceiverOutcome.id))).scalar() == 1
+    # Staff see it on the case, beside the referral.
+    staff = app.test_client()
+    login_as(staff, world.admin)
+    page = staff.get(f"/staff/cases/{accepted}").get_data(as_text=True)
+    assert "Reported by their system:" in page
+    assert f'Application filed on <time datetime="{today().isoformat()}">' in page
 
 
 def test_every_call_is_audited_without_personal_data(app, client, world):

@@ -18,6 +18,7 @@ from intake.cases import conflicts, packet_links
 from intake.db import db
 from intake.law import working_days
 from intake.models import HelpRequest, ReferralOrganisation
+from intake.models.outcome import OUTCOME_LABELS
 from intake.staff.cases.casework import case_staff
 from intake.staff.followup import outreach, referrals
 from intake.staff.roles import can
@@ -203,6 +204,9 @@ def case_sections(help_request: HelpRequest, given: dict) -> dict:
     packets: dict[int, list] = {}
     for packet in packet_links.packets_of([r.id for r in made]):
         packets.setdefault(packet.referral_id, []).append(packet)
+    reported: dict[int, list] = {}
+    for outcome in packet_links.receiver_outcomes_of([r.id for r in made]):
+        reported.setdefault(outcome.referral_id, []).append(outcome)
     return {
         **forms,
         "referral_outcome_form": given.get("referral_outcome_form") or OutcomeForm(formdata=None),
@@ -226,6 +230,8 @@ def case_sections(help_request: HelpRequest, given: dict) -> dict:
         "suggestions": referrals.suggestions(help_request),
         "referrals": made,
         "packets": packets,
+        "receiver_outcomes": reported,
+        "receiver_outcome_labels": OUTCOME_LABELS,
         "packet_form": PacketForm(formdata=None),
         "packet_consent": lambda referral: packet_links.has_consent(help_request, referral),
         "packet_recipient": lambda org: packet_links.recipient_of(org) if org else None,
