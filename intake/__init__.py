@@ -23,7 +23,14 @@ from intake import (
     settings,
     staff,
 )
-from intake.cases import choice_lists, contact, help_requests, retention
+from intake.api import views as api
+from intake.cases import (
+    choice_lists,
+    contact,
+    help_requests,
+    packet_links,  # noqa: F401  (registers the packet's mail)
+    retention,
+)
 from intake.letters import delivery  # noqa: F401  (registers letters with the outbox)
 from intake.mail import critical, digest, outbox  # noqa: F401  (critical registers its mail)
 from intake.messages import (
@@ -33,9 +40,11 @@ from intake.messages import (
 )
 from intake.ops import backup, demo, keys
 from intake.public import embed, press, releases
+from intake.public.packet import views as packet
 from intake.public.screening import views as screening
 from intake.public.status import views as status
 from intake.staff import roles
+from intake.staff.followup import hsds
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,6 +88,8 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     app.register_blueprint(status.bp)
     app.register_blueprint(embed.bp)
     app.register_blueprint(webhooks.bp)
+    app.register_blueprint(packet.bp)
+    app.register_blueprint(api.bp)
     embed.init_app(app)
     staff.init_app(app)
     releases.init_app(app)
@@ -89,6 +100,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     digest.init_app(app)
     demo.init_app(app)
     reminders.init_app(app)
+    hsds.init_app(app)
 
     if app.config["AUTO_MIGRATE"]:
         db.upgrade_schema(app)

@@ -254,6 +254,20 @@ MESSAGING_WEBHOOK_RATE_LIMIT = "600 per minute"
 EMBED_RATE_LIMIT = "120 per minute"
 OEMBED_RATE_LIMIT = "60 per minute"
 
+# --- Hand-offs: referral packets and the API for case-management systems ---------
+# Days a referral packet's link works (days, not weeks: it carries a person's story).
+PACKET_LINK_DAYS = 7
+# Wrong codes typed at one link before it opens no more (staff send a new one).
+PACKET_CODE_ATTEMPTS = 5
+# Minutes an opened packet's page may download and answer before the code is asked again.
+PACKET_OPENING_MINUTES = 60
+# Requests to the packet's pages per client address (the address is only a counter key).
+PACKET_RATE_LIMIT = "30 per minute;300 per day"
+# Requests per API key (or, before the key is known, per client address).
+API_RATE_LIMIT = "120 per minute;5000 per day"
+# Cases per page of the API's lists (a client may ask for fewer).
+API_PAGE_SIZE = 50
+
 
 # --- Checks and derived values, once configuration is loaded ---------------------
 

@@ -96,8 +96,11 @@ def one_character_ligatures(pdf: FPDF, family: str) -> None:
     font.subset = OneCharacterLigatures(font)
 
 
-def render(subject: str, body: str, language: str) -> bytes:
-    """The letter's PDF: the subject as a heading, then each paragraph."""
+def render(subject: str, body: str, language: str, mixed_scripts: bool = False) -> bytes:
+    """The letter's PDF: the subject as a heading, then each paragraph.
+    ``mixed_scripts``: a document in ``language`` quoting text in any script
+    (a referral packet's answers as given), so the Chinese font comes first and
+    DejaVu Sans covers the rest, as for a Chinese letter."""
     pdf = FPDF(format="A4")
     pdf.set_title(subject)
     pdf.set_lang(locales.KNOWN[language].tag if language in locales.KNOWN else "en")
@@ -106,7 +109,7 @@ def render(subject: str, body: str, language: str) -> bytes:
     pdf.add_font("main", fname=str(_font(MAIN_FONT)))
     one_character_ligatures(pdf, "main")
     pdf.set_font("main", size=11)
-    if language == "zh_Hans":
+    if language == "zh_Hans" or mixed_scripts:
         pdf.add_font("cjk", fname=str(_font(CJK_FONT)))
         pdf.set_font("cjk", size=11)
         pdf.set_fallback_fonts(["main"])

@@ -5,6 +5,7 @@ from intake.models.casework import Note, StatusChange
 from intake.models.confirmation import Confirmation
 from intake.models.conflict import AdverseParty, ConflictKey
 from intake.models.funder import Funder, request_funder
+from intake.models.handoff import ApiKey, ReceiverOutcome, ReferralPacket
 from intake.models.help_request import HelpRequest
 from intake.models.letter import Letter, LetterTemplate
 from intake.models.message import Message, MessageOptOut, MessageTemplate
@@ -20,6 +21,7 @@ from intake.models.staff import ROLES, Invitation, StaffUser
 __all__ = [
     "ROLES",
     "AdverseParty",
+    "ApiKey",
     "AuditEvent",
     "CaseOutcome",
     "Disposition",
@@ -39,7 +41,9 @@ __all__ = [
     "OutgoingMail",
     "Outcome",
     "Partner",
+    "ReceiverOutcome",
     "Referral",
+    "ReferralPacket",
     "ReferralOrganisation",
     "Release",
     "Reminder",

@@ -19,6 +19,11 @@ class ReferralOrganisation(db.Model):
     __tablename__ = "referral_organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The Open Referral (HSDS 3) ids of the organisation and of the service this
+    # entry is (UUIDs; an organisation with several services is several entries):
+    # a directory imported again updates the entry with the same service id.
+    hsds_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    hsds_service_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     name: Mapped[str] = mapped_column(String(160))
     # Space-delimited codes with a space at each end (" es fr "), as claim_types
     # on a request: a LIKE on " es " cannot match part of another code.

@@ -18,7 +18,7 @@ from flask_login import current_user
 from intake import timeutil
 from intake.staff.accounts import login, users
 from intake.staff.accounts.sessions import end_session, login_manager, session_expired
-from intake.staff.admin import audit_log, funders, partners
+from intake.staff.admin import api_keys, audit_log, funders, partners
 from intake.staff.cases import export
 from intake.staff.cases import views as triage
 from intake.staff.followup import directory
@@ -52,6 +52,7 @@ CHILDREN = (
     (editorial.bp, "releases"),
     (reports.bp, "reports"),
     (funders.bp, "funders"),
+    (api_keys.bp, "integrations"),
 )
 PERMISSION_OF = {f"{bp.name}.{child.name}": permission for child, permission in CHILDREN}
 

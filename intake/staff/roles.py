@@ -24,6 +24,7 @@ PERMISSIONS = {
         "audit",
         "reports",
         "funders",
+        "integrations",
     },
     "reviewer": {"account", "cases", "cases.all", "cases.export"},
     "volunteer": {"account", "cases"},  # only the queue and cases assigned to them
@@ -46,6 +47,7 @@ NAV = (
     ("Partners", "staff.partners.index", "partners"),
     ("Reports", "staff.reports.index", "reports"),
     ("Funders", "staff.funders.index", "funders"),
+    ("API keys", "staff.api_keys.index", "integrations"),
     ("Staff", "staff.users.index", "staff"),
     ("Audit log", "staff.audit_log.index", "audit"),
 )

@@ -8,12 +8,22 @@ a row fails the completeness test. To add one: append rows to ROWS
 (``{placeholder}`` values come from ``targets``; add a key there if needed)."""
 
 import re
+import secrets
 from datetime import date, datetime
 
 import pytest
 
+from intake.api import keys as api_keys
 from intake.db import db
-from intake.models import Funder, HelpRequest, Letter, Message, Release, StaffUser
+from intake.models import (
+    Funder,
+    HelpRequest,
+    Letter,
+    Message,
+    ReferralPacket,
+    Release,
+    StaffUser,
+)
 from intake.staff.accounts import operations as accounts
 from intake.staff.followup import outreach, referrals
 from tests.support.tokens import csrf_token
@@ -112,6 +122,21 @@ ROWS = [
             ("POST", f"/staff/cases/{{reference}}/{action}", expect(302, 400, 400, 404, 403)),
         )
     ],
+    # The referral packet: as the case page. The target organisation takes
+    # referrals by phone, so sending is refused back to the case (302); a
+    # link is withdrawn (302).
+    ("GET", "/staff/cases/{reference}/referrals/{referral_id}/packet", NOBODY),
+    (
+        "POST",
+        "/staff/cases/{reference}/referrals/{referral_id}/packet",
+        expect(302, 302, 302, 404, 403),
+    ),
+    ("GET", "/staff/cases/{reference}/referrals/{referral_id}/packet/{packet_id}/revoke", NOBODY),
+    (
+        "POST",
+        "/staff/cases/{reference}/referrals/{referral_id}/packet/{packet_id}/revoke",
+        expect(302, 302, 302, 404, 403),
+    ),
     # Letters: as the case page (a volunteer only on their own cases). A post
     # without the letter's text is refused (400), nothing sent.
     ("GET", "/staff/cases/{reference}/letters/{kind}", expect(302, 200, 200, 404, 403)),
@@ -209,6 +234,11 @@ ROWS = [
     ("POST", "/staff/funders/new", ADMIN_ONLY),
     ("GET", "/staff/funders/{funder_id}", ADMIN_ONLY),
     ("POST", "/staff/funders/{funder_id}", ADMIN_ONLY),
+    # API keys: admins only. A form without a name is shown again (400).
+    ("GET", "/staff/api-keys", ADMIN_ONLY),
+    ("POST", "/staff/api-keys", expect(302, 400, 403, 403, 403)),
+    ("GET", "/staff/api-keys/{key_id}/revoke", NOBODY),
+    ("POST", "/staff/api-keys/{key_id}/revoke", expect(302, 302, 403, 403, 403)),
 ]
 
 
@@ -282,7 +312,24 @@ def follow_up(app, case, user) -> dict[str, int]:
             made_on=date(2026, 12, 1),
             staff_confirms_consent=True,
         )
-        return {"org_id": org.id, "callback_id": callback.id, "referral_id": referral.id}
+        packet = ReferralPacket(
+            referral_id=referral.id,
+            token_hash=secrets.token_hex(32),
+            code_hash=secrets.token_hex(32),
+            link="unused",
+            recipient="intake@org.example",
+            expires_at=datetime(2099, 1, 1),
+        )
+        db.session.add(packet)
+        db.session.commit()
+        key = api_keys.create("System", org, actor).key
+        return {
+            "org_id": org.id,
+            "callback_id": callback.id,
+            "referral_id": referral.id,
+            "packet_id": packet.id,
+            "key_id": key.id,
+        }
 
 
 def run_case(app, make_staff, login_as, values, method, path, role) -> int:

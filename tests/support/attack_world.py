@@ -7,6 +7,8 @@ from flask import url_for
 from sqlalchemy import select
 
 from intake import create_app
+from intake.api import keys as api_keys
+from intake.cases import packet_links
 from intake.db import db
 from intake.models import Funder, HelpRequest, Invitation, Letter, Release, StaffUser
 from intake.staff.accounts import operations as accounts
@@ -132,10 +134,16 @@ VALID = {
         "body_html": "<p>Edited</p>",
         "save": "1",
     },
+    "staff.followup.send_packet": lambda w: {},
+    "staff.followup.revoke_packet": lambda w: {},
+    "staff.api_keys.create": lambda w: {"name": "System", "organisation": str(w.organisation_id)},
+    "staff.api_keys.revoke": lambda w: {},
     "staff.editorial.publish": lambda w: {},
     "staff.editorial.unpublish": lambda w: {},
 }
 ANONYMOUS = {"staff.login.login", "staff.login.enrol"}
+# Their referral is to an organisation that takes referrals by email.
+PACKET_ROUTES = {"staff.followup.send_packet", "staff.followup.revoke_packet"}
 
 
 class World:
@@ -165,6 +173,7 @@ class World:
             self.funder_id = funder.id
         self.organisation_id, self.callback_id, self.referral_id = self._follow_up()
         self.letter_id = self._letter()
+        self.packet_referral_id, self.packet_id, self.key_id = self._hand_off()
         self.client = app.test_client()
         self.other_client = app.test_client()
         login_as(self.client, self.admin)
@@ -205,6 +214,30 @@ class World:
             )
             return org.id, callback.id, referral.id
 
+    def _hand_off(self) -> tuple[int, int, int]:
+        """A referral to an organisation taking referrals by email, its packet's
+        link, and an API key."""
+        with self.app.app_context():
+            actor = db.session.get(StaffUser, self.admin.id)
+            case = db.session.get(HelpRequest, self.case.id)
+            org = referrals.create_organisation(
+                referrals.OrganisationFields(
+                    name="Mail org", refer_by="email", how_to_refer="intake@org.example"
+                ),
+                actor,
+            )
+            referral = referrals.refer(
+                case,
+                actor,
+                organisation=org,
+                method="email",
+                made_on=date(2026, 12, 1),
+                staff_confirms_consent=True,
+            )
+            sent = packet_links.send(case, referral, actor)
+            key = api_keys.create("System", org, actor).key
+            return referral.id, sent.packet.id, key.id
+
     def pending_secret(self) -> str:
         with self.app.app_context():
             return db.session.execute(
@@ -223,10 +256,14 @@ class World:
             "token": self.token,
             "org_id": self.organisation_id,
             "callback_id": self.callback_id,
-            "referral_id": self.referral_id,
+            "referral_id": (
+                self.packet_referral_id if endpoint in PACKET_ROUTES else self.referral_id
+            ),
             "kind": "non_engagement",
             "language": "es",
             "letter_id": self.letter_id,
+            "packet_id": self.packet_id,
+            "key_id": self.key_id,
         }
         with self.app.test_request_context():
             rule = next(self.app.url_map.iter_rules(endpoint))

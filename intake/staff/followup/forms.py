@@ -14,10 +14,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from intake import timeutil
-from intake.cases import conflicts
+from intake.cases import conflicts, packet_links
 from intake.db import db
 from intake.law import working_days
 from intake.models import HelpRequest, ReferralOrganisation
+from intake.models.outcome import OUTCOME_LABELS
 from intake.staff.cases.casework import case_staff
 from intake.staff.followup import outreach, referrals
 from intake.staff.roles import can
@@ -135,6 +136,10 @@ class OutcomeForm(FlaskForm):
     follow_up_on = DateField("Follow up on", description="Optional.", validators=[Optional()])
 
 
+class PacketForm(FlaskForm):
+    """Send or withdraw a referral packet's link: a button, with the CSRF token."""
+
+
 class AdversePartyForm(FlaskForm):
     relationship = SelectField(
         "Who they are",
@@ -195,6 +200,13 @@ def case_sections(help_request: HelpRequest, given: dict) -> dict:
     calendar = outreach.office_calendar()
     forms = new_forms(help_request, given)
     organisations = {o.id: o for o in referrals.directory()}
+    made = referrals.referrals_of(help_request)
+    packets: dict[int, list] = {}
+    for packet in packet_links.packets_of([r.id for r in made]):
+        packets.setdefault(packet.referral_id, []).append(packet)
+    reported: dict[int, list] = {}
+    for outcome in packet_links.receiver_outcomes_of([r.id for r in made]):
+        reported.setdefault(outcome.referral_id, []).append(outcome)
     return {
         **forms,
         "referral_outcome_form": given.get("referral_outcome_form") or OutcomeForm(formdata=None),
@@ -216,7 +228,13 @@ def case_sections(help_request: HelpRequest, given: dict) -> dict:
         "unreached_ok": outreach.can_close_unreached(help_request),
         "unreached_policy": outreach.unreached_policy(),
         "suggestions": referrals.suggestions(help_request),
-        "referrals": referrals.referrals_of(help_request),
+        "referrals": made,
+        "packets": packets,
+        "receiver_outcomes": reported,
+        "receiver_outcome_labels": OUTCOME_LABELS,
+        "packet_form": PacketForm(formdata=None),
+        "packet_consent": lambda referral: packet_links.has_consent(help_request, referral),
+        "packet_recipient": lambda org: packet_links.recipient_of(org) if org else None,
         "organisations": organisations,
         "adverse_parties": conflicts.adverse_parties_of(help_request),
         "conflict_check": conflicts.check(help_request, current_user, can("cases.all")),

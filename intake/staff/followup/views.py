@@ -9,6 +9,9 @@ with the message beside its field and everything typed kept.
     POST /staff/cases/<reference>/callbacks/<id>               staff.followup.close_callback
     POST /staff/cases/<reference>/referrals                    staff.followup.refer
     POST /staff/cases/<reference>/referrals/<id>               staff.followup.referral_outcome
+    POST /staff/cases/<reference>/referrals/<id>/packet        staff.followup.send_packet
+    POST /staff/cases/<reference>/referrals/<id>/packet/<p>/revoke
+                                                               staff.followup.revoke_packet
     POST /staff/cases/<reference>/adverse-parties              staff.followup.add_adverse_party
     GET  /staff/callbacks                                      staff.followup.my_callbacks
 """
@@ -18,10 +21,17 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, render_template
 from flask_login import current_user
 
-from intake.cases import conflicts
+from intake.cases import conflicts, packet_links
 from intake.db import db
 from intake.law import working_days
-from intake.models import Callback, HelpRequest, Referral, StaffUser
+from intake.models import (
+    Callback,
+    HelpRequest,
+    Referral,
+    ReferralOrganisation,
+    ReferralPacket,
+    StaffUser,
+)
 from intake.staff.cases.casework import case_staff
 from intake.staff.cases.views import back_to_case, load_case, render_case
 from intake.staff.followup import outreach, referrals
@@ -31,6 +41,7 @@ from intake.staff.followup.forms import (
     CallbackForm,
     ContactForm,
     OutcomeForm,
+    PacketForm,
     ReferralForm,
     fill_organisation_choices,
     fill_owner_choices,
@@ -201,6 +212,49 @@ def referral_outcome(reference: str, referral_id: int):
         "Outcome recorded.",
         referral_outcome_for=referral.id,
     )
+
+
+@bp.post("/cases/<reference>/referrals/<int:referral_id>/packet")
+def send_packet(reference: str, referral_id: int):
+    """Send the referral packet's link to the organisation and show the code once:
+    the staff member tells it to the receiver by phone. Never flashed (the
+    session cookie would carry it) and never shown again."""
+    help_request = load_case(reference)
+    referral = _of_case(Referral, referral_id, help_request)
+    if not PacketForm().validate_on_submit():
+        abort(400)
+    try:
+        sent = packet_links.send(help_request, referral, current_user)
+    except packet_links.LinkError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return back_to_case(help_request, "referral")
+    return render_template(
+        "staff/followup/packet_sent.html",
+        case=help_request,
+        code=sent.code,
+        packet=sent.packet,
+        organisation=db.session.get(ReferralOrganisation, referral.organisation_id),
+    )
+
+
+@bp.post("/cases/<reference>/referrals/<int:referral_id>/packet/<int:packet_id>/revoke")
+def revoke_packet(reference: str, referral_id: int, packet_id: int):
+    help_request = load_case(reference)
+    referral = _of_case(Referral, referral_id, help_request)
+    packet = db.session.get(ReferralPacket, packet_id)
+    if packet is None or packet.referral_id != referral.id:
+        abort(404)
+    if not PacketForm().validate_on_submit():
+        abort(400)
+    try:
+        packet_links.revoke(packet, help_request.reference, current_user)
+    except packet_links.LinkError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash("The link was withdrawn: it opens nothing any more.", "success")
+    return back_to_case(help_request, "referral")
 
 
 @bp.post("/cases/<reference>/adverse-parties")
