@@ -11,7 +11,7 @@ from intake.cases import contact
 from intake.db import MIGRATIONS, db
 from intake.models import HelpRequest
 from tests.support.apps import TEST_KEYS, apps_to_close
-from tests.test_migrations import empty_database
+from tests.support.migrations import empty_database
 
 
 def old_hash(ring, phone: str) -> str:

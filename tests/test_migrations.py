@@ -2,41 +2,18 @@
 (under INTAKE_TEST_DATABASE_URI) on PostgreSQL, and each is named after its id."""
 
 import ast
-import contextlib
-import os
-import secrets
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, make_url, text
+from sqlalchemy import inspect
 
 from intake import create_app
 from intake.db import MIGRATIONS, db
 from tests.support.apps import TEST_KEYS, apps_to_close
+from tests.support.migrations import empty_database
 
 VERSIONS = Path(MIGRATIONS) / "versions"
-
-
-@contextlib.contextmanager
-def empty_database(tmp_path):
-    """A new, empty database: on the PostgreSQL server of
-    INTAKE_TEST_DATABASE_URI when it names one (dropped afterwards), else a
-    SQLite file."""
-    base = os.environ.get("INTAKE_TEST_DATABASE_URI")
-    if not base or make_url(base).get_backend_name() != "postgresql":
-        yield f"sqlite:///{tmp_path}/m.sqlite3"
-        return
-    name = f"intake_migrations_{secrets.token_hex(4)}"
-    admin = create_engine(make_url(base).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_migrations_match_models(tmp_path):

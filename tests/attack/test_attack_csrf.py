@@ -25,7 +25,7 @@ FOREIGN_HEADERS = {
 @pytest.mark.parametrize("endpoint", staff_post_endpoints())
 def test_staff_post_is_refused_without_a_good_token_or_from_another_site(app, world, endpoint):
     assert endpoint in VALID, f"new staff POST route {endpoint}: add a valid body to VALID"
-    url = world.url(endpoint)
+    url = world.post_url(endpoint)
     victim = app.test_client() if endpoint in ANONYMOUS else world.client
     token = csrf_token(victim.get(world.page_for(endpoint)).get_data(as_text=True))
     foreign_token = csrf_token(world.other_client.get("/staff/account").get_data(as_text=True))

@@ -15,9 +15,9 @@ from intake import timeutil
 from intake.cases.help_requests import format_reference
 from intake.db import db
 from intake.models import Callback, ContactAttempt, HelpRequest, Referral, StaffUser
-from intake.staff.accounts import second_factor
 from intake.staff.followup import referrals
 from intake.staff.followup.referrals import OrganisationFields
+from tests.support.browser import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -28,17 +28,6 @@ NOW = datetime(2026, 12, 9, 15, 0)
 @pytest.fixture
 def frozen(monkeypatch):
     monkeypatch.setattr(timeutil, "utcnow", lambda: NOW)
-
-
-def log_in(page, user) -> None:
-    """The real login page, with the code for the frozen clock's time step."""
-    page.goto(page.base + "/staff/login")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(user.password)
-    code = second_factor.code_for(user.totp_secret, second_factor.current_step())
-    page.get_by_label("Code from your authenticator app").fill(code)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/staff/")
 
 
 def add_organisations(app, admin) -> None:

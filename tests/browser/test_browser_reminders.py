@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from intake.db import db
 from intake.models import Reminder
-from tests.browser.test_browser_followup import log_in
+from tests.support.browser import log_in
 
 pytestmark = pytest.mark.browser
 

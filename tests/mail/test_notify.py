@@ -31,10 +31,17 @@ CRITICAL = {
     "detention_facility": "Marker Facility",
     "name": "Yohannes Marker",
     "email": "yohannes.marker@example.org",
-    "phone": "+1 555 010 4242",
+    "phone": "+1 212 555 0142",
     "summary": "Marker summary of my case",
 }
-PERSONAL = ("Yohannes Marker", "yohannes.marker", "010 4242", "Marker summary", "Marker Facility")
+PERSONAL = (
+    "Yohannes Marker",
+    "yohannes.marker",
+    "555 0142",
+    "5550142",
+    "Marker summary",
+    "Marker Facility",
+)
 NOW = datetime(2026, 5, 1, 9, 0)
 
 

@@ -14,7 +14,7 @@ from intake.cases.contact import lookup_hashes
 from intake.db import db
 from intake.messages import reminders
 from intake.models import AuditEvent, HelpRequest, MessageOptOut, Reminder
-from tests.messages.conftest import PHONE, messages
+from tests.support.messages import PHONE, messages
 from tests.support.staff import post_case
 
 # Midnight in New York (the office's zone, UTC-4 in May) is 04:00 UTC.

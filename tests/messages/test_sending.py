@@ -11,7 +11,7 @@ from intake.db import db
 from intake.mail import outbox
 from intake.messages import sending
 from intake.models import HelpRequest, Message, MessageOptOut, OutgoingMail
-from tests.messages.conftest import PHONE, audit_details, messages
+from tests.support.messages import PHONE, audit_details, messages
 
 NOW = datetime(2026, 5, 1, 9, 0)
 

@@ -14,7 +14,7 @@ from intake.mail import outbox
 from intake.messages import provider as providers
 from intake.messages import sending
 from intake.models import HelpRequest, MessageTemplate, OutgoingMail
-from tests.messages.conftest import ACCOUNT, BASE, PHONE, TOKEN, TWILIO, messages
+from tests.support.messages import ACCOUNT, BASE, PHONE, TOKEN, TWILIO, messages
 from tests.support.servers import free_port
 from tests.support.twilio_standin import TwilioStandIn
 

@@ -7,7 +7,7 @@ import logging
 
 from intake.db import db
 from intake.models import Message, MessageOptOut, OutgoingMail
-from tests.messages.conftest import PHONE, audit_details, messages
+from tests.support.messages import PHONE, audit_details, messages
 
 OTHER = "+13055550123"
 
@@ -29,7 +29,7 @@ def test_unsigned_and_wrongly_signed_inbound_is_refused(twilio_app, hooks, conse
     # Signed for other fields than those posted.
     signed_for_other = {
         "X-Twilio-Signature": __import__(
-            "tests.messages.conftest", fromlist=["signature"]
+            "tests.support.messages", fromlist=["signature"]
         ).signature("/webhooks/twilio/messages", {**fields, "Body": "other"})
     }
     response = hooks.client.post("/webhooks/twilio/messages", data=fields, headers=signed_for_other)
@@ -42,7 +42,7 @@ def test_unsigned_status_callback_is_refused(twilio_app, hooks):
 
 
 def test_signed_for_another_host_is_refused(twilio_app, hooks):
-    from tests.messages.conftest import signature
+    from tests.support.messages import signature
 
     fields = {"MessageSid": "SMy", "From": PHONE, "Body": "Hola"}
     header = {
@@ -57,7 +57,7 @@ def test_signed_for_another_host_is_refused(twilio_app, hooks):
 
 
 def test_without_an_auth_token_nothing_is_accepted(app_factory, consenting):
-    from tests.messages.conftest import Webhooks
+    from tests.support.messages import Webhooks
 
     app = app_factory(PUBLIC_BASE_URL="https://help.example.org")
     assert Webhooks(app.test_client()).inbound("Hola").status_code == 403
@@ -160,7 +160,7 @@ def test_yes_from_someone_who_never_stopped_is_a_message(twilio_app, hooks, cons
 
 
 def test_help_answers_with_the_organisation_name_and_phone(app_factory, consenting):
-    from tests.messages.conftest import TWILIO, Webhooks
+    from tests.support.messages import TWILIO, Webhooks
 
     app = app_factory(
         **TWILIO, ORGANISATION_NAME="Legal Aid Line", HELPLINE_PHONE="+1 212 555 0100"
@@ -238,7 +238,7 @@ def test_purge_deletes_old_messages_from_unknown_numbers(twilio_app, hooks, cons
 
 
 def test_webhooks_are_rate_limited(app_factory):
-    from tests.messages.conftest import TWILIO, Webhooks
+    from tests.support.messages import TWILIO, Webhooks
 
     app = app_factory(**TWILIO, RATELIMIT_ENABLED=True, MESSAGING_WEBHOOK_RATE_LIMIT="2 per minute")
     hooks = Webhooks(app.test_client())

@@ -2,6 +2,7 @@
 change, a valid body for each route, and a snapshot of the whole database."""
 
 from datetime import date, datetime
+from urllib.parse import urlencode
 
 from flask import url_for
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from intake import create_app
 from intake.api import keys as api_keys
 from intake.cases import packet_links
 from intake.db import db
+from intake.messages import inbound
 from intake.models import Funder, HelpRequest, Invitation, Letter, Release, StaffUser
 from intake.staff.accounts import operations as accounts
 from intake.staff.accounts import second_factor
@@ -138,10 +140,17 @@ VALID = {
     "staff.followup.revoke_packet": lambda w: {},
     "staff.api_keys.create": lambda w: {"name": "System", "organisation": str(w.organisation_id)},
     "staff.api_keys.revoke": lambda w: {},
+    "staff.messages.send": lambda w: {"body": "Hello."},
+    "staff.message_templates.edit": lambda w: {"body": "Call {organisation} on {helpline}."},
+    "staff.message_inbox.attach": lambda w: {"reference": w.case.reference},
+    "staff.message_inbox.answer": lambda w: {"body": "Hello."},
+    "staff.message_inbox.dismiss": lambda w: {},
     "staff.editorial.publish": lambda w: {},
     "staff.editorial.unpublish": lambda w: {},
 }
 ANONYMOUS = {"staff.login.login", "staff.login.enrol"}
+# The wording the edit route changes is named in its query.
+WORDING = {"name": "cita", "language": "es"}
 # Their referral is to an organisation that takes referrals by email.
 PACKET_ROUTES = {"staff.followup.send_packet", "staff.followup.revoke_packet"}
 
@@ -174,6 +183,7 @@ class World:
         self.organisation_id, self.callback_id, self.referral_id = self._follow_up()
         self.letter_id = self._letter()
         self.packet_referral_id, self.packet_id, self.key_id = self._hand_off()
+        self.message_id = self._unknown_number_wrote()
         self.client = app.test_client()
         self.other_client = app.test_client()
         login_as(self.client, self.admin)
@@ -238,6 +248,12 @@ class World:
             key = api_keys.create("System", org, actor).key
             return referral.id, sent.packet.id, key.id
 
+    def _unknown_number_wrote(self) -> int:
+        """A text from a number no request has, waiting in the inbox."""
+        with self.app.test_request_context():
+            fields = {"MessageSid": "SM" + "0" * 32, "From": "+12125550199", "Body": "Hello?"}
+            return inbound.receive(fields).id
+
     def pending_secret(self) -> str:
         with self.app.app_context():
             return db.session.execute(
@@ -264,10 +280,17 @@ class World:
             "letter_id": self.letter_id,
             "packet_id": self.packet_id,
             "key_id": self.key_id,
+            "message_id": self.message_id,
         }
         with self.app.test_request_context():
             rule = next(self.app.url_map.iter_rules(endpoint))
             return url_for(endpoint, **{k: values[k] for k in rule.arguments})
+
+    def post_url(self, endpoint: str) -> str:
+        """Where a form of ``endpoint`` posts: its URL, and the query naming what
+        it changes where the route has one."""
+        url = self.url(endpoint)
+        return url + "?" + urlencode(WORDING) if endpoint == "staff.message_templates.edit" else url
 
     def page_for(self, endpoint: str) -> str:
         """A page of ours with a form, for the token (any staff page carries one)."""

@@ -7,6 +7,8 @@ import time
 
 from playwright.sync_api import expect
 
+from intake.staff.accounts import second_factor
+
 CHROMIUM = os.environ.get("INTAKE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -155,3 +157,14 @@ def walk_pages(page, answers: dict, on_each=None) -> None:
         # old one may already be gone, and "no step field" would end the walk.
         with page.expect_navigation(timeout=SETTLE_TIMEOUT_MS):
             page.locator(CONTINUE).click()
+
+
+def log_in(page, user) -> None:
+    """The real login page, with the code for the frozen clock's time step."""
+    page.goto(page.base + "/staff/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(user.password)
+    code = second_factor.code_for(user.totp_secret, second_factor.current_step())
+    page.get_by_label("Code from your authenticator app").fill(code)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/staff/")

@@ -9,7 +9,7 @@ from datetime import timedelta
 from intake import timeutil
 from intake.db import db
 from intake.models import Message, MessageTemplate
-from tests.messages.conftest import messages
+from tests.support.messages import messages
 from tests.support.staff import events
 from tests.support.tokens import csrf_token
 
@@ -150,7 +150,7 @@ def test_a_volunteer_sees_messages_only_on_their_own_cases(app, make_staff, logi
 
 
 def test_an_inbound_reply_appears_on_the_case(app_factory, make_staff, login_as, consenting):
-    from tests.messages.conftest import TWILIO, Webhooks
+    from tests.support.messages import TWILIO, Webhooks
 
     app = app_factory(**TWILIO)
     case = consenting()

@@ -5,7 +5,7 @@ import html
 
 from intake.db import db
 from intake.models import Message, MessageOptOut, MessageTemplate
-from tests.messages.conftest import messages
+from tests.support.messages import messages
 from tests.support.staff import events
 from tests.support.tokens import csrf_token
 
