@@ -33,10 +33,12 @@ def load_app(uri: str):
         INTAKE_AUTO_MIGRATE="false",
     )
     from intake.db import db
+    from intake.public import releases
     from intake.wsgi import app
 
     with app.app_context():
         db.create_all()  # a scratch database; an existing one is left as it is
+    releases.seed(app)  # the bundled release, when the database has none
     return app
 
 

@@ -124,13 +124,13 @@ def form():
     answers" after the last), ``to`` a page (Back, or a language switch: no
     errors shown), or ``change`` a question (from "Check your answers")."""
     if request.method != "POST":  # GET, and HEAD (which Flask routes here too)
+        # The empty form is the same for everyone but its token: kept with a
+        # slot that each visitor's own new token fills. What it names as its
+        # source is the release's to change: its stamp is read first.
+        stamp = page_cache.stamp_for(_source_slug())
         source = source_for(_source_slug())
-        # The empty form is the same for everyone but its token: cached with a
-        # slot that each visitor's own new token fills.
-        page = page_cache.cached(
-            lambda: _render_step(HelpForm(), 1, page_cache.TOKEN_SLOT, source), source
-        )
-        return page.replace(page_cache.TOKEN_SLOT, form_tokens.issue_token())
+        page = _render_step(HelpForm(), 1, page_cache.TOKEN_SLOT, source)
+        return page_cache.keep(page, stamp, token=True)
     nonce, token, expired = _guard()
     answers = HelpForm(request.form)
     existing = find_by_submission_key(nonce)
