@@ -160,8 +160,9 @@ class StampUnavailable(Exception):
 class Stamps:
     """Reads the stamp of a release on a database connection of its own (one per
     process and thread, in autocommit): one statement per hit, without the pool's
-    liveness ping, transaction and reset around it. Closed when the app's engine
-    is disposed; a connection that fails is dropped and opened again next time."""
+    liveness ping, transaction and reset around it, and on PostgreSQL prepared
+    once. Closed when the app's engine is disposed; a connection that fails is
+    dropped and opened again next time."""
 
     def __init__(self, app: Flask):
         self.app = app
@@ -192,8 +193,15 @@ class Stamps:
         pooled.detach()  # ours now: the pool neither pings, resets nor counts it
         if self.engine.dialect.name == "sqlite":
             conn.isolation_level = None
+            self.local.options = {}
         else:
             conn.autocommit = True
+            # One lookup by a unique key: prepared once, its plan kept (the
+            # app's connections plan each statement afresh, for the reports).
+            cursor = conn.cursor()
+            cursor.execute("SET plan_cache_mode = auto")
+            cursor.close()
+            self.local.options = {"prepare": True}
         self.local.conn, self.local.pid = conn, os.getpid()
         with self.lock:
             self.opened.append((conn, os.getpid()))
@@ -208,7 +216,7 @@ class Stamps:
             else:
                 cursor = conn.cursor()
                 try:
-                    cursor.execute(self.sql, (slug,))
+                    cursor.execute(self.sql, (slug,), **self.local.options)
                     row = cursor.fetchone()
                 finally:
                     cursor.close()
