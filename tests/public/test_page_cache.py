@@ -238,6 +238,10 @@ def test_a_deployed_translation_comes_with_new_workers(app_factory, tmp_path):
     with mo.open("wb") as file:
         write_mo(file, catalog)
     assert old.get("/es/help").get_data(as_text=True).count("Saltar al contenido nuevo") == 0
-    locales.babel.domain_instance.cache.clear()  # a new worker starts with no catalogue
-    new = app_factory(BABEL_TRANSLATION_DIRECTORIES=str(folder)).test_client()
-    assert "Saltar al contenido nuevo" in new.get("/es/help").get_data(as_text=True)
+    catalogues = locales.babel.domain_instance.cache  # one per process, for every app
+    catalogues.clear()  # a new worker starts with none
+    try:
+        new = app_factory(BABEL_TRANSLATION_DIRECTORIES=str(folder)).test_client()
+        assert "Saltar al contenido nuevo" in new.get("/es/help").get_data(as_text=True)
+    finally:
+        catalogues.clear()  # the next test loads the real ones again
