@@ -42,12 +42,13 @@ from flask import Flask, Response, current_app, g, request
 from sqlalchemy import event
 from werkzeug.http import http_date, is_resource_modified, remove_entity_headers
 
-from intake import form_tokens, locales, logs
+from intake import form_tokens, locales, logs, timeutil
 from intake.db import db
 
 MAX_PAGES = 512  # a bound on memory: query strings are the visitor's to choose
 TOKEN_SLOT = "FORM-TOKEN-SLOT-8c1e0f"  # noqa: S105 - a placeholder, not a secret
 STORE = "intake.public_pages"
+STARTED = "intake.public_pages.started"
 ENVIRON_KEY = "intake.page_cache.keep"
 # The views whose pages may be kept (never their /embed/ twins: a partner's frame).
 STORABLE = frozenset({"press.release", "screening.form"})
@@ -125,7 +126,10 @@ def keep(page: str, stamp: Stamp, *, token: bool = False, last_modified=None) ->
     if not token:
         response.headers["ETag"] = etag_of(page.encode())
         if last_modified is not None:
-            response.headers["Last-Modified"] = http_date(last_modified)
+            # Never before this process started: a deployed translation or a
+            # changed setting (new processes) changes the page, not the release.
+            started = current_app.extensions[STARTED]
+            response.headers["Last-Modified"] = http_date(max(last_modified, started))
         if not is_resource_modified(
             request.environ,
             response.headers["ETag"],
@@ -139,11 +143,6 @@ def keep(page: str, stamp: Stamp, *, token: bool = False, last_modified=None) ->
 
 def etag_of(page: bytes) -> str:
     return '"' + hashlib.blake2b(page, digest_size=16).hexdigest() + '"'
-
-
-def clear(app: Flask | None = None) -> None:
-    """Forget every stored page of this process."""
-    _store(app or current_app).clear()
 
 
 def _store(app: Flask) -> dict:
@@ -364,4 +363,5 @@ def init_app(app: Flask) -> None:
     """Before intake.hardening (ProxyFix wraps this layer: the key is the address
     the visitor asked for)."""
     app.extensions["intake.page_stamps"] = Stamps(app)
+    app.extensions[STARTED] = timeutil.utcnow().replace(microsecond=0)
     app.wsgi_app = FastPath(app, app.wsgi_app)

@@ -213,6 +213,21 @@ def test_the_database_out_of_reach_is_said_by_the_app(app, client, make_release,
     assert client.get(f"/press/{slug}").get_data(as_text=True) == "rendered by the app"
 
 
+def test_last_modified_is_never_before_the_process_started(app_factory, make_release):
+    """An old release's page changes with a deployed translation or setting (new
+    processes): If-Modified-Since must not answer 304 for it."""
+    slug = make_release()
+    with app_factory().app_context():
+        release = db.session.execute(sa.select(Release).filter_by(slug=slug)).scalar_one()
+        release.updated_at = release.updated_at.replace(year=2020)
+        db.session.commit()
+    client = app_factory().test_client()
+    first = client.get(f"/press/{slug}")
+    assert "2020" not in first.headers["Last-Modified"]
+    since_2021 = {"If-Modified-Since": "Fri, 01 Jan 2021 00:00:00 GMT"}
+    assert client.get(f"/press/{slug}", headers=since_2021).status_code == 200
+
+
 def test_a_changed_setting_comes_with_a_new_process(app_factory, make_release):
     slug = make_release()
     before = app_factory(ORGANISATION_NAME="Before Org").test_client()
