@@ -260,3 +260,19 @@ def test_a_deployed_translation_comes_with_new_workers(app_factory, tmp_path):
         assert "Saltar al contenido nuevo" in new.get("/es/help").get_data(as_text=True)
     finally:
         catalogues.clear()  # the next test loads the real ones again
+
+
+def test_a_broken_stamp_connection_is_replaced(app, client, make_release, renders):
+    """The stamp's connection closed under it (a database restart): that request
+    goes through the app, and the next ones open a new connection and are served
+    from the store again."""
+    slug = make_release(title="First title")
+    client.get(f"/press/{slug}")
+    client.get(f"/press/{slug}")
+    assert renders["release"] == 1
+    page_cache.stamps(app).local.conn.close()
+    assert "First title" in client.get(f"/press/{slug}").get_data(as_text=True)
+    assert renders["release"] == 2
+    for _ in range(2):
+        assert "First title" in client.get(f"/press/{slug}").get_data(as_text=True)
+    assert renders["release"] == 2
