@@ -4,6 +4,12 @@ then cProfile's top functions. Used to find the fixed cost per response.
 
     python -m bench.profile_request /healthz
     python -m bench.profile_request /press/<slug> --uri postgresql+psycopg://…/db
+    python -m bench.profile_request /help/check --post     # the form's answers
+    python -m bench.profile_request /help/submit --post    # a new request each time
+
+``--post`` sends the answers bench/submit.lua sends, each time with a new form
+token (a submission stores a new request per call; the form's per-client limit
+is raised, as in bench.run).
 """
 
 import argparse
@@ -12,10 +18,21 @@ import cProfile
 import io
 import os
 import pstats
+import re
 import tempfile
 import time
+from pathlib import Path
 
 TEST_KEY = "su20xohi1vgeHqJtSnqpew6O-qSJPQwF8JwHKiMrqNQ="  # a fixed key for a scratch database
+SUBMIT_SCRIPT = Path(__file__).with_name("submit.lua")
+
+
+def answers() -> str:
+    """The form's answers, as bench/submit.lua posts them (one list for both)."""
+    block = re.search(
+        r"local answers = table.concat\(\{(.*?)\}, \"&\"\)", SUBMIT_SCRIPT.read_text(), re.S
+    )
+    return "&".join(re.findall(r'"([^"]*)"', block[1]))
 
 
 def load_app(uri: str):
@@ -31,25 +48,43 @@ def load_app(uri: str):
         INTAKE_PUBLIC_BASE_URL="http://localhost",
         INTAKE_SQLALCHEMY_DATABASE_URI=uri,
         INTAKE_AUTO_MIGRATE="false",
+        INTAKE_HELP_RATE_LIMIT="1000000 per second",
     )
     from intake.db import db
+    from intake.public import releases
     from intake.wsgi import app
 
     with app.app_context():
         db.create_all()  # a scratch database; an existing one is left as it is
+    releases.seed(app)  # the bundled release, when the database has none
     return app
 
 
-def caller(app, path: str):
+def caller(app, path: str, post: bool = False):
     from werkzeug.test import EnvironBuilder
+
+    from intake import form_tokens
+
+    body = answers()
 
     def call() -> str:
         statuses = []
-        environ = EnvironBuilder(path=path, headers={"Host": "localhost"}).get_environ()
-        body = app(environ, lambda status, headers, exc_info=None: statuses.append(status))
-        b"".join(body)
-        if hasattr(body, "close"):
-            body.close()
+        if post:
+            token = form_tokens.issue_token(app.config["SECRET_KEY"])
+            builder = EnvironBuilder(
+                path=path,
+                method="POST",
+                headers={"Host": "localhost"},
+                data=f"{body}&csrf_token={token}",
+                content_type="application/x-www-form-urlencoded",
+            )
+        else:
+            builder = EnvironBuilder(path=path, headers={"Host": "localhost"})
+        environ = builder.get_environ()
+        response = app(environ, lambda status, headers, exc_info=None: statuses.append(status))
+        b"".join(response)
+        if hasattr(response, "close"):
+            response.close()
         return statuses[0]
 
     return call
@@ -61,10 +96,11 @@ def main() -> None:
     parser.add_argument("--uri", help="database (default: a scratch SQLite file)")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--post", action="store_true", help="POST the form's answers")
     args = parser.parse_args()
     uri = args.uri or f"sqlite:///{tempfile.mkdtemp()}/profile.sqlite3"
     app = load_app(uri)
-    call = caller(app, args.path)
+    call = caller(app, args.path, args.post)
     with contextlib.redirect_stderr(io.StringIO()):  # the request log, one line each
         status = call()
         for _ in range(min(200, args.requests)):

@@ -39,7 +39,7 @@ from intake.messages import (
     webhooks,
 )
 from intake.ops import backup, demo, keys
-from intake.public import embed, press, releases
+from intake.public import embed, page_cache, press, releases
 from intake.public.packet import views as packet
 from intake.public.screening import views as screening
 from intake.public.status import views as status
@@ -70,6 +70,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     crypto.init_app(app)
     locales.init_app(app)
     input_hygiene.init_app(app)  # before anything that reads the body
+    page_cache.init_app(app)  # before hardening: ProxyFix goes around it
     hardening.init_app(app)
     limits.init_app(app)
     app.add_template_global(roles.staff_nav, "staff_nav")

@@ -13,6 +13,7 @@ third-party cookies, so it cannot use the session-based CSRF token. Instead:
 
 import secrets
 from enum import StrEnum
+from functools import lru_cache
 
 from flask import current_app, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -36,13 +37,20 @@ class TokenExpired(TokenError):
         self.nonce = nonce
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+def _serializer(secret_key: str | None = None) -> URLSafeTimedSerializer:
+    return _serializer_for(secret_key or current_app.config["SECRET_KEY"])
 
 
-def issue_token() -> str:
-    """A new token for a fresh form, carrying a new random nonce."""
-    return _serializer().dumps(secrets.token_urlsafe(24))
+@lru_cache(maxsize=8)
+def _serializer_for(secret_key: str) -> URLSafeTimedSerializer:
+    # Made once per key: building one derives its signing key again.
+    return URLSafeTimedSerializer(secret_key, salt=SALT)
+
+
+def issue_token(secret_key: str | None = None) -> str:
+    """A new token for a fresh form, carrying a new random nonce (signed with
+    ``secret_key``, by default the app's)."""
+    return _serializer(secret_key).dumps(secrets.token_urlsafe(24))
 
 
 def read_token(token: str | None, max_age: int | None = None) -> str:

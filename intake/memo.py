@@ -1,10 +1,10 @@
-"""Values kept for a few seconds in each process: the one time-limited cache.
+"""Values kept for a few seconds in each process.
 
-Public pages (``intake.public.page_cache``) and the queue's whole-table counts
-(``intake.staff.cases.casework``) both cost more to compute than to keep; each keeps
-its values in its own named store on the app, so tests with separate apps do not
-share them. Other processes compute their own: a change shows there within the
-store's seconds.
+The queue's whole-table counts (``intake.staff.cases.casework``) cost more to
+compute than to keep; they are kept in a named store on the app, so tests with
+separate apps do not share them. Other processes compute their own: a change
+shows there within the store's seconds. (Public pages are kept differently,
+checked on every request: ``intake.public.page_cache``.)
 """
 
 import time

@@ -53,9 +53,9 @@ AUTO_MIGRATE = True
 SEED_RELEASE = True
 
 # Public pages that are the same for everyone (a release, the empty form) are
-# rendered once per this many seconds in each process (intake.public.page_cache); an
-# edit shows at once in the process that made it, elsewhere within this time.
-# 0 renders every time.
+# kept as rendered in each process for at most this many seconds and served
+# before Flask (intake.public.page_cache); every request checks the release's
+# last change first, so an edit anywhere shows at once. 0 renders every time.
 PUBLIC_PAGE_CACHE_SECONDS = 10
 
 # Absolute base for canonical and share links, e.g. "https://help.example.org".

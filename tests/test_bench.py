@@ -52,6 +52,7 @@ def test_verdicts_compare_each_row_with_its_floor():
     report.rows = [
         run.Row("floor GET (bare Flask)", "sqlite", run.WrkResult(rps=1000)),
         run.Row("release page", "sqlite", run.WrkResult(rps=850), "floor GET (bare Flask)"),
+        run.Row("form GET /help", "sqlite", run.WrkResult(rps=650), "floor GET (bare Flask)"),
         run.Row("storage floor POST", "sqlite", run.WrkResult(rps=400)),
         run.Row("full submission", "sqlite", run.WrkResult(rps=150), "storage floor POST"),
         run.Row("staff queue (100,000)", "sqlite", run.WrkResult(p95=61.0)),
@@ -61,6 +62,7 @@ def test_verdicts_compare_each_row_with_its_floor():
     verdicts = {name: ok for name, ok, _ in run.targets(report)}
     assert verdicts == {
         "sqlite: release ≥ 0.8× floor req/s": True,
+        "sqlite: form ≥ 0.7× floor req/s": False,
         "sqlite: submission ≥ 0.5× storage floor": False,
         "sqlite: queue p95 ≤ 50 ms": False,
         "release page ≤ 14 KB gzipped": True,

@@ -6,6 +6,7 @@ lookup that makes a retried submission find the request it already made.
 """
 
 import json
+from collections.abc import Callable
 from datetime import date
 
 from flask import Flask
@@ -75,10 +76,13 @@ def create_request(
     language: str,
     app: Flask,
     partner_id: int | None = None,
+    with_request: Callable[[HelpRequest], None] | None = None,
 ) -> HelpRequest:
     """Assess and store one request in one transaction, with the staff
     notification it calls for; return it once committed, with its new status
     code in ``status_code`` (an attribute only: the stored form is its HMAC).
+    ``with_request(row)`` adds what else belongs in that transaction (the
+    confirmation page): it runs once the row has its id, before the commit.
 
     If the same submission was stored meanwhile (a double click racing itself),
     return that one. Raises OperationalError (database down) or
@@ -115,9 +119,11 @@ def create_request(
         try:
             db.session.flush()  # the id, for the funders it counts for
             funding.link_new_request(row)
-            _commit_keeping_values()
             # Not a column: the confirmation shows it this once, then it is gone.
             row.status_code = code
+            if with_request is not None:
+                with_request(row)
+            _commit_keeping_values()
             return row
         except IntegrityError:
             db.session.rollback()

@@ -4,7 +4,6 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from markupsafe import Markup
-from sqlalchemy import event
 
 from intake.db import db
 from intake.locales import public_route
@@ -12,14 +11,6 @@ from intake.models import Release
 from intake.public import page_cache
 
 bp = Blueprint("press", __name__)
-
-
-@event.listens_for(Release, "after_insert")
-@event.listens_for(Release, "after_update")
-@event.listens_for(Release, "after_delete")
-def _forget_rendered_pages(_mapper, _connection, _release) -> None:
-    """A release written in this process shows at once (others: within the cache's seconds)."""
-    page_cache.clear()
 
 
 def published_releases():
@@ -78,11 +69,13 @@ def index():
 
 @public_route(bp, "/press/<slug>")
 def release(slug: str):
-    return page_cache.cached(lambda: _render_release(slug))
+    # The stamp is read first, so the stored page is never newer than it says.
+    stamp = page_cache.stamp_for(slug)
+    item = release_by_slug(slug)  # 404 is raised, so never stored
+    return page_cache.keep(_render_release(item), stamp, last_modified=item.updated_at)
 
 
-def _render_release(slug: str) -> str:
-    item = release_by_slug(slug)  # 404 is raised, so never cached
+def _render_release(item: Release) -> str:
     canonical = absolute_url("press.release", slug=item.slug)
     return render_template(
         "public/press/release.html",

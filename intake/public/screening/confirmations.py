@@ -23,6 +23,14 @@ def keep(help_request: HelpRequest) -> str:
     """Store the page of ``help_request`` (with its status code, when this is the
     request that created it); return the key for its address. Expired pages of
     anyone are deleted in the same transaction."""
+    key = add(help_request)
+    db.session.commit()
+    return key
+
+
+def add(help_request: HelpRequest) -> str:
+    """``keep`` without the commit: for the transaction that stores the request
+    itself (the caller commits both together)."""
     now = timeutil.utcnow()
     db.session.execute(delete(Confirmation).where(Confirmation.expires_at <= now))
     key = secrets.token_urlsafe(24)
@@ -34,7 +42,6 @@ def keep(help_request: HelpRequest) -> str:
             expires_at=now + timedelta(minutes=current_app.config["CONFIRMATION_MINUTES"]),
         )
     )
-    db.session.commit()
     return key
 
 

@@ -124,13 +124,13 @@ def form():
     answers" after the last), ``to`` a page (Back, or a language switch: no
     errors shown), or ``change`` a question (from "Check your answers")."""
     if request.method != "POST":  # GET, and HEAD (which Flask routes here too)
+        # The empty form is the same for everyone but its token: kept with a
+        # slot that each visitor's own new token fills. What it names as its
+        # source is the release's to change: its stamp is read first.
+        stamp = page_cache.stamp_for(_source_slug())
         source = source_for(_source_slug())
-        # The empty form is the same for everyone but its token: cached with a
-        # slot that each visitor's own new token fills.
-        page = page_cache.cached(
-            lambda: _render_step(HelpForm(), 1, page_cache.TOKEN_SLOT, source), source
-        )
-        return page.replace(page_cache.TOKEN_SLOT, form_tokens.issue_token())
+        page = _render_step(HelpForm(), 1, page_cache.TOKEN_SLOT, source)
+        return page_cache.keep(page, stamp, token=True)
     nonce, token, expired = _guard()
     answers = HelpForm(request.form)
     existing = find_by_submission_key(nonce)
@@ -188,6 +188,11 @@ def submit():
     posted, page = _posted_answers()
     if page is not None:
         return page
+    page = {}  # the confirmation's key, kept in the request's own transaction
+
+    def keep_confirmation(row) -> None:
+        page["key"], page["request"] = confirmations.add(row), row
+
     try:
         help_request = create_request(
             posted.answers,
@@ -196,13 +201,16 @@ def submit():
             language=locales.current().code,
             app=current_app,
             partner_id=_framing_partner_id(),
+            with_request=keep_confirmation,
         )
     except KeyUnavailable:  # the database being out of reach: see keeps_answers
         current_app.logger.error("help request not stored: KeyUnavailable")
         return _render_check(posted.answers, posted.token, posted.source, not_saved=True), 503
     # Post, then redirect: Back and reload never offer to send the answers again.
     # The notification was queued with the request; it is sent once this answer is out.
-    return deliver_after(_to_confirmation(help_request))
+    # A request found stored already (a double click racing itself) has no page yet.
+    key = page["key"] if page.get("request") is help_request else None
+    return deliver_after(_to_confirmation(help_request, key))
 
 
 @public_route(bp, "/help/sent/<key>")
@@ -215,9 +223,11 @@ def sent(key):
     return _render_confirmation(help_request, code)
 
 
-def _to_confirmation(help_request):
+def _to_confirmation(help_request, key: str | None = None):
+    """Redirect to the confirmation page of ``help_request``: the page under
+    ``key`` when the submission stored it with the request, else kept now."""
     try:
-        key = confirmations.keep(help_request)
+        key = key or confirmations.keep(help_request)
     except DBAPIError:
         # Stored, but its page could not be kept: show it now rather than
         # "not saved". A reload of this page would post the answers again, and
