@@ -1,8 +1,8 @@
 """Reminders of the dates the rules know: ``flask --app intake send-reminders``.
 
 Safe to run every hour (the README says how to schedule it). Each run, for every
-open request whose person said messages are safe and chose text or WhatsApp,
-and whose reminders staff have not stopped:
+open request whose person said messages are safe and chose text, WhatsApp or
+email (with an address), and whose reminders staff have not stopped:
 
 - the dated things are read from the stored facts, as the rules read them: the
   court hearing, the asylum-office interview or ICE check-in, the credible- or
@@ -16,8 +16,17 @@ and whose reminders staff have not stopped:
   a run that missed it sends nothing late;
 - each (request, thing, date, days before) is attempted once: a ``Reminder`` row
   with a unique key records it, with the message queued or why none could be
-  (the number sent STOP, WhatsApp's 24-hour rule...), and staff see them on the
-  case page. The row and the message are committed together.
+  (the number sent STOP, WhatsApp's 24-hour rule...) and the channel it went
+  by, and staff see them on the case page. The row and the message are
+  committed together.
+
+The channel: text or WhatsApp as ``sending.choose_channel`` picks it; outside
+WhatsApp's 24 hours, when the person can get no text, the approved WhatsApp
+template ``reminder`` in their language (``TEMPLATE``: the minimal wording, its
+one variable the date) if WHATSAPP_TEMPLATES lists it. A person who chose email
+and neither texts nor WhatsApp is emailed through the outbox (``MAIL_KIND``):
+the message is built when it is sent, and nothing is sent if meanwhile staff
+stopped reminders, consent changed, or the request was closed or deleted.
 
 The words are minimal unless staff chose detailed reminders for the case: a
 phone may be seen or seized, so by default the text says only the organisation,
