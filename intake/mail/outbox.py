@@ -210,13 +210,15 @@ def deliver_due(limit: int = BATCH, newest_first: bool = False, base: str | None
     return outcomes.count(True), outcomes.count(False)
 
 
-def deliver_after(response: Response, letters: bool = False) -> Response:
+def deliver_after(response: Response, to_applicant: bool = False) -> Response:
     """Try one due message once ``response`` has been sent (WSGI ``close``): the
     newest first, which is the one this submission just queued if it did. The
     applicant's page is already out; MAIL_TIMEOUT_SECONDS bounds the worker's wait.
-    ``letters``: a letter or text message to an applicant was queued (it needs
-    no STAFF_NOTIFY_EMAIL)."""
-    if not letters and not current_app.config.get("STAFF_NOTIFY_EMAIL"):
+    Without ``to_applicant`` only staff mail can have been queued, so nothing is
+    tried when STAFF_NOTIFY_EMAIL is unset; ``to_applicant``: something for the
+    person was queued (a letter, a text or WhatsApp message), which needs no
+    STAFF_NOTIFY_EMAIL."""
+    if not to_applicant and not current_app.config.get("STAFF_NOTIFY_EMAIL"):
         return response
     app = current_app._get_current_object()
     base = registry.base_url()  # while the request is still here

@@ -1,8 +1,8 @@
 """Reminders of the dates the rules know: ``flask --app intake send-reminders``.
 
 Safe to run every hour (the README says how to schedule it). Each run, for every
-open request whose person said messages are safe and chose text or WhatsApp,
-and whose reminders staff have not stopped:
+open request whose person said messages are safe and chose text, WhatsApp or
+email (with an address), and whose reminders staff have not stopped:
 
 - the dated things are read from the stored facts, as the rules read them: the
   court hearing, the asylum-office interview or ICE check-in, the credible- or
@@ -16,8 +16,17 @@ and whose reminders staff have not stopped:
   a run that missed it sends nothing late;
 - each (request, thing, date, days before) is attempted once: a ``Reminder`` row
   with a unique key records it, with the message queued or why none could be
-  (the number sent STOP, WhatsApp's 24-hour rule...), and staff see them on the
-  case page. The row and the message are committed together.
+  (the number sent STOP, WhatsApp's 24-hour rule...) and the channel it went
+  by, and staff see them on the case page. The row and the message are
+  committed together.
+
+The channel: text or WhatsApp as ``sending.choose_channel`` picks it; outside
+WhatsApp's 24 hours, when the person can get no text, the approved WhatsApp
+template ``reminder`` in their language (``TEMPLATE``: the minimal wording, its
+one variable the date) if WHATSAPP_TEMPLATES lists it. A person who chose email
+and neither texts nor WhatsApp is emailed through the outbox (``MAIL_KIND``):
+the message is built when it is sent, and nothing is sent if meanwhile staff
+stopped reminders, consent changed, or the request was closed or deleted.
 
 The words are minimal unless staff chose detailed reminders for the case: a
 phone may be seen or seized, so by default the text says only the organisation,
@@ -31,6 +40,7 @@ of the public languages has them (tests/messages/test_reminders.py checks).
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from email.message import EmailMessage
 
 import click
 from babel.dates import format_date
@@ -45,12 +55,22 @@ from intake.cases import audit, stored_facts
 from intake.db import db
 from intake.law.deadlines import deadlines
 from intake.law.working_days import office_date
+from intake.mail import registry
 from intake.messages import consent, sending
-from intake.models import HelpRequest, Reminder
+from intake.models import HelpRequest, Message, Reminder
 from intake.models.help_request import OPEN_STATUSES
 
 QUEUED = "queued"
 CHANGE_OF_ADDRESS = "change_of_address"
+EMAIL = "email"
+# The outbox kind of a reminder by email: "reminder:<Reminder id>".
+MAIL_KIND = "reminder"
+# The approved WhatsApp template of a dated reminder, as listed in
+# WHATSAPP_TEMPLATES ("reminder/es=HX..."): the minimal wording, its one
+# variable {{1}} the date (docs/messaging.md).
+TEMPLATE = "reminder"
+NO_TEMPLATE = "WhatsApp: over 24 hours, no approved reminder template"
+CHANNEL_LABELS = {**consent.CHANNEL_LABELS, EMAIL: "Email"}
 ADDRESS_DAYS = 5
 # What each dated thing is called in a detailed reminder; a deadline the rules
 # compute that is not named here is "a deadline in your immigration case".
@@ -154,12 +174,16 @@ def language_of(help_request: HelpRequest) -> str:
     return locales.DEFAULT
 
 
+def date_in(on: date, language: str) -> str:
+    """``on`` as the reminder writes it in ``language`` ("9 de mayo de 2026")."""
+    return format_date(on, "long", locale=locales.FORMAT_LOCALES.get(language, language))
+
+
 def wording(due: Due, language: str, detailed: bool) -> str:
     """The reminder's text in ``language``."""
     cfg = current_app.config
     with force_locale(language):
-        when = format_date(due.on, "long", locale=locales.FORMAT_LOCALES.get(language, language))
-        names = {"organisation": cfg["ORGANISATION_NAME"], "date": when}
+        names = {"organisation": cfg["ORGANISATION_NAME"], "date": date_in(due.on, language)}
         if due.kind == CHANGE_OF_ADDRESS:
             text = gettext(ADDRESS_DETAILED if detailed else ADDRESS_MINIMAL, **names)
         elif detailed:
@@ -171,14 +195,42 @@ def wording(due: Due, language: str, detailed: bool) -> str:
     return text
 
 
+def subject(due: Due, language: str) -> str:
+    """An emailed reminder's subject: the minimal wording, whatever the body says
+    (a subject is read in lists and notifications)."""
+    cfg = current_app.config
+    with force_locale(language):
+        if due.kind == CHANGE_OF_ADDRESS:
+            return gettext(ADDRESS_MINIMAL, organisation=cfg["ORGANISATION_NAME"])
+        return gettext(
+            MINIMAL, organisation=cfg["ORGANISATION_NAME"], date=date_in(due.on, language)
+        )
+
+
+def phone_channels(stored: dict) -> list[str]:
+    """The message channels the person chose, in ``consent.CHANNELS`` order."""
+    chosen = consent.reach_by(stored)
+    return [c for c in consent.CHANNELS if consent.CONSENT_WORD[c] in chosen]
+
+
+def by_email(help_request: HelpRequest, stored: dict) -> bool:
+    """Reminded by email: the person chose email and gave an address, and chose
+    neither texts nor WhatsApp (those come first: a phone is where people read)."""
+    return (
+        EMAIL in consent.reach_by(stored)
+        and bool(help_request.email)
+        and not phone_channels(stored)
+    )
+
+
 def may_be_reminded(help_request: HelpRequest, stored: dict) -> bool:
-    """Consent to texts or WhatsApp, given beside "safe to leave a message"; the
-    rest (STOP, WhatsApp's rule) is asked of ``sending.choose_channel``."""
-    chosen = set(consent.reach_by(stored))
+    """Consent to texts, WhatsApp or email, given beside "safe to leave a
+    message"; the rest (STOP, WhatsApp's rule) is asked of
+    ``sending.choose_channel``."""
     return (
         help_request.safe_to_message == "yes"
         and not help_request.reminders_stopped
-        and bool(chosen & {consent.CONSENT_WORD[c] for c in consent.CHANNELS})
+        and (bool(phone_channels(stored)) or by_email(help_request, stored))
     )
 
 
@@ -202,41 +254,92 @@ def remind(help_request: HelpRequest, due: Due, today: date) -> Reminder:
     language = language_of(help_request)
     detailed = help_request.reminders_detailed
     now = timeutil.utcnow()
-    channel, why = sending.choose_channel(help_request, stored, None, None, now, language)
-    if channel is None:
-        # Why not, as it reads for a channel the person chose (not one they did not).
-        chosen = [
-            c for c in consent.CHANNELS if consent.CONSENT_WORD[c] in consent.reach_by(stored)
-        ]
-        why = (
-            sending.choose_channel(help_request, stored, None, chosen[0], now, language)[1]
-            if chosen
-            else why
-        )
-    message = None
-    if channel:
-        message = sending.send_to_request(
-            help_request,
-            wording(due, language, detailed),
-            channel=channel,
-            kind="reminder",
-            now=now,
-            language=language,
-        )
-        why = "" if message else "refused"
     reminder = Reminder(
         request_id=help_request.id,
         kind=due.kind,
         event_on=due.on,
         days_before=due.days_before,
-        message_id=message.id if message else None,
-        outcome=QUEUED if message else f"not sent: {why}"[:80],
         language=language,
         detailed=detailed,
         created_at=now,
     )
+    if by_email(help_request, stored):
+        reminder.channel, reminder.outcome = EMAIL, QUEUED
+        db.session.add(reminder)
+        db.session.flush()
+        registry.queue(MAIL_KIND, str(reminder.id), now)
+        return reminder
+    channel, why = sending.choose_channel(help_request, stored, None, None, now, language)
+    template = None
+    chosen = phone_channels(stored)
+    if channel is None:
+        # Why not, as it reads for a channel the person chose (not one they did not).
+        if chosen:
+            why = sending.choose_channel(help_request, stored, None, chosen[0], now, language)[1]
+        # Outside WhatsApp's 24 hours: the approved template, when there is one.
+        if consent.WHATSAPP in chosen and due.kind != CHANGE_OF_ADDRESS:
+            if sending.approved_content(TEMPLATE, language):
+                channel, _ = sending.choose_channel(
+                    help_request, stored, TEMPLATE, consent.WHATSAPP, now, language
+                )
+                template = TEMPLATE if channel else None
+            elif why == sending.OUTSIDE_WINDOW:
+                why = NO_TEMPLATE
+    message = None
+    if channel:
+        detailed = detailed and template is None  # the approved wording is the minimal one
+        message = sending.send_to_request(
+            help_request,
+            wording(due, language, detailed),
+            channel=channel,
+            template=template,
+            kind="reminder",
+            now=now,
+            language=language,
+        )
+        why = "" if message else "refused"
+    reminder.message_id = message.id if message else None
+    reminder.channel = message.channel if message else None
+    reminder.outcome = QUEUED if message else f"not sent: {why}"[:80]
+    reminder.detailed = detailed
     db.session.add(reminder)
     return reminder
+
+
+def template_variables(message: Message) -> dict[str, str]:
+    """The approved reminder template's variable: {{1}}, the date, in the
+    message's language (the organisation's name and number are in the template)."""
+    reminder = db.session.execute(
+        select(Reminder).where(Reminder.message_id == message.id)
+    ).scalar_one_or_none()
+    if reminder is None:
+        return {}
+    return {"1": date_in(reminder.event_on, message.language or reminder.language)}
+
+
+def email_message(reminder_id: str, _base: str) -> EmailMessage | None:
+    """A reminder by email, built when it is sent: None (nothing is sent) when the
+    reminder or its request is gone, the request is closed, staff stopped its
+    reminders, or the person no longer consents (email chosen, an address,
+    messages safe)."""
+    reminder = db.session.get(Reminder, int(reminder_id)) if reminder_id.isdigit() else None
+    help_request = db.session.get(HelpRequest, reminder.request_id) if reminder else None
+    if help_request is None or help_request.status not in {s.value for s in OPEN_STATUSES}:
+        return None
+    stored = stored_facts.loads(help_request.facts)
+    if not may_be_reminded(help_request, stored) or not by_email(help_request, stored):
+        return None
+    due = Due(reminder.kind, reminder.event_on, reminder.days_before)
+    return registry.email(
+        subject(due, reminder.language),
+        current_app.config["MAIL_FROM"],
+        help_request.email,
+        wording(due, reminder.language, reminder.detailed) + "\n",
+    )
+
+
+registry.register(MAIL_KIND, email_message)
+sending.CONTENT_VARIABLES["reminder"] = template_variables
 
 
 def send_due(today: date | None = None) -> dict[str, int]:
@@ -306,6 +409,11 @@ def sent_for(help_request: HelpRequest) -> list[Reminder]:
             .order_by(Reminder.created_at.desc(), Reminder.id.desc())
         ).scalars()
     )
+
+
+def channel_label(reminder: Reminder) -> str:
+    """How staff read the channel a reminder went by ("" when none)."""
+    return CHANNEL_LABELS.get(reminder.channel or "", "")
 
 
 def kind_label(kind: str) -> str:

@@ -18,6 +18,7 @@ Delivery states only move forward: queued -> sent (the provider took it) ->
 delivered, or failed; a late or repeated status callback changes nothing.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -60,6 +61,10 @@ PROVIDER_STATES = {
     "canceled": FAILED,
 }
 WHATSAPP_WINDOW = timedelta(hours=24)
+# The values of an approved template's variables for a kind of message whose
+# template is not the editors' (a reminder: its date), by ``Message.kind``;
+# registered by that kind's module, so this one imports none of them.
+CONTENT_VARIABLES: dict[str, Callable[[Message], dict[str, str]]] = {}
 
 OFF = "messaging is off"
 CHANNEL_OFF = "this channel is not configured"
@@ -332,7 +337,12 @@ def deliver(argument: str, base: str) -> None:
     if message.channel == consent.WHATSAPP:
         content_sid = approved_content(message.template, message.language)
         if content_sid:
-            variables = wording.content_variables(message.template, message.language)
+            variables_of = CONTENT_VARIABLES.get(message.kind)
+            variables = (
+                variables_of(message)
+                if variables_of
+                else wording.content_variables(message.template, message.language)
+            )
             content = providers.Content(content_sid, variables)
     body, message_id = message.body, message.id
     db.session.commit()  # no transaction open while the provider is talked to

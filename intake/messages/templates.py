@@ -17,6 +17,9 @@ from intake.models import MessageTemplate
 
 PLACEHOLDERS = ("organisation", "helpline")
 NAME_SHAPE = re.compile(r"[a-z0-9_]{1,40}")
+# Names editors may not use: the reminders' approved WhatsApp template
+# (``intake.messages.reminders.TEMPLATE``), whose variable is a date.
+RESERVED = frozenset({"reminder"})
 BODY_MAX = 1600
 
 

@@ -54,7 +54,7 @@ def messages():
     message = inbound.receive(check_signature())
     response = _twiml()
     # An answer to STOP, START or HELP goes out at once, after the response.
-    return outbox.deliver_after(response, letters=True) if message else response
+    return outbox.deliver_after(response, to_applicant=True) if message else response
 
 
 @bp.post("/status")

@@ -24,6 +24,9 @@ class Reminder(db.Model):
     # The message queued (None when sending was refused: ``outcome`` says why).
     message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id", ondelete="SET NULL"))
     outcome: Mapped[str] = mapped_column(String(80))  # "queued", or why it was not sent
+    # How it went: "sms", "whatsapp" (free text or the approved template) or
+    # "email"; None when it could not be sent.
+    channel: Mapped[str | None] = mapped_column(String(10))
     language: Mapped[str] = mapped_column(String(10))
     detailed: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=column_now)

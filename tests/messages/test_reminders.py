@@ -3,6 +3,8 @@ on the right office day, in the person's language, once however often the
 command runs, never without consent, when not safe, after STOP or once staff
 stopped them; minimal wording unless staff chose detailed."""
 
+import email
+import email.policy
 import json
 from datetime import date, datetime, timedelta
 
@@ -12,10 +14,12 @@ from flask_babel import force_locale, gettext
 from intake import crypto, timeutil
 from intake.cases.contact import lookup_hashes
 from intake.db import db
+from intake.mail import outbox
 from intake.messages import reminders
-from intake.models import AuditEvent, HelpRequest, MessageOptOut, Reminder
-from tests.support.messages import PHONE, messages
+from intake.models import AuditEvent, HelpRequest, Message, MessageOptOut, Reminder
+from tests.support.messages import PHONE, TWILIO, messages
 from tests.support.staff import post_case
+from tests.support.twilio_standin import TwilioStandIn
 
 # Midnight in New York (the office's zone, UTC-4 in May) is 04:00 UTC.
 START = datetime(2026, 5, 1, 4, 0)  # 1 May, office time
@@ -251,3 +255,230 @@ def test_two_runs_at_the_same_moment_send_one_reminder(app, clock, hearing_case,
         assert reminders.send_due() == {"queued": 0, "not_sent": 0}
     assert len(messages(app, request_id=case.id)) == 1
     assert len(reminder_rows(app)) == 1
+
+
+# --- WhatsApp outside its 24 hours: the approved reminder template -----------------
+
+TEMPLATE_SID = "HX" + "b" * 32
+
+
+@pytest.fixture
+def standin():
+    server = TwilioStandIn()
+    yield server
+    server.stop()
+
+
+def whatsapp_from_the_person(app, request_id: int, at: datetime) -> None:
+    with app.app_context():
+        db.session.add(
+            Message(
+                request_id=request_id,
+                direction="in",
+                channel="whatsapp",
+                kind="inbound",
+                body="Hola",
+                phone=PHONE,
+                state="received",
+                created_at=at,
+            )
+        )
+        db.session.commit()
+
+
+def test_whatsapp_only_outside_24_hours_gets_the_approved_template_once(
+    app_factory, standin, clock, hearing_case
+):
+    app = app_factory(
+        **TWILIO, TWILIO_API_BASE=standin.url, WHATSAPP_TEMPLATES={"reminder/es": TEMPLATE_SID}
+    )
+    case = hearing_case(reach_by=("whatsapp",))
+    # The person last wrote 3 days before the reminder's day (2 May).
+    whatsapp_from_the_person(app, case.id, datetime(2026, 4, 29, 4, 0))
+    run_hourly(app, clock, hours=24 * 3)
+    with app.app_context():
+        assert outbox.deliver_due() == (1, 0)
+    run_hourly(app, clock, hours=24, start=datetime(2026, 5, 3, 4, 0))
+    with app.app_context():
+        assert outbox.deliver_due() == (0, 0)
+    (request,) = standin.requests  # once, however often the command ran
+    assert request.form["To"] == f"whatsapp:{PHONE}"
+    assert request.form["ContentSid"] == TEMPLATE_SID
+    assert json.loads(request.form["ContentVariables"]) == {"1": "9 de mayo de 2026"}
+    assert "Body" not in request.form  # never the text outside the 24 hours
+    (_inbound, sent) = messages(app, request_id=case.id)
+    assert (sent.kind, sent.channel, sent.template, sent.state) == (
+        "reminder",
+        "whatsapp",
+        "reminder",
+        "sent",
+    )
+    assert "una cita importante" in sent.body and "9 de mayo de 2026" in sent.body
+    with app.app_context():
+        (row,) = db.session.execute(db.select(Reminder)).scalars()
+        assert (row.outcome, row.channel, row.message_id) == ("queued", "whatsapp", sent.id)
+
+
+def test_the_template_is_minimal_even_when_staff_chose_detailed(
+    app_factory, standin, clock, hearing_case
+):
+    app = app_factory(
+        **TWILIO, TWILIO_API_BASE=standin.url, WHATSAPP_TEMPLATES={"reminder/es": TEMPLATE_SID}
+    )
+    case = hearing_case(reach_by=("whatsapp",), reminders_detailed=True)
+    run_hourly(app, clock, hours=24 * 2)
+    (sent,) = messages(app, request_id=case.id)
+    assert sent.template == "reminder" and "audiencia" not in sent.body
+    with app.app_context():
+        assert not db.session.execute(db.select(Reminder.detailed)).scalar_one()
+
+
+def test_whatsapp_only_without_a_template_in_the_language_is_recorded(
+    app_factory, standin, clock, hearing_case
+):
+    # Approved in English only: the Spanish speaker is not sent English.
+    app = app_factory(
+        **TWILIO, TWILIO_API_BASE=standin.url, WHATSAPP_TEMPLATES={"reminder/en": TEMPLATE_SID}
+    )
+    case = hearing_case(reach_by=("whatsapp",))
+    whatsapp_from_the_person(app, case.id, datetime(2026, 4, 29, 4, 0))
+    run_hourly(app, clock, hours=24 * 3)
+    assert [m.direction for m in messages(app, request_id=case.id)] == ["in"]
+    assert reminder_rows(app) == [
+        ("hearing", HEARING, 7, f"not sent: {reminders.NO_TEMPLATE}", "es")
+    ]
+
+
+def test_within_24_hours_whatsapp_gets_the_free_text(app_factory, standin, clock, hearing_case):
+    app = app_factory(
+        **TWILIO, TWILIO_API_BASE=standin.url, WHATSAPP_TEMPLATES={"reminder/es": TEMPLATE_SID}
+    )
+    case = hearing_case(reach_by=("whatsapp",))
+    whatsapp_from_the_person(app, case.id, datetime(2026, 5, 2, 1, 0))  # 3 hours before
+    run_hourly(app, clock, hours=24 * 2)
+    with app.app_context():
+        assert outbox.deliver_due() == (1, 0)
+    (request,) = standin.requests
+    assert "ContentSid" not in request.form and "9 de mayo de 2026" in request.form["Body"]
+
+
+# --- Email, for a person who chose it and not texts or WhatsApp -----------------------
+
+ADDRESS = "persona@example.org"
+
+
+@pytest.fixture
+def email_case(hearing_case):
+    def make(**overrides):
+        overrides.setdefault("reach_by", ("email",))
+        overrides.setdefault("email", ADDRESS)
+        return hearing_case(**overrides)
+
+    return make
+
+
+def send_mail(app) -> tuple[int, int]:
+    with app.app_context():
+        return outbox.deliver_due()
+
+
+def test_email_only_gets_one_spanish_email_reminder(app, mail_client, sink, clock, email_case):
+    case = email_case()
+    run_hourly(app, clock, hours=24 * 3)
+    assert send_mail(app) == (1, 0)
+    run_hourly(app, clock, hours=24, start=datetime(2026, 5, 3, 4, 0))
+    assert send_mail(app) == (0, 0)
+    (sent,) = sink.messages  # once
+    assert sent["to"] == [ADDRESS]
+    mail = email.message_from_bytes(sent["data"], policy=email.policy.default)
+    subject, body = str(mail["Subject"]), mail.get_content()
+    organisation = app.config["ORGANISATION_NAME"]
+    for text in (subject, body):
+        assert "una cita importante" in text and "9 de mayo de 2026" in text
+        assert organisation in text
+    assert "audiencia" not in subject + body and case.reference not in body
+    assert messages(app, request_id=case.id) == []  # no text, no WhatsApp
+    assert reminder_rows(app) == [("hearing", HEARING, 7, "queued", "es")]
+    with app.app_context():
+        assert db.session.execute(db.select(Reminder.channel)).scalar_one() == "email"
+
+
+def test_email_reminder_says_the_helpline(app_factory, sink, clock, email_case):
+    app = app_factory(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=sink.port,
+        MAIL_SECURITY="none",
+        HELPLINE_PHONE="+1 212 555 0100",
+    )
+    email_case()
+    run_hourly(app, clock, hours=24 * 2)
+    assert send_mail(app) == (1, 0)
+    (sent,) = sink.messages
+    body = email.message_from_bytes(sent["data"], policy=email.policy.default).get_content()
+    assert "¿Preguntas? Llame al +1 212 555 0100." in body
+
+
+@pytest.mark.parametrize("safe", ["no", "not_sure"])
+def test_no_email_reminder_when_not_safe(app, mail_client, sink, clock, email_case, safe):
+    email_case(safe=safe)
+    email_case(email="safe@example.org")  # the same, but safe
+    run_hourly(app, clock, hours=24 * 3)
+    assert send_mail(app) == (1, 0)
+    assert [sent["to"] for sent in sink.messages] == [["safe@example.org"]]
+    assert len(reminder_rows(app)) == 1
+
+
+def test_no_email_reminder_without_an_address(app, mail_client, sink, clock, hearing_case):
+    hearing_case(reach_by=("email",))
+    run_hourly(app, clock, hours=24 * 3)
+    assert send_mail(app) == (0, 0) and reminder_rows(app) == []
+
+
+def test_no_email_reminder_after_staff_stop_reminders(
+    app, mail_client, sink, clock, email_case, make_staff, login_as
+):
+    stopped, stopped_later = email_case(), email_case()
+    login_as(mail_client, make_staff("reviewer"))
+    assert post_case(mail_client, stopped.reference, "reminders", do="stop").status_code == 302
+    run_hourly(app, clock, hours=24 * 2)
+    # Queued for the other; staff stop it before the outbox sends it.
+    assert [r[3] for r in reminder_rows(app)] == ["queued"]
+    login_as(mail_client, make_staff("reviewer"))  # a day later: a new login
+    assert (
+        post_case(mail_client, stopped_later.reference, "reminders", do="stop").status_code == 302
+    )
+    assert send_mail(app) == (0, 1)  # built as nothing: given up, not sent
+    assert sink.messages == []
+
+
+def test_no_email_reminder_once_consent_or_the_request_is_gone(
+    app, mail_client, sink, clock, email_case
+):
+    unsafe_now, purged = email_case(), email_case()
+    run_hourly(app, clock, hours=24 * 2)
+    with app.app_context():
+        db.session.get(HelpRequest, unsafe_now.id).safe_to_message = "no"
+        db.session.delete(db.session.get(HelpRequest, purged.id))
+        db.session.commit()
+    assert send_mail(app) == (0, 2)  # each built as nothing: given up, not sent
+    assert sink.messages == []
+
+
+def test_texts_come_before_email(app, mail_client, sink, clock, email_case):
+    case = email_case(reach_by=("text", "email"))
+    run_hourly(app, clock, hours=24 * 2)
+    (message,) = messages(app, request_id=case.id)
+    assert message.channel == "sms"
+    with app.app_context():
+        assert db.session.execute(db.select(Reminder.channel)).scalar_one() == "sms"
+
+
+def test_the_case_page_shows_each_reminders_channel(
+    app, client, clock, email_case, make_staff, login_as
+):
+    case = email_case()
+    run_hourly(app, clock, hours=24 * 2)
+    login_as(client, make_staff("reviewer"))
+    page = client.get(f"/staff/cases/{case.reference}").get_data(as_text=True)
+    assert '<th scope="col">By</th>' in page and "<td>Email</td>" in page
+    assert "Sent by email" in page

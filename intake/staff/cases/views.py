@@ -424,6 +424,7 @@ def render_case(
             reminders_sent=reminders.sent_for(help_request),
             reminder_form=ActionForm(formdata=None),
             reminder_kind=reminders.kind_label,
+            reminder_channel=reminders.channel_label,
             history=casework.history_of(help_request),
             reasons=casework.json_list(help_request.reasons),
             flags=casework.json_list(help_request.flags),

@@ -84,7 +84,7 @@ def compose(reference: str, kind: str):
         letter = send(help_request, draft, form.body.data)
         flash("Letter sent." if letter.emailed else "Letter stored: print it or send the PDF.")
         response = redirect(url_for("staff.letters.show", letter_id=letter.id))
-        return outbox.deliver_after(response, letters=True) if letter.emailed else response
+        return outbox.deliver_after(response, to_applicant=True) if letter.emailed else response
     return render_template(
         "staff/letters/compose.html",
         help_request=help_request,

@@ -169,4 +169,4 @@ def send(reference: str):
         flash(f"Not sent: {why or 'not allowed'}.", "error")
         return back
     flash(f"Message queued ({consent.CHANNEL_LABELS[message.channel]}).")
-    return outbox.deliver_after(back, letters=True)
+    return outbox.deliver_after(back, to_applicant=True)

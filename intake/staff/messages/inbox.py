@@ -149,7 +149,7 @@ def answer(message_id: int):
         flash("Not sent: the number sent STOP, or messaging is off.", "error")
         return redirect(url_for("staff.message_inbox.index"))
     flash("Answer queued.")
-    return outbox.deliver_after(redirect(url_for("staff.message_inbox.index")), letters=True)
+    return outbox.deliver_after(redirect(url_for("staff.message_inbox.index")), to_applicant=True)
 
 
 @bp.post("/<int:message_id>/dismiss")

@@ -60,7 +60,7 @@ def edit():
     language = request.args.get("language", "")
     if language not in current_app.config["LANGUAGES"]:
         abort(404)
-    if not wording.NAME_SHAPE.fullmatch(name):
+    if not wording.NAME_SHAPE.fullmatch(name) or name in wording.RESERVED:
         return redirect(url_for("staff.message_templates.index", bad_name=1))
     row = wording.find(name, language)
     form = WordingForm(data={"body": row.body if row else ""})

@@ -128,6 +128,18 @@ def test_a_bad_template_name_is_refused(app, client, make_staff, login_as):
     assert "lower-case letters" in client.get(response.location).text
 
 
+def test_the_reminders_template_name_is_not_the_editors(app, client, make_staff, login_as):
+    """Its approved template's variable is a date, not the editors' placeholders."""
+    from intake.messages import reminders
+    from intake.messages import templates as wording
+
+    assert reminders.TEMPLATE in wording.RESERVED
+    login_as(client, make_staff("editor"))
+    response = client.get("/staff/message-templates/edit?name=reminder&language=es")
+    assert response.status_code == 302
+    assert "not “reminder”" in client.get(response.location).text
+
+
 def test_the_dev_page_shows_what_the_log_provider_kept(
     app, client, make_staff, login_as, consenting, app_factory
 ):
