@@ -267,6 +267,10 @@ PACKET_RATE_LIMIT = "30 per minute;300 per day"
 API_RATE_LIMIT = "120 per minute;5000 per day"
 # Cases per page of the API's lists (a client may ask for fewer).
 API_PAGE_SIZE = 50
+# Seconds an acceptance waits before the API lists it: longer than any
+# acceptance takes to commit, so a case accepted just before a client's cursor
+# is never passed over while its transaction is still open.
+API_SETTLE_SECONDS = 5
 
 
 # --- Checks and derived values, once configuration is loaded ---------------------

@@ -3,15 +3,19 @@ accepted, each with the referral packet (``intake.cases.packet``), and what
 became of them there.
 
 Never any other request: every query is of referrals to the key's
-organisation whose outcome is "accepted". The list is paged by a cursor (the
-last referral's id, signed and bound to the organisation), in referral order:
-a referral made or accepted while a client pages is never shown twice and
-never shifts a page; one accepted after the client passed its place appears
-when it lists again from the start, or with ``accepted_since``.
+organisation whose outcome is "accepted". The list is in the order of
+acceptance (``Referral.accepted_at``, set once; ties by referral id) and paged
+by a cursor (the last case's acceptance time and id, signed and bound to the
+organisation). A case accepted while a client pages, or after it reached the
+end, comes after everything the client has seen, however early it was
+referred: a client that keeps its last cursor and lists from it later gets
+exactly the cases accepted since, each once. Acceptances younger than
+``API_SETTLE_SECONDS`` wait: one whose transaction is still open when a
+client lists cannot then land behind that client's cursor.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -47,48 +51,70 @@ def _cursors() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_CURSOR_SALT)
 
 
-def cursor_for(key: ApiKey, referral_id: int) -> str:
-    return _cursors().dumps([key.organisation_id, referral_id])
+Position = tuple[datetime, int] | None  # (accepted_at, referral id) of the last case seen
 
 
-def after_of(key: ApiKey, cursor: str | None) -> int:
+def cursor_for(key: ApiKey, referral: Referral) -> str:
+    return _cursors().dumps(
+        [key.organisation_id, referral.accepted_at.isoformat(timespec="microseconds"), referral.id]
+    )
+
+
+def position_of(key: ApiKey, cursor: str | None) -> Position:
     if not cursor:
-        return 0
+        return None
+    refused = ApiError("The cursor is not one this API gave.")
     try:
-        org, after = _cursors().loads(cursor[:200])
+        org, at, after = _cursors().loads(cursor[:200])
+        at = datetime.fromisoformat(at)
     except (BadSignature, ValueError, TypeError) as exc:
-        raise ApiError("The cursor is not one this API gave.") from exc
+        raise refused from exc
     if org != key.organisation_id or not isinstance(after, int):
-        raise ApiError("The cursor is not one this API gave.")
-    return after
+        raise refused
+    return at, after
 
 
 def _accepted(key: ApiKey):
     return (
         select(Referral, HelpRequest)
         .join(HelpRequest, HelpRequest.id == Referral.request_id)
-        .where(Referral.organisation_id == key.organisation_id, Referral.outcome == "accepted")
+        .where(
+            Referral.organisation_id == key.organisation_id,
+            Referral.outcome == "accepted",
+            Referral.accepted_at.is_not(None),
+        )
     )
 
 
 @dataclass(frozen=True)
 class Page:
     items: list[dict]
-    next_cursor: str | None
+    next_cursor: str | None  # the next page now, or None when this is the last
+    resume_cursor: str | None  # where this listing ended: list from it later
 
 
 def listing(key: ApiKey, cursor: str | None, limit: int, accepted_since: date | None) -> Page:
-    after = after_of(key, cursor)
-    query = _accepted(key).where(Referral.id > after)
+    position = position_of(key, cursor)
+    settled = timeutil.utcnow() - timedelta(seconds=current_app.config["API_SETTLE_SECONDS"])
+    query = _accepted(key).where(Referral.accepted_at <= settled)
+    if position is not None:
+        at, after = position
+        query = query.where(
+            (Referral.accepted_at > at) | ((Referral.accepted_at == at) & (Referral.id > after))
+        )
     if accepted_since is not None:
         query = query.where(Referral.outcome_on >= accepted_since)
-    rows = db.session.execute(query.order_by(Referral.id).limit(limit + 1)).all()
+    rows = db.session.execute(
+        query.order_by(Referral.accepted_at, Referral.id).limit(limit + 1)
+    ).all()
     shown = rows[:limit]
     items = [summary(referral, help_request) for referral, help_request in shown]
+    after = position[1] if position else 0
     audit.record("api.list", "api_key", key.id, f"count={len(items)} after={after}"[:500])
-    _used(key)
+    resume = cursor_for(key, shown[-1][0]) if shown else (cursor or None)
     more = len(rows) > limit
-    return Page(items, cursor_for(key, shown[-1][0].id) if more and shown else None)
+    _used(key)
+    return Page(items, resume if more else None, resume)
 
 
 def summary(referral: Referral, help_request: HelpRequest) -> dict:
@@ -97,6 +123,7 @@ def summary(referral: Referral, help_request: HelpRequest) -> dict:
         "reference": help_request.reference,
         "referred_on": referral.made_on.isoformat(),
         "accepted_on": referral.outcome_on.isoformat() if referral.outcome_on else None,
+        "accepted_at": referral.accepted_at.isoformat(timespec="seconds") + "Z",
         "name": help_request.name,
         "preferred_language": help_request.preferred_language,
         "detained": help_request.detained,

@@ -36,6 +36,11 @@ def document() -> dict:
         "reference": {"type": "string"},
         "referred_on": {"type": "string", "format": "date"},
         "accepted_on": {"type": ["string", "null"], "format": "date"},
+        "accepted_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When your organisation accepted the case (UTC); the list's order.",
+        },
         "name": {"type": "string", "description": "As the person gave it."},
         "preferred_language": {"type": "string"},
         "detained": {"type": "boolean"},
@@ -71,13 +76,24 @@ def document() -> dict:
             "/cases": {
                 "get": {
                     "operationId": "listCases",
-                    "summary": "The cases your organisation accepted, oldest referral first",
+                    "summary": "The cases your organisation accepted, in the order accepted",
+                    "description": (
+                        "Ordered by the moment of acceptance, then referral id. A case "
+                        "accepted after you passed the end comes after everything you "
+                        "have seen, however early it was referred: keep resume_cursor "
+                        "and list from it later to get exactly the cases accepted "
+                        "since, each once. An acceptance is listed a few seconds after "
+                        "it is made."
+                    ),
                     "parameters": [
                         {
                             "name": "cursor",
                             "in": "query",
                             "required": False,
-                            "description": "next_cursor from the page before; none for the first.",
+                            "description": (
+                                "next_cursor from the page before, or a stored "
+                                "resume_cursor; none to list from the start."
+                            ),
                             "schema": {"type": "string"},
                         },
                         {
@@ -185,7 +201,7 @@ def document() -> dict:
                 },
                 "CasePage": {
                     "type": "object",
-                    "required": ["data", "next_cursor"],
+                    "required": ["data", "next_cursor", "resume_cursor"],
                     "properties": {
                         "data": {
                             "type": "array",
@@ -193,7 +209,16 @@ def document() -> dict:
                         },
                         "next_cursor": {
                             "type": ["string", "null"],
-                            "description": "Null on the last page.",
+                            "description": "The next page; null on the last page.",
+                        },
+                        "resume_cursor": {
+                            "type": ["string", "null"],
+                            "description": (
+                                "Where this listing ended, also on the last page: "
+                                "store it and list from it later for the cases "
+                                "accepted since. Null only when nothing was listed "
+                                "and no cursor given."
+                            ),
                         },
                     },
                 },

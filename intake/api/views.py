@@ -99,7 +99,9 @@ def _since() -> date | None:
 @rate_limited
 def list_cases():
     page = cases.listing(g.api_key, request.args.get("cursor"), _limit(), _since())
-    return jsonify({"data": page.items, "next_cursor": page.next_cursor})
+    return jsonify(
+        {"data": page.items, "next_cursor": page.next_cursor, "resume_cursor": page.resume_cursor}
+    )
 
 
 @bp.get("/cases/<reference>")

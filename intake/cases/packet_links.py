@@ -253,6 +253,8 @@ def answer(packet: ReferralPacket, given: str, reason: str | None) -> Referral:
     packet.decline_reason = reason or None if given == "declined" else None
     referral.outcome = given
     referral.outcome_on = timeutil.today()
+    if given == "accepted" and referral.accepted_at is None:
+        referral.accepted_at = now
     referral.follow_up_on = None
     help_request = db.session.get(HelpRequest, referral.request_id)
     audit.record(

@@ -7,7 +7,7 @@ note is encrypted (staff write it about the person).
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..crypto import Encrypted
@@ -43,6 +43,7 @@ class ReferralOrganisation(db.Model):
 
 class Referral(db.Model):
     __tablename__ = "referral"
+    __table_args__ = (Index("ix_referral_org_accepted", "organisation_id", "accepted_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(
@@ -58,5 +59,9 @@ class Referral(db.Model):
     consent: Mapped[str] = mapped_column(String(12))
     outcome: Mapped[str | None] = mapped_column(String(12))  # accepted, declined, no_answer
     outcome_on: Mapped[date | None]
+    # When the organisation first accepted (set once, never moved): the API lists
+    # accepted cases in this order, so a client polling from its last cursor gets
+    # every case accepted since, however long ago it was referred.
+    accepted_at: Mapped[datetime | None]
     follow_up_on: Mapped[date | None]
     note: Mapped[str | None] = mapped_column(Encrypted)

@@ -13,12 +13,13 @@ from intake.db import db
 from intake.models import (
     ApiKey,
     AuditEvent,
+    HelpRequest,
     ReceiverOutcome,
     Referral,
     ReferralOrganisation,
     StaffUser,
 )
-from intake.timeutil import today
+from intake.timeutil import today, utcnow
 from tests.support.staff import events
 from tests.support.tokens import csrf_token
 
@@ -53,16 +54,35 @@ class World:
                     consent="form",
                     outcome=outcome,
                     outcome_on=today() - timedelta(days=2) if outcome else None,
+                    accepted_at=settled() if outcome == "accepted" else None,
                 )
             )
             db.session.commit()
         return help_request.reference
+
+    def accept(self, reference, at=None):
+        """The organisation accepts a case referred earlier (now, as far as the
+        API's order goes; ``at`` for a moment of its own)."""
+        with self.app.app_context():
+            referral = db.session.execute(
+                db.select(Referral)
+                .join(HelpRequest, HelpRequest.id == Referral.request_id)
+                .where(HelpRequest.reference == reference)
+            ).scalar_one()
+            referral.outcome, referral.outcome_on = "accepted", today()
+            referral.accepted_at = at or settled()
+            db.session.commit()
 
     def key(self, org_index=0) -> str:
         with self.app.app_context():
             actor = db.session.get(StaffUser, self.admin.id)
             org = db.session.get(ReferralOrganisation, self.orgs[org_index])
             return keys.create("Case system", org, actor).secret
+
+
+def settled():
+    """An acceptance time past the settling wait, later than any made before."""
+    return utcnow() - timedelta(minutes=1)
 
 
 @pytest.fixture
@@ -155,6 +175,7 @@ def test_admins_make_a_key_that_is_shown_once_and_stored_hashed(app, world, logi
 
 
 def test_pages_are_stable_while_cases_are_added(client, world):
+    early = world.case(outcome=None)  # referred before all the others, not yet accepted
     first = [world.case() for _ in range(5)]
     key = world.key()
     seen, cursor, pages = [], None, 0
@@ -165,13 +186,78 @@ def test_pages_are_stable_while_cases_are_added(client, world):
         pages += 1
         if pages == 1:  # cases accepted, and others referred, while the client pages
             added = [world.case(), world.case()]
+            world.accept(early)  # behind the client's place in referral order
             world.case(outcome=None)
             world.case(org_index=1)
         cursor = body["next_cursor"]
         if cursor is None:
             break
-    assert seen == first + added  # each once, in order, none skipped or repeated
+    # Each once, in the order accepted, none skipped or repeated.
+    assert seen == first + added + [early]
     assert pages == 4
+    assert [
+        c["reference"] for c in client.get("/api/v1/cases", headers=auth(key)).get_json()["data"]
+    ] == seen  # a fresh listing, the same order
+
+
+def test_a_case_accepted_after_the_client_reached_the_end_comes_on_its_next_poll(client, world):
+    """The client keeps the cursor where its listing ended and polls later: it gets
+    exactly the cases accepted since, however early they were referred, each once."""
+    early = world.case(outcome=None)  # the oldest referral of all
+    first = [world.case() for _ in range(3)]
+    key = world.key()
+
+    def poll(cursor):
+        query = "?limit=2" + (f"&cursor={cursor}" if cursor else "")
+        seen = []
+        while True:
+            body = client.get("/api/v1/cases" + query, headers=auth(key)).get_json()
+            assert body["resume_cursor"] or not (seen or body["data"] or cursor)
+            seen += [c["reference"] for c in body["data"]]
+            if body["next_cursor"] is None:
+                return seen, body["resume_cursor"]
+            query = f"?limit=2&cursor={body['next_cursor']}"
+
+    seen, stored = poll(None)
+    assert seen == first
+    assert poll(stored) == ([], stored)  # nothing new: the same place
+    world.accept(early)
+    late = world.case()
+    again, stored_after = poll(stored)
+    assert again == [early, late]
+    assert poll(stored_after) == ([], stored_after)
+    listed = client.get("/api/v1/cases", headers=auth(key)).get_json()["data"]
+    assert [c["reference"] for c in listed] == first + [early, late]
+    assert listed[3]["accepted_on"] == today().isoformat()
+
+
+def test_an_acceptance_is_listed_once_it_has_settled(app, client, world):
+    """A case is listed only API_SETTLE_SECONDS after its acceptance: one still
+    being saved when a client lists cannot fall behind that client's cursor."""
+    settled_case = world.case()
+    fresh = world.case(outcome=None)
+    world.accept(fresh, at=utcnow())
+    key = world.key()
+    body = client.get("/api/v1/cases", headers=auth(key)).get_json()
+    assert [c["reference"] for c in body["data"]] == [settled_case]
+    app.config["API_SETTLE_SECONDS"] = 0
+    later = client.get(f"/api/v1/cases?cursor={body['resume_cursor']}", headers=auth(key))
+    assert [c["reference"] for c in later.get_json()["data"]] == [fresh]
+
+
+def test_staff_recording_an_acceptance_stamps_it_once(app, world):
+    from intake.staff.followup import referrals
+
+    reference = world.case(outcome=None)
+    with app.app_context():
+        referral = db.session.execute(db.select(Referral)).scalar_one()
+        actor = db.session.get(StaffUser, world.admin.id)
+        assert referral.accepted_at is None
+        referrals.record_outcome(referral, actor, reference, outcome="accepted", outcome_on=today())
+        stamped = referral.accepted_at
+        assert stamped is not None
+        referrals.record_outcome(referral, actor, reference, outcome="accepted", outcome_on=today())
+        assert db.session.get(Referral, referral.id).accepted_at == stamped
 
 
 def test_a_cursor_is_the_apis_own_and_bound_to_the_organisation(client, world):
@@ -310,6 +396,7 @@ def test_a_case_accepted_from_the_packet_is_read_through_the_api(
         org = db.session.get(ReferralOrganisation, case.organisation_id)
         admin = db.session.get(StaffUser, make_staff("admin").id)
         key = keys.create("IJC system", org, admin).secret
+    app.config["API_SETTLE_SECONDS"] = 0  # listed at once (the wait has its own test)
     assert visitor.get("/api/v1/cases", headers=auth(key)).get_json()["data"] == []
     visitor.post(f"{link}/answer", data={"opening": opening, "answer": "accepted"}, headers=own)
     (listed,) = visitor.get("/api/v1/cases", headers=auth(key)).get_json()["data"]

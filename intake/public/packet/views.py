@@ -98,16 +98,27 @@ def _content(packet: ReferralPacket) -> dict:
     )
 
 
-def _page(packet: ReferralPacket, form: AnswerForm | None = None, status: int = 200, **shown):
+def _page(
+    packet: ReferralPacket,
+    form: AnswerForm | None = None,
+    status: int = 200,
+    opening: str | None = None,
+    **shown,
+):
+    """The opened packet. ``opening`` is the token posted by the page's buttons
+    (kept as it is, so switching language never lengthens an opening); a new
+    one is made when the code was just given."""
     referral = db.session.get(Referral, packet.referral_id)
+    token = request.view_args["token"]
     return render_template(
         "public/packet/packet.html",
         packet=_content(packet),
-        opening=packet_links.opening(packet),
+        opening=opening or packet_links.opening(packet),
         form=form or AnswerForm(),
         answered=packet.answer
         or (referral.outcome if referral.outcome in packet_links.ANSWERS else None),
-        token=request.view_args["token"],
+        token=token,
+        switch_opening=token,
         **shown,
     ), status
 
@@ -121,6 +132,8 @@ def open_packet(token: str, lang: str | None = None):
             "public/packet/code.html", form=CodeForm(), token=form_tokens.issue_token()
         )
     _cross_site()
+    if OPENING in request.form:
+        return _switched(packet)
     try:
         form_tokens.read_token(request.form.get(TOKEN))
     except form_tokens.TokenError:
@@ -136,6 +149,20 @@ def open_packet(token: str, lang: str | None = None):
         return render_template("public/packet/unavailable.html"), 404
     packet_links.record_opening(packet)
     return _page(packet)
+
+
+def _switched(packet: ReferralPacket):
+    """The language switcher of an opened packet posts its opening token here:
+    the packet again, in the language chosen, audited as an opening like any
+    showing of the packet. An opening too old (or not this link's) gets the
+    code page, as a fresh visit would."""
+    posted = request.form.get(OPENING)
+    if not packet_links.opened(packet, posted):
+        return render_template(
+            "public/packet/code.html", form=CodeForm(), token=form_tokens.issue_token()
+        )
+    packet_links.record_opening(packet)
+    return _page(packet, opening=posted)
 
 
 def _opened(token: str) -> ReferralPacket | Response:
@@ -186,16 +213,16 @@ def answer(token: str, lang: str | None = None):
         return packet
     form = AnswerForm(request.form)
     if not form.validate():
-        return _page(packet, form, 400)
+        return _page(packet, form, 400, opening=request.form.get(OPENING))
     try:
         packet_links.answer(packet, form.answer.data, form.reason.data)
     except LinkError as exc:
         db.session.rollback()
         if str(exc) == "already":
-            return _page(packet, status=409)
+            return _page(packet, status=409, opening=request.form.get(OPENING))
         field = form.answer if str(exc) == "choose" else form.reason
         field.errors = [*field.errors, MESSAGES[str(exc)]]
-        return _page(packet, form, 400)
+        return _page(packet, form, 400, opening=request.form.get(OPENING))
     return render_template("public/packet/answered.html", answer=packet.answer)
 
 

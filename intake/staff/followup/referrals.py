@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from intake import timeutil
 from intake.cases import audit, choice_lists
 from intake.cases import contact as phone_email
 from intake.db import db
@@ -336,6 +337,9 @@ def record_outcome(
     referral.outcome = outcome
     referral.outcome_on = outcome_on
     referral.follow_up_on = follow_up_on
+    if outcome == "accepted" and referral.accepted_at is None:
+        # Set once: the integration API lists accepted cases in this order.
+        referral.accepted_at = timeutil.utcnow()
     audit.record(
         "case.referral_outcome",
         "request",

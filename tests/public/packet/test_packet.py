@@ -435,3 +435,45 @@ def test_the_packet_holds_the_letters_sent_in_their_language(app, referred):
     assert [(x["subject"], x["language"]) for x in packet["letters"]] == [
         ("Le remitimos a otra organización", "es")
     ]
+
+
+def test_switching_language_keeps_the_opened_packet(app, referred):
+    """Opened in Spanish, switched to Arabic: the packet again, in Arabic, no
+    code asked; the switch posts the opening token, and no URL holds anything
+    of the packet but the link's own token."""
+    _r, code = send_packet(referred())
+    (link,) = mailed_links(app)
+    token = link.rsplit("/", 1)[1]
+    visitor = app.test_client()
+    spanish = enter_code(visitor, f"/es{link}", code).get_data(as_text=True)
+    assert "Descargar el PDF" in spanish
+    opening = opening_of(spanish)
+    switcher = re.search(r'<nav class="languages".*?</nav>', spanish, re.S).group(0)
+    assert "<a " not in switcher  # buttons of the opening's form, not links
+    assert f'formaction="/ar/referral/{token}"' in switcher
+    assert 'form="packet-language"' in switcher
+    arabic = visitor.post(f"/ar/referral/{token}", data={"opening": opening}, headers=OWN)
+    page = arabic.get_data(as_text=True)
+    assert arabic.status_code == 200 and 'lang="ar"' in page and 'dir="rtl"' in page
+    assert "تنزيل ملف PDF" in page and "Necesito ayuda con mi caso de asilo" in page
+    assert "Enter the code" not in page and 'name="code"' not in page
+    assert opening_of(page) == opening  # the same opening: a switch never lengthens it
+    # No address of the site on the page holds the opening, the code or a query.
+    for address in re.findall(r'(?:href|action|formaction)="(/[^"]*)"', page):
+        assert opening not in address and code not in address
+        assert "?" not in address or "hl=" in address, address
+    (stored,) = packets(app)
+    assert stored.opened_count == 2  # the switch showed the packet: audited as an opening
+    assert [e.action for e in events(app) if e.action.startswith("packet.")] == ["packet.open"] * 2
+    # A stale or foreign opening gets the code page, never the packet.
+    for bad in (opening + "x", ""):
+        stale = visitor.post(f"/ar/referral/{token}", data={"opening": bad}, headers=OWN)
+        assert 'name="code"' in stale.get_data(as_text=True)
+        assert "Necesito" not in stale.get_data(as_text=True)
+    # From another site the switch is refused like any post.
+    foreign = visitor.post(
+        f"/ar/referral/{token}",
+        data={"opening": opening},
+        headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+    )
+    assert foreign.status_code == 403
