@@ -50,7 +50,7 @@ def test_upgrading_stamps_the_referrals_accepted_before_it(tmp_path, make_reques
                 )
             db.session.commit()
             db.session.remove()
-            downgrade(directory=MIGRATIONS, revision="0004_referral_packets_api")
+            downgrade(directory=MIGRATIONS, revision="0005_reminder_channel")
             upgrade(directory=MIGRATIONS)
             stamped = list(
                 db.session.execute(select(Referral.accepted_at).order_by(Referral.id)).scalars()

@@ -4,8 +4,8 @@ Referrals accepted before this column existed get the start of the day their
 outcome was recorded (or, without one, the time the referral was made): the
 only time known, and earlier than any acceptance stored from now on.
 
-Revision ID: 0005_api_acceptance
-Revises: 0004_referral_packets_api
+Revision ID: 0006_api_acceptance
+Revises: 0005_reminder_channel
 Create Date: 2026-12-07 12:11:53.900038
 
 """
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0005_api_acceptance"
-down_revision = "0004_referral_packets_api"
+revision = "0006_api_acceptance"
+down_revision = "0005_reminder_channel"
 branch_labels = None
 depends_on = None
 
