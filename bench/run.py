@@ -318,11 +318,21 @@ def count_rows(uri: str, sql: str) -> int:
         engine.dispose()
 
 
+def schema_head() -> str:
+    """The newest migration: the seeds are cached per schema, so a seed made
+    before a migration is never benchmarked against code that needs it."""
+    from alembic.script import ScriptDirectory
+
+    from intake.db import MIGRATIONS
+
+    return ScriptDirectory(MIGRATIONS).get_current_head()[:24]
+
+
 class SqliteDatabases:
     name = "sqlite"
 
     def __init__(self, cache: Path, count: int, rebuild: bool, run_dir: Path):
-        seed = cache / f"seed-{count}.sqlite3"
+        seed = cache / f"seed-{count}-{schema_head()}.sqlite3"
         if rebuild or not seed.exists():
             print(f"building the SQLite seed {seed} ...")
             seed.unlink(missing_ok=True)
@@ -348,7 +358,7 @@ class PostgresDatabases:
         self.admin = psycopg.connect(
             server.replace("postgresql+psycopg", "postgresql") + "/postgres", autocommit=True
         )
-        seed = f"intake_bench_seed_{count}"
+        seed = f"intake_bench_seed_{count}_{schema_head()}"
         # Named per run: another run on the same server must not drop these.
         self.run_db = f"intake_bench_run_{os.getpid()}"
         self.floor_db = f"intake_bench_floor_{os.getpid()}"
