@@ -5,7 +5,7 @@ INTAKE_TEST_DATABASE_URI names another (CI runs the suite again on PostgreSQL).
 Tests run in a process per core (pytest-xdist, see pyproject); each has a
 database of its own. Every test is marked by what it needs (``pure``, ``database``,
 ``browser``, ``slow``); the PostgreSQL pass runs only what can differ by
-database, so it leaves out the pure ones."""
+database, so it leaves out the pure ones and most browser ones."""
 
 import os
 

@@ -301,6 +301,9 @@ def test_language_switch_inside_the_wordpress_card_stays_framed(
     frame = page.frame_locator("iframe.wp-embedded-content")
     frame.get_by_role("link", name="Español").click()
     frame.get_by_role("heading", name="¿Busca asilo?").wait_for()
+    # The heading shows while the page's scripts may still be on their way; the
+    # quick exit asks the host to leave only once they have run.
+    page.frames[1].wait_for_load_state("load")
     inner = page.frames[1].url
     assert urlsplit(inner).path == "/es/embed/cta"
     assert parse_qs(urlsplit(inner).query)["oembed"] == ["1"]

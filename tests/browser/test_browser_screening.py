@@ -195,6 +195,7 @@ def test_keyboard_only_a_person_fills_reviews_changes_and_sends(page, app):
     assert_stayed_on_site(page)
 
 
+@pytest.mark.races
 def test_a_double_click_on_send_makes_one_request(page, app, monkeypatch):
     """The second click lands while the first request is still being stored (a slow
     server), so both reach the server and race; one row, one reference."""

@@ -1,6 +1,7 @@
 """What each test needs, as markers: ``browser`` (headless Chromium), ``database``
 (an app, a database or a server of the app), ``pure`` (neither), and ``slow``
-(takes seconds). conftest imports the hook."""
+(takes seconds); ``races`` marks a browser test whose requests race each other
+in the database. conftest imports the hook."""
 
 import os
 from pathlib import Path
@@ -26,7 +27,10 @@ def _builds_apps(path: Path, seen: dict[Path, bool]) -> bool:
 def pytest_collection_modifyitems(config, items):
     """Mark every test. The PostgreSQL pass (INTAKE_TEST_DATABASE_URI set)
     deselects the pure tests: the SQLite pass runs them, and nothing in them can
-    differ by database."""
+    differ by database. It deselects the browser tests too, but those that race
+    requests: a browser test drives pages whose every database step an HTTP test
+    of the same page also takes, in both passes; what the browser adds (scripts,
+    focus, layout, axe) is the same whatever the database."""
     seen: dict[Path, bool] = {}
     for item in items:
         path = Path(item.path)
@@ -40,7 +44,13 @@ def pytest_collection_modifyitems(config, items):
         if parts[0] in SLOW or path.name in SLOW:
             item.add_marker(pytest.mark.slow)
     if os.environ.get("INTAKE_TEST_DATABASE_URI"):
-        pure = [item for item in items if item.get_closest_marker("pure")]
-        if pure:
-            config.hook.pytest_deselected(items=pure)
-            items[:] = [item for item in items if not item.get_closest_marker("pure")]
+        left_out = [item for item in items if _same_on_every_database(item)]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = [item for item in items if not _same_on_every_database(item)]
+
+
+def _same_on_every_database(item) -> bool:
+    if item.get_closest_marker("pure"):
+        return True
+    return bool(item.get_closest_marker("browser")) and not item.get_closest_marker("races")
