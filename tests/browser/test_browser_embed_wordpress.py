@@ -287,6 +287,10 @@ def test_quick_exit_from_the_snippet_frame_leaves_the_press_page(
     entries = page.evaluate("history.length")
     page.get_by_role("link", name="Ask for free legal help").click()
     frame = page.frame_locator("iframe.intake-frame")
+    frame.get_by_role("link", name="Leave this site").wait_for()
+    # The link shows before the frame's scripts have run; the quick exit's
+    # replacing of the history entry is theirs.
+    page.locator("iframe.intake-frame").element_handle().content_frame().wait_for_load_state()
     frame.get_by_role("link", name="Leave this site").click()
     page.wait_for_url(press.url + "/neutral")
     # Replaced, not added: the back button does not return to the form.

@@ -39,6 +39,7 @@ def typed_values(page) -> list[str]:
 def continue_to(page, number: int):
     page.locator(CONTINUE).click()
     expect(page.locator("input[name=step]")).to_have_value(str(number), timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_load_state("load")  # and its scripts (the quick exit's) have run
 
 
 def test_the_quick_exit_leaves_no_form_page_and_no_answer_behind(page, app):
