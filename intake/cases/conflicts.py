@@ -35,7 +35,7 @@ from datetime import date
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import exists, insert, select
 
 from intake.cases import audit
 from intake.cases import stored_facts as facts
@@ -215,6 +215,36 @@ def index_request(help_request: HelpRequest) -> None:
     ring = hasher()
     for kind, name, born in people_of_request(help_request):
         _add_entry(kind, entry_for(ring, name, born), help_request)
+
+
+def entries_of_request(help_request: HelpRequest) -> list[tuple[str, Entry]]:
+    """(kind, entry) of each person of a request not yet stored, as
+    ``index_request`` would add them (raises KeyUnavailable without a key)."""
+    ring = hasher()
+    found = [
+        (kind, entry_for(ring, name, born)) for kind, name, born in people_of_request(help_request)
+    ]
+    return [(kind, entry) for kind, entry in found if entry is not None]
+
+
+def add_entries(help_request: HelpRequest, entries: list[tuple[str, Entry]]) -> None:
+    """Store ``entries_of_request`` of a request just inserted (it has its id and
+    no entries yet), in one statement of the caller's transaction."""
+    if entries:
+        db.session.connection().execute(
+            insert(ConflictKey.__table__),
+            [
+                {
+                    "kind": kind,
+                    "person_hash": entry.person_hash,
+                    "name_only": entry.name_only,
+                    "reference": help_request.reference,
+                    "request_id": help_request.id,
+                    "adverse_party_id": None,
+                }
+                for kind, entry in entries
+            ],
+        )
 
 
 def add_adverse_party(

@@ -11,7 +11,7 @@ to every request in one INSERT ... SELECT, never a loop over rows.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, delete, insert, or_, select, true
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, true
 
 from intake.cases import audit
 from intake.db import db
@@ -42,12 +42,23 @@ class Coverage:
 
     @classmethod
     def of(cls, funder: Funder) -> "Coverage":
-        return cls(
+        return cls.of_row(
             funder.active_from,
             funder.active_until,
-            frozenset(funder.states.split()),
-            frozenset(funder.claim_types.split()),
-            frozenset(funder.languages.split()),
+            funder.states,
+            funder.claim_types,
+            funder.languages,
+        )
+
+    @classmethod
+    def of_row(cls, active_from, active_until, states, claim_types, languages) -> "Coverage":
+        """From a funder's columns, in the order ``of`` reads them."""
+        return cls(
+            active_from,
+            active_until,
+            frozenset(states.split()),
+            frozenset(claim_types.split()),
+            frozenset(languages.split()),
         )
 
 
@@ -90,21 +101,35 @@ def apply_funder(funder: Funder) -> int:
     return result.rowcount or 0
 
 
+# The funders active on a day, as plain rows: built once, run for every new
+# request (funders are few, and matched in Python by ``covers``).
+_ACTIVE_ON = (
+    select(
+        Funder.id,
+        Funder.active_from,
+        Funder.active_until,
+        Funder.states,
+        Funder.claim_types,
+        Funder.languages,
+    )
+    .where(
+        Funder.active_from <= bindparam("sent"),
+        or_(Funder.active_until.is_(None), Funder.active_until >= bindparam("sent")),
+    )
+    .order_by(Funder.id)
+)
+
+
 def link_new_request(row: HelpRequest) -> None:
-    """Give a request just stored (flushed, so it has an id) its funders, in the
-    same transaction. Funders are few: they are read and matched in Python."""
+    """Give a request just stored (it has its id) its funders, in the same
+    transaction. Funders are few: they are read and matched in Python."""
     claims = frozenset(row.claim_types.split())
     sent = row.created_at.date()
-    funders = db.session.execute(
-        select(Funder).where(
-            Funder.active_from <= sent,
-            or_(Funder.active_until.is_(None), Funder.active_until >= sent),
-        )
-    ).scalars()
+    funders = db.session.connection().execute(_ACTIVE_ON, {"sent": sent})
     links = [
-        {"request_id": row.id, "funder_id": f.id}
-        for f in funders
-        if covers(Coverage.of(f), sent, row.state, claims, row.preferred_language)
+        {"request_id": row.id, "funder_id": funder_id}
+        for funder_id, *terms in funders
+        if covers(Coverage.of_row(*terms), sent, row.state, claims, row.preferred_language)
     ]
     if links:
         db.session.execute(insert(request_funder), links)

@@ -10,7 +10,9 @@ from collections.abc import Callable
 from datetime import date
 
 from flask import Flask
+from sqlalchemy import insert, inspect
 from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.orm import make_transient_to_detached
 from wtforms import Form
 
 from intake import crypto, timeutil
@@ -25,6 +27,7 @@ from intake.law.screen import Means, screen_request
 from intake.law.urgency import Thresholds
 from intake.mail import critical
 from intake.models import HelpRequest, Release
+from intake.models.help_request import keep_derived
 
 REFERENCE_LENGTH = 10  # 50 random bits: not guessable, not sequential
 DEFAULT_SOURCE = "help"
@@ -113,11 +116,12 @@ def create_request(
         row.source = source
         row.interface_language = language
         row.partner_id = partner_id  # the partner's frame it came through, if any
-        db.session.add(row)
-        critical.queue_if_critical(row)  # same transaction: stored ⇒ staff will be told
-        conflicts.index_request(row)  # and in the conflict index, in the same transaction
         try:
-            db.session.flush()  # the id, for the funders it counts for
+            # Worked out before anything is written: no conflict key, nothing stored.
+            entries = conflicts.entries_of_request(row)
+            _insert(row)
+            critical.queue_if_critical(row)  # same transaction: stored ⇒ staff will be told
+            conflicts.add_entries(row, entries)  # and in the conflict index, likewise
             funding.link_new_request(row)
             # Not a column: the confirmation shows it this once, then it is gone.
             row.status_code = code
@@ -141,6 +145,27 @@ def create_request(
             db.session.rollback()
             raise
     raise RuntimeError("could not draw a unique reference")
+
+
+_COLUMNS = tuple((a.key, a.columns[0].key) for a in inspect(HelpRequest).column_attrs)
+
+
+def _insert(row: HelpRequest) -> None:
+    """INSERT the new ``row`` as one Core statement, then put it in the session
+    as the stored row it now is (its defaults and id filled in, nothing to
+    flush). The ORM's unit of work would issue the same INSERT at several times
+    the cost, for one wide row written once."""
+    keep_derived(row)
+    given = row.__dict__
+    values = {column: given[key] for key, column in _COLUMNS if key in given}
+    result = db.session.connection().execute(insert(HelpRequest.__table__), values)
+    stored = result.last_inserted_params()
+    row.id = result.inserted_primary_key[0]
+    for key, column in _COLUMNS:
+        if key not in given and column in stored:
+            setattr(row, key, stored[column])
+    make_transient_to_detached(row)
+    db.session.add(row)
 
 
 def _commit_keeping_values() -> None:

@@ -34,7 +34,7 @@ from intake.db import db
 from intake.law.deadlines import Deadline, deadlines
 from intake.law.facts import Facts
 from intake.law.flags import Flag, flags
-from intake.law.urgency import Reason, Thresholds, escalation_dates, urgency
+from intake.law.urgency import Reason, Thresholds, urgency_and_escalation
 from intake.law.vocabulary import Urgency
 from intake.models import AuditEvent, HelpRequest
 from intake.models.help_request import NO_EVENT
@@ -79,8 +79,7 @@ class Ranked:
 
 
 def rank(facts: Facts, today: date, thresholds: Thresholds) -> Ranked:
-    band, reasons = urgency(facts, today, thresholds)
-    escalation = escalation_dates(facts, thresholds)
+    (band, reasons), escalation = urgency_and_escalation(facts, today, thresholds)
     steps = tuple((day, changed.rank) for day, changed in escalation.changes if day > today)
     return Ranked(
         band=band,

@@ -463,7 +463,22 @@ def urgency(
 ) -> tuple[Urgency, tuple[Reason, ...]]:
     """The band on ``today`` and its reasons, most urgent first (rules in the order
     above within a band: detention, fear interview, hearing, order, deadlines...)."""
-    covering = [w for w in _windows(facts, thresholds) if w.covers(today)]
+    return _urgency(_windows(facts, thresholds), today, thresholds)
+
+
+def urgency_and_escalation(
+    facts: Facts, today: date, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> tuple[tuple[Urgency, tuple[Reason, ...]], "Escalation"]:
+    """``urgency`` and ``escalation_dates`` together, from one reading of the
+    rules' windows (what a new request needs, both at once)."""
+    windows = _windows(facts, thresholds)
+    return _urgency(windows, today, thresholds), _escalation(windows)
+
+
+def _urgency(
+    windows: list[_Window], today: date, thresholds: Thresholds
+) -> tuple[Urgency, tuple[Reason, ...]]:
+    covering = [w for w in windows if w.covers(today)]
     if not covering:
         nothing = (
             "Nothing urgent found: not detained, no fear interview, no court hearing or "
@@ -491,7 +506,10 @@ def escalation_dates(facts: Facts, thresholds: Thresholds = DEFAULT_THRESHOLDS) 
     """The days the band changes. Between two window edges no window starts or ends,
     so evaluating the band at each edge gives the band on every day: exact by
     construction, and tested day by day against ``urgency``."""
-    windows = _windows(facts, thresholds)
+    return _escalation(_windows(facts, thresholds))
+
+
+def _escalation(windows: list[_Window]) -> "Escalation":
     edges = sorted({d for w in windows for d in (w.start, w.end) if d is not None})
     initial = _band(windows, date.min)
     changes: list[tuple[date, Urgency]] = []

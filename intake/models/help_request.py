@@ -332,6 +332,12 @@ def is_open():
 def _keep_derived(_mapper, _connection, target: HelpRequest) -> None:
     """The reports' derived columns follow the times they come from, however
     the row was made or changed through the ORM."""
+    keep_derived(target)
+
+
+def keep_derived(target: HelpRequest) -> None:
+    """``_keep_derived`` for a row about to be inserted without the ORM's flush
+    (``intake.cases.help_requests``)."""
     if target.created_at is None:
         target.created_at = column_now()
     target.created_on = target.created_at.date()

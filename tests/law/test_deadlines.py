@@ -16,7 +16,14 @@ from intake.law.deadlines import deadlines, one_year_deadline
 from intake.law.facts import Facts
 from intake.law.flags import PAST_HEARING_FLAG, flags
 from intake.law.relief import possible_relief
-from intake.law.urgency import DEFAULT_THRESHOLDS, Escalation, Thresholds, escalation_dates, urgency
+from intake.law.urgency import (
+    DEFAULT_THRESHOLDS,
+    Escalation,
+    Thresholds,
+    escalation_dates,
+    urgency,
+    urgency_and_escalation,
+)
 from intake.law.vocabulary import Urgency
 
 TODAY = date(2026, 3, 10)  # a Tuesday
@@ -968,3 +975,17 @@ def test_after_a_reinstated_order_the_board_decision_is_not_the_final_order():
     )
     (review,) = [d for d in deadlines(facts, TODAY) if d.kind == "petition_for_review"]
     assert "not from the Board's decision" in review.note and "Riley" in review.source
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        Facts(),
+        Facts(hearing="yes", hearing_date=day(130), hearing_kind="final"),
+        Facts(hearing="yes", hearing_date=day(-3)),
+        Facts(detained="yes"),
+    ],
+)
+def test_urgency_and_escalation_together_say_what_each_says_alone(facts):
+    """What a new request is ranked by: both from one reading of the rules."""
+    assert urgency_and_escalation(facts, TODAY) == (urgency(facts, TODAY), escalation_dates(facts))

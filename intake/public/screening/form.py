@@ -16,6 +16,7 @@ from babel.dates import get_month_names
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    Field,
     Form,
     RadioField,
     SelectChoice,
@@ -24,6 +25,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields import Label
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, StopValidation
 
 from intake import locales, timeutil
@@ -253,6 +255,44 @@ def _month_part():
     month, whatever order their papers or their country print dates in. The
     values stay numbers, so a posted "3" means March in every language."""
     return SelectField(_l("Month"), choices=[], validate_choice=False)
+
+
+def _nationality_choices() -> list[SelectChoice]:
+    return _choices([("", _l("Choose one")), *choice_lists.nationality_choices()])
+
+
+# Choice lists that depend only on the language, built once per language and
+# process (every form, and every posted step, would build them again): shared
+# by every form, so never changed in place, only replaced.
+_LANGUAGE_CHOICES: dict[tuple[str, str, str], list[SelectChoice]] = {}
+
+
+def _per_language(name: str, build) -> list[SelectChoice]:
+    key = (name, locales.current().code, locales.formatting_locale())
+    found = _LANGUAGE_CHOICES.get(key)
+    if found is None:
+        found = _LANGUAGE_CHOICES[key] = build()
+    return found
+
+
+# One bound field per declared question, made once per process; each form gets
+# a shallow copy of it (binding builds every field, its flags, label and
+# choices again: most of what making a form costs). What a copy shares with
+# the others (label, flags, choices, validators, render_kw) is only ever
+# replaced on a form, never changed in place; what a form fills in (data,
+# raw_data, errors) is its own.
+_BOUND: dict[tuple, Field] = {}
+
+
+def _bound_copy(meta, form, unbound_field, options: dict) -> Field:
+    key = (unbound_field, options["name"], options["prefix"], options["translations"])
+    bound = _BOUND.get(key)
+    if bound is None:
+        bound = _BOUND[key] = unbound_field.bind(form=None, _meta=meta, **options)
+    field = object.__new__(type(bound))
+    field.__dict__.update(bound.__dict__)
+    field.meta, field._form = meta, form
+    return field
 
 
 def month_choices() -> list[SelectChoice]:
@@ -863,18 +903,21 @@ class HelpForm(Form):
         validators=[InputRequired(message=_l("Confirm that you have read the privacy notice."))],
     )
 
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            return _bound_copy(self, form, unbound_field, options)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Country names in the visitor's language, sorted for it (intake.cases.choice_lists).
-        self.nationality.choices = _choices(
-            [("", _l("Choose one")), *choice_lists.nationality_choices()]
-        )
-        months = month_choices()
+        self.nationality.choices = _per_language("nationality", _nationality_choices)
+        months = _per_language("month", month_choices)
         for spec in DATES:
             getattr(self, f"{spec.name}_month").choices = months
         if self.asks_for_someone_else:
             for name, label in ABOUT_THE_PERSON.items():
-                self[name].label.text = label
+                # A label of its own: the bound fields share theirs (_bound_copy).
+                self[name].label = Label(self[name].id, label)
             for name, hint in HINTS_ABOUT_THE_PERSON.items():
                 self[name].description = hint
             for name, message in ERRORS_ABOUT_THE_PERSON.items():

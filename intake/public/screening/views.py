@@ -185,7 +185,7 @@ def check():
 @limiter.limit(lambda: current_app.config["HELP_RATE_LIMIT"])
 @keeps_answers("check")
 def submit():
-    posted, page = _posted_answers()
+    posted, page = _posted_answers(storing=True)
     if page is not None:
         return page
     page = {}  # the confirmation's key, kept in the request's own transaction
@@ -204,6 +204,9 @@ def submit():
             with_request=keep_confirmation,
         )
     except KeyUnavailable:  # the database being out of reach: see keeps_answers
+        existing = find_by_submission_key(posted.nonce)  # sent before the key went
+        if existing is not None:
+            return _to_confirmation(existing)
         current_app.logger.error("help request not stored: KeyUnavailable")
         return _render_check(posted.answers, posted.token, posted.source, not_saved=True), 503
     # Post, then redirect: Back and reload never offer to send the answers again.
@@ -255,19 +258,28 @@ class Posted:
     source: str
 
 
-def _posted_answers() -> tuple[Posted | None, str | None]:
+def _posted_answers(storing: bool = False) -> tuple[Posted | None, str | None]:
     """The guarded, valid answers of a check or submit step, or the page to show
     instead: the request this token already sent (a retry, a double click, the
-    back button), or the form again (expired token, errors) with every answer."""
+    back button), or the form again (expired token, errors) with every answer.
+
+    ``storing``: valid answers go on to be stored under the nonce, whose unique
+    column finds a request already sent (``create_request`` returns it), so the
+    lookup is left to the INSERT; any other answer looks first, as the check does.
+    """
     nonce, token, expired = _guard()
-    existing = find_by_submission_key(nonce)
-    if existing is not None:
-        return None, _to_confirmation(existing)
+    if not storing or expired:
+        existing = find_by_submission_key(nonce)
+        if existing is not None:
+            return None, _to_confirmation(existing)
     answers = HelpForm(request.form)
     source = source_for(_source_slug())
     if expired:  # an expired token: no errors, just the answers again
         return None, _render_step(answers, 1, token, source, expired=True)
     if not answers.validate():  # the first page with a problem, with its errors
+        existing = find_by_submission_key(nonce) if storing else None
+        if existing is not None:
+            return None, _to_confirmation(existing)
         number = answers.first_step_with_errors
         answers.keep_errors_of(number)
         return None, _render_step(answers, number, token, source)

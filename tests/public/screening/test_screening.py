@@ -1,5 +1,6 @@
 """The public screening form: /help → check your answers → submit → confirmation."""
 
+import copy
 import html
 import json
 import re
@@ -430,6 +431,29 @@ def test_the_same_token_twice_makes_one_request_with_one_reference(app, client):
     check = client.post("/help/check", data=data, follow_redirects=True).get_data(as_text=True)
     assert reference_in(first) == reference_in(second) == reference_in(back)
     assert reference_in(check) == reference_in(first)
+    assert len(requests_in(app)) == 1
+
+
+def test_a_sent_token_with_answers_now_invalid_still_shows_its_request(app, client):
+    """The submit leaves finding a sent token to the INSERT only for valid
+    answers: answers changed since (Back, edit, submit again) still find it."""
+    data = answers(client)
+    first = client.post("/help/submit", follow_redirects=True, data=data).get_data(as_text=True)
+    broken = {**data, "household_size": "", "name": ""}
+    again = client.post("/help/submit", follow_redirects=True, data=broken).get_data(as_text=True)
+    assert reference_in(again) == reference_in(first)
+    assert len(requests_in(app)) == 1
+
+
+def test_a_sent_token_finds_its_request_when_the_lookup_key_is_gone(app, client, monkeypatch):
+    """Storing needs the lookup key; showing a request already sent does not."""
+    data = answers(client)
+    first = client.post("/help/submit", follow_redirects=True, data=data).get_data(as_text=True)
+    without_lookup = copy.copy(app.extensions["intake.keyring"])
+    without_lookup.lookup_key = None
+    monkeypatch.setitem(app.extensions, "intake.keyring", without_lookup)
+    again = client.post("/help/submit", follow_redirects=True, data=data).get_data(as_text=True)
+    assert reference_in(again) == reference_in(first)
     assert len(requests_in(app)) == 1
 
 

@@ -348,3 +348,23 @@ def test_asked_for_someone_else_the_new_questions_speak_of_the_person(app, clien
         form = form_with(app, asker="family", helper_name="Rosa")
         assert form.departure.label.text.startswith("Did a judge give the person permission")
         assert form.moved.label.text.startswith("Has the person moved since")
+
+
+def test_a_form_about_another_person_leaves_the_next_form_as_it_was(app):
+    """Forms share what their questions are made of (bound once per process): the
+    words about another person, or a form's answers, never reach another form."""
+    from werkzeug.datastructures import MultiDict
+
+    from intake.public.screening.form import ABOUT_THE_PERSON, HelpForm
+
+    with app.test_request_context():
+        before = HelpForm()
+        own = {name: str(before[name].label.text) for name in ABOUT_THE_PERSON}
+        other = HelpForm(MultiDict({"asker": "family", "name": "Rosa"}))
+        other.validate()
+        assert str(other["detained"].label.text) == str(ABOUT_THE_PERSON["detained"])
+        after = HelpForm()
+        assert {name: str(after[name].label.text) for name in ABOUT_THE_PERSON} == own
+        assert (after.name.data, after.name.errors) == (before.name.data, before.name.errors)
+        assert after.detained.validators == before.detained.validators
+        assert after.name is not other.name and after.name.label is before.name.label

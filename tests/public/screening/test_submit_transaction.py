@@ -15,6 +15,7 @@ from intake.cases import contact as phone_email
 from intake.cases import stored_facts as facts
 from intake.db import db
 from intake.models import Confirmation, ConflictKey, HelpRequest, OutgoingMail
+from intake.public.screening import confirmations
 from tests.support.form import VALID, form_token
 
 
@@ -104,3 +105,26 @@ def test_nothing_is_worked_out_twice(client, monkeypatch):
     )
     assert _post(client).status_code == 303
     assert calls == {"facts": 1, "screen": 1, "lookup hashes": 1, "conflict hash": 1}
+
+
+def test_expired_pages_are_swept_by_a_submission_at_most_every_sweep_interval(
+    app, client, monkeypatch
+):
+    """A submission deletes anyone's expired confirmation pages, but not in every
+    transaction: once per SWEEP_EVERY per process (purge sweeps the rest)."""
+    clock = [1000.0]
+    monkeypatch.setattr(confirmations.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(confirmations, "_swept_at", None)
+    assert _post(client).status_code == 303  # sweeps (nothing yet), and starts the interval
+    with app.app_context():
+        db.session.execute(sa.update(Confirmation).values(expires_at=timeutil.utcnow()))
+        db.session.commit()
+    clock[0] += confirmations.SWEEP_EVERY / 2
+    assert _post(client).status_code == 303
+    assert _counts(app)["Confirmation"] == 2  # within the interval: the expired one stays
+    clock[0] += confirmations.SWEEP_EVERY
+    assert _post(client).status_code == 303
+    assert _counts(app)["Confirmation"] == 2  # the expired one went; two unexpired are kept
+    with app.app_context():
+        left = db.session.execute(sa.select(Confirmation.expires_at)).scalars().all()
+        assert all(expires > timeutil.utcnow() for expires in left)
