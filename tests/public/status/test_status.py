@@ -178,12 +178,21 @@ def test_no_timing_gap_between_an_unknown_reference_and_a_wrong_code(app, client
 
     for _ in range(10):  # warm up
         timed(reference), timed("ZZZZZZZZZZ")
-    known, unknown = [], []
-    for _ in range(100):  # 200 tries, interleaved so load on the machine hits both alike
-        known.append(timed(reference))
-        unknown.append(timed("ZZZZZZZZZZ"))
-    known_median, unknown_median = statistics.median(known), statistics.median(unknown)
-    assert abs(known_median - unknown_median) < 0.15 * max(known_median, unknown_median)
+
+    def gap() -> float:
+        known, unknown = [], []
+        for _ in range(100):  # 200 tries, interleaved so load on the machine hits both alike
+            known.append(timed(reference))
+            unknown.append(timed("ZZZZZZZZZZ"))
+        known_median, unknown_median = statistics.median(known), statistics.median(unknown)
+        return abs(known_median - unknown_median) / max(known_median, unknown_median)
+
+    # A real gap (a hash skipped for one of them) shows in every round; a busy
+    # machine's burst spoils one round, rarely three in a row.
+    gaps = []
+    while len(gaps) < 3 and (not gaps or gaps[-1] >= 0.15):
+        gaps.append(gap())
+    assert gaps[-1] < 0.15, gaps
 
 
 def test_cross_site_and_tokenless_posts_are_refused(client):
