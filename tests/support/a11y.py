@@ -15,8 +15,15 @@ OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["vio
 _axe = Axe()
 
 
+def _loaded(page) -> None:
+    """A page shows its text before its stylesheet has arrived; unstyled, its
+    buttons and links are smaller than they will be. Check what people see."""
+    page.wait_for_load_state("load")
+
+
 def violations(page, context=None) -> list[dict]:
     """Every axe violation on the page (or inside ``context``, a CSS selector)."""
+    _loaded(page)
     return _axe.run(page, context=context, options=OPTIONS).response["violations"]
 
 
@@ -40,5 +47,6 @@ def assert_accessible(page, context=None) -> None:
 def assert_no_axe_violations(page) -> None:
     """axe-core with every rule it runs by default (best practices as well as
     WCAG), failing with axe's own report: the first browser tests' check."""
+    _loaded(page)
     results = _axe.run(page)
     assert results.violations_count == 0, results.generate_report()
