@@ -223,24 +223,7 @@ def queue_reply(
     """An answer to a keyword (STOP, START, HELP) on the channel and number it
     came from: the person just wrote from that phone, so no consent is asked;
     a number that sent STOP gets only the confirmation of it."""
-    now = now or timeutil.utcnow()
-    reply = Message(
-        request_id=inbound.request_id,
-        direction="out",
-        channel=inbound.channel,
-        kind="reply",
-        language=language,
-        body=body,
-        phone=inbound.phone,
-        phone_hash=inbound.phone_hash,
-        state=QUEUED,
-        created_at=now,
-        state_changed_at=now,
-    )
-    db.session.add(reply)
-    db.session.flush()
-    registry.queue(KIND, str(reply.id), now)
-    return reply
+    return _queue_back(inbound, "reply", body, now or timeutil.utcnow(), language=language)
 
 
 def answer_number(
@@ -255,22 +238,7 @@ def answer_number(
     if current_app.config["MESSAGING_PROVIDER"] == "none":
         audit.record("message.refused", "request", "unknown number", f"staff: {OFF}")
         return None
-    answer = Message(
-        request_id=inbound.request_id,
-        direction="out",
-        channel=inbound.channel,
-        kind="staff",
-        body=body,
-        phone=inbound.phone,
-        phone_hash=inbound.phone_hash,
-        state=QUEUED,
-        created_at=now,
-        state_changed_at=now,
-        author_id=getattr(author, "id", None),
-    )
-    db.session.add(answer)
-    db.session.flush()
-    registry.queue(KIND, str(answer.id), now)
+    answer = _queue_back(inbound, "staff", body, now, author_id=getattr(author, "id", None))
     audit.record("message.queued", "request", "unknown number", f"staff by {inbound.channel}")
     return answer
 
@@ -371,3 +339,24 @@ def given_up(argument: str) -> None:
 
 
 registry.register_sender(KIND, deliver, given_up)
+
+
+def _queue_back(inbound: Message, kind: str, body: str, now: datetime, **columns) -> Message:
+    """A message queued to the number ``inbound`` came from, on its channel."""
+    message = Message(
+        request_id=inbound.request_id,
+        direction="out",
+        channel=inbound.channel,
+        kind=kind,
+        body=body,
+        phone=inbound.phone,
+        phone_hash=inbound.phone_hash,
+        state=QUEUED,
+        created_at=now,
+        state_changed_at=now,
+        **columns,
+    )
+    db.session.add(message)
+    db.session.flush()
+    registry.queue(KIND, str(message.id), now)
+    return message
