@@ -194,9 +194,9 @@ def send_to_request(
         audit.record("message.refused", "request", reference, f"{kind}: {why}", author_id)
         return None
     phone = consent.message_phone(help_request, facts)
-    message = Message(
+    message = _queue(
+        now,
         request_id=help_request.id,
-        direction="out",
         channel=chosen,
         kind=kind,
         template=template or None,
@@ -204,14 +204,8 @@ def send_to_request(
         body=body,
         phone=phone,
         phone_hash=consent.phone_hash(phone),
-        state=QUEUED,
-        created_at=now,
-        state_changed_at=now,
         author_id=author_id,
     )
-    db.session.add(message)
-    db.session.flush()
-    registry.queue(KIND, str(message.id), now)
     detail = f"{kind} by {chosen}" + (f", template {template}" if template else "")
     audit.record("message.queued", "request", reference, detail, author_id)
     return message
@@ -343,18 +337,22 @@ registry.register_sender(KIND, deliver, given_up)
 
 def _queue_back(inbound: Message, kind: str, body: str, now: datetime, **columns) -> Message:
     """A message queued to the number ``inbound`` came from, on its channel."""
-    message = Message(
+    return _queue(
+        now,
         request_id=inbound.request_id,
-        direction="out",
         channel=inbound.channel,
         kind=kind,
         body=body,
         phone=inbound.phone,
         phone_hash=inbound.phone_hash,
-        state=QUEUED,
-        created_at=now,
-        state_changed_at=now,
         **columns,
+    )
+
+
+def _queue(now: datetime, **columns) -> Message:
+    """An outgoing message, stored and handed to the outbox in this transaction."""
+    message = Message(
+        direction="out", state=QUEUED, created_at=now, state_changed_at=now, **columns
     )
     db.session.add(message)
     db.session.flush()
