@@ -5,6 +5,7 @@ import contextlib
 
 from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, exists, literal, make_url, select, text, union_all
+from werkzeug.routing import Rule
 
 from intake import create_app
 from intake.db import db
@@ -40,6 +41,49 @@ class _TemplateCode(BytecodeCache):
 
 
 TEMPLATE_CODE = _TemplateCode()
+
+
+_compile_builder = Rule._compile_builder
+_BUILDERS: dict = {}
+
+
+def _shared_builder(rule: Rule, append_unknown: bool = True):
+    """Werkzeug writes and compiles Python for each URL rule of each new app, which
+    was most of what building a test app cost. The function it writes follows from
+    the rule's parsed parts and defaults alone (the rule itself is its argument), so
+    every test app shares one per kind of rule."""
+    converters = tuple((name, type(c).__name__) for name, c in rule._converters.items())
+    defaults = repr(sorted((rule.defaults or {}).items()))
+    key = (tuple(rule._trace), converters, defaults, append_unknown)
+    if key not in _BUILDERS:
+        _BUILDERS[key] = _compile_builder(rule, append_unknown)
+    return _BUILDERS[key]
+
+
+Rule._compile_builder = _shared_builder
+
+
+_make_engine = type(db)._make_engine
+_ENGINES: dict = {}
+
+
+def _shared_engine(extension, bind_key, options, app):
+    """One engine for every test app with the same database and engine options, so
+    SQLAlchemy compiles each statement once per run rather than once per test (its
+    cache of compiled statements belongs to the engine). Each test still ends with
+    the engine disposed (conftest), so no connection outlives its test. A database
+    in memory is never shared: its rows would be."""
+    url = make_url(options["url"])
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return _make_engine(extension, bind_key, options, app)
+    others = sorted((name, value) for name, value in options.items() if name != "url")
+    key = (bind_key, url.render_as_string(hide_password=False), repr(others))
+    if key not in _ENGINES:
+        _ENGINES[key] = _make_engine(extension, bind_key, options, app)
+    return _ENGINES[key]
+
+
+type(db)._make_engine = _shared_engine
 
 # Every app made here, for conftest's autouse fixture to dispose of its engine
 # after the test, so no connection outlives its test.
