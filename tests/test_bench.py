@@ -74,6 +74,22 @@ def test_verdicts_compare_each_row_with_its_floor():
     assert "MISS sqlite: queue p95 ≤ 50 ms: 61.0 ms" in table
 
 
+def test_a_ratio_is_the_median_of_its_rounds_each_against_its_own_floor():
+    report = run.Report()
+    floor, page = "floor GET (bare Flask)", "release page"
+    report.rows = [
+        run.Row(floor, "sqlite", run.WrkResult(rps=1000), rounds=[1000, 500, 1000]),
+        run.Row(page, "sqlite", run.WrkResult(rps=800), floor, rounds=[700, 450, 800]),
+    ]
+    # Round by round: 0.70, 0.90, 0.80. The medians' ratio (800 / 1000) would
+    # hide that the second round's floor was disturbed.
+    assert report.round_ratios(report.rows[1]) == [0.7, 0.9, 0.8]
+    assert report.ratio(report.rows[1]) == 0.8
+    assert "0.70× 0.90× 0.80×" in run.render(report, None)
+    report.rows[1].rounds = [450, 800]  # a round missing: the medians, not a mismatched pair
+    assert report.ratio(report.rows[1]) == 0.8
+
+
 def _stored(app) -> int:
     with app.app_context():
         return db.session.execute(sa.select(sa.func.count(HelpRequest.id))).scalar_one()
