@@ -656,7 +656,10 @@ def render(report: Report, args) -> str:
     for row in report.rows:
         ratio = report.ratio(row)
         errors = row.result.non_2xx + row.result.socket_errors + row.result.extra.get("FAILED", 0)
-        each = " ".join(f"{r:.2f}×" for r in report.round_ratios(row)) if ratio else ""
+        if ratio is not None:
+            each = " ".join(f"{r:.2f}×" for r in report.round_ratios(row))
+        else:  # a floor (or the queue): its own rate, round by round
+            each = " ".join(f"{r:.0f}" for r in row.rounds) if len(row.rounds) > 1 else ""
         lines.append(
             f"{row.page:<28} {row.db:<10} {row.rate:>9.1f} {row.unit:<6} {row.result.p50:>7.1f} "
             f"{row.result.p95:>7.1f} {row.result.p99:>7.1f} "
