@@ -426,8 +426,8 @@ class Report:
         floor = self.find(row.floor, row.db) if row.floor else None
         if floor is None:
             return []
-        pairs = zip(row.rounds, floor.rounds, strict=False)
         if row.rounds and len(row.rounds) == len(floor.rounds):
+            pairs = zip(row.rounds, floor.rounds, strict=True)
             return [rate / base for rate, base in pairs if base]
         return [row.rate / floor.rate] if floor.rate else []
 
@@ -524,9 +524,10 @@ def measure_database(dbs, args, report: Report, run_dir: Path) -> None:
                 ),
             ),
         ]
-        # The pages measured against a floor go in rounds, each page right after
-        # the others of its round, so drift on a shared machine (another process,
-        # a checkpoint) reaches each ratio's two sides alike; the queue goes once.
+        # The pages measured against a floor go in rounds (each round runs every
+        # floor and page once, one after another), so drift on a shared machine
+        # (another process, a checkpoint) reaches both sides of a ratio alike.
+        # The queue, measured against a bound, goes once.
         measured: dict[str, list[WrkResult]] = {}
         rounds = [plan[:-1]] * args.rounds + [plan[-1:]]
         for number, round_plan in enumerate(rounds, 1):
